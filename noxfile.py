@@ -34,3 +34,10 @@ def tests(session: nox.Session) -> None:
     """Run the whole test suite."""
     _install(session, "test")
     session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def translations(session: nox.Session) -> None:
+    """Translation status; `-- --check`, `-- --diff PAGE`, `-- stamp PAGE`."""
+    _install(session)
+    session.run("python", "-m", "translations", *session.posargs)

@@ -6,6 +6,8 @@ Go templates handed to kubectl (``{{range ...}}``) reach the reader untouched.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 KUBERNETES_VERSION = "v1.37"
 
 _CLUSTER_PREREQUISITES = {
@@ -42,6 +44,8 @@ def define_env(env) -> None:
     language = env.conf["theme"]["language"]
     env.variables["kubernetes_version"] = KUBERNETES_VERSION
 
+    _register_translation_status(env, language)
+
     @env.macro
     def cluster_prerequisites() -> str:
         """The 「始める前に」 paragraph every tutorial shares, in the build's language."""
@@ -49,3 +53,34 @@ def define_env(env) -> None:
         if text is None:
             raise ValueError(f"cluster_prerequisites(): no text for language {language!r}")
         return text.format(version=KUBERNETES_VERSION)
+
+
+_STATUS_WORDS = {
+    "ja": {"current": "最新", "outdated": "要更新（原文が変更されました）", "missing": "未翻訳",
+           "page": "ページ", "state": "英語版の状態", "changed": "原文の最終変更"},
+    "en": {"current": "current", "outdated": "outdated (the Japanese source changed)", "missing": "not translated",
+           "page": "Page", "state": "English translation", "changed": "Source last changed"},
+}
+
+
+def _register_translation_status(env, language: str) -> None:
+    from translations import frontmatter
+    from translations.status import statuses
+
+    root = Path(env.project_dir)
+    words = _STATUS_WORDS[language]
+
+    @env.macro
+    def translation_status_table() -> str:
+        """A Markdown table of every page and the state of its English translation."""
+        here = Path(env.page.file.src_path).parent
+        rows = [f"| {words['page']} | {words['state']} | {words['changed']} |", "|---|---|---|"]
+        for row in statuses(root, "en"):
+            target = row.pair.source if language == "ja" else row.pair.translation
+            title = frontmatter.read(row.pair.source).get("title", str(row.relative))
+            if target.exists():
+                link = Path(*([".."] * len(here.parts)), row.relative).as_posix()
+                title = f"[{title}]({link})"
+            changed = row.source_changed or "—"
+            rows.append(f"| {title} | {words[row.state]} | {changed} |")
+        return "\n".join(rows)
