@@ -77,7 +77,7 @@ def _register_translation_status(env, language: str) -> None:
         rows = [f"| {words['page']} | {words['state']} | {words['changed']} |", "|---|---|---|"]
         for row in statuses(root, "en"):
             target = row.pair.source if language == "ja" else row.pair.translation
-            title = frontmatter.read(row.pair.source).get("title", str(row.relative))
+            title = frontmatter.read(target if target.exists() else row.pair.source).get("title", str(row.relative))
             if target.exists():
                 link = Path(*([".."] * len(here.parts)), row.relative).as_posix()
                 title = f"[{title}]({link})"

@@ -80,9 +80,17 @@ def load(path: Path) -> Glossary:
     return Glossary(tuple(terms), avoid)
 
 
+_INLINE_CODE = re.compile(r"`[^`]*`")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_BARE_URL = re.compile(r"https?://\S+")
+
+
 def _prose(page: Page) -> list[tuple[int, str]]:
-    # Inline code is not prose: `kubectl get pods` stays as it is in every language.
-    return [(n, re.sub(r"`[^`]*`", "", text)) for n, text in page.prose]
+    """Prose lines without inline code, link targets or URLs: those stay the same in every language."""
+    def clean(text: str) -> str:
+        return _BARE_URL.sub("", _LINK_TARGET.sub("]", _INLINE_CODE.sub("", text)))
+
+    return [(n, clean(text)) for n, text in page.prose]
 
 
 def check_spellings(glossary: Glossary, page: Page, lang: str) -> list[Finding]:

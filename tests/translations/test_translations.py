@@ -112,6 +112,7 @@ GLOSSARY = textwrap.dedent(
         - {pattern: "コンテナー", use: コンテナ}
       en:
         - {pattern: "(?i)\\\\bmaster nodes?\\\\b", use: control plane node}
+        - {pattern: "(?i)\\\\bk8s\\\\b", use: Kubernetes}
     """
 )
 
@@ -299,3 +300,17 @@ def test_inline_code_is_not_checked_by_the_glossary(repo: Path) -> None:
     ja.write_text(JA_PAGE.replace("これは備考です。", "`コンテナー` という名前です。"), encoding="utf-8")
     cli.check(repo, "en", out=(buf := io.StringIO()))
     assert "コンテナー" not in buf.getvalue()
+
+
+def test_link_targets_and_urls_are_not_checked_by_the_glossary(repo: Path) -> None:
+    en = repo / "docs/en/current.md"
+    original = _en(repo)
+    en.write_text(
+        original.replace("This is a note.", "See [the picture](https://example.org/beats-k8s-send/x.png) and https://k8s.example/."),
+        encoding="utf-8",
+    )
+    cli.check(repo, "en", out=(buf := io.StringIO()))
+    assert "not 'k8s'" not in buf.getvalue()
+    en.write_text(original.replace("This is a note.", "Run it on k8s."), encoding="utf-8")
+    cli.check(repo, "en", out=(buf := io.StringIO()))
+    assert "write 'Kubernetes', not 'k8s'" in buf.getvalue()
