@@ -1,0 +1,61 @@
+"""Pages are Sybil documents: each block is an example, and a broken block is a failing example
+that names its file and line (this is what makes a broken page fail `nox -s tests`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from unittest import SkipTest
+
+import pytest
+from sybil.example import SybilFailure
+
+from verify.static import StaticContext
+from verify.static.sybil import page_sybil
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def evaluate_all(fresh_context: StaticContext):
+    sybil = page_sybil(ROOT, lambda: fresh_context)
+
+    def evaluate(page: Path) -> tuple[list[int], list[str], list[int]]:
+        """(lines that passed, failure messages, lines skipped) for every example of a page."""
+        return _evaluate(sybil, page)
+
+    return evaluate
+
+
+def _evaluate(sybil, page: Path) -> tuple[list[int], list[str], list[int]]:
+    document = sybil.parse(page)
+    sybil.setup(document.namespace)
+    passed, failed, skipped = [], [], []
+    for example in document.examples():
+        try:
+            example.evaluate()
+        except SybilFailure as failure:
+            failed.append(str(failure))
+        except SkipTest:
+            skipped.append(example.line)
+        else:
+            passed.append(example.line)
+    return passed, failed, skipped
+
+
+def test_every_block_of_the_good_page_is_an_example_that_passes(evaluate_all) -> None:
+    passed, failed, skipped = evaluate_all(FIXTURES / "good" / "page.md")
+    assert failed == [] and skipped == []
+    # a manifest, a command, an output block, and the block after Sybil's own <!-- skip: next -->
+    # (which Sybil passes over without evaluating it) are all examples
+    assert {11, 22, 29, 94} <= set(passed)
+
+
+@pytest.mark.parametrize(
+    "page, where",
+    [("old-header.md", "old-header.md:13: [output-header]"), ("unknown-option.md", "unknown-option.md:8: [directive]")],
+)
+def test_a_broken_block_is_a_failing_example_that_names_file_and_line(evaluate_all, page: str, where: str) -> None:
+    _, failed, _ = evaluate_all(FIXTURES / "broken" / page)
+    assert len(failed) == 1
+    assert where in failed[0]

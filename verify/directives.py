@@ -1,0 +1,182 @@
+"""Parse the options of `<!-- verify: … -->` comments (the vocabulary of docs/conventions.md)."""
+
+from __future__ import annotations
+
+import dataclasses
+import shlex
+
+from verify.model import MATCH_MODES, Directive, Location
+
+#: What a page or a step may need from a cluster (front matter `requires:` and `requires=`).
+REQUIREMENTS: frozenset[str] = frozenset(
+    {
+        "multi-node",
+        "dynamic-pv",
+        "load-balancer",
+        "apparmor",
+        "internet",
+        "elasticsearch",
+        "exec",
+        "node-shell",
+    }
+)
+
+TERMINALS = frozenset({"watch"})
+INTERACTIVE = frozenset({"rewrite", "pty"})
+FLAGS = {
+    "in-container": "in_container",
+    "on-node": "on_node",
+    "secret": "secret",
+    "excerpt": "excerpt",
+    "file": "file",
+    "cluster-scoped": "cluster_scoped",
+}
+VALUED = ("terminal", "reason", "requires", "interactive", "timeout", "exit")
+#: Which fence languages an option applies to (None: any block).
+APPLIES_TO: dict[str, frozenset[str] | None] = {
+    "mode": frozenset({"text"}),
+    "terminal": frozenset({"shell"}),
+    "skip": None,
+    "requires": frozenset({"shell"}),
+    "interactive": frozenset({"shell"}),
+    "in-container": frozenset({"shell"}),
+    "on-node": frozenset({"shell"}),
+    "secret": frozenset({"text", "shell"}),
+    "excerpt": frozenset({"yaml"}),
+    "file": None,
+    "timeout": frozenset({"shell"}),
+    "cluster-scoped": frozenset({"shell"}),
+    "exit": frozenset({"shell"}),
+}
+
+
+class DirectiveError(ValueError):
+    """An option that is not in the vocabulary, or a value that is not allowed."""
+
+
+def parse_options(text: str) -> tuple[dict[str, object], list[str]]:
+    """Parse an option string such as ``unordered timeout=120`` into a dict of options.
+
+    Returns the options and the names of the options used, in order (to check where they apply).
+    Raises `DirectiveError` naming the offending option.
+    """
+    try:
+        words = shlex.split(text)
+    except ValueError as error:
+        raise DirectiveError(f"cannot split directive options {text!r}: {error}") from None
+    options: dict[str, object] = {}
+    used: list[str] = []
+    for word in words:
+        name, has_value, value = word.partition("=")
+        if not has_value:
+            if name in MATCH_MODES:
+                if "mode" in options:
+                    raise DirectiveError(f"two match modes: {options['mode']} and {name}")
+                options["mode"] = name
+                used.append("mode")
+            elif name in FLAGS:
+                options[name] = True
+                used.append(name)
+            elif name == "skip":
+                options["skip"] = True
+                used.append("skip")
+            elif name == "show":
+                options["show"] = True
+            elif name in VALUED:
+                raise DirectiveError(f"option {name!r} needs a value ({name}=…)")
+            else:
+                raise DirectiveError(_unknown(name))
+            continue
+        if name == "mode":
+            if value in MATCH_MODES:
+                raise DirectiveError(f"write the match mode alone ({value}), not mode={value}")
+            raise DirectiveError(f"match mode {value!r} does not exist (match modes: {', '.join(MATCH_MODES)})")
+        if name not in VALUED:
+            raise DirectiveError(_unknown(name))
+        if not value:
+            raise DirectiveError(f"option {name!r} has an empty value")
+        options[name] = value
+        used.append("skip" if name == "reason" else name)
+    return options, used
+
+
+def _unknown(name: str) -> str:
+    options = sorted({*FLAGS, "skip", "show", *(f"{v}=…" for v in VALUED)})
+    return (
+        f"unknown directive option or match mode {name!r} "
+        f"(match modes: {', '.join(MATCH_MODES)}; options: {', '.join(options)})"
+    )
+
+
+def build(options: dict[str, object], location: Location | None = None) -> Directive:
+    """Turn parsed options into a `Directive`, validating values."""
+    fields: dict[str, object] = {"location": location}
+    if "mode" in options:
+        fields["mode"] = options["mode"]
+    terminal = options.get("terminal")
+    if terminal is not None:
+        if terminal not in TERMINALS:
+            raise DirectiveError(f"unknown terminal {terminal!r}; known: {', '.join(sorted(TERMINALS))}")
+        fields["terminal"] = terminal
+    if options.get("show"):
+        if terminal is None:
+            raise DirectiveError("'show' only goes with terminal=…")
+        fields["terminal_show"] = True
+    if options.get("skip") or "reason" in options:
+        reason = options.get("reason")
+        if not options.get("skip"):
+            raise DirectiveError("reason=… only goes with skip")
+        if not reason:
+            raise DirectiveError('skip needs a reason: skip reason="…"')
+        fields["skip_reason"] = str(reason)
+    if "requires" in options:
+        needs = tuple(n.strip() for n in str(options["requires"]).split(",") if n.strip())
+        unknown = [n for n in needs if n not in REQUIREMENTS]
+        if unknown or not needs:
+            raise DirectiveError(
+                f"unknown requirement(s) {', '.join(unknown) or '(none given)'}; known: {', '.join(sorted(REQUIREMENTS))}"
+            )
+        fields["requires"] = needs
+    interactive = options.get("interactive")
+    if interactive is not None:
+        if interactive not in INTERACTIVE:
+            raise DirectiveError(f"interactive={interactive} is not one of {', '.join(sorted(INTERACTIVE))}")
+        fields["interactive"] = interactive
+    if "timeout" in options:
+        try:
+            seconds = float(str(options["timeout"]))
+        except ValueError:
+            raise DirectiveError(f"timeout={options['timeout']} is not a number of seconds") from None
+        if seconds <= 0:
+            raise DirectiveError(f"timeout={options['timeout']} must be positive")
+        fields["timeout"] = seconds
+    if "exit" in options:
+        expected = str(options["exit"])
+        if expected != "any" and not (expected.isdigit() and int(expected) < 256):
+            raise DirectiveError(f"exit={expected} is not an exit status (0-255) or 'any'")
+        fields["exit_status"] = expected
+    for option, attribute in FLAGS.items():
+        if options.get(option):
+            fields[attribute] = True
+    return Directive(**fields)  # type: ignore[arg-type]
+
+
+def merge(first: Directive, second: Directive) -> Directive:
+    """Combine two directive comments that precede the same block (the later one wins on conflicts)."""
+    changes = {
+        f.name: getattr(second, f.name)
+        for f in dataclasses.fields(Directive)
+        if f.name != "location" and getattr(second, f.name) != f.default
+    }
+    return dataclasses.replace(first, **changes)
+
+
+def check_applies(used: list[str], language: str) -> str | None:
+    """Return a message if an option is used on a block it does not apply to."""
+    for option in used:
+        allowed = APPLIES_TO.get(option)
+        if allowed is not None and language not in allowed:
+            label = "a match mode" if option == "mode" else f"{option!r}"
+            where = " or ".join(f"```{lang}" for lang in sorted(allowed))
+            return f"{label} applies to a {where} block, not to ```{language or '(no info string)'}"
+    return None

@@ -1,0 +1,176 @@
+"""The typed model of a page that both tiers share: a page is an ordered list of steps.
+
+A `Step` is one fenced block (or hidden block) of a page together with everything the page says
+about it: the directive comment right before it, the documented output that follows a command,
+and the file an included manifest came from. Locations point at the opening fence so every
+message can name ``file:line``.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+
+def display_path(path: Path) -> str:
+    """`path` relative to the working directory when it lies below it, else as given."""
+    try:
+        return os.path.relpath(path) if Path(path).is_absolute() and _below_cwd(path) else str(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _below_cwd(path: Path) -> bool:
+    try:
+        Path(path).relative_to(Path.cwd())
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a source file; `line` is 1-based (the opening fence, or the directive)."""
+
+    path: Path
+    line: int
+
+    def __str__(self) -> str:
+        return f"{display_path(self.path)}:{self.line}"
+
+
+class StepKind(enum.Enum):
+    """What a block is, which decides what each tier does with it."""
+
+    COMMAND = "command"  # ```shell: commands that run
+    HIDDEN_COMMAND = "hidden-command"  # <!-- invisible-code-block: shell … -->
+    MANIFEST = "manifest"  # ```yaml: a complete manifest (normally included from manifests/)
+    EXCERPT = "excerpt"  # ```yaml after <!-- verify: excerpt -->: partial YAML
+    DIAGRAM = "diagram"  # ```mermaid
+    FILE_CONTENT = "file-content"  # a fence after <!-- verify: file -->: a file the reader writes
+    CODE = "code"  # any other language (shown, never run)
+
+
+MATCH_MODES: tuple[str, ...] = ("like", "exact", "contains", "regex", "unordered", "watch")
+
+
+@dataclass(frozen=True)
+class Directive:
+    """The options of the `<!-- verify: … -->` comment(s) right before a block (all off by default)."""
+
+    mode: str | None = None  # one of MATCH_MODES, for an output block
+    terminal: str | None = None  # e.g. "watch": run this command in a background terminal
+    terminal_show: bool = False  # `terminal=watch show`: stop that terminal and compare its output
+    skip_reason: str | None = None  # `skip reason="…"` or Sybil's `<!-- skip: next -->`
+    requires: tuple[str, ...] = ()
+    interactive: str | None = None  # "rewrite" | "pty"
+    in_container: bool = False
+    on_node: bool = False
+    secret: bool = False
+    excerpt: bool = False
+    file: bool = False
+    cluster_scoped: bool = False
+    timeout: float | None = None
+    exit_status: str | None = None  # `exit=N|any`: the status the block's last command is expected to end with
+    sybil_skip: bool = False  # skipped by Sybil's own `skip` directive (both tiers skip the step)
+    location: Location | None = None  # where the (first) directive comment is, if any
+
+
+NO_DIRECTIVE = Directive()
+
+
+@dataclass(frozen=True)
+class Output:
+    """A documented output: the ```text block after a command block."""
+
+    text: str
+    mode: str
+    location: Location
+    directive: Directive = NO_DIRECTIVE  # the output block's own directive (mode, secret, …)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A Markdown heading; a step belongs to the last heading before it."""
+
+    level: int
+    title: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Step:
+    """One block of a page, in page order."""
+
+    kind: StepKind
+    location: Location
+    text: str  # the block's text; for manifests, after include resolution
+    commands: tuple[str, ...] = ()  # COMMAND/HIDDEN_COMMAND: logical command lines, no comments
+    directive: Directive = NO_DIRECTIVE
+    output: Output | None = None
+    include: Path | None = None  # the (first) manifest file a `--8<--` include resolved to
+    includes: tuple[Path, ...] = ()  # every file the block's includes resolved to, in order
+    title: str | None = None  # `title="…"` of the fence
+    info: str = ""  # the whole fence info string
+    section: Section | None = None
+    command_lines: tuple[int, ...] = ()  # 1-based file line of each entry of `commands`
+    raw: str = ""  # the block text as written in the page (before include resolution)
+
+    @property
+    def skipped(self) -> bool:
+        return self.directive.skip_reason is not None
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The YAML front matter every page starts with."""
+
+    title: str
+    weight: int
+    requires: tuple[str, ...] = ()
+    cluster_scoped: bool = False
+    external_files: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Page:
+    """A parsed page: its front matter, headings and steps, in order."""
+
+    path: Path
+    front_matter: FrontMatter
+    steps: tuple[Step, ...]
+    sections: tuple[Section, ...] = ()
+
+    def section_of(self, step: Step) -> Section | None:
+        return step.section
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with a page's structure, found while parsing it (static check 5)."""
+
+    location: Location
+    check: str  # which check class: "directive", "fence", "output", "include", "front-matter", …
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+class PageError(Exception):
+    """A page that cannot be turned into steps; `str()` is ``path:line: message``."""
+
+    def __init__(self, path: Path, line: int, message: str, check: str = "page") -> None:
+        super().__init__(f"{display_path(path)}:{line}: {message}")
+        self.path = path
+        self.line = line
+        self.message = message
+        self.check = check
+
+    @classmethod
+    def from_problem(cls, problem: Problem) -> PageError:
+        return cls(problem.location.path, problem.location.line, problem.message, problem.check)

@@ -1,0 +1,103 @@
+"""`verify-report.json`: one section per tier, one entry per step, written atomically.
+
+The file is only ever replaced whole (`os.replace` of a finished temporary file in the same
+directory), so a reader never sees half a report and an interrupted run leaves the previous report
+and no temporary file behind. Each tier replaces only its own section (`tiers.static`,
+`tiers.live`), so the static and live tiers can run one after the other into the same file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from verify.model import Location, display_path
+from verify.static.findings import Finding
+
+PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+
+
+@dataclass
+class Entry:
+    """The result of one step (or of one manifest file, or of a stray directive)."""
+
+    location: Location
+    kind: str
+    findings: list[Finding] = field(default_factory=list)
+    skip_reason: str | None = None
+
+    @property
+    def status(self) -> str:
+        if any(not f.ok for f in self.findings):
+            return FAILED
+        if self.skip_reason is not None:
+            return SKIPPED
+        return PASSED
+
+    def as_json(self) -> dict[str, Any]:
+        failed = [f for f in self.findings if not f.ok]
+        if failed:
+            message = str(failed[0]) + (f" (+{len(failed) - 1} more)" if len(failed) > 1 else "")
+        elif self.skip_reason is not None:
+            message = f"skipped: {self.skip_reason}"
+        else:
+            message = f"{len(self.findings)} check(s) passed" if self.findings else "nothing to check"
+        return {
+            "location": str(self.location),
+            "path": display_path(self.location.path),
+            "line": self.location.line,
+            "kind": self.kind,
+            "status": self.status,
+            "check": failed[0].check if failed else ("skip" if self.skip_reason is not None else "all"),
+            "message": message,
+            "checks": [
+                {"check": f.check, "status": PASSED if f.ok else FAILED, "location": str(f.location), "message": f.message}
+                for f in self.findings
+            ],
+        }
+
+
+def summarize(entries: Iterable[Entry]) -> dict[str, int]:
+    counts = {PASSED: 0, FAILED: 0, SKIPPED: 0}
+    for entry in entries:
+        counts[entry.status] += 1
+    return counts
+
+
+def summary_line(counts: Mapping[str, int]) -> str:
+    return f"{counts[PASSED]} passed, {counts[FAILED]} failed, {counts[SKIPPED]} skipped"
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON to `path` through a temporary file in the same directory and a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, indent=2)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def update_report(path: Path, tier: str, section: Mapping[str, Any]) -> None:
+    """Replace the `tier` section of the report at `path` (keeping other tiers), atomically."""
+    report: dict[str, Any] = {"schema": 1, "tiers": {}}
+    try:
+        existing = json.loads(Path(path).read_text(encoding="utf-8"))
+        if isinstance(existing, dict) and isinstance(existing.get("tiers"), dict):
+            report = existing
+    except (OSError, ValueError):
+        pass
+    report["tiers"][tier] = dict(section)
+    write_json_atomic(path, report)

@@ -1,0 +1,66 @@
+"""Kubernetes 1.37 resource facts the static tier needs, read from `verify/data/`."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "printer_columns_1.37.yaml"
+
+
+@dataclass(frozen=True)
+class Resource:
+    kind: str  # lower-case singular kind, as kubectl prints it in messages
+    names: tuple[str, ...]  # plural and short names accepted on the command line
+    group: str  # "" for the core group
+    namespaced: bool
+    default: tuple[str, ...]  # `kubectl get` columns
+    wide: tuple[str, ...]  # `kubectl get -o wide` columns
+
+    @property
+    def qualified(self) -> str:
+        """`statefulset.apps`, or `service` for the core group."""
+        return f"{self.kind}.{self.group}" if self.group else self.kind
+
+
+@functools.lru_cache(maxsize=1)
+def resources() -> dict[str, Resource]:
+    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    table = {}
+    for kind, entry in data["kinds"].items():
+        table[kind] = Resource(
+            kind=kind,
+            names=tuple(entry.get("names", ())),
+            group=entry.get("group", ""),
+            namespaced=bool(entry["namespaced"]),
+            default=tuple(entry["default"]),
+            wide=tuple(entry["wide"]),
+        )
+    return table
+
+
+@functools.lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for kind, resource in resources().items():
+        aliases[kind] = kind
+        for name in resource.names:
+            aliases[name] = kind
+        if resource.group:
+            aliases[f"{kind}.{resource.group}"] = kind
+            for name in resource.names:
+                aliases[f"{name}.{resource.group}"] = kind
+    return aliases
+
+
+def resolve_kind(name: str) -> str | None:
+    """`sts`, `statefulsets`, `statefulset.apps`, `StatefulSet` → `statefulset` (None if unknown)."""
+    return _aliases().get(name.lower())
+
+
+def resource(name: str) -> Resource | None:
+    kind = resolve_kind(name)
+    return resources()[kind] if kind else None

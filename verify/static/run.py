@@ -1,0 +1,94 @@
+"""Run the static tier over pages and manifest files, producing report entries and progress."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from verify.model import Location, PageError, display_path
+from verify.parsers import ParsedPage, read_page
+from verify.report import FAILED, SKIPPED, Entry, summarize
+from verify.static import StaticContext, check_block, prefetch
+from verify.static.findings import Finding
+from verify.static.manifests import manifest_files, validate_file
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class StaticRun:
+    entries: list[Entry]
+    counts: dict[str, int]
+    pages: int
+    manifests: int
+    seconds: float
+    kubectl_runs: int
+
+
+def page_entries(parsed: ParsedPage, ctx: StaticContext) -> list[Entry]:
+    """One entry per step (outputs fold into their command), plus one per stray problem."""
+    entries: dict[tuple[str, int], Entry] = {}
+    extra: list[Entry] = []
+    for _, _, block in parsed.blocks:
+        findings = check_block(block, parsed.page, ctx)
+        step = block.step
+        if step is None:
+            extra.append(Entry(block.location, block.role if block.role != "output" else "output", findings))
+            continue
+        key = (str(step.location.path), step.location.line)  # an output's block shares its command's key
+        entry = entries.get(key)
+        if entry is None:
+            entry = Entry(step.location, step.kind.value, [], step.directive.skip_reason if step.directive.sybil_skip else None)
+            entries[key] = entry
+        entry.findings.extend(findings)
+    return sorted([*entries.values(), *extra], key=lambda e: e.location.line)
+
+
+def run_static(pages: list[Path], ctx: StaticContext, progress: Progress = lambda line: None, sweep_manifests: bool = True) -> StaticRun:
+    started = time.perf_counter()
+    parsed: list[ParsedPage] = []
+    entries: list[Entry] = []
+    for path in pages:
+        try:
+            parsed.append(read_page(path, ctx.root))
+        except PageError as error:
+            where = Location(error.path, error.line)
+            entries.append(Entry(where, "page", [Finding(error.check, False, where, error.message)]))
+        except Exception as error:  # noqa: BLE001 - a verifier bug must not hide the other pages
+            where = Location(path.resolve(), 1)
+            detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+            entries.append(Entry(where, "page", [Finding("internal", False, where, f"the verifier crashed on this page: {detail}")]))
+    prefetch(ctx, [p.page for p in parsed])
+    for page in parsed:
+        try:
+            mine = page_entries(page, ctx)
+        except Exception as error:  # noqa: BLE001 - a verifier bug must not hide the other pages
+            where = Location(page.page.path, 1)
+            detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+            mine = [Entry(where, "page", [Finding("internal", False, where, f"the verifier crashed on this page: {detail}")])]
+        entries.extend(mine)
+        _progress_page(progress, page.page.path, mine)
+    swept = 0
+    if sweep_manifests:
+        for path in manifest_files(ctx.root):
+            swept += 1
+            findings = validate_file(path, ctx.cache)
+            entry = Entry(Location(path, 1), "manifest-file", findings)
+            entries.append(entry)
+            _progress_page(progress, path, [entry])
+    ctx.cache.save()
+    runs = ctx.checker.runs if ctx.checker else 0
+    return StaticRun(entries, summarize(entries), len(parsed), swept, time.perf_counter() - started, runs)
+
+
+def _progress_page(progress: Progress, path: Path, entries: list[Entry]) -> None:
+    counts = summarize(entries)
+    mark = "FAIL" if counts[FAILED] else "ok  "
+    progress(f"{mark} {display_path(path)}: {counts['passed']} passed, {counts[FAILED]} failed, {counts[SKIPPED]} skipped")
+    for entry in entries:
+        for finding in entry.findings:
+            if not finding.ok:
+                progress(f"     {finding}")
