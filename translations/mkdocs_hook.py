@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from .layout import SOURCE_DIR, PagePair
-from .status import status_of
-
-_ROOT = Path(__file__).resolve().parent.parent
-
+from translations.layout import SOURCE_DIR, PagePair
+from translations.status import status_of
 
 def _japanese_url(page_url: str) -> str:
     """Relative link from an English page (served under /en/) to the same Japanese page."""
@@ -24,12 +21,13 @@ def _japanese_url(page_url: str) -> str:
 def on_page_markdown(markdown, page, config, files):
     if config["theme"]["language"] == "ja":
         return markdown
+    root = Path(config.config_file_path).resolve().parent
     rel = Path(page.file.src_path)
-    source = _ROOT / SOURCE_DIR / rel
+    source = root / SOURCE_DIR / rel
     if not source.exists():
         return markdown
     pair = PagePair(rel, source, Path(page.file.abs_src_path), config["theme"]["language"])
-    row = status_of(_ROOT, pair)
+    row = status_of(root, pair)
     page.meta["translation_status"] = row.state
     if row.state == "outdated":
         page.meta["source_changed"] = row.source_changed or "an unknown date"

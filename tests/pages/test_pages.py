@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from site_tools.node import ensure_mermaid
 from verify import Page, StepKind, load_page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -172,6 +173,7 @@ def test_included_manifests_exist() -> None:
 
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory) -> Path:
+    ensure_mermaid()  # the build copies the site's own mermaid from node_modules (npm ci when missing)
     out = tmp_path_factory.mktemp("site-ja")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     proc = subprocess.run(

@@ -1,0 +1,111 @@
+"""MkDocs hook: mermaid diagrams served by the site itself, visible without JavaScript.
+
+Each ` ```mermaid ` block (``<pre class="mermaid"><code>`` from superfences) is
+replaced by a ``<figure class="k8s-diagram">`` holding
+
+- the source, hidden, for ``assets/javascripts/diagrams.js`` to render live
+  with the site's own ``mermaid.min.js`` (npm, copied here from node_modules);
+- a ``<noscript><img></noscript>`` of the pre-rendered SVG
+  (``docs/diagrams/<hash>.svg``, see ``site_tools.diagrams``).
+
+The figure has no ``pre.mermaid`` left, so Material's own integration (which
+would fetch mermaid from a CDN and hide the SVG in a closed shadow root) never
+starts.  Only pages with a diagram load mermaid: the theme override checks
+``page.k8s_diagrams``.  A diagram without a fresh SVG is a warning, so the
+strict build fails and names the page and line.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import shutil
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from site_tools.diagrams import DIAGRAMS_DIR, diagram_hash, diagrams_in_markdown
+from site_tools.node import MERMAID_JS, MERMAID_LICENSE, NodeDependencyError, ensure_mermaid
+
+log = logging.getLogger("mkdocs.hooks.diagrams")
+
+MERMAID_URL = "assets/javascripts/mermaid.min.js"
+SVG_URL = "assets/diagrams/{hash}.svg"
+_BLOCK = re.compile(r'<pre class="mermaid"><code>(?P<code>.*?)</code></pre>', re.DOTALL)
+
+_used: set[str] = set()
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    _used.clear()
+    return config
+
+
+def _figure(source: str, page: Page, number: int) -> str:
+    digest = diagram_hash(source)
+    svg = get_relative_url(SVG_URL.format(hash=digest), page.url)
+    label = f"{page.title or ''} ({number})".strip()
+    return (
+        f'<figure class="k8s-diagram" data-diagram="{digest}" data-fallback="{svg}">'
+        f'<pre class="k8s-diagram__source" hidden>{html.escape(source)}</pre>'
+        f'<noscript><img class="k8s-diagram__image" src="{svg}" alt="{html.escape(label)}"></noscript>'
+        f"</figure>"
+    )
+
+
+def _line_of(page: Page, source: str) -> str:
+    """``file:line`` of the block in the page's Markdown source, for error messages."""
+    path = Path(page.file.abs_src_path or page.file.src_uri)
+    try:
+        for diagram in diagrams_in_markdown(path.read_text(encoding="utf-8"), path):
+            if diagram.hash == diagram_hash(source):
+                return diagram.where()
+    except (OSError, ValueError):
+        pass
+    return str(path)
+
+
+def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    count = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        source = html.unescape(match.group("code"))
+        digest = diagram_hash(source)
+        if not (DIAGRAMS_DIR / f"{digest}.svg").is_file():
+            log.warning(
+                f"{_line_of(page, source)}: mermaid diagram has no pre-rendered docs/diagrams/{digest}.svg "
+                "(readers without JavaScript would not see it): run `nox -s diagrams`"
+            )
+        _used.add(digest)
+        return _figure(source, page, count)
+
+    content = _BLOCK.sub(replace, content)
+    page.k8s_diagrams = count
+    return content
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    site = Path(config.site_dir)
+    for digest in sorted(_used):
+        svg = DIAGRAMS_DIR / f"{digest}.svg"
+        if svg.is_file():
+            target = site / SVG_URL.format(hash=digest)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(svg, target)
+    if not _used:
+        return
+    try:
+        ensure_mermaid()
+    except NodeDependencyError as err:
+        log.warning(f"cannot serve mermaid from the site: {err}")
+        return
+    target = site / MERMAID_URL
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(MERMAID_JS, target)
+    shutil.copyfile(MERMAID_LICENSE, target.with_name("mermaid.LICENSE.txt"))

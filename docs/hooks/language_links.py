@@ -1,0 +1,52 @@
+"""MkDocs hook: per-page links to the same page in the other languages.
+
+Each language is its own build (Japanese at the root of ``site/``, English under
+``en/``), so the switcher cannot ask MkDocs where the other page is.  This hook
+lists the other languages' pages (from their docs directories) and gives every
+page relative links, rendered by ``docs/overrides/partials/alternate.html`` with
+no JavaScript: they work on the published site, ``nox -s serve`` and any local
+static server.  A page not translated yet links to that language's home page
+and says so.
+
+``extra.docs_dirs`` (``{lang: path}``) overrides where a language's pages are;
+``site_tools.build`` sets it for test builds with fixture translations.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from site_tools.languages import LANGUAGES, REPO_ROOT, alternate_links, language
+from site_tools.pages import list_pages
+
+_state: dict = {}
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    current = language(config.theme["language"])
+    overrides = dict(config.extra.get("docs_dirs") or {})
+    available: dict[str, set[str]] = {}
+    for lang in LANGUAGES:
+        if lang.code == current.code:
+            docs_dir = Path(config.docs_dir)
+        else:
+            docs_dir = Path(overrides.get(lang.code) or REPO_ROOT / lang.docs_dir)
+        available[lang.code] = {page.src_uri for page in list_pages(docs_dir)}
+    _state.update(current=current, available=available)
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    # The current build's own pages come from MkDocs (it may exclude some).
+    _state["available"][_state["current"].code] = {f.src_uri for f in files.documentation_pages()}
+    return files
+
+
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    page.language_links = alternate_links(page.file.src_uri, _state["current"], _state["available"])
+    return context

@@ -1,0 +1,97 @@
+"""MkDocs hook: order the navigation by each page's front-matter ``weight``.
+
+MkDocs sorts an automatic navigation alphabetically; the pages say where they
+belong with ``weight`` (see docs/conventions.md).  A section sorts by its index
+page's weight, else by its lightest page, and takes its title from its index
+page's front matter, else from ``extra.section_titles`` (keyed by directory,
+per language), so Japanese readers never see a directory name as a title.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import posixpath
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from site_tools.pages import read_front_matter
+
+log = logging.getLogger("mkdocs.hooks.nav_order")
+
+
+def _meta(page: Page) -> dict[str, Any]:
+    return read_front_matter(Path(page.file.abs_src_path)) if page.file.abs_src_path else {}
+
+
+def _page_key(page: Page) -> tuple[float, str]:
+    meta = _meta(page)
+    weight = meta.get("weight")
+    if not isinstance(weight, (int, float)) or isinstance(weight, bool):
+        log.warning(
+            f"{page.file.abs_src_path}:1: front matter needs a numeric `weight` "
+            f"(it orders the navigation; got {weight!r})"
+        )
+        weight = math.inf
+    return float(weight), str(meta.get("title") or page.file.src_uri)
+
+
+def _section_dir(section: Section) -> str:
+    uris = [p.file.src_uri for p in _pages(section.children)]
+    return posixpath.commonpath([posixpath.dirname(u) for u in uris]) if uris else ""
+
+
+def _pages(items: list) -> list[Page]:
+    found = []
+    for item in items:
+        if isinstance(item, Page):
+            found.append(item)
+        elif isinstance(item, Section):
+            found.extend(_pages(item.children))
+    return found
+
+
+def _is_index(page: Page) -> bool:
+    return posixpath.basename(page.file.src_uri) in ("index.md", "README.md")
+
+
+def _order(items: list, titles: dict[str, str]) -> tuple[float, str]:
+    """Sort ``items`` in place; return the sort key of the list's first item (its weight)."""
+    keys: dict[int, tuple[int, float, str]] = {}
+    for item in items:
+        if isinstance(item, Page):
+            weight, title = _page_key(item)
+            keys[id(item)] = (0 if _is_index(item) else 1, weight, title)
+        elif isinstance(item, Section):
+            weight, title = _order(item.children, titles)
+            directory = _section_dir(item)
+            index = next((c for c in item.children if isinstance(c, Page) and _is_index(c)), None)
+            if index is not None:
+                item.title = str(_meta(index).get("title") or item.title)
+            elif directory in titles:
+                item.title = titles[directory]
+            else:
+                log.warning(
+                    f"navigation section {directory!r} has no title: add {directory}/index.md with a "
+                    f"`title`, or `extra.section_titles: {{{directory}: ...}}` to this language's config"
+                )
+            keys[id(item)] = (1, weight, item.title or "")
+        else:
+            keys[id(item)] = (1, math.inf, str(getattr(item, "title", "")))
+    items.sort(key=lambda item: keys[id(item)])
+    first = keys[id(items[0])] if items else (1, math.inf, "")
+    # A section weighs as much as its index page, else as its lightest member.
+    return first[1] if first[0] == 0 else min((k[1] for k in keys.values()), default=math.inf), first[2]
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    _order(nav.items, dict(config.extra.get("section_titles") or {}))
+    nav.pages = _pages(nav.items)
+    for before, page, after in zip([None, *nav.pages[:-1]], nav.pages, [*nav.pages[1:], None]):
+        page.previous_page, page.next_page = before, after
+    return nav

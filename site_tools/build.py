@@ -1,0 +1,231 @@
+"""Build the site: one MkDocs build per language, merged into ``site/``.
+
+Japanese (``mkdocs.yml``, docs_src/ja) lands at the root, English
+(``mkdocs.en.yml``, docs/en) under ``en/``.  Each build is strict and runs in
+its own process; by default the two run in parallel.  The merged tree replaces
+``site/`` only when every build succeeded, and records a digest of its inputs
+in ``site/.build-info.json`` so that ``--if-stale`` (used by the tests and
+``nox -s serve``) can skip a build that would change nothing.
+
+    python -m site_tools.build [--out site] [--serial] [--if-stale]
+                               [--docs-dir en=PATH]        # a language's pages from elsewhere
+                               [--verify-report PATH]      # another verify-report.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from site_tools.languages import LANGUAGES, REPO_ROOT, language
+
+BUILD_INFO = ".build-info.json"
+_INPUT_FILES = ("mkdocs.yml", "mkdocs.en.yml", "package-lock.json", "verify-report.json", "pyproject.toml")
+_INPUT_DIRS = ("docs_src", "docs", "manifests", "site_tools", "translations")
+
+
+class BuildFailed(RuntimeError):
+    """One of the language builds failed; the message holds its MkDocs output."""
+
+
+@dataclass(frozen=True)
+class LanguageBuild:
+    lang: str
+    seconds: float
+    output: str
+
+
+def input_digest(docs_dirs: dict[str, Path] | None = None, verify_report: Path | None = None) -> str:
+    """SHA-256 over every file a build reads (pages, theme overrides, hooks, configs, tool versions)."""
+    h = hashlib.sha256()
+    for package in ("mkdocs", "mkdocs-material", "pymdown-extensions", "mkdocs-macros-plugin"):
+        h.update(f"{package}={metadata.version(package)}\n".encode())
+    roots = [REPO_ROOT / name for name in _INPUT_DIRS] + [Path(p) for p in (docs_dirs or {}).values()]
+    files = [REPO_ROOT / name for name in _INPUT_FILES] + ([verify_report] if verify_report else [])
+    for root in roots:
+        if root.is_dir():
+            files.extend(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in sorted(set(files)):
+        if path.is_file():
+            h.update(f"{path}\n".encode())
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def is_fresh(out: Path, digest: str) -> bool:
+    info = out / BUILD_INFO
+    try:
+        return json.loads(info.read_text(encoding="utf-8")).get("digest") == digest
+    except (OSError, ValueError):
+        return False
+
+
+def _input_args(docs_dirs: dict[str, Path], verify_report: Path | None) -> list[str]:
+    args = [arg for lang, path in docs_dirs.items() for arg in ("--docs-dir", f"{lang}={path}")]
+    return args + (["--verify-report", str(verify_report)] if verify_report else [])
+
+
+def _start(lang: str, out: Path, inputs: list[str]) -> subprocess.Popen[str]:
+    cmd = [sys.executable, "-m", "site_tools.build", "--one", lang, "--out", str(out), *inputs]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _finish(lang: str, proc: subprocess.Popen[str], started: float) -> LanguageBuild:
+    output, _ = proc.communicate()
+    if proc.returncode != 0:
+        raise BuildFailed(f"the {lang} build failed (exit {proc.returncode}):\n{output}")
+    return LanguageBuild(lang, time.monotonic() - started, output)
+
+
+def _remove_abandoned_work_dirs(parent: Path) -> None:
+    """Remove work directories left by a builder that was killed (``.site-build-<pid>-…``)."""
+    for work in parent.glob(".site-build-*"):
+        pid = work.name.split("-")[2]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def build_site(
+    out: Path = REPO_ROOT / "site",
+    *,
+    parallel: bool = True,
+    docs_dirs: dict[str, Path] | None = None,
+    verify_report: Path | None = None,
+) -> list[LanguageBuild]:
+    """Build every language and replace ``out`` with the merged site.
+
+    ``docs_dirs`` maps a language to another docs directory and
+    ``verify_report`` replaces ``verify-report.json`` (test builds use both).
+    """
+    docs_dirs = dict(docs_dirs or {})
+    inputs = _input_args(docs_dirs, verify_report)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    digest = input_digest(docs_dirs, verify_report)
+    _remove_abandoned_work_dirs(out.parent)
+    work = Path(tempfile.mkdtemp(prefix=f".site-build-{os.getpid()}-", dir=out.parent))
+    try:
+        targets = {lang.code: work / lang.code for lang in LANGUAGES}
+        results: list[LanguageBuild] = []
+        if parallel:
+            started = time.monotonic()
+            procs = {code: _start(code, target, inputs) for code, target in targets.items()}
+            errors = []
+            for code, proc in procs.items():
+                try:
+                    results.append(_finish(code, proc, started))
+                except BuildFailed as err:
+                    errors.append(str(err))
+            if errors:
+                raise BuildFailed("\n".join(errors))
+        else:
+            for code, target in targets.items():
+                results.append(_finish(code, _start(code, target, inputs), time.monotonic()))
+
+        merged = targets[LANGUAGES[0].code]
+        for lang in LANGUAGES[1:]:
+            destination = merged / lang.prefix.rstrip("/")
+            if destination.exists():
+                raise BuildFailed(f"the {LANGUAGES[0].code} build already has {destination.name}/: rename that page")
+            targets[lang.code].rename(destination)
+        (merged / BUILD_INFO).write_text(
+            json.dumps({"digest": digest, "languages": [lang.code for lang in LANGUAGES]}, indent=2) + "\n",
+            encoding="utf-8",
+        )
+        old = work / "previous"
+        if out.exists():
+            out.rename(old)
+        merged.rename(out)
+        return results
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _build_one(code: str, out: Path, docs_dirs: dict[str, Path], verify_report: Path | None) -> None:
+    """Build one language in this process (the parallel builder runs one process per language)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter(f"[{code}] %(levelname)-7s -  %(message)s"))
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.setLevel(logging.INFO)
+    mkdocs_log.propagate = False
+
+    lang = language(code)
+    overrides: dict = {"site_dir": str(out), "strict": True}
+    if code in docs_dirs:
+        overrides["docs_dir"] = str(docs_dirs[code])
+    config = load_config(config_file=str(REPO_ROOT / lang.config_file), **overrides)
+    config.extra["docs_dirs"] = {k: str(v) for k, v in docs_dirs.items()}
+    if verify_report is not None:
+        config.extra["verify_report"] = str(verify_report)
+    build(config)
+
+
+def _parse_docs_dirs(values: list[str]) -> dict[str, Path]:
+    result = {}
+    for value in values:
+        code, sep, path = value.partition("=")
+        if not sep:
+            raise SystemExit(f"--docs-dir expects LANG=PATH, got {value!r}")
+        language(code)
+        result[code] = Path(path).resolve()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m site_tools.build", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "site", help="where the merged site goes (site/)")
+    parser.add_argument("--serial", action="store_true", help="build the languages one after the other")
+    parser.add_argument("--if-stale", action="store_true", help="do nothing when the inputs have not changed")
+    parser.add_argument("--docs-dir", action="append", default=[], metavar="LANG=PATH")
+    parser.add_argument("--verify-report", type=Path, help="read this report instead of verify-report.json")
+    parser.add_argument("--one", metavar="LANG", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    docs_dirs = _parse_docs_dirs(args.docs_dir)
+
+    if args.one:
+        from mkdocs.exceptions import Abort
+
+        try:
+            _build_one(args.one, args.out, docs_dirs, args.verify_report)
+        except Abort as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
+        return 0
+
+    if args.if_stale and is_fresh(args.out, input_digest(docs_dirs, args.verify_report)):
+        print(f"{args.out} is up to date")
+        return 0
+    started = time.monotonic()
+    try:
+        results = build_site(
+            args.out, parallel=not args.serial, docs_dirs=docs_dirs, verify_report=args.verify_report
+        )
+    except BuildFailed as err:
+        print(err, file=sys.stderr)
+        return 1
+    for result in results:
+        print(result.output.rstrip())
+    each = ", ".join(f"{r.lang} {r.seconds:.1f} s" for r in results)
+    mode = "serial" if args.serial else "parallel"
+    print(f"built {args.out} in {time.monotonic() - started:.1f} s ({mode}: {each})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""Markdown pages of one language and the front matter the site reads from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.utils.meta import get_data
+
+
+@dataclass(frozen=True)
+class PageSource:
+    """One Markdown page of a docs directory.
+
+    ``src_uri`` is the path relative to the docs directory with ``/``
+    separators (``tutorials/services/source-ip.md``); it is the same in every
+    language, which is what pairs a page with its translation.
+    """
+
+    docs_dir: Path
+    src_uri: str
+
+    @property
+    def path(self) -> Path:
+        return self.docs_dir / self.src_uri
+
+    def read(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    def front_matter(self) -> dict[str, Any]:
+        return read_front_matter(self.path)
+
+
+def read_front_matter(path: Path) -> dict[str, Any]:
+    """The YAML front matter of ``path`` (empty when the page has none)."""
+    _, meta = get_data(path.read_text(encoding="utf-8"))
+    return meta
+
+
+def list_pages(docs_dir: Path) -> list[PageSource]:
+    """Every ``*.md`` page under ``docs_dir``, sorted by ``src_uri``."""
+    if not docs_dir.is_dir():
+        return []
+    return sorted(
+        (
+            PageSource(docs_dir, p.relative_to(docs_dir).as_posix())
+            for p in docs_dir.rglob("*.md")
+            if not any(part.startswith(".") for part in p.relative_to(docs_dir).parts)
+        ),
+        key=lambda page: page.src_uri,
+    )
+
+
+def page_url(src_uri: str) -> str:
+    """The directory URL MkDocs gives a page (``use_directory_urls``), relative to its build root.
+
+    ``index.md`` → ``""``, ``a/index.md`` → ``a/``, ``a/b.md`` → ``a/b/``.
+    """
+    stem = src_uri[: -len(".md")] if src_uri.endswith(".md") else src_uri
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")]
+        return stem
+    return stem + "/"

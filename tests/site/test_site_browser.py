@@ -1,0 +1,227 @@
+"""The built site in a real browser (Debian Chromium, headless): diagrams, switcher, search, requests."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+
+from site_tools.diagrams import diagrams_in_markdown
+from site_tools.languages import LANGUAGES, REPO_ROOT
+from site_tools.pages import list_pages
+
+from site_helpers import BuiltSite, split_like_material
+
+SOURCE_IP = "tutorials/services/source-ip.md"
+STATEFULSET = "tutorials/stateful-application/basic-stateful-set.md"
+APPARMOR = "tutorials/security/apparmor.md"
+GUESTBOOK = "tutorials/stateless-application/guestbook-logs-metrics-with-elk.md"
+
+
+def _open(browser, *, javascript: bool = True):
+    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(10_000)
+    return context, context.new_page()
+
+
+# --- every page once: what it requests ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Visit:
+    url: str
+    requests: tuple[str, ...]
+    diagrams: int
+    mermaid_defined: bool
+
+
+@pytest.fixture(scope="module")
+def visits(browser, built_site: BuiltSite, site_url: str) -> list[Visit]:
+    """Load every page of both languages (and open the search, which starts its worker); record requests."""
+    context, page = _open(browser)
+    seen: list[str] = []
+    context.on("request", lambda request: seen.append(request.url))
+    # Anything not on the site's own server is refused, so a leak cannot reach the network either.
+    context.route(re.compile(r"^(?!" + re.escape(site_url) + r"/).*"), lambda route: route.abort())
+    result = []
+    pages = [(lang.code, source.src_uri) for lang in LANGUAGES for source in built_site.pages(lang.code)]
+    for lang, src_uri in [*pages, ("ja", "no-such-page.md")]:  # the last one gets the 404 page
+        seen.clear()
+        url = site_url + built_site.url_path(lang, src_uri)
+        page.goto(url, wait_until="load")
+        diagrams = page.locator("figure.k8s-diagram").count()
+        if diagrams:
+            page.wait_for_function(
+                "n => document.querySelectorAll('figure.k8s-diagram[data-rendered]').length === n", arg=diagrams
+            )
+        if src_uri == "index.md":
+            page.click("input.md-search__input")
+            page.keyboard.type("kubectl")
+            page.keyboard.press("End")
+            page.wait_for_selector(".md-search-result__item")
+        page.wait_for_load_state("networkidle")
+        defined = page.evaluate("() => typeof window.mermaid !== 'undefined'")
+        result.append(Visit(url, tuple(seen), diagrams, defined))
+    context.close()
+    return result
+
+
+def test_no_request_leaves_the_site(visits: list[Visit], site_url: str) -> None:
+    own = urlsplit(site_url).netloc
+    leaks = {(v.url, r) for v in visits for r in v.requests if urlsplit(r).netloc != own}
+    assert visits and not leaks, "requests to other hosts:\n" + "\n".join(f"{p} -> {r}" for p, r in sorted(leaks))
+
+
+def test_only_pages_with_diagrams_load_mermaid(visits: list[Visit]) -> None:
+    without = [v for v in visits if not v.diagrams]
+    with_diagrams = [v for v in visits if v.diagrams]
+    assert without and with_diagrams
+    for visit in without:
+        assert not any(r.endswith(("/mermaid.min.js", "/diagrams.js")) for r in visit.requests), visit.url
+        assert not visit.mermaid_defined, f"{visit.url} has window.mermaid without a diagram"
+    for visit in with_diagrams:
+        assert any(r.endswith("/assets/javascripts/mermaid.min.js") for r in visit.requests), visit.url
+
+
+# --- diagrams -------------------------------------------------------------------------------------
+
+
+def _mermaid_blocks(built_site: BuiltSite, lang: str) -> int:
+    page = built_site.docs_dirs[lang] / SOURCE_IP
+    if not page.is_file():
+        pytest.skip(f"{lang}: no {SOURCE_IP} yet")
+    return len(diagrams_in_markdown(page.read_text(encoding="utf-8"), page))
+
+
+@pytest.mark.parametrize("lang", [lang.code for lang in LANGUAGES])
+def test_source_ip_page_renders_every_diagram_as_svg(browser, built_site: BuiltSite, site_url: str, lang: str) -> None:
+    blocks = _mermaid_blocks(built_site, lang)
+    assert blocks >= 1
+    context, page = _open(browser)
+    page.goto(site_url + built_site.url_path(lang, SOURCE_IP))
+    figures = page.locator("figure.k8s-diagram")
+    assert figures.count() == blocks
+    page.wait_for_function("n => document.querySelectorAll('figure.k8s-diagram[data-rendered]').length === n", arg=blocks)
+    for i in range(blocks):
+        figure = figures.nth(i)
+        assert figure.get_attribute("data-rendered") == "live", f"diagram {i + 1} fell back to the image"
+        svg = figure.locator(".k8s-diagram__live > svg")
+        box = svg.bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 30, f"diagram {i + 1} is not drawn: {box}"
+        assert svg.locator("text, foreignObject").count() > 0, f"diagram {i + 1} has no labels"
+    context.close()
+
+
+@pytest.mark.parametrize("lang", [lang.code for lang in LANGUAGES])
+def test_source_ip_diagrams_are_visible_without_javascript(
+    browser, built_site: BuiltSite, site_url: str, lang: str
+) -> None:
+    blocks = _mermaid_blocks(built_site, lang)
+    context, page = _open(browser, javascript=False)
+    page.goto(site_url + built_site.url_path(lang, SOURCE_IP))
+    images = page.locator("figure.k8s-diagram img")
+    assert images.count() == blocks
+    for i in range(blocks):
+        image = images.nth(i)
+        image.scroll_into_view_if_needed()
+        assert image.is_visible()
+        assert image.get_attribute("src").endswith(".svg")
+        loaded = image.evaluate("img => img.complete && img.naturalWidth > 0")
+        box = image.bounding_box()
+        assert loaded and box and box["width"] > 100, f"diagram {i + 1} image not shown: {box}"
+    assert page.locator("figure.k8s-diagram svg").count() == 0  # no script ran
+    context.close()
+
+
+# --- language switcher ----------------------------------------------------------------------------
+
+
+def _switch(page, lang: str) -> None:
+    """Use the switcher as a reader does: point at the language button, then click the language."""
+    page.hover(".k8s-language-switcher .md-select")
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click(f".k8s-language-switcher a[data-k8s-lang={lang}]")
+
+
+JAPANESE_PAGES = [page.src_uri for page in list_pages(REPO_ROOT / LANGUAGES[0].docs_dir)]
+
+
+@pytest.fixture(scope="module")
+def reader(browser):
+    """One tab for the switcher tests: like a reader, it keeps its cache from page to page."""
+    context, page = _open(browser)
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("src_uri", JAPANESE_PAGES)
+def test_switcher_goes_to_the_english_page_and_back(reader, built_site: BuiltSite, site_url: str, src_uri: str) -> None:
+    page = reader
+    page.goto(site_url + built_site.url_path("ja", src_uri), wait_until="domcontentloaded")
+    _switch(page, "en")
+    assert urlsplit(page.url).path == built_site.url_path("en", src_uri)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    _switch(page, "ja")
+    assert urlsplit(page.url).path == built_site.url_path("ja", src_uri)
+    assert page.evaluate("document.documentElement.lang") == "ja"
+
+
+# --- Japanese search ------------------------------------------------------------------------------
+
+# Typed without spaces, as a Japanese reader types them; each is written from its page's text.
+QUERIES = [
+    ("送信元IPアドレス", SOURCE_IP),
+    ("送信元NAT", SOURCE_IP),
+    ("ヘルスチェック", SOURCE_IP),
+    ("ロードバランサー", SOURCE_IP),
+    ("スケールダウン", STATEFULSET),
+    ("永続ボリューム", STATEFULSET),
+    ("StatefulSetを作成する", STATEFULSET),
+    ("安定したネットワーク識別子", STATEFULSET),
+    ("順序インデックス", STATEFULSET),
+    ("カナリア版", STATEFULSET),
+    ("非カスケードな削除", STATEFULSET),
+    ("一般利用可能", APPARMOR),
+    ("コンテナランタイム", APPARMOR),
+    ("プロファイル", APPARMOR),
+    ("ゲストブック", GUESTBOOK),
+    ("ダッシュボード", GUESTBOOK),
+]
+
+
+@pytest.fixture(scope="module")
+def search_page(browser, built_site: BuiltSite, site_url: str):
+    context, page = _open(browser)
+    page.goto(site_url + "/")
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize(("query", "src_uri"), QUERIES)
+def test_japanese_query_without_spaces_ranks_the_expected_page_first(
+    search_page, built_site: BuiltSite, query: str, src_uri: str
+) -> None:
+    source = built_site.docs_dirs["ja"] / src_uri
+    text = source.read_text(encoding="utf-8")
+    missing = [word for word in split_like_material(query) if word not in text]
+    assert not missing, f"query {query!r} is no longer written from {source}: {missing} not in the page"
+
+    page = search_page
+    page.fill("input.md-search__input", "")
+    page.click("input.md-search__input")
+    # keyboard.type() inserts Japanese text without key events; an IME's commit ends with a key
+    # release, and Material searches on key release: End leaves the text as it is.
+    page.keyboard.type(query)
+    page.keyboard.press("End")
+    page.wait_for_function(
+        "q => document.querySelector('.md-search-result__meta').textContent.match(/\\d|何も/) && "
+        "document.querySelector('input.md-search__input').value === q",
+        arg=query,
+    )
+    page.wait_for_timeout(150)  # results for the final text, not an intermediate one
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
+    assert hrefs, f"{query!r} found nothing"
+    first = urlsplit(hrefs[0]).path
+    assert first == built_site.url_path("ja", src_uri), f"{query!r}: first result is {first}, then {hrefs[1:3]}"

@@ -1,0 +1,237 @@
+"""The pure parts of the site machinery: language links, diagram hashes, status texts, search separator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from site_helpers import split_like_material, unavailable
+
+from site_tools.diagrams import (
+    Diagram,
+    diagram_hash,
+    diagrams_in_markdown,
+    freshness_problems,
+    svg_header,
+)
+from site_tools.languages import alternate_links, language, relative_href
+from site_tools.pages import page_url
+from site_tools.render_diagrams import with_intrinsic_size
+from site_tools.verification import page_status
+
+# --- language links -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("src_uri", "url"),
+    [("index.md", ""), ("tutorials/index.md", "tutorials/"), ("tutorials/services/source-ip.md", "tutorials/services/source-ip/")],
+)
+def test_page_url_is_the_directory_url_mkdocs_gives(src_uri: str, url: str) -> None:
+    assert page_url(src_uri) == url
+
+
+def test_japanese_page_links_to_the_same_english_page_relatively() -> None:
+    links = alternate_links(
+        "tutorials/services/source-ip.md",
+        language("ja"),
+        {"ja": {"tutorials/services/source-ip.md"}, "en": {"tutorials/services/source-ip.md"}},
+    )
+    by_lang = {link.lang: link for link in links}
+    assert by_lang["en"].href == "../../../en/tutorials/services/source-ip/"
+    assert by_lang["en"].translated and not by_lang["en"].note
+    assert by_lang["ja"].href == "./" and by_lang["ja"].current
+
+
+def test_english_page_links_back_to_the_japanese_page() -> None:
+    links = alternate_links("tutorials/a.md", language("en"), {"ja": {"tutorials/a.md"}, "en": {"tutorials/a.md"}})
+    assert {link.lang: link.href for link in links} == {"ja": "../../../tutorials/a/", "en": "./"}
+
+
+def test_page_missing_in_english_links_to_the_english_home_and_says_so() -> None:
+    links = alternate_links("tutorials/a.md", language("ja"), {"ja": {"tutorials/a.md"}, "en": {"index.md"}})
+    english = next(link for link in links if link.lang == "en")
+    assert english.href == "../../en/"
+    assert not english.translated
+    assert english.note == "not translated yet"
+
+
+def test_home_pages_link_to_each_other() -> None:
+    available = {"ja": {"index.md"}, "en": {"index.md"}}
+    assert alternate_links("index.md", language("ja"), available)[1].href == "en/"
+    assert alternate_links("index.md", language("en"), available)[0].href == "../"
+
+
+def test_relative_href_between_sibling_directories() -> None:
+    assert relative_href("en/a/", "a/") == "../en/a/"
+    assert relative_href("", "en/") == "../"
+
+
+# --- diagrams --------------------------------------------------------------------------------------
+
+PAGE = """# Page
+
+```mermaid
+graph LR;
+  a-->b;
+```
+
+=== "Tab"
+
+    ```mermaid
+    graph TD;
+      c-->d;
+    ```
+"""
+
+
+def test_mermaid_fences_are_found_with_their_line_even_inside_tabs(tmp_path: Path) -> None:
+    found = diagrams_in_markdown(PAGE, tmp_path / "page.md")
+    assert [(d.line, d.source) for d in found] == [
+        (3, "graph LR;\n  a-->b;"),
+        (10, "graph TD;\n  c-->d;"),
+    ]
+
+
+def test_hash_ignores_trailing_blanks_but_not_content() -> None:
+    assert diagram_hash("graph LR;\n  a-->b;  \n\n") == diagram_hash("\ngraph LR;\n  a-->b;")
+    assert diagram_hash("graph LR;\n  a-->b;") != diagram_hash("graph LR;\n  a-->c;")
+
+
+def test_unclosed_fence_names_file_and_line(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"page\.md:2: mermaid fence is never closed"):
+        diagrams_in_markdown("text\n```mermaid\ngraph LR;\n", tmp_path / "page.md")
+
+
+def _render_fake(diagrams_dir: Path, source: str) -> Path:
+    path = diagrams_dir / f"{diagram_hash(source)}.svg"
+    path.write_text(svg_header(source, "11.0.0") + "<svg></svg>\n", encoding="utf-8")
+    return path
+
+
+def test_fresh_diagrams_have_no_problem(tmp_path: Path) -> None:
+    diagram = Diagram(tmp_path / "p.md", 3, "graph LR;\n  a-->b;")
+    _render_fake(tmp_path, diagram.source)
+    assert freshness_problems([diagram], tmp_path) == []
+
+
+def test_changed_diagram_without_new_svg_is_reported_with_page_and_line(tmp_path: Path) -> None:
+    _render_fake(tmp_path, "graph LR;\n  a-->b;")
+    changed = Diagram(tmp_path / "p.md", 7, "graph LR;\n  a-->c;")
+    problems = freshness_problems([changed], tmp_path)
+    assert any("p.md:7: mermaid diagram has no pre-rendered" in p and "nox -s diagrams" in p for p in problems)
+    assert any("no page has this diagram any more" in p for p in problems)
+
+
+def test_svg_whose_recorded_source_disagrees_is_reported(tmp_path: Path) -> None:
+    diagram = Diagram(tmp_path / "p.md", 3, "graph LR;\n  a-->b;")
+    (tmp_path / f"{diagram.hash}.svg").write_text(svg_header("graph LR;\n  x-->y;", "11") + "<svg/>", encoding="utf-8")
+    assert any("does not record the source" in p for p in freshness_problems([diagram], tmp_path))
+
+
+def test_svg_from_another_mermaid_is_reported(tmp_path: Path) -> None:
+    diagram = Diagram(tmp_path / "p.md", 3, "graph LR;\n  a-->b;")
+    _render_fake(tmp_path, diagram.source)  # records mermaid 11.0.0
+    assert freshness_problems([diagram], tmp_path, mermaid_version="11.0.0") == []
+    problems = freshness_problems([diagram], tmp_path, mermaid_version="11.17.2")
+    assert any("rendered by mermaid 11.0.0, the site serves 11.17.2" in p for p in problems)
+
+
+def test_prerendered_svg_gets_an_intrinsic_size_for_img() -> None:
+    svg = '<svg id="d" width="100%" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 525.6 76.2"><g/></svg>'
+    assert with_intrinsic_size(svg).startswith('<svg id="d" width="526" height="77" xmlns=')
+
+
+# --- verification status ---------------------------------------------------------------------------
+
+def live_report(target: str = "cluster") -> dict:
+    """A report shaped like the verifier's (verify/report.py, verify/live/cli.py)."""
+    return {
+        "schema": 1,
+        "tiers": {
+            "static": {
+                "started": "2026-11-19T10:00:00+00:00",
+                "entries": [
+                    {"path": "docs_src/ja/tutorials/a.md", "status": "passed"},
+                    {"path": "docs_src/ja/tutorials/d.md", "status": "passed"},
+                    {"path": "docs_src/ja/tutorials/e.md", "status": "failed"},
+                ],
+            },
+            "live": {
+                "target": target,
+                "server_version": "v1.37.1",
+                "started": "2026-11-20T08:00:00+00:00",
+                "pages": [
+                    {"path": "docs_src/ja/tutorials/a.md", "status": "passed", "verified": target == "cluster"},
+                    {"path": "docs_src/ja/tutorials/b.md", "status": "failed", "error": "step 3 timed out"},
+                    {"path": "docs_src/ja/tutorials/c.md", "status": "skipped", "skip_reason": "needs load-balancer"},
+                ],
+            },
+        },
+    }
+
+
+def test_no_report_means_not_yet_verified_in_both_languages() -> None:
+    assert page_status(None, "tutorials/a.md", "ja").text == "未検証"
+    assert page_status(None, "tutorials/a.md", "en").text == "Not yet verified"
+
+
+def test_page_passed_on_a_cluster_shows_version_and_date() -> None:
+    status = page_status(live_report(), "tutorials/a.md", "en")
+    assert (status.state, status.text) == ("verified", "Verified against Kubernetes v1.37.1 on 2026-11-20")
+    assert page_status(live_report(), "tutorials/a.md", "ja").text == "Kubernetes v1.37.1 で検証済み（2026-11-20）"
+
+
+def test_failed_and_skipped_pages_are_not_verified() -> None:
+    failed = page_status(live_report(), "tutorials/b.md", "en")
+    assert (failed.state, failed.text) == ("failed", "Verification failed on 2026-11-20 (Kubernetes v1.37.1)")
+    skipped = page_status(live_report(), "tutorials/c.md", "en")
+    assert (skipped.state, skipped.text) == ("unverified", "Not verified: needs load-balancer")
+
+
+def test_static_checks_alone_never_verify() -> None:
+    status = page_status(live_report(), "tutorials/d.md", "en")
+    assert (status.state, status.text) == ("unverified", "Not yet verified against a cluster (static checks passed on 2026-11-19)")
+    assert page_status(live_report(), "tutorials/e.md", "ja").state == "failed"
+    assert page_status(live_report(), "tutorials/unlisted.md", "ja").text == "未検証"
+
+
+def test_a_stand_in_run_never_verifies() -> None:
+    status = page_status(live_report("stand-in"), "tutorials/a.md", "en")
+    assert status.state == "unverified" and "stand-in" in status.text
+
+
+def test_report_paths_may_be_absolute() -> None:
+    report = live_report()
+    report["tiers"]["live"]["pages"][0]["path"] = "/work/main/docs_src/ja/tutorials/a.md"
+    assert page_status(report, "tutorials/a.md", "en").state == "verified"
+    assert page_status(report, "a.md", "en").state == "unverified"  # same file name, other page
+
+
+# --- Japanese search separator ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("送信元IPアドレス", ["送信元", "IP", "アドレス"]),
+        ("永続ボリューム", ["永続", "ボリューム"]),
+        ("スケールダウン", ["スケールダウン"]),
+        ("StatefulSetを作成する", ["StatefulSet", "を", "作成", "する"]),
+        ("web-0、web-1。", ["web", "0", "web", "1"]),
+    ],
+)
+def test_separator_splits_where_the_script_changes(text: str, words: list[str]) -> None:
+    assert split_like_material(text) == words
+
+
+# --- browser tests without a browser ----------------------------------------------------------------
+
+
+def test_missing_chromium_skips_locally_but_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no Chromium here"):
+        unavailable("no Chromium here")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set, so this must run, but: no Chromium here"):
+        unavailable("no Chromium here")

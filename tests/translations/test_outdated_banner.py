@@ -1,0 +1,70 @@
+"""An English page whose Japanese source changed shows a banner in the built site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = "tutorials/services/source-ip"
+COPIED = ["mkdocs.yml", "mkdocs.en.yml", "docs", "docs_src", "manifests", "translations", "package.json", "package-lock.json"]
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=root, check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.fixture(scope="module")
+def english_site_with_one_outdated_page(tmp_path_factory) -> tuple[Path, str]:
+    """A copy of the project whose Japanese Source IP page changed after its translation; English build only."""
+    repo = tmp_path_factory.mktemp("repo")
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, repo / name)
+    if (ROOT / "node_modules").is_dir():
+        (repo / "node_modules").symlink_to(ROOT / "node_modules")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "copy")
+    japanese = repo / "docs_src/ja" / f"{PAGE}.md"
+    japanese.write_text(japanese.read_text(encoding="utf-8") + "\n追記した段落です。\n", encoding="utf-8")
+    git(repo, "commit", "-qam", "change the Japanese page")
+    changed_on = git(repo, "log", "-1", "--format=%cs").strip()
+    out = repo / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.en.yml", "-d", str(out)],
+        cwd=repo, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    return out, changed_on
+
+
+def test_the_outdated_page_shows_the_banner_with_the_date_and_a_link(english_site_with_one_outdated_page) -> None:
+    out, changed_on = english_site_with_one_outdated_page
+    html = (out / PAGE / "index.html").read_text(encoding="utf-8")
+    assert f"The Japanese source of this page changed on {changed_on}" in html
+    assert "this translation may be out of date" in html
+    assert 'href="../../../../tutorials/services/source-ip/"' in html
+
+
+def test_a_current_page_shows_no_banner(english_site_with_one_outdated_page) -> None:
+    out, _ = english_site_with_one_outdated_page
+    html = (out / "tutorials/security/apparmor/index.html").read_text(encoding="utf-8")
+    assert "this translation may be out of date" not in html
+
+
+def test_the_status_page_lists_the_outdated_page(english_site_with_one_outdated_page) -> None:
+    out, changed_on = english_site_with_one_outdated_page
+    html = (out / "translation-status/index.html").read_text(encoding="utf-8")
+    row = html[html.index("Using Source IP") :].split("</tr>")[0]
+    assert "outdated" in row and changed_on in row
