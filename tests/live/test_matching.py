@@ -1,0 +1,160 @@
+"""The output matcher: each mode accepts what it should and rejects, with a readable diff, what it
+should not."""
+
+from __future__ import annotations
+
+import pytest
+
+from verify.matching import match, token_match, watch_progress
+
+PODS = """\
+NAME    READY   STATUS    RESTARTS   AGE
+web-0   1/1     Running   0          1m
+web-1   1/1     Running   0          1m
+"""
+
+
+# --- like -------------------------------------------------------------------------------------
+
+def test_like_tolerates_ages_and_column_spacing() -> None:
+    actual = "NAME READY STATUS RESTARTS AGE\nweb-0 1/1 Running 0 3s\nweb-1   1/1   Running   0   2s\n"
+    result = match(PODS, actual, "like")
+    assert result.ok
+    assert [(t.documented, t.actual, t.kind) for t in result.tolerated] == [("1m", "3s", "duration"),
+                                                                         ("1m", "2s", "duration")]
+
+
+def test_like_rejects_a_different_status_and_shows_a_diff_with_tolerated_tokens_marked() -> None:
+    actual = PODS.replace("1m\nweb-1   1/1     Running", "9s\nweb-1   0/1     Pending")
+    result = match(PODS, actual, "like")
+    assert not result.ok
+    lines = result.diff.splitlines()
+    assert lines[0].startswith("documented vs actual, mode like")
+    assert "  ~ web-0   1/1     Running   0          [1m≈9s]" in lines
+    assert "  - web-1   1/1     Running   0          1m" in lines
+    assert "  + web-1   0/1     Pending   0          1m" in lines
+
+
+def test_like_tolerates_ips_generated_suffixes_and_placeholders() -> None:
+    documented = ("kube-state-metrics-89d656bf8-vdthm   1/1   Running   0   1m\n"
+                  "www-web-0   Bound   pvc-15c268c7-b507-11e6-932f-42010a800002   1Gi\n"
+                  "Address 1: 10.244.1.6\n"
+                  "Name: <pod-name>.nginx\n")
+    actual = ("kube-state-metrics-7c9d8f5b4-x2k9q   1/1   Running   0   4s\n"
+              "www-web-0   Bound   pvc-b37c19c2-7332-4865-b7ea-c68508e286da   1Gi\n"
+              "Address 1: 10.244.2.17\n"
+              "Name: web-0.nginx\n")
+    result = match(documented, actual, "like")
+    assert result.ok, result.diff
+    assert {t.kind for t in result.tolerated} == {"generated", "duration", "ip", "placeholder"}
+
+
+def test_like_does_not_tolerate_different_names_or_counts() -> None:
+    assert token_match("web-0", "web-1") is None
+    assert token_match("nginx", "redis") is None
+    assert token_match("kube-system", "kube-public") is None
+    assert token_match("1Gi", "2Gi") is None
+    assert token_match("<none>", "10.0.0.1") is None  # kubectl's own <none> is a value, not a placeholder
+    assert not match("statefulset.apps/web created\n", "statefulset.apps/web configured\n", "like").ok
+
+
+def test_like_ellipsis_lines_and_tokens_stand_for_anything() -> None:
+    documented = "NAME    READY\n...\nweb-4   1/1\n"
+    assert match(documented, "NAME READY\nweb-0 1/1\nweb-1 1/1\nweb-4 1/1\n", "like").ok
+    assert match(documented, "NAME READY\nweb-4 1/1\n", "like").ok
+    assert not match(documented, "NAME READY\nweb-0 1/1\n", "like").ok
+    assert match("Server: ... kube-dns\n", "Server: 10.96.0.10 something kube-dns\n", "like").ok
+
+
+def test_like_reads_the_runs_namespace_as_default() -> None:
+    documented = 'pod "web-0" deleted from default namespace\nNo resources found in default namespace.\n'
+    actual = ('pod "web-0" deleted from verify-basic-stateful-set-3fa2c1 namespace\n'
+              "No resources found in verify-basic-stateful-set-3fa2c1 namespace.\n")
+    assert match(documented, actual, "like", namespace="verify-basic-stateful-set-3fa2c1").ok
+    assert not match(documented, actual, "like").ok
+    assert not match(documented, actual.replace("3fa2c1 namespace\n", "3fa2c1 namespace\n", 1)
+                     .replace("verify-basic-stateful-set-3fa2c1", "other"), "like",
+                     namespace="verify-basic-stateful-set-3fa2c1").ok
+
+
+# --- exact, contains, regex, unordered ----------------------------------------------------------
+
+def test_exact_ignores_only_trailing_spaces_and_blank_lines() -> None:
+    assert match("web-0\nweb-1\n", "web-0  \nweb-1\n\n\n", "exact").ok
+    result = match("web-0\nweb-1\n", "web-0\nweb-2\n", "exact")
+    assert not result.ok and "  - web-1" in result.diff and "  + web-2" in result.diff
+    assert not match("a  b\n", "a b\n", "exact").ok
+
+
+def test_contains_wants_each_documented_line_in_order() -> None:
+    actual = "Warning: something\npod/web-0 condition met\npod/web-1 condition met\n"
+    assert match("pod/web-0 condition met\npod/web-1 condition met\n", actual, "contains").ok
+    result = match("pod/web-1 condition met\npod/web-0 condition met\n", actual, "contains")
+    assert not result.ok and "  - pod/web-0 condition met" in result.diff
+
+
+def test_regex_matches_the_whole_output() -> None:
+    assert match(r"registry\.k8s\.io/nginx-slim:0\.\d+", "registry.k8s.io/nginx-slim:0.24\n", "regex").ok
+    assert not match(r"nginx-slim:0\.\d+", "registry.k8s.io/nginx-slim:0.24\n", "regex").ok
+    assert "invalid regular expression" in match("(", "x", "regex").diff
+
+
+def test_unordered_is_a_multiset_of_lines() -> None:
+    assert match("b 1s\na 2s\n", "a 5s\nb 9s\n", "unordered").ok
+    result = match("a\na\nb\n", "a\nb\nb\n", "unordered")
+    assert not result.ok and "  - a" in result.diff and "  + b" in result.diff
+
+
+def test_an_unknown_mode_is_a_programming_error() -> None:
+    with pytest.raises(ValueError):
+        match("a", "a", "fuzzy")
+
+
+# --- watch ------------------------------------------------------------------------------------
+
+WATCH = """\
+NAME    READY   STATUS              RESTARTS   AGE
+web-0   0/1     Pending             0          0s
+web-0   0/1     ContainerCreating   0          0s
+web-0   1/1     Running             0          19s
+web-1   0/1     Pending             0          0s
+web-1   1/1     Running             0          18s
+"""
+
+
+def test_watch_rows_are_a_subsequence_per_object_in_any_interleaving() -> None:
+    actual = """\
+NAME    READY   STATUS    RESTARTS   AGE
+web-0   0/1     Pending   0          0s
+web-0   0/1     Pending   0          0s
+web-1   0/1     Pending   0          0s
+web-0   0/1     ContainerCreating   0          0s
+web-1   0/1     ContainerCreating   0          0s
+web-0   1/1     Running             0          2s
+web-1   1/1     Running             0          2s
+"""
+    assert match(WATCH, actual, "watch").ok
+
+
+def test_watch_rejects_rows_out_of_order_for_one_object() -> None:
+    actual = "web-0 1/1 Running 0 2s\nweb-0 0/1 Pending 0 0s\nweb-0 0/1 ContainerCreating 0 0s\n" \
+             "web-1 0/1 Pending 0 0s\nweb-1 1/1 Running 0 1s\n"
+    result = match(WATCH, actual, "watch")
+    assert not result.ok
+    assert "web-0: documented rows not seen in order:" in result.diff
+    assert "  - web-0   1/1     Running             0          19s" in result.diff
+
+
+def test_watch_repeated_rows_count_once() -> None:
+    documented = "web-3 0/1 Pending 0 0s\nweb-3 0/1 Pending 0 0s\nweb-3 0/1 Pending 0 7s\nweb-3 1/1 Running 0 9s\n"
+    assert match(documented, "web-3 0/1 Pending 0 0s\nweb-3 1/1 Running 0 1s\n", "watch").ok
+    assert not match(documented, "web-3 0/1 Pending 0 0s\n", "watch").ok
+
+
+def test_watch_progress_tells_when_every_documented_row_has_been_seen() -> None:
+    partial = "NAME READY STATUS RESTARTS AGE\nweb-0 0/1 Pending 0 0s\nweb-0 0/1 ContainerCreating 0 0s\n"
+    progress = watch_progress(WATCH, partial)
+    assert not progress.satisfied
+    assert list(progress.missing) == ["web-0", "web-1"]
+    done = partial + "web-0 1/1 Running 0 1s\nweb-1 0/1 Pending 0 0s\nweb-1 1/1 Running 0 1s\n"
+    assert watch_progress(WATCH, done).satisfied

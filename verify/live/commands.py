@@ -1,0 +1,227 @@
+"""What a command line does, as far as the live tier needs to know.
+
+* `is_read_only`: only queries the cluster (so it may be retried until its output matches);
+* `implicit_needs`: capabilities it needs whatever the page says (``kubectl exec`` needs ``exec``,
+  ``git clone`` needs ``internet``);
+* `protected_target`: it changes kube-system or cluster-scoped objects (allowed only where the page
+  declares ``cluster_scoped``);
+* `rewrite_interactive`: ``kubectl run -i --tty … -- sh`` turned into ``kubectl run -i … -- sh -c '…'``.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import yaml
+
+READ_ONLY_VERBS = {"get", "describe", "logs", "top", "version", "cluster-info", "api-resources", "api-versions",
+                   "explain", "events", "diff", "wait"}
+READ_ONLY_SUBVERBS = {("auth", "can-i"), ("auth", "whoami"), ("config", "view"), ("config", "get-contexts"),
+                      ("config", "current-context"), ("rollout", "status"), ("rollout", "history")}
+MUTATING_VERBS = {"create", "apply", "delete", "patch", "replace", "edit", "label", "annotate", "scale", "set",
+                  "expose", "run", "rollout", "autoscale", "cordon", "uncordon", "drain", "taint", "certificate",
+                  "debug", "cp"}
+SAFE_TOOLS = {"grep", "egrep", "head", "tail", "sort", "uniq", "wc", "cut", "awk", "tr", "echo", "printf", "jq",
+              "column", "cat", "true", "test", "[", "for", "do", "done", "in", "while", "if", "then", "fi", "sleep"}
+CLUSTER_SCOPED = {"namespace", "namespaces", "ns", "node", "nodes", "no", "clusterrole", "clusterroles",
+                  "clusterrolebinding", "clusterrolebindings", "persistentvolume", "persistentvolumes", "pv",
+                  "storageclass", "storageclasses", "sc", "priorityclass", "priorityclasses", "pc",
+                  "customresourcedefinition", "customresourcedefinitions", "crd", "crds", "apiservice",
+                  "apiservices", "mutatingwebhookconfiguration", "mutatingwebhookconfigurations",
+                  "validatingwebhookconfiguration", "validatingwebhookconfigurations", "runtimeclass",
+                  "runtimeclasses", "ingressclass", "ingressclasses", "csidriver", "csidrivers"}
+CLUSTER_SCOPED_KINDS = {"Namespace", "Node", "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass",
+                        "PriorityClass", "CustomResourceDefinition", "APIService", "MutatingWebhookConfiguration",
+                        "ValidatingWebhookConfiguration", "RuntimeClass", "IngressClass", "CSIDriver"}
+PROTECTED_NAMESPACES = {"kube-system", "kube-public", "kube-node-lease"}
+_SEPARATORS = re.compile(r"\|\||&&|[;|&()`\n]|\$\(")
+
+
+def _words(command: str) -> list[list[str]]:
+    """The simple commands of a command line, split at pipes, `;`, `&&`, `$(`… (a rough shell lexer)."""
+    pieces = []
+    for part in _SEPARATORS.split(command):
+        try:
+            words = shlex.split(part, comments=True)
+        except ValueError:
+            words = part.split()
+        if words:
+            pieces.append(words)
+    return pieces
+
+
+def kubectl_invocations(command: str) -> list[list[str]]:
+    """Argument lists of every `kubectl …` in the command line (`kubectl` itself excluded)."""
+    found = []
+    for words in _words(command):
+        for index, word in enumerate(words):
+            if Path(word).name == "kubectl":
+                found.append(words[index + 1:])
+                break
+    return found
+
+
+def _verb(args: list[str]) -> tuple[str, str]:
+    positional = [a for a in args if not a.startswith("-")]
+    return (positional[0] if positional else "", positional[1] if len(positional) > 1 else "")
+
+
+def is_read_only(command: str) -> bool:
+    """True when every part of the command line only reads: kubectl queries and text filters."""
+    if re.search(r"(?<![0-9&])>(?!&)|\btee\b|\bsed\s+-i", command):
+        return False
+    invocations = kubectl_invocations(command)
+    if not invocations:
+        return False
+    for args in invocations:
+        verb, sub = _verb(args)
+        if verb not in READ_ONLY_VERBS and (verb, sub) not in READ_ONLY_SUBVERBS:
+            return False
+        if verb == "get" and any(a in ("-w", "--watch", "--watch-only") or a.startswith("--watch=") for a in args):
+            return False
+    for words in _words(command):
+        first = Path(words[0]).name
+        if first != "kubectl" and first not in SAFE_TOOLS and "=" not in words[0]:
+            return False
+    return True
+
+
+def implicit_needs(command: str) -> set[str]:
+    """Capabilities a command needs whatever the page declares."""
+    needs: set[str] = set()
+    for args in kubectl_invocations(command):
+        verb, _ = _verb(args)
+        if verb in ("exec", "attach", "cp", "port-forward", "logs", "debug"):
+            needs.add("exec")
+        if verb == "run" and any(a in ("-i", "-it", "-ti", "--stdin", "--attach", "--tty", "-t")
+                                 or a.startswith(("--stdin=", "--attach=true", "--tty=")) for a in args):
+            needs.add("exec")
+    for words in _words(command):
+        name = Path(words[0]).name
+        if name == "git" and "clone" in words:
+            needs.add("internet")
+        if name in ("curl", "wget") and any(w.startswith(("http://", "https://")) for w in words):
+            needs.add("internet")
+        if name in ("ssh", "minikube") and (name == "ssh" or "ssh" in words):
+            needs.add("node-shell")
+    return needs
+
+
+def _namespace_of(args: list[str]) -> str | None:
+    for index, arg in enumerate(args):
+        if arg in ("-n", "--namespace") and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--namespace="):
+            return arg.split("=", 1)[1]
+        if arg.startswith("-n") and len(arg) > 2 and not arg.startswith("--"):
+            return arg[2:]
+    return None
+
+
+def _files_of(args: list[str]) -> list[str]:
+    files = []
+    for index, arg in enumerate(args):
+        if arg in ("-f", "--filename") and index + 1 < len(args):
+            files.append(args[index + 1])
+        elif arg.startswith("--filename="):
+            files.append(arg.split("=", 1)[1])
+        elif arg.startswith("-f") and len(arg) > 2 and not arg.startswith("--"):
+            files.append(arg[2:])
+    return files
+
+
+def _manifest_targets(path: Path) -> list[str]:
+    """Cluster-scoped kinds and protected namespaces named by a manifest file (if it can be read)."""
+    found = []
+    try:
+        documents = list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return found
+    for doc in documents:
+        if not isinstance(doc, dict):
+            continue
+        kind = str(doc.get("kind", ""))
+        namespace = str((doc.get("metadata") or {}).get("namespace", ""))
+        name = (doc.get("metadata") or {}).get("name", "")
+        if kind in CLUSTER_SCOPED_KINDS:
+            found.append(f"{kind} {name} (cluster-scoped)")
+        elif namespace in PROTECTED_NAMESPACES:
+            found.append(f"{kind} {name} in {namespace}")
+    return found
+
+
+def protected_target(command: str, workdir: Path | None = None) -> str | None:
+    """What protected object a changing command touches (kube-system or cluster-scoped), or None."""
+    for args in kubectl_invocations(command):
+        verb, sub = _verb(args)
+        if verb not in MUTATING_VERBS or (verb, sub) in READ_ONLY_SUBVERBS:
+            continue
+        namespace = _namespace_of(args)
+        if namespace in PROTECTED_NAMESPACES:
+            return f"kubectl {verb} in namespace {namespace}"
+        positional = [a for a in args if not a.startswith("-")]
+        for word in positional[1:3]:
+            resource = word.split("/")[0].split(".")[0].lower()
+            if resource in CLUSTER_SCOPED:
+                return f"kubectl {verb} {word} (cluster-scoped)"
+        for name in _files_of(args):
+            path = Path(name)
+            if workdir is not None and not path.is_absolute():
+                path = workdir / path
+            if path.is_file():
+                targets = _manifest_targets(path)
+                if targets:
+                    return f"kubectl {verb} -f {name}: " + ", ".join(targets)
+    return None
+
+
+def rewrite_interactive(command: str, script: str) -> str:
+    """`kubectl run -i --tty … [-- sh]` as a non-interactive `kubectl run -i … -- sh -c SCRIPT`."""
+    words = shlex.split(command)
+    try:
+        split = words.index("--")
+    except ValueError:
+        split = len(words)
+    head, tail = words[:split], words[split + 1:]
+    flags = []
+    has_stdin = False
+    for word in head:
+        if word in ("--tty", "-t") or word.startswith("--tty="):
+            continue
+        if word in ("-it", "-ti"):
+            word = "-i"
+        if word in ("-i", "--stdin") or word.startswith("--stdin="):
+            has_stdin = True
+        flags.append(word)
+    if not has_stdin:
+        flags.insert(flags.index("run") + 1 if "run" in flags else len(flags), "-i")
+    shell = tail[0] if tail and Path(tail[0]).name in ("sh", "bash", "ash") else "sh"
+    return shlex.join(flags + ["--", shell, "-c", script])
+
+
+BLOCK_MARK = "@@verify-block-{}@@"
+
+
+def container_script(blocks: list[tuple[str, ...]]) -> str:
+    """One shell script running each in-container block after a marker line."""
+    lines = []
+    for index, commands in enumerate(blocks):
+        lines.append(f"echo {BLOCK_MARK.format(index)}")
+        lines.extend(commands)
+    return "\n".join(lines)
+
+
+def split_container_output(output: str, count: int) -> list[str]:
+    """The output of each block of `container_script`, in order (missing blocks are empty)."""
+    parts = [""] * count
+    current = None
+    for line in output.splitlines(keepends=True):
+        match = re.fullmatch(r"@@verify-block-(\d+)@@\s*", line)
+        if match:
+            current = int(match.group(1))
+            continue
+        if current is not None and current < count:
+            parts[current] += line
+    return parts

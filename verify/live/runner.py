@@ -1,0 +1,494 @@
+"""Running pages against a cluster.
+
+For each page: probe what it needs, create its namespace and a private kubeconfig pointing at it,
+write its manifests into a fresh working directory under their titles (``web.yaml``), then run
+its steps in order. A failed step stops the page (the rest is reported as skipped "after failure
+at file:line") and collects events and pod logs. Cleanup always runs, and what it could not remove
+fails the page.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import secrets
+import shutil
+import signal
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from verify.cluster import Target, write_private_kubeconfig
+from verify.live import commands as cmds
+from verify.live.cleanup import PageCleanup
+from verify.live.probe import Prober
+from verify.live.redact import Redactor
+from verify.live.results import FAILED, PASSED, SKIPPED, PageResult, StepResult
+from verify.live.shell import Background, CommandResult, ShellSession, session_env
+from verify.matching import match, watch_progress
+from verify.model import Page, PageError, Step, StepKind, display_path
+from verify.parsers import load_page
+
+LIVE_KINDS = (StepKind.COMMAND, StepKind.HIDDEN_COMMAND)
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived; unwinds to the cleanup of the page being run."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@dataclass
+class Settings:
+    root: Path
+    kubectl: Path
+    step_timeout: float = 600.0
+    watch_timeout: float = 300.0
+    retry_interval: float = 2.0
+    retry_budget: float = 120.0  # how long a read-only step may keep trying to match
+    terminal_settle: float = 1.0
+    cleanup_timeout: float = 300.0
+    keep_workdir: bool = False
+    secret_env: list[str] = field(default_factory=list)
+
+
+def page_slug(path: Path) -> str:
+    slug = re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "page"
+    return slug[:40].strip("-")
+
+
+def step_needs(step: Step) -> set[str]:
+    needs = set(step.directive.requires)
+    for command in step.commands:
+        needs |= cmds.implicit_needs(command)
+    if step.directive.interactive or step.directive.in_container:
+        needs.add("exec")
+    if step.directive.on_node:
+        needs.add("node-shell")
+    return needs
+
+
+def page_gating_needs(page: Page) -> set[str]:
+    """Front-matter needs that gate the whole page.
+
+    A need that some step also declares (``<!-- verify: requires=exec -->``) is read as a summary of
+    those steps and gates only them; the others gate every step of the page.
+    """
+    declared = set()
+    for step in page.steps:
+        if step.kind in LIVE_KINDS:
+            declared |= step_needs(step)
+    return set(page.front_matter.requires) - declared
+
+
+def _unexpected_exit(results: list[CommandResult], expected: str | None) -> str | None:
+    """Why the exit statuses are wrong, or None: every command ends with 0, except that the last one
+    ends with `expected` when the page says so (`<!-- verify: exit=1 -->`, `exit=any`)."""
+    for index, result in enumerate(results):
+        last = index == len(results) - 1
+        wanted = (expected or "0") if last else "0"
+        if wanted == "any" or str(result.exit_code) == wanted:
+            continue
+        return f"exit status {result.exit_code} (expected {wanted}): {_short(result.command, 60)}"
+    return None
+
+
+def _short(command: str, width: int = 90) -> str:
+    line = " ".join(command.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+class PageRunner:
+    def __init__(self, page: Page, settings: Settings, target: Target, prober: Prober, api_client: Any,
+                 run_id: str, progress: Callable[[str], None]) -> None:
+        self.page = page
+        self.settings = settings
+        self.target = target
+        self.prober = prober
+        self.api_client = api_client
+        self.run_id = run_id
+        self.progress = progress
+        self.redact = Redactor.for_page(page)
+        self.redact.add(os.environ.get(name, "") for name in settings.secret_env)
+        self.result = PageResult(page.path)
+        self.namespace = ""
+        self.session: ShellSession | None = None
+        self.terminal: Background | None = None
+        self.failed_at: str | None = None
+        self.notes: list[str] = []
+
+    # --- the page -------------------------------------------------------------------------------
+    def run(self) -> PageResult:
+        started = time.monotonic()
+        page = self.page
+        try:
+            steps = [s for s in page.steps if s.kind in LIVE_KINDS]
+            if not steps:
+                self.result.skip_reason = "the page has no commands"
+                self.progress(f"page {display_path(page.path)}: no commands, nothing to run")
+                return self.result
+            needs = set(page.front_matter.requires)
+            for step in steps:
+                needs |= step_needs(step)
+            capabilities = self.prober.probe(needs)
+            self.result.capabilities = capabilities.as_json()
+            gating = capabilities.missing(page_gating_needs(page))
+            if gating:
+                reason = f"page needs {', '.join(gating)}: {capabilities.explain(gating)}"
+                self.result.skip_reason = reason
+                self.progress(f"page {display_path(page.path)}: skipped, {reason}")
+                for step in steps:
+                    self._record(step, "command" if step.kind == StepKind.COMMAND else "hidden-command",
+                                 SKIPPED, message=reason, echo=False)
+                return self.result
+            self._run_in_namespace(steps)
+        finally:
+            self.result.seconds = time.monotonic() - started
+        return self.result
+
+    def _run_in_namespace(self, steps: list[Step]) -> None:
+        slug = page_slug(self.page.path)
+        self.namespace = f"verify-{slug}-{secrets.token_hex(3)}"
+        self.result.namespace = self.namespace
+        workdir = Path(tempfile.mkdtemp(prefix=f"verify-{slug}-"))
+        cleanup = PageCleanup(self.api_client, self.namespace, self.run_id, kube_system=self.page.front_matter.cluster_scoped,
+                              timeout=self.settings.cleanup_timeout)
+        self.progress(f"page {display_path(self.page.path)} (namespace {self.namespace}, target "
+                      f"{'stand-in' if self.target.stand_in else self.target.context})")
+        interrupted: Interrupted | None = None
+        try:
+            cleanup.snapshot()
+            cleanup.create_namespace()
+            kubeconfig = write_private_kubeconfig(self.target, self.namespace, workdir / ".kubeconfig",
+                                                  str(self.settings.kubectl))
+            self._write_files(workdir)
+            self.session = ShellSession(workdir, session_env(self.settings.kubectl, kubeconfig, workdir))
+            self._run_steps(steps)
+        except Interrupted as signal_:
+            interrupted = signal_
+            self.result.interrupted = True
+            done = {(s.location.path, s.location.line) for s in self.result.steps}
+            for step in steps:
+                if (step.location.path, step.location.line) not in done:
+                    self._record(step, "command", SKIPPED, message=f"interrupted by {signal_}", echo=False)
+        finally:
+            self._finish(cleanup, workdir)
+        if interrupted is not None:
+            raise interrupted
+
+    def _finish(self, cleanup: PageCleanup, workdir: Path) -> None:
+        """Stop terminals, delete what the page created, check it is gone; shielded from signals."""
+        previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        deferred: list[int] = []
+        for sig in previous:
+            signal.signal(sig, lambda signum, _frame: deferred.append(signum))
+        try:
+            stubborn = self.session.close() if self.session else []
+            leftovers = [f"process still running: {c}" for c in stubborn]
+            try:
+                leftovers += cleanup.run()
+            except Exception as error:  # noqa: BLE001 - reported, never hidden
+                leftovers.append(f"cleanup failed: {' '.join(str(error).split())[:200]}")
+            self.result.leftovers = leftovers
+            if leftovers:
+                self.progress(f"  FAILED   cleanup left: {', '.join(leftovers)}")
+            else:
+                self.progress(f"  cleanup  namespace {self.namespace} and everything the page created are gone")
+            if not self.settings.keep_workdir:
+                shutil.rmtree(workdir, ignore_errors=True)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        if deferred and not self.result.interrupted:
+            raise Interrupted(deferred[0])
+
+    def _write_files(self, workdir: Path) -> None:
+        """Each manifest and each file the reader writes, under its title (`web.yaml`)."""
+        for step in self.page.steps:
+            if step.title and step.kind in (StepKind.MANIFEST, StepKind.FILE_CONTENT):
+                name = step.title.strip()
+                if "/" in name or name.startswith(".") or not re.fullmatch(r"[\w.@+-]+", name):
+                    continue
+                (workdir / name).write_text(step.text if step.text.endswith("\n") else step.text + "\n",
+                                            encoding="utf-8")
+
+    # --- steps ----------------------------------------------------------------------------------
+    def _record(self, step: Step, kind: str, status: str, message: str = "", command: str | None = None,
+                output: str = "", diff: str = "", seconds: float = 0.0, attempts: int = 0,
+                notes: list[str] | None = None, echo: bool = True) -> StepResult:
+        text = command if command is not None else "\n".join(step.commands)
+        result = StepResult(step.location, kind, status, self.redact(text), self.redact(message),
+                            self.redact(output), self.redact(diff), seconds, attempts, notes or [])
+        self.result.steps.append(result)
+        if echo:
+            label = {PASSED: "ok", FAILED: "FAILED", SKIPPED: "skipped"}[status]
+            line = f"  {label:<8} {step.location}  {_short(result.command)}"
+            if status != PASSED and result.message:
+                line += f"\n           {result.message}"
+            if status == FAILED and result.diff:
+                line += "\n" + "\n".join("           " + x for x in result.diff.splitlines())
+            self.progress(line)
+        return result
+
+    def _run_steps(self, steps: list[Step]) -> None:
+        capabilities = self.prober.capabilities
+        index = 0
+        while index < len(steps):
+            step = steps[index]
+            index += 1
+            kind = "hidden-command" if step.kind == StepKind.HIDDEN_COMMAND else "command"
+            if step.directive.in_container:
+                kind = "in-container"
+            if self.failed_at:
+                self._record(step, kind, SKIPPED, f"after failure at {self.failed_at}", echo=False)
+                continue
+            if step.directive.skip_reason is not None:
+                self._record(step, kind, SKIPPED, step.directive.skip_reason)
+                continue
+            missing = capabilities.missing(step_needs(step))
+            if missing:
+                self._record(step, kind, SKIPPED, capabilities.explain(missing))
+                continue
+            if step.directive.in_container:
+                self._fail(step, kind, "an in-container block needs an interactive command "
+                                       "(<!-- verify: interactive=rewrite -->) before it")
+                continue
+            refused = self._refused(step)
+            if refused:
+                self._fail(step, kind, refused)
+                continue
+            if step.directive.interactive:
+                group = []
+                while index < len(steps) and steps[index].directive.in_container:
+                    group.append(steps[index])
+                    index += 1
+                self._interactive(step, group)
+            elif step.directive.terminal and step.directive.terminal_show:
+                self._show_terminal(step)
+            elif step.directive.terminal:
+                self._start_terminal(step)
+            else:
+                self._command_step(step, kind)
+
+    def _refused(self, step: Step) -> str | None:
+        if self.page.front_matter.cluster_scoped or step.directive.cluster_scoped:
+            return None
+        assert self.session is not None
+        for command in step.commands:
+            target = cmds.protected_target(command, self.session.workdir)
+            if target:
+                return (f"refused: {target}; a page may change kube-system or cluster-scoped objects only if its "
+                        "front matter says cluster_scoped: true")
+        return None
+
+    def _timeout(self, step: Step) -> float:
+        return float(step.directive.timeout or self.settings.step_timeout)
+
+    def _run_commands(self, step: Step, deadline: float) -> tuple[list[CommandResult], str]:
+        assert self.session is not None
+        results, output = [], ""
+        for command in step.commands:
+            remaining = max(0.1, deadline - time.monotonic())
+            result = self.session.run(command, remaining)
+            results.append(result)
+            output += result.output
+            if result.timed_out:
+                break
+        return results, output
+
+    def _command_step(self, step: Step, kind: str) -> None:
+        started = time.monotonic()
+        deadline = started + self._timeout(step)
+        documented = step.output
+        unchecked = None
+        if documented is not None and documented.directive.skip_reason is not None:
+            # The command runs; its documented output is an example the page says not to compare.
+            unchecked, documented = f"output not compared: {documented.directive.skip_reason}", None
+        retry = documented is not None and all(cmds.is_read_only(c) for c in step.commands)
+        retry_until = started + min(self.settings.retry_budget, self._timeout(step))
+        attempts = 0
+        while True:
+            attempts += 1
+            results, output = self._run_commands(step, deadline)
+            timed_out = any(r.timed_out for r in results)
+            bad_exit = None if timed_out else _unexpected_exit(results, step.directive.exit_status)
+            outcome = match(documented.text, output, documented.mode, self.namespace) if documented else None
+            if not timed_out and (outcome is None or outcome.ok) and bad_exit is None:
+                notes = [f"tolerated {t.kind}: {t.documented} ≈ {t.actual}" for t in (outcome.tolerated
+                                                                                       if outcome is not None else [])]
+                if unchecked:
+                    notes.insert(0, unchecked)
+                self._record(step, kind, PASSED, output=output, seconds=time.monotonic() - started,
+                             attempts=attempts, notes=notes[:20])
+                return
+            if retry and not timed_out and time.monotonic() + self.settings.retry_interval < retry_until:
+                time.sleep(self.settings.retry_interval)
+                continue
+            if timed_out:
+                message = f"timed out after {self._timeout(step):.0f}s: {_short(results[-1].command, 60)}"
+            elif outcome is not None and not outcome.ok:
+                message = "output differs from the documented output at " + str(documented.location)
+                if bad_exit is not None:
+                    message += f" ({bad_exit})"
+            else:
+                message = bad_exit or "failed"
+            if attempts > 1:
+                message += f" (after {attempts} attempts)"
+            self._fail(step, kind, message, output=output, diff=outcome.diff if outcome is not None and not outcome.ok else "",
+                       seconds=time.monotonic() - started, attempts=attempts)
+            return
+
+    # --- terminals ------------------------------------------------------------------------------
+    def _start_terminal(self, step: Step) -> None:
+        assert self.session is not None
+        if self.terminal is not None:
+            self.terminal.stop()
+        command = "\n".join(step.commands)
+        self.terminal = self.session.start_background(command)
+        waited = 0.0
+        while waited < self.settings.terminal_settle and self.terminal.running:
+            time.sleep(0.05)
+            waited += 0.05
+        if not self.terminal.running and self.terminal.proc.returncode:
+            code, output = self.terminal.proc.returncode, self.terminal.output()
+            self.terminal = None
+            self._fail(step, "terminal", f"the background command exited with status {code}", output=output)
+            return
+        self._record(step, "terminal", PASSED, "started in the background (first terminal)")
+
+    def _show_terminal(self, step: Step) -> None:
+        assert self.session is not None
+        command = "\n".join(step.commands)
+        notes = []
+        if self.terminal is None or " ".join(self.terminal.command.split()) != " ".join(command.split()):
+            if self.terminal is not None:
+                self.terminal.stop()
+            notes.append("no matching terminal was running; started it here")
+            self.terminal = self.session.start_background(command)
+        started = time.monotonic()
+        timeout = float(step.directive.timeout or self.settings.watch_timeout)
+        documented = step.output.text if step.output else ""
+        satisfied = False
+        while time.monotonic() - started < timeout:
+            if watch_progress(documented, self.terminal.output(), self.namespace).satisfied:
+                satisfied = True
+                break
+            if not self.terminal.running:
+                break
+            time.sleep(0.1)
+        output = self.terminal.stop()
+        self.terminal = None
+        outcome = match(documented, output, "watch", self.namespace)
+        if outcome.ok:
+            self._record(step, "terminal", PASSED, output=output, seconds=time.monotonic() - started, notes=notes)
+            return
+        why = "the watch ended" if not satisfied and time.monotonic() - started < timeout else \
+            f"not all documented rows were seen within {timeout:.0f}s"
+        self._fail(step, "terminal", f"{why} (documented at {step.output.location if step.output else step.location})",
+                   output=output, diff=outcome.diff, seconds=time.monotonic() - started)
+
+    # --- interactive commands -------------------------------------------------------------------
+    def _interactive(self, step: Step, group: list[Step]) -> None:
+        if step.directive.interactive != "rewrite":
+            self._fail(step, "command", f"interactive={step.directive.interactive} is not supported by the live "
+                                        "tier; use interactive=rewrite")
+            self._skip_after_failure(group)
+            return
+        blocks = [tuple(s.commands) for s in group]
+        script = cmds.container_script(blocks)
+        command = cmds.rewrite_interactive(step.commands[0], script)
+        note = f"interactive command rewritten to: {command}"
+        started = time.monotonic()
+        assert self.session is not None
+        result = self.session.run(command, self._timeout(step))
+        parts = cmds.split_container_output(result.output, len(group))
+        if result.timed_out or result.exit_code != 0:
+            message = "timed out" if result.timed_out else f"exit status {result.exit_code}"
+            self._fail(step, "command", f"{message}: {_short(command, 60)}", command=command, output=result.output,
+                       seconds=time.monotonic() - started, notes=[note])
+            self._skip_after_failure(group)
+            return
+        self._record(step, "command", PASSED, command=command, output=result.output,
+                     seconds=time.monotonic() - started, notes=[note])
+        for member, text in zip(group, parts):
+            if self.failed_at:
+                self._record(member, "in-container", SKIPPED, f"after failure at {self.failed_at}", echo=False)
+                continue
+            outcome = match(member.output.text, text, member.output.mode, self.namespace) if member.output else None
+            if outcome is None or outcome.ok:
+                self._record(member, "in-container", PASSED, output=text, notes=[note])
+            else:
+                self._fail(member, "in-container", f"output differs from the documented output at "
+                                                   f"{member.output.location}", output=text, diff=outcome.diff)
+
+    def _skip_after_failure(self, steps: list[Step]) -> None:
+        for member in steps:
+            self._record(member, "in-container", SKIPPED, f"after failure at {self.failed_at}", echo=False)
+
+    # --- failure --------------------------------------------------------------------------------
+    def _fail(self, step: Step, kind: str, message: str, **details: Any) -> None:
+        self._record(step, kind, FAILED, message, **details)
+        self.failed_at = str(step.location)
+        self._diagnose()
+
+    def _diagnose(self) -> None:
+        """Events and pod logs of the page's namespace, for the report."""
+        if self.session is None:
+            return
+        events = self.session.run("kubectl get events --sort-by=.lastTimestamp", 30)
+        pods = self.session.run("kubectl get pods -o name", 30)
+        logs: dict[str, str] = {}
+        for name in pods.output.split()[:20]:
+            if name.startswith("pod/"):
+                logs[name] = self.redact(self.session.run(f"kubectl logs {name} --all-containers --tail=50", 30).output)
+        self.result.diagnostics = {"events": self.redact(events.output), "pod_logs": logs}
+
+
+@dataclass
+class LiveRun:
+    pages: list[PageResult]
+    interrupted: int | None = None
+    seconds: float = 0.0
+    started: str = ""
+
+
+def run_live(paths: list[Path], settings: Settings, target: Target, api_client: Any, prober: Prober,
+             progress: Callable[[str], None]) -> LiveRun:
+    """Run every page in turn; SIGINT/SIGTERM stop the run after the current page is cleaned up."""
+    run = LiveRun([], started=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
+    run_id = secrets.token_hex(4)
+    started = time.monotonic()
+
+    def handler(signum: int, _frame: Any) -> None:
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        for index, path in enumerate(paths):
+            try:
+                page = load_page(path, settings.root)
+            except PageError as error:
+                result = PageResult(path, error=str(error))
+                run.pages.append(result)
+                progress(f"page {display_path(path)}: FAILED, {error}")
+                continue
+            runner = PageRunner(page, settings, target, prober, api_client, run_id, progress)
+            try:
+                run.pages.append(runner.run())
+            except Interrupted as signal_:
+                run.pages.append(runner.result)
+                run.interrupted = signal_.signum
+                for rest in paths[index + 1:]:
+                    run.pages.append(PageResult(rest, skip_reason=f"interrupted by {signal_}"))
+                break
+    finally:
+        for sig, handler_ in previous.items():
+            signal.signal(sig, handler_)
+        run.seconds = time.monotonic() - started
+    return run

@@ -1,0 +1,445 @@
+"""Matching a documented output against what a command really printed.
+
+Modes (chosen by the page, `like` by default):
+
+``like``
+    Same lines in the same order, compared token by token (so column spacing never matters). A
+    token may differ where both sides are a duration (``21s``, ``3h27m``), an IP address, a name
+    with a generated suffix (``kube-state-metrics-89d656bf8-vdthm``, ``pvc-15c268c7-…``), or where
+    the page wrote a ``<placeholder>``. A line ``...`` stands for any number of lines, a token
+    ``...`` for any number of tokens.
+``exact``
+    Line for line equal (trailing spaces and trailing blank lines aside).
+``contains``
+    Every documented line appears in the output, in order (other lines may come between).
+``regex``
+    The documented text is a regular expression matching the whole output.
+``unordered``
+    The same lines as ``like``, in any order (a multiset).
+``watch``
+    Rows of a ``kubectl get -w`` stream: for each object (first column), the documented rows appear
+    among its actual rows in order, as a subsequence; header lines are ignored. A row that repeats
+    the object's previous row (equal as in ``like``, e.g. only the AGE differs) is one row: how many
+    identical-looking updates the server sends depends on races the reader cannot see.
+
+In every mode the run's own namespace (``verify-…``) reads as ``default`` in the output, because
+pages are written for the default namespace (``pod "web-0" deleted from default namespace``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+ELLIPSIS = "..."
+KUBECTL_LITERALS = frozenset({"<none>", "<pending>", "<unknown>", "<unset>", "<invalid>", "<nil>", "<no value>"})
+_DURATION = re.compile(r"^(?:\d+(?:ms|s|m|h|d|y))+$")
+_PLACEHOLDER = re.compile(r"<[^<>\n]+>")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_SAFE = "bcdfghjklmnpqrstvwxz2456789"
+_POD_SUFFIX = re.compile(r"^(?P<base>.+?)(?P<hash>-[a-z0-9]{6,10})?-(?P<suffix>[a-z0-9]{5})$")
+_HASH_SUFFIX = re.compile(r"^(?P<base>.+?)-(?P<hash>[a-z0-9]{6,10})$")
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """One token that differed but was accepted, and why."""
+
+    documented: str
+    actual: str
+    kind: str  # duration | ip | generated | placeholder
+
+
+@dataclass
+class MatchResult:
+    ok: bool
+    mode: str
+    diff: str = ""
+    tolerated: list[Tolerance] = field(default_factory=list)
+
+
+# --- tokens -----------------------------------------------------------------------------------
+
+def _is_ip(token: str) -> bool:
+    token = token.strip(",;()[]")
+    host = token
+    if token.count(":") == 1 and "." in token:  # 10.244.1.6:80
+        host, _, port = token.partition(":")
+        if not port.isdigit():
+            return False
+    host = host.split("/")[0]
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _looks_generated(text: str) -> bool:
+    """Random suffixes use a vowel-free alphabet; older ones at least mix letters and digits."""
+    return all(c in _SAFE for c in text) or (any(c.isdigit() for c in text) and any(c.isalpha() for c in text))
+
+
+def _generated_base(token: str) -> str | None:
+    """The token with its generated parts replaced, or None when it has none."""
+    replaced = _UUID.sub("<uuid>", token)
+    if replaced != token:
+        return replaced
+    match = _POD_SUFFIX.match(token)
+    if match and _looks_generated(match["suffix"]) and (not match["hash"] or _looks_generated(match["hash"][1:])):
+        return f"{match['base']}-<suffix>"
+    match = _HASH_SUFFIX.match(token)
+    if match and _looks_generated(match["hash"]):
+        return f"{match['base']}-<hash>"
+    return None
+
+
+def _placeholder_regex(token: str) -> re.Pattern[str] | None:
+    pieces, last, found = [], 0, False
+    for match in _PLACEHOLDER.finditer(token):
+        if match.group(0) in KUBECTL_LITERALS:
+            continue
+        found = True
+        pieces.append(re.escape(token[last:match.start()]))
+        pieces.append(r".+?")
+        last = match.end()
+    if not found:
+        return None
+    pieces.append(re.escape(token[last:]))
+    return re.compile("".join(pieces) + r"\Z")
+
+
+def token_match(documented: str, actual: str) -> str | None:
+    """'same', the kind of tolerance that accepts the pair, or None when they differ."""
+    if documented == actual:
+        return "same"
+    placeholder = _placeholder_regex(documented)
+    if placeholder is not None and placeholder.match(actual):
+        return "placeholder"
+    if _DURATION.match(documented) and _DURATION.match(actual):
+        return "duration"
+    if _is_ip(documented) and _is_ip(actual):
+        return "ip"
+    base_doc, base_act = _generated_base(documented), _generated_base(actual)
+    if base_doc is not None and base_doc == base_act:
+        return "generated"
+    return None
+
+
+def _protect_placeholders(line: str) -> str:
+    """Keep a multi-word `<your password>` together as one token."""
+    return _PLACEHOLDER.sub(lambda m: m.group(0).replace(" ", "\u00a0"), line)
+
+
+def tokens(line: str, documented: bool = False) -> list[str]:
+    if documented:
+        return [t.replace("\u00a0", " ") for t in _protect_placeholders(line).split()]
+    return line.split()
+
+
+def line_match(documented: str, actual: str) -> list[Tolerance] | None:
+    """Tolerances used to accept `actual` for `documented` (empty: identical), or None."""
+    doc, act = tokens(documented, documented=True), tokens(actual)
+    if ELLIPSIS in doc:
+        return _match_with_ellipsis(doc, act)
+    if len(doc) != len(act):
+        return None
+    found: list[Tolerance] = []
+    for d, a in zip(doc, act):
+        kind = token_match(d, a)
+        if kind is None:
+            return None
+        if kind != "same":
+            found.append(Tolerance(d, a, kind))
+    return found
+
+
+def _match_with_ellipsis(doc: list[str], act: list[str]) -> list[Tolerance] | None:
+    segments: list[list[str]] = [[]]
+    for token in doc:
+        if token == ELLIPSIS:
+            segments.append([])
+        else:
+            segments[-1].append(token)
+    found: list[Tolerance] = []
+    head, tail = segments[0], segments[-1]
+    if len(head) + len(tail) > len(act):
+        return None
+    for d, a in zip(head, act[: len(head)]):
+        kind = token_match(d, a)
+        if kind is None:
+            return None
+        if kind != "same":
+            found.append(Tolerance(d, a, kind))
+    end = len(act) - len(tail)
+    for d, a in zip(tail, act[end:]):
+        kind = token_match(d, a)
+        if kind is None:
+            return None
+        if kind != "same":
+            found.append(Tolerance(d, a, kind))
+    position = len(head)
+    for segment in segments[1:-1]:
+        while position + len(segment) <= end:
+            window = act[position: position + len(segment)]
+            kinds = [token_match(d, a) for d, a in zip(segment, window)]
+            if all(k is not None for k in kinds):
+                found += [Tolerance(d, a, k) for d, a, k in zip(segment, window, kinds) if k != "same"]
+                position += len(segment)
+                break
+            position += 1
+        else:
+            return None
+    return found
+
+
+# --- text -------------------------------------------------------------------------------------
+
+def normalise_namespace(actual: str, namespace: str | None) -> str:
+    if not namespace or namespace == "default":
+        return actual
+    return re.sub(rf"(?<![A-Za-z0-9-]){re.escape(namespace)}(?![A-Za-z0-9-])", "default", actual)
+
+
+def _lines(text: str) -> list[str]:
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\t", "    ").split("\n")]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _show(tol: list[Tolerance], line: str) -> str:
+    for t in tol:
+        line = re.sub(rf"(?<!\S){re.escape(t.actual)}(?!\S)", f"[{t.documented}≈{t.actual}]", line, count=1)
+    return line
+
+
+def _align(doc: list[str], act: list[str]) -> tuple[bool, list[tuple[str, str, list[Tolerance]]]]:
+    """Edit-distance alignment where `...` lines absorb any actual lines at no cost."""
+    n, m = len(doc), len(act)
+    inf = 10 ** 9
+    matches: dict[tuple[int, int], list[Tolerance] | None] = {}
+
+    def lm(i: int, j: int) -> list[Tolerance] | None:
+        key = (i, j)
+        if key not in matches:
+            matches[key] = line_match(doc[i], act[j])
+        return matches[key]
+
+    cost = [[inf] * (m + 1) for _ in range(n + 1)]
+    cost[n][m] = 0
+    for j in range(m - 1, -1, -1):
+        cost[n][j] = cost[n][j + 1] + 1
+    for i in range(n - 1, -1, -1):
+        for j in range(m, -1, -1):
+            if doc[i].strip() == ELLIPSIS:
+                best = cost[i + 1][j]
+                if j < m:
+                    best = min(best, cost[i][j + 1])
+            else:
+                best = cost[i + 1][j] + 1
+                if j < m:
+                    best = min(best, cost[i][j + 1] + 1)
+                    if lm(i, j) is not None:
+                        best = min(best, cost[i + 1][j + 1])
+            cost[i][j] = best
+    ops: list[tuple[str, str, list[Tolerance]]] = []
+    i = j = 0
+    while i < n or j < m:
+        if i < n and doc[i].strip() == ELLIPSIS:
+            if cost[i][j] == cost[i + 1][j]:
+                ops.append(("…", doc[i], []))
+                i += 1
+            else:
+                ops.append(("…", act[j], []))
+                j += 1
+            continue
+        if i < n and j < m and lm(i, j) is not None and cost[i][j] == cost[i + 1][j + 1]:
+            tol = lm(i, j) or []
+            ops.append(("~" if tol else "=", act[j], tol))
+            i, j = i + 1, j + 1
+        elif i < n and cost[i][j] == cost[i + 1][j] + 1:
+            ops.append(("-", doc[i], []))
+            i += 1
+        else:
+            ops.append(("+", act[j], []))
+            j += 1
+    return cost[0][0] == 0, ops
+
+
+def _render(ops: Iterable[tuple[str, str, list[Tolerance]]]) -> str:
+    out = []
+    for op, line, tol in ops:
+        if op == "~":
+            out.append(f"  ~ {_show(tol, line)}")
+        elif op == "=":
+            out.append(f"    {line}")
+        elif op == "…":
+            out.append(f"  … {line}")
+        else:
+            out.append(f"  {op} {line}")
+    return "\n".join(out)
+
+
+LEGEND = ("(- documented only, + actual only, ~ accepted with [documented≈actual] tolerated tokens, "
+          "… absorbed by '...')")
+
+
+def match(documented: str, actual: str, mode: str = "like", namespace: str | None = None) -> MatchResult:
+    actual = normalise_namespace(actual, namespace)
+    handler = {"like": _like, "exact": _exact, "contains": _contains, "regex": _regex,
+               "unordered": _unordered, "watch": _watch}.get(mode)
+    if handler is None:
+        raise ValueError(f"unknown match mode {mode!r}")
+    result = handler(documented, actual)
+    result.mode = mode
+    if not result.ok and result.diff:
+        note = f" (the run's namespace {namespace} reads as default)" if namespace and namespace != "default" else ""
+        result.diff = f"documented vs actual, mode {mode}{note} {LEGEND}\n{result.diff}"
+    return result
+
+
+def _like(documented: str, actual: str) -> MatchResult:
+    ok, ops = _align(_lines(documented), _lines(actual))
+    tolerated = [t for _, _, tol in ops for t in tol]
+    return MatchResult(ok, "like", "" if ok else _render(ops), tolerated)
+
+
+def _exact(documented: str, actual: str) -> MatchResult:
+    doc, act = _lines(documented), _lines(actual)
+    if doc == act:
+        return MatchResult(True, "exact")
+    import difflib
+
+    diff = "\n".join(f"  {line[0]} {line[2:]}" if line[0] in "-+" else f"    {line[2:]}"
+                     for line in difflib.ndiff(doc, act) if not line.startswith("?"))
+    return MatchResult(False, "exact", diff)
+
+
+def _collapse(line: str) -> str:
+    return " ".join(line.split())
+
+
+def _contains(documented: str, actual: str) -> MatchResult:
+    act = [_collapse(line) for line in _lines(actual)]
+    position = 0
+    missing = []
+    for line in _lines(documented):
+        wanted = _collapse(line)
+        try:
+            position = act.index(wanted, position) + 1
+        except ValueError:
+            missing.append(line)
+    if not missing:
+        return MatchResult(True, "contains")
+    diff = "\n".join([f"  - {line}" for line in missing] + [f"    {line}" for line in _lines(actual)])
+    return MatchResult(False, "contains", "missing from the output:\n" + diff)
+
+
+def _regex(documented: str, actual: str) -> MatchResult:
+    pattern = documented.strip("\n")
+    text = "\n".join(_lines(actual))
+    try:
+        ok = re.fullmatch(pattern, text, re.MULTILINE) is not None
+    except re.error as error:
+        return MatchResult(False, "regex", f"  invalid regular expression: {error}")
+    if ok:
+        return MatchResult(True, "regex")
+    return MatchResult(False, "regex", f"  pattern: {pattern}\n" + "\n".join(f"  + {line}" for line in text.split("\n")))
+
+
+def _unordered(documented: str, actual: str) -> MatchResult:
+    doc, act = _lines(documented), _lines(actual)
+    remaining = list(range(len(act)))
+    tolerated: list[Tolerance] = []
+    missing = []
+    for line in doc:
+        for index in remaining:
+            tol = line_match(line, act[index])
+            if tol is not None:
+                tolerated += tol
+                remaining.remove(index)
+                break
+        else:
+            missing.append(line)
+    if not missing and not remaining:
+        return MatchResult(True, "unordered", tolerated=tolerated)
+    diff = "\n".join([f"  - {line}" for line in missing] + [f"  + {act[i]}" for i in remaining])
+    return MatchResult(False, "unordered", diff, tolerated)
+
+
+# --- watch streams ----------------------------------------------------------------------------
+
+def _is_header(line: str) -> bool:
+    words = line.split()
+    return bool(words) and words[0] in ("NAME", "NAMESPACE", "EVENT") and all(
+        w.upper() == w for w in words)
+
+
+def watch_rows(text: str) -> list[str]:
+    return [line for line in _lines(text) if line.strip() and not _is_header(line)]
+
+
+def _object_key(line: str) -> str:
+    return line.split()[0]
+
+
+def _by_object(rows: list[str]) -> dict[str, list[str]]:
+    """Rows per object, with repeats of the object's previous row collapsed."""
+    grouped: dict[str, list[str]] = {}
+    for row in rows:
+        previous = grouped.setdefault(_object_key(row), [])
+        if previous and line_match(previous[-1], row) is not None:
+            continue
+        previous.append(row)
+    return grouped
+
+
+@dataclass
+class WatchProgress:
+    satisfied: bool
+    missing: dict[str, list[str]]  # object -> documented rows not (yet) seen
+    tolerated: list[Tolerance]
+
+
+def watch_progress(documented: str, actual: str, namespace: str | None = None) -> WatchProgress:
+    """Whether every documented row has been seen, per object and in order."""
+    actual = normalise_namespace(actual, namespace)
+    wanted = _by_object(watch_rows(documented))
+    seen = _by_object(watch_rows(actual))
+    missing: dict[str, list[str]] = {}
+    tolerated: list[Tolerance] = []
+    for key, rows in wanted.items():
+        candidates = seen.get(key, [])
+        position = 0
+        for index, row in enumerate(rows):
+            while position < len(candidates):
+                tol = line_match(row, candidates[position])
+                position += 1
+                if tol is not None:
+                    tolerated += tol
+                    break
+            else:
+                missing[key] = rows[index:]
+                break
+    return WatchProgress(not missing, missing, tolerated)
+
+
+def _watch(documented: str, actual: str) -> MatchResult:
+    progress = watch_progress(documented, actual)
+    if progress.satisfied:
+        return MatchResult(True, "watch", tolerated=progress.tolerated)
+    parts = []
+    seen: dict[str, list[str]] = {}
+    for row in watch_rows(actual):
+        seen.setdefault(_object_key(row), []).append(row)
+    for key, rows in progress.missing.items():
+        parts.append(f"  {key}: documented rows not seen in order:")
+        parts += [f"  - {row}" for row in rows]
+        parts.append(f"  {key}: actual rows:")
+        parts += [f"  + {row}" for row in seen.get(key, [])] or ["  + (none)"]
+    return MatchResult(False, "watch", "\n".join(parts), progress.tolerated)
