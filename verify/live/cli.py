@@ -30,6 +30,8 @@ def register(subparsers: Any) -> None:
                         help="allow a context that is not a local cluster (repeatable)")
     parser.add_argument("--provide", action="append", default=[], metavar="NEED",
                         help="declare a need the probe cannot see, e.g. elasticsearch or node-shell (repeatable)")
+    parser.add_argument("--withhold", action="append", default=[], metavar="NEED",
+                        help="treat a need as missing whatever the probe finds, to rehearse a smaller cluster (repeatable)")
     parser.add_argument("--secret-env", action="append", default=[], metavar="VAR",
                         help="redact the value of this environment variable everywhere (repeatable)")
     parser.add_argument("--step-timeout", type=float, default=600.0, metavar="SECONDS")
@@ -94,7 +96,7 @@ def run_live_command(args: argparse.Namespace) -> int:
         print(f"verify live: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     api_client = api_client_for(target.kubeconfig, target.context)
-    prober = Prober(api_client, provided=args.provide, lb_timeout=args.probe_timeout)
+    prober = Prober(api_client, provided=args.provide, lb_timeout=args.probe_timeout, withheld=args.withhold)
     settings = Settings(root=root, kubectl=kubectl, step_timeout=args.step_timeout, watch_timeout=args.watch_timeout,
                         retry_interval=args.retry_interval, retry_budget=args.retry_budget, terminal_settle=args.terminal_settle,
                         cleanup_timeout=args.cleanup_timeout, keep_workdir=args.keep_workdir,

@@ -52,9 +52,11 @@ class Prober:
     """Probes lazily and remembers each answer for the whole run."""
 
     def __init__(self, api_client: Any, provided: Iterable[str] = (), lb_timeout: float = 60.0,
-                 internet_check: Callable[[], tuple[bool, str]] | None = None) -> None:
+                 internet_check: Callable[[], tuple[bool, str]] | None = None,
+                 withheld: Iterable[str] = ()) -> None:
         self.api_client = api_client
         self.provided = set(provided)
+        self.withheld = set(withheld)
         self.lb_timeout = lb_timeout
         self.internet_check = internet_check or _internet
         self.capabilities = Capabilities()
@@ -63,6 +65,9 @@ class Prober:
     def probe(self, needs: Iterable[str]) -> Capabilities:
         for need in sorted(set(needs)):
             if need in self.capabilities.have:
+                continue
+            if need in self.withheld:
+                self._set(need, False, "withheld on the command line (--withhold)")
                 continue
             if need in self.provided:
                 self._set(need, True, "provided on the command line")

@@ -1,0 +1,30 @@
+"""The guestbook logging page against the stand-in: the guestbook itself runs; Elastic and clone steps skip, saying why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.live.conftest import ROOT, leftovers, run_live
+from tests.standin import StandIn
+
+GUESTBOOK_PAGE = ROOT / "docs_src/ja/tutorials/stateless-application/guestbook-logs-metrics-with-elk.md"
+
+
+def test_the_guestbook_steps_run_and_the_elastic_steps_skip_with_their_reason(standin: StandIn, kubeconfig: Path,
+                                                                              tmp_path: Path) -> None:
+    # --withhold internet: the same result on a machine that can reach GitHub.
+    run = run_live(kubeconfig, tmp_path, "--withhold", "internet", str(GUESTBOOK_PAGE), timeout=150)
+
+    assert run.code == 0, run.stdout[-4000:] + run.stderr
+    steps = run.steps()
+    assert not [s for s in steps if s["status"] == "failed"]
+    passed = [s["command"] for s in steps if s["status"] == "passed"]
+    assert any(c.startswith("kubectl apply -f frontend-deployment.yaml") for c in passed)
+    assert "kubectl scale --replicas=2 deployment/frontend" in passed
+    assert any(c.startswith("kubectl delete deployment -l app=redis") for c in passed)
+    skipped = {s["command"]: s["message"] for s in steps if s["status"] == "skipped"}
+    assert all(message.strip() for message in skipped.values())
+    assert "elasticsearch" in skipped["kubectl create -f filebeat-kubernetes.yaml"]
+    assert "withheld on the command line" in skipped["git clone https://github.com/elastic/examples.git"]
+    assert "interactive editor" in skipped["vi ELASTICSEARCH_HOSTS"]
+    assert leftovers(standin) == []
