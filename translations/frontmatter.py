@@ -1,4 +1,8 @@
-"""Reading and writing the YAML front matter of a Markdown page."""
+"""Reading the YAML front matter of a Markdown page, for the translation workflow.
+
+The front matter is found exactly as the verifier finds it (`verify.parsers.frontmatter`);
+this module only turns what is wrong with it into one `FrontMatterError` naming file and line.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from verify.parsers.frontmatter import split_front_matter
+
 
 class FrontMatterError(ValueError):
     """A page's front matter is missing or is not a YAML mapping."""
@@ -14,12 +20,9 @@ class FrontMatterError(ValueError):
 
 def split(text: str, path: Path | str = "<text>") -> tuple[dict[str, Any], str, int]:
     """Return (front matter, body, line number where the body starts)."""
-    if not text.startswith("---\n"):
-        raise FrontMatterError(f"{path}:1: page has no front matter (expected a leading '---' line)")
-    end = text.find("\n---\n", 4)
-    if end == -1:
-        raise FrontMatterError(f"{path}:1: front matter is not closed by a '---' line")
-    raw = text[4:end]
+    raw, body_offset = split_front_matter(text)
+    if raw is None:
+        raise FrontMatterError(f"{path}:1: page has no front matter (a leading '---' block closed by '---')")
     try:
         data = yaml.safe_load(raw) or {}
     except yaml.YAMLError as exc:
@@ -27,10 +30,8 @@ def split(text: str, path: Path | str = "<text>") -> tuple[dict[str, Any], str, 
         raise FrontMatterError(f"{path}:{line}: invalid YAML in front matter: {exc}") from None
     if not isinstance(data, dict):
         raise FrontMatterError(f"{path}:2: front matter must be a mapping")
-    body_start_line = raw.count("\n") + 3
-    return data, text[end + 5 :], body_start_line
+    return data, text[body_offset:], text[:body_offset].count("\n") + 1
 
 
 def read(path: Path) -> dict[str, Any]:
     return split(path.read_text(encoding="utf-8"), path)[0]
-

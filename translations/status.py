@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from verify.parsers.frontmatter import split_front_matter
+
 from . import frontmatter
 from .layout import PagePair, pairs
 
@@ -130,8 +132,9 @@ def stamp(pair: PagePair) -> str:
     text = pair.translation.read_text(encoding="utf-8")
     frontmatter.split(text, pair.translation)  # validates; raises with file:line
     blob = blob_id(pair.source.read_bytes())
-    end = text.find("\n---\n", 4)
-    head, rest = text[: end + 1], text[end + 1 :]
+    raw, _ = split_front_matter(text)
+    end = text.index("\n") + 1 + len(raw or "")  # the front matter's closing '---' line starts here
+    head, rest = text[:end], text[end:]
     if _BLOB_LINE.search(head):
         head = _BLOB_LINE.sub(lambda m: f"{m.group(1)}{blob}", head, count=1)
     else:

@@ -314,3 +314,14 @@ def test_link_targets_and_urls_are_not_checked_by_the_glossary(repo: Path) -> No
     en.write_text(original.replace("This is a note.", "Run it on k8s."), encoding="utf-8")
     cli.check(repo, "en", out=(buf := io.StringIO()))
     assert "write 'Kubernetes', not 'k8s'" in buf.getvalue()
+
+
+def test_stamp_adds_the_record_to_a_new_translation(repo: Path) -> None:
+    new = repo / "docs/en/new.md"
+    new.write_text("---\ntitle: New\nweight: 1\nrequires: []\n---\n\n# New\n", encoding="utf-8")
+    pair = next(p for p in pairs(repo) if str(p.relative) == "new.md")
+    blob = stamp(pair)
+    assert new.read_text(encoding="utf-8") == (
+        f"---\ntitle: New\nweight: 1\nrequires: []\ntranslation:\n  source_blob: {blob}\n---\n\n# New\n"
+    )
+    assert status_of(repo, pair).state == "current"
