@@ -49,10 +49,6 @@ def diagram_hash(source: str) -> str:
     return source_sha256(source)[:HASH_LENGTH]
 
 
-def svg_path(source: str, diagrams_dir: Path = DIAGRAMS_DIR) -> Path:
-    return diagrams_dir / f"{diagram_hash(source)}.svg"
-
-
 def svg_header(source: str, mermaid_version: str) -> str:
     """The comment the renderer writes first in each SVG, recording what it was made from."""
     return f"<!-- k8s-diagram source-sha256={source_sha256(source)} mermaid={mermaid_version} -->\n"

@@ -31,7 +31,9 @@ class _SiteHandler(SimpleHTTPRequestHandler):
     """Serves files from the site root, which the rebuild swaps underneath it."""
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib signature)
-        if args and str(args[1]).startswith(("4", "5")):
+        # log_request passes (request line, status, size): only failed requests are shown.
+        # Other messages (one argument, e.g. "Request timed out: …") are always shown.
+        if len(args) < 2 or str(args[1]).startswith(("4", "5")):
             super().log_message(format, *args)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:

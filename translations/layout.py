@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-SOURCE_DIR = Path("docs_src/ja")
-TRANSLATION_DIRS = {"en": Path("docs/en")}
+from site_tools.languages import LANGUAGES, SOURCE_LANGUAGE
+from site_tools.pages import list_pages
+
+SOURCE_DIR = Path(SOURCE_LANGUAGE.docs_dir)
+TRANSLATION_DIRS = {lang.code: Path(lang.docs_dir) for lang in LANGUAGES if lang != SOURCE_LANGUAGE}
 
 
 @dataclass(frozen=True)
@@ -20,9 +23,8 @@ class PagePair:
 
 
 def source_pages(root: Path) -> list[Path]:
-    """Every Japanese page, as paths relative to the source directory, in a stable order."""
-    base = root / SOURCE_DIR
-    return sorted(p.relative_to(base) for p in base.rglob("*.md"))
+    """Every Japanese page (the pages the site builds), relative to the source directory, in a stable order."""
+    return sorted(Path(page.src_uri) for page in list_pages(root / SOURCE_DIR))
 
 
 def pairs(root: Path, lang: str = "en") -> list[PagePair]:
@@ -32,7 +34,7 @@ def pairs(root: Path, lang: str = "en") -> list[PagePair]:
 
 def orphan_translations(root: Path, lang: str = "en") -> list[Path]:
     """Translated pages whose Japanese source no longer exists."""
-    base, target = root / SOURCE_DIR, root / TRANSLATION_DIRS[lang]
-    if not target.is_dir():
-        return []
-    return sorted(p.relative_to(target) for p in target.rglob("*.md") if not (base / p.relative_to(target)).exists())
+    base = root / SOURCE_DIR
+    return sorted(
+        Path(page.src_uri) for page in list_pages(root / TRANSLATION_DIRS[lang]) if not (base / page.src_uri).exists()
+    )

@@ -1,21 +1,16 @@
 """MkDocs hook for translated builds: tells each page whether its translation is current.
 
 Sets `page.meta["translation_status"]` (current/outdated) and, for an outdated page,
-`page.meta["source_changed"]` (ISO date) and `page.meta["source_url"]` (the Japanese
-page, relative to this one), which the theme override turns into a banner.
+`page.meta["source_changed"]` (ISO date); docs/hooks/page_status.py turns them into a
+banner that links to the Japanese page through the language switcher's links.
 """
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from translations.layout import SOURCE_DIR, PagePair
 from translations.status import status_of
-
-def _japanese_url(page_url: str) -> str:
-    """Relative link from an English page (served under /en/) to the same Japanese page."""
-    depth = len(PurePosixPath(page_url).parts) if page_url else 0
-    return "../" * (depth + 1) + page_url
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -31,5 +26,4 @@ def on_page_markdown(markdown, page, config, files):
     page.meta["translation_status"] = row.state
     if row.state == "outdated":
         page.meta["source_changed"] = row.source_changed or "an unknown date"
-        page.meta["source_url"] = _japanese_url(page.url)
     return markdown

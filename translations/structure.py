@@ -39,9 +39,6 @@ class Page:
     elements: list[Element]
     prose: list[tuple[int, str]]  # (line, text) outside code blocks and comments
 
-    def of_kind(self, kind: str) -> list[Element]:
-        return [e for e in self.elements if e.kind == kind]
-
 
 def _language(info: str) -> str:
     return info.strip().split()[0] if info.strip() else ""

@@ -62,6 +62,7 @@ def add_common(parser: argparse.ArgumentParser) -> None:
 
 def run_static_command(args: argparse.Namespace) -> int:
     from verify.static import make_context
+    from verify.static.manifests import SCHEMA_VERSION
     from verify.static.run import run_static
 
     root = args.root.resolve()
@@ -82,7 +83,7 @@ def run_static_command(args: argparse.Namespace) -> int:
         "started": started.isoformat(timespec="seconds"),
         "seconds": round(run.seconds, 3),
         "kubectl": ctx.checker.version if ctx.checker else None,
-        "kubernetes_schema": "1.37.0",
+        "kubernetes_schema": SCHEMA_VERSION,
         "pages": [display_path(p) for p in pages],
         "summary": run.counts,
         "entries": [entry.as_json() for entry in run.entries],

@@ -160,7 +160,8 @@ def write_private_kubeconfig(target: Target, namespace: str, path: Path, kubectl
         [kubectl, "config", "view", "--raw", "--minify", "--flatten", "--context", target.context, "-o", "json"],
         env={**os.environ, "KUBECONFIG": str(target.kubeconfig)}, capture_output=True, text=True, timeout=30)
     if completed.returncode != 0:
-        raise ClusterError(f"cannot copy context {target.context}: {completed.stderr.strip().splitlines()[-1:]}")
+        last = (completed.stderr.strip().splitlines() or [f"kubectl exited with {completed.returncode}"])[-1]
+        raise ClusterError(f"cannot copy context {target.context}: {last}")
     config = json.loads(completed.stdout)
     for ctx in config.get("contexts") or []:
         ctx.setdefault("context", {})["namespace"] = namespace

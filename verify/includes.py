@@ -93,8 +93,9 @@ def resolve(body: str, root: Path) -> Resolved:
     if not has_include(body):
         return Resolved(body, ())
     processor = _preprocessor(root.resolve())
+    targets = include_targets(body)
     files: list[Path] = []
-    for offset, target in include_targets(body):
+    for offset, target in targets:
         parsed = processor.parse_snippet_target(target)
         path = parsed["path"] if parsed else ""
         snippet = processor.get_snippet_path(path) if path else None
@@ -106,7 +107,7 @@ def resolve(body: str, root: Path) -> Resolved:
     try:
         lines = processor.parse_snippets(body.split("\n"))
     except SnippetMissingError as error:
-        offset = include_targets(body)[0][0] if include_targets(body) else 0
+        offset = targets[0][0] if targets else 0
         raise IncludeError(str(error), offset) from None
     return Resolved("\n".join(lines), tuple(files))
 

@@ -146,6 +146,11 @@ def line_match(documented: str, actual: str) -> list[Tolerance] | None:
         return _match_with_ellipsis(doc, act)
     if len(doc) != len(act):
         return None
+    return _pair_tokens(doc, act)
+
+
+def _pair_tokens(doc: list[str], act: list[str]) -> list[Tolerance] | None:
+    """Tolerances for two equally long token lists matched pairwise, or None when a pair differs."""
     found: list[Tolerance] = []
     for d, a in zip(doc, act):
         kind = token_match(d, a)
@@ -163,30 +168,20 @@ def _match_with_ellipsis(doc: list[str], act: list[str]) -> list[Tolerance] | No
             segments.append([])
         else:
             segments[-1].append(token)
-    found: list[Tolerance] = []
     head, tail = segments[0], segments[-1]
     if len(head) + len(tail) > len(act):
         return None
-    for d, a in zip(head, act[: len(head)]):
-        kind = token_match(d, a)
-        if kind is None:
-            return None
-        if kind != "same":
-            found.append(Tolerance(d, a, kind))
     end = len(act) - len(tail)
-    for d, a in zip(tail, act[end:]):
-        kind = token_match(d, a)
-        if kind is None:
-            return None
-        if kind != "same":
-            found.append(Tolerance(d, a, kind))
+    first, last = _pair_tokens(head, act[: len(head)]), _pair_tokens(tail, act[end:])
+    if first is None or last is None:
+        return None
+    found = first + last
     position = len(head)
     for segment in segments[1:-1]:
         while position + len(segment) <= end:
-            window = act[position: position + len(segment)]
-            kinds = [token_match(d, a) for d, a in zip(segment, window)]
-            if all(k is not None for k in kinds):
-                found += [Tolerance(d, a, k) for d, a, k in zip(segment, window, kinds) if k != "same"]
+            tolerated = _pair_tokens(segment, act[position: position + len(segment)])
+            if tolerated is not None:
+                found += tolerated
                 position += len(segment)
                 break
             position += 1

@@ -145,9 +145,6 @@ class Page:
     steps: tuple[Step, ...]
     sections: tuple[Section, ...] = ()
 
-    def section_of(self, step: Step) -> Section | None:
-        return step.section
-
 
 @dataclass(frozen=True)
 class Problem:

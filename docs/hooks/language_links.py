@@ -30,19 +30,18 @@ _state: dict = {}
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     current = language(config.theme["language"])
     overrides = dict(config.extra.get("docs_dirs") or {})
-    available: dict[str, set[str]] = {}
-    for lang in LANGUAGES:
-        if lang.code == current.code:
-            docs_dir = Path(config.docs_dir)
-        else:
-            docs_dir = Path(overrides.get(lang.code) or REPO_ROOT / lang.docs_dir)
-        available[lang.code] = {page.src_uri for page in list_pages(docs_dir)}
+    # The other languages' pages; on_files adds this build's own.
+    available = {
+        lang.code: {page.src_uri for page in list_pages(Path(overrides.get(lang.code) or REPO_ROOT / lang.docs_dir))}
+        for lang in LANGUAGES
+        if lang.code != current.code
+    }
     _state.update(current=current, available=available)
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    # The current build's own pages come from MkDocs (it may exclude some).
+    # This build's own pages come from MkDocs (it may exclude some).
     _state["available"][_state["current"].code] = {f.src_uri for f in files.documentation_pages()}
     return files
 

@@ -60,15 +60,15 @@ def _is_index(page: Page) -> bool:
     return posixpath.basename(page.file.src_uri) in ("index.md", "README.md")
 
 
-def _order(items: list, titles: dict[str, str]) -> tuple[float, str]:
-    """Sort ``items`` in place; return the sort key of the list's first item (its weight)."""
+def _order(items: list, titles: dict[str, str]) -> float:
+    """Sort ``items`` in place; return the weight of the list (the section holding it)."""
     keys: dict[int, tuple[int, float, str]] = {}
     for item in items:
         if isinstance(item, Page):
             weight, title = _page_key(item)
             keys[id(item)] = (0 if _is_index(item) else 1, weight, title)
         elif isinstance(item, Section):
-            weight, title = _order(item.children, titles)
+            weight = _order(item.children, titles)
             directory = _section_dir(item)
             index = next((c for c in item.children if isinstance(c, Page) and _is_index(c)), None)
             if index is not None:
@@ -86,7 +86,7 @@ def _order(items: list, titles: dict[str, str]) -> tuple[float, str]:
     items.sort(key=lambda item: keys[id(item)])
     first = keys[id(items[0])] if items else (1, math.inf, "")
     # A section weighs as much as its index page, else as its lightest member.
-    return first[1] if first[0] == 0 else min((k[1] for k in keys.values()), default=math.inf), first[2]
+    return first[1] if first[0] == 0 else min((k[1] for k in keys.values()), default=math.inf)
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:

@@ -49,9 +49,6 @@ class Run:
     def steps(self) -> list[dict[str, Any]]:
         return [step for page in self.live["pages"] for step in page["steps"]]
 
-    def step_at(self, line: int) -> dict[str, Any]:
-        return next(s for s in self.steps() if s["line"] == line)
-
 
 def live_command(kubeconfig: Path, report: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "verify", "live", "--kubeconfig", str(kubeconfig), "--report", str(report),

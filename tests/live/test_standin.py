@@ -83,7 +83,6 @@ def _stream(standin: StandIn, path: str, seconds: float) -> list[dict]:
 
 def test_watches_resume_from_a_resource_version_and_send_the_initial_events_bookmark(
         standin: StandIn, kubeconfig: Path) -> None:
-    kubectl(kubeconfig, "create", "-f", "-", check=False)
     listing = json.loads(kubectl(kubeconfig, "get", "--raw", "/api/v1/namespaces/default/configmaps"))
     rv = listing["metadata"]["resourceVersion"]
     kubectl(kubeconfig, "apply", "-f", str(WEB))

@@ -18,6 +18,7 @@ import yaml
 
 from site_tools.node import ensure_mermaid
 from verify import Page, StepKind, load_page
+from verify.parsers.frontmatter import split_front_matter
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "docs_src" / "ja"
@@ -76,6 +77,10 @@ def test_every_page_has_front_matter_with_title_weight_and_requires(page: Page) 
     assert meta.title.strip()
     assert isinstance(meta.weight, int)
     assert isinstance(meta.requires, tuple)
+    # the model fills in a missing `requires` (and the checks above always hold): the page itself must say it
+    written, _ = split_front_matter(page.path.read_text(encoding="utf-8"))
+    missing = {"title", "weight", "requires"} - set(yaml.safe_load(written or "") or {})
+    assert not missing, f"{page.path.relative_to(ROOT)}: front matter lacks {', '.join(sorted(missing))}"
 
 
 def test_tutorial_pages_have_the_tutorial_sections() -> None:
@@ -164,11 +169,12 @@ def test_every_file_a_kubectl_command_names_is_shipped_or_declared(page: Page) -
                 )
 
 
-def test_included_manifests_exist() -> None:
+def test_included_manifests_exist_under_manifests() -> None:
     for path in all_pages():
         for step in load_page(path, ROOT).steps:
-            if step.include is not None:
-                assert step.include.is_file(), f"{step.location}: {step.include} does not exist"
+            for include in step.includes:
+                assert include.is_file(), f"{step.location}: {include} does not exist"
+                assert include.resolve().is_relative_to(ROOT / "manifests"), f"{step.location}: {include} is not under manifests/"
 
 
 @pytest.fixture(scope="module")

@@ -73,11 +73,13 @@ def test_navigation_follows_the_front_matter_weight(built_site: BuiltSite, lang:
 
 
 def test_navigation_titles_come_from_front_matter(built_site: BuiltSite) -> None:
-    for lang, src_uri in all_pages(built_site):
-        html = built_site.html_file(lang, src_uri).read_text(encoding="utf-8")
-        title = built_site.docs_dirs[lang].joinpath(src_uri)
-        expected = next(p for p in built_site.pages(lang) if p.src_uri == src_uri).front_matter()["title"]
-        assert f"<title>{expected}" in html.replace("&#39;", "'").replace("&quot;", '"'), f"{title}: <title> is not its front matter title"
+    for lang in LANGUAGES:
+        for page in built_site.pages(lang.code):
+            html = built_site.html_file(lang.code, page.src_uri).read_text(encoding="utf-8")
+            expected = page.front_matter()["title"]
+            assert f"<title>{expected}" in html.replace("&#39;", "'").replace("&quot;", '"'), (
+                f"{page.path}: <title> is not its front matter title"
+            )
 
 
 def test_japanese_headings_keep_readable_anchors(built_site: BuiltSite) -> None:

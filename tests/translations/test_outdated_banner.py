@@ -12,12 +12,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "tutorials/services/source-ip"
+# The Japanese change is dated in the past, so that the banner's date cannot be mistaken for today.
+PAST = "2024-03-05T12:00:00+00:00"
 COPIED = ["mkdocs.yml", "mkdocs.en.yml", "docs", "docs_src", "manifests", "translations", "package.json", "package-lock.json"]
 
 
-def git(root: Path, *args: str) -> str:
+def git(root: Path, *args: str, env: dict[str, str] | None = None) -> str:
     return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=root, check=True, capture_output=True, text=True
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=root, check=True, capture_output=True, text=True, env=env,
     ).stdout
 
 
@@ -38,7 +41,7 @@ def english_site_with_one_outdated_page(tmp_path_factory) -> tuple[Path, str]:
     git(repo, "commit", "-qm", "copy")
     japanese = repo / "docs_src/ja" / f"{PAGE}.md"
     japanese.write_text(japanese.read_text(encoding="utf-8") + "\n追記した段落です。\n", encoding="utf-8")
-    git(repo, "commit", "-qam", "change the Japanese page")
+    git(repo, "commit", "-qam", "change the Japanese page", env={**os.environ, "GIT_AUTHOR_DATE": PAST, "GIT_COMMITTER_DATE": PAST})
     changed_on = git(repo, "log", "-1", "--format=%cs").strip()
     out = repo / "out"
     proc = subprocess.run(

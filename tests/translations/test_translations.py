@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import textwrap
 from pathlib import Path
@@ -117,8 +118,12 @@ GLOSSARY = textwrap.dedent(
 )
 
 
-def git(root: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+# A commit date in the past, so that "when the source changed" cannot be mistaken for today.
+PAST = "2024-03-05T12:00:00+00:00"
+
+
+def git(root: Path, *args: str, env: dict[str, str] | None = None) -> None:
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env=env)
 
 
 @pytest.fixture
@@ -137,7 +142,8 @@ def repo(tmp_path: Path) -> Path:
     git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "pages")
     stale = tmp_path / "docs_src/ja/stale.md"
     stale.write_text(JA_PAGE.replace("これは備考です。", "これは書き換えた備考です。"), encoding="utf-8")
-    git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "change stale")
+    past = {**os.environ, "GIT_AUTHOR_DATE": PAST, "GIT_COMMITTER_DATE": PAST}
+    git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "change stale", env=past)
     return tmp_path
 
 

@@ -17,15 +17,10 @@ GOOD = ROOT / "tests" / "fixtures" / "good" / "page.md"
 
 
 @pytest.fixture(scope="module")
-def context(fresh_context: StaticContext) -> StaticContext:
-    return fresh_context
-
-
-@pytest.fixture(scope="module")
-def findings(context: StaticContext) -> list:
+def findings(fresh_context: StaticContext) -> list:
     parsed = read_page(GOOD, ROOT)
     assert parsed.problems == []
-    return [f for e in page_entries(parsed, context) for f in e.findings]
+    return [f for e in page_entries(parsed, fresh_context) for f in e.findings]
 
 
 def test_nothing_fails_on_the_good_page(findings: list) -> None:
@@ -55,7 +50,7 @@ def test_the_loop_command_is_checked_with_its_variable_substituted(findings: lis
     assert len(loop) == 1 and "kubectl exec web-0" in loop[0].message
 
 
-def test_the_skipped_block_is_not_checked(context: StaticContext) -> None:
-    entries = page_entries(read_page(GOOD, ROOT), context)
+def test_the_skipped_block_is_not_checked(fresh_context: StaticContext) -> None:
+    entries = page_entries(read_page(GOOD, ROOT), fresh_context)
     skipped = [e for e in entries if e.status == "skipped"]
     assert [(e.location.line, e.findings) for e in skipped] == [(94, [])]

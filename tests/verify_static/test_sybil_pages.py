@@ -3,6 +3,7 @@ that names its file and line (this is what makes a broken page fail `nox -s test
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from unittest import SkipTest
 
@@ -18,16 +19,11 @@ FIXTURES = ROOT / "tests" / "fixtures"
 
 @pytest.fixture(scope="module")
 def evaluate_all(fresh_context: StaticContext):
-    sybil = page_sybil(ROOT, lambda: fresh_context)
-
-    def evaluate(page: Path) -> tuple[list[int], list[str], list[int]]:
-        """(lines that passed, failure messages, lines skipped) for every example of a page."""
-        return _evaluate(sybil, page)
-
-    return evaluate
+    return functools.partial(_evaluate, page_sybil(ROOT, lambda: fresh_context))
 
 
 def _evaluate(sybil, page: Path) -> tuple[list[int], list[str], list[int]]:
+    """(lines that passed, failure messages, lines skipped) for every example of a page."""
     document = sybil.parse(page)
     sybil.setup(document.namespace)
     passed, failed, skipped = [], [], []

@@ -10,6 +10,7 @@ reported as a leftover.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,28 +40,20 @@ def _kinds(api_client: Any, kube_system: bool) -> list[Kind]:
         Kind("storageclass", storage.list_storage_class, storage.delete_storage_class),
     ]
     if kube_system:
-        ns = "kube-system"
-        kinds += [
-            Kind("kube-system/deployment", lambda: apps.list_namespaced_deployment(ns),
-                 lambda n: apps.delete_namespaced_deployment(n, ns)),
-            Kind("kube-system/daemonset", lambda: apps.list_namespaced_daemon_set(ns),
-                 lambda n: apps.delete_namespaced_daemon_set(n, ns)),
-            Kind("kube-system/statefulset", lambda: apps.list_namespaced_stateful_set(ns),
-                 lambda n: apps.delete_namespaced_stateful_set(n, ns)),
-            Kind("kube-system/service", lambda: core.list_namespaced_service(ns),
-                 lambda n: core.delete_namespaced_service(n, ns)),
-            Kind("kube-system/configmap", lambda: core.list_namespaced_config_map(ns),
-                 lambda n: core.delete_namespaced_config_map(n, ns)),
-            Kind("kube-system/secret", lambda: core.list_namespaced_secret(ns),
-                 lambda n: core.delete_namespaced_secret(n, ns)),
-            Kind("kube-system/serviceaccount", lambda: core.list_namespaced_service_account(ns),
-                 lambda n: core.delete_namespaced_service_account(n, ns)),
-            Kind("kube-system/role", lambda: rbac.list_namespaced_role(ns),
-                 lambda n: rbac.delete_namespaced_role(n, ns)),
-            Kind("kube-system/rolebinding", lambda: rbac.list_namespaced_role_binding(ns),
-                 lambda n: rbac.delete_namespaced_role_binding(n, ns)),
-        ]
+        # (name, API, the client's method suffix): list_namespaced_<suffix> / delete_namespaced_<suffix>
+        for name, api, suffix in [("deployment", apps, "deployment"), ("daemonset", apps, "daemon_set"),
+                                  ("statefulset", apps, "stateful_set"), ("service", core, "service"),
+                                  ("configmap", core, "config_map"), ("secret", core, "secret"),
+                                  ("serviceaccount", core, "service_account"), ("role", rbac, "role"),
+                                  ("rolebinding", rbac, "role_binding")]:
+            lister, deleter = getattr(api, f"list_namespaced_{suffix}"), getattr(api, f"delete_namespaced_{suffix}")
+            kinds.append(Kind(f"kube-system/{name}", functools.partial(lister, "kube-system"),
+                              functools.partial(_delete_in_kube_system, deleter)))
     return kinds
+
+
+def _delete_in_kube_system(deleter: Callable[[str, str], Any], name: str) -> Any:
+    return deleter(name, "kube-system")
 
 
 def _names(kind: Kind) -> dict[str, _dt.datetime | None]:
@@ -83,7 +76,6 @@ class PageCleanup:
     poll: float = 0.25
     before: dict[str, set[str]] = field(default_factory=dict)
     started: _dt.datetime = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc))
-    created_namespace: bool = False
     ready: bool = False  # a snapshot exists: only then may "new since the snapshot" be deleted
 
     def __post_init__(self) -> None:
@@ -100,7 +92,6 @@ class PageCleanup:
         client.CoreV1Api(self.api_client).create_namespace(
             {"metadata": {"name": self.namespace, "labels": {RUN_LABEL: self.run_id,
                                                              "app.kubernetes.io/managed-by": "verify"}}})
-        self.created_namespace = True
 
     def _new(self) -> list[tuple[Kind, str]]:
         found = []
@@ -126,9 +117,9 @@ class PageCleanup:
         The snapshot is taken before the page's namespace is created, so the namespace is one of
         the new objects. Volumes go last: most disappear with their claims when the namespace does.
         """
-        deadline = time.monotonic() + self.timeout
         if not self.ready:
             return []  # nothing was created: the snapshot comes before the namespace
+        deadline = time.monotonic() + self.timeout
         first = sorted((x for x in self._new() if x[0].name != "persistentvolume"),
                        key=lambda x: x[0].name != "namespace")
         for kind, name in first:

@@ -104,32 +104,22 @@ def implicit_needs(command: str) -> set[str]:
             needs.add("internet")
         if name in ("curl", "wget") and any(w.startswith(("http://", "https://")) for w in words):
             needs.add("internet")
-        if name in ("ssh", "minikube") and (name == "ssh" or "ssh" in words):
+        if name == "ssh" or (name == "minikube" and "ssh" in words):
             needs.add("node-shell")
     return needs
 
 
-def _namespace_of(args: list[str]) -> str | None:
+def _flag_values(args: list[str], short: str, long: str) -> list[str]:
+    """Every value given to a flag: `-n x`, `--namespace x`, `--namespace=x`, `-nx`."""
+    values = []
     for index, arg in enumerate(args):
-        if arg in ("-n", "--namespace") and index + 1 < len(args):
-            return args[index + 1]
-        if arg.startswith("--namespace="):
-            return arg.split("=", 1)[1]
-        if arg.startswith("-n") and len(arg) > 2 and not arg.startswith("--"):
-            return arg[2:]
-    return None
-
-
-def _files_of(args: list[str]) -> list[str]:
-    files = []
-    for index, arg in enumerate(args):
-        if arg in ("-f", "--filename") and index + 1 < len(args):
-            files.append(args[index + 1])
-        elif arg.startswith("--filename="):
-            files.append(arg.split("=", 1)[1])
-        elif arg.startswith("-f") and len(arg) > 2 and not arg.startswith("--"):
-            files.append(arg[2:])
-    return files
+        if arg in (short, long) and index + 1 < len(args):
+            values.append(args[index + 1])
+        elif arg.startswith(long + "="):
+            values.append(arg.split("=", 1)[1])
+        elif arg.startswith(short) and len(arg) > 2 and not arg.startswith("--"):
+            values.append(arg[2:])
+    return values
 
 
 def _manifest_targets(path: Path) -> list[str]:
@@ -158,7 +148,7 @@ def protected_target(command: str, workdir: Path | None = None) -> str | None:
         verb, sub = _verb(args)
         if verb not in MUTATING_VERBS or (verb, sub) in READ_ONLY_SUBVERBS:
             continue
-        namespace = _namespace_of(args)
+        namespace = next(iter(_flag_values(args, "-n", "--namespace")), None)
         if namespace in PROTECTED_NAMESPACES:
             return f"kubectl {verb} in namespace {namespace}"
         positional = [a for a in args if not a.startswith("-")]
@@ -166,7 +156,7 @@ def protected_target(command: str, workdir: Path | None = None) -> str | None:
             resource = word.split("/")[0].split(".")[0].lower()
             if resource in CLUSTER_SCOPED:
                 return f"kubectl {verb} {word} (cluster-scoped)"
-        for name in _files_of(args):
+        for name in _flag_values(args, "-f", "--filename"):
             path = Path(name)
             if workdir is not None and not path.is_absolute():
                 path = workdir / path

@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PROVIDED_ONLY = {"elasticsearch", "node-shell"}
-KNOWN_NEEDS = {"multi-node", "dynamic-pv", "load-balancer", "apparmor", "internet", "elasticsearch", "exec",
-               "node-shell"}
 
 
 @dataclass
@@ -152,12 +150,13 @@ class Prober:
         finally:
             core.delete_namespace(namespace)
 
-
     def leftovers(self, timeout: float = 120.0) -> list[str]:
         """Namespaces the probes created that are still there after `timeout` seconds."""
-        core = self._core() if self.created_namespaces else None
+        if not self.created_namespaces:
+            return []
+        core = self._core()
         deadline = time.monotonic() + timeout
-        while core is not None:
+        while True:
             left = []
             for name in self.created_namespaces:
                 try:
@@ -169,7 +168,6 @@ class Prober:
             if not left or time.monotonic() >= deadline:
                 return left
             time.sleep(0.5)
-        return []
 
 
 def _internet() -> tuple[bool, str]:

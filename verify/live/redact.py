@@ -58,6 +58,3 @@ class Redactor:
         for value in sorted(self._values, key=len, reverse=True):
             text = text.replace(value, MASK)
         return text
-
-    def __bool__(self) -> bool:
-        return bool(self._values)

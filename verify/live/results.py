@@ -19,7 +19,7 @@ PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 @dataclass
 class StepResult:
     location: Location
-    kind: str  # command | hidden-command | terminal | in-container | cleanup
+    kind: str  # command | hidden-command | terminal | in-container
     status: str
     command: str = ""
     message: str = ""

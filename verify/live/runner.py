@@ -99,6 +99,13 @@ def _unexpected_exit(results: list[CommandResult], expected: str | None) -> str 
     return None
 
 
+def _step_kind(step: Step) -> str:
+    """The `kind` a step's result is reported under."""
+    if step.directive.in_container:
+        return "in-container"
+    return "hidden-command" if step.kind == StepKind.HIDDEN_COMMAND else "command"
+
+
 def _short(command: str, width: int = 90) -> str:
     line = " ".join(command.split())
     return line if len(line) <= width else line[: width - 1] + "…"
@@ -121,7 +128,6 @@ class PageRunner:
         self.session: ShellSession | None = None
         self.terminal: Background | None = None
         self.failed_at: str | None = None
-        self.notes: list[str] = []
 
     # --- the page -------------------------------------------------------------------------------
     def run(self) -> PageResult:
@@ -144,8 +150,7 @@ class PageRunner:
                 self.result.skip_reason = reason
                 self.progress(f"page {display_path(page.path)}: skipped, {reason}")
                 for step in steps:
-                    self._record(step, "command" if step.kind == StepKind.COMMAND else "hidden-command",
-                                 SKIPPED, message=reason, echo=False)
+                    self._record(step, _step_kind(step), SKIPPED, message=reason, echo=False)
                 return self.result
             self._run_in_namespace(steps)
         finally:
@@ -176,7 +181,7 @@ class PageRunner:
             done = {(s.location.path, s.location.line) for s in self.result.steps}
             for step in steps:
                 if (step.location.path, step.location.line) not in done:
-                    self._record(step, "command", SKIPPED, message=f"interrupted by {signal_}", echo=False)
+                    self._record(step, _step_kind(step), SKIPPED, message=f"interrupted by {signal_}", echo=False)
         finally:
             self._finish(cleanup, workdir)
         if interrupted is not None:
@@ -242,9 +247,7 @@ class PageRunner:
         while index < len(steps):
             step = steps[index]
             index += 1
-            kind = "hidden-command" if step.kind == StepKind.HIDDEN_COMMAND else "command"
-            if step.directive.in_container:
-                kind = "in-container"
+            kind = _step_kind(step)
             if self.failed_at:
                 self._record(step, kind, SKIPPED, f"after failure at {self.failed_at}", echo=False)
                 continue

@@ -78,7 +78,6 @@ class Background:
         self.command = command
         self.proc = proc
         self.log = log
-        self.started = time.monotonic()
 
     def output(self) -> str:
         try:

@@ -98,11 +98,16 @@ def _body(text: str, start: int, end: int, prefix: str, closed: bool) -> str:
     return "\n".join(lines)
 
 
+def _first_word(text: str) -> str:
+    words = text.split()
+    return words[0] if words else ""
+
+
 def _language(info: str) -> str:
     if info.startswith("{"):
         m = re.search(r"\.([\w-]+)", info)
         return m.group(1) if m else ""
-    return info.split()[0] if info.split() else ""
+    return _first_word(info)
 
 
 def _title(info: str) -> str | None:
@@ -122,7 +127,6 @@ class _Builder:
         self.problems: list[Problem] = []
         self.steps: list[Step] = []
         self.blocks: list[tuple[int, int, Block]] = []
-        self.block_problems: dict[int, list[Problem]] = {}
 
     def problem(self, line: int, check: str, message: str) -> Problem:
         problem = Problem(Location(self.path, line), check, message)
@@ -225,7 +229,7 @@ class _Builder:
                     continue
                 self.comment(item, items[index + 1 :], pending)
                 if item.name == "skip" and item.closed:
-                    action = item.arguments.split()[0] if item.arguments.split() else ""
+                    action = _first_word(item.arguments)
                     if action in ("next", "start"):
                         skip_reason = _sybil_reason(item.arguments)
                     if action == "next":
@@ -273,7 +277,7 @@ class _Builder:
             self.problem(comment.line, "directive", f"<!-- {comment.name}: … --> is not followed by a block")
             return
         if comment.name == "skip":
-            action = comment.arguments.split()[0] if comment.arguments.split() else ""
+            action = _first_word(comment.arguments)
             if action not in SKIP_ACTIONS:
                 self.problem(comment.line, "directive", f"unknown skip action {action!r} (next, start or end)")
             return
@@ -311,7 +315,7 @@ class _Builder:
         if not comment.closed:
             self.problem(comment.line, "fence", "invisible-code-block is never closed (missing -->)")
             return None
-        language = comment.arguments.split()[0] if comment.arguments.split() else ""
+        language = _first_word(comment.arguments)
         if language != "shell":
             self.problem(comment.line, "directive", f"invisible-code-block must be shell, not {language or '(none)'!r}")
             return None

@@ -8,7 +8,7 @@ indentation (content inside tabs and admonitions is indented) and whether the fe
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from re import Match
 
 from sybil import Document, Lexeme, Region
@@ -20,7 +20,8 @@ INFO = re.compile(r"(?P<info>[^\n]*)$\n?", re.MULTILINE)
 class FenceLexer(RawFencedCodeBlockLexer):
     """Every fenced code block, with lexemes `info`, `prefix`, `closed` and `source`.
 
-    `source` is the block body with the fence's indentation removed.
+    `source` is the block body with the fence's indentation removed. Like Sybil, it yields an
+    unclosed block only for the outermost open fence; `closed` flags it.
     """
 
     def __init__(self) -> None:
@@ -32,13 +33,8 @@ class FenceLexer(RawFencedCodeBlockLexer):
             return None
         region.lexemes["info"] = region.lexemes["info"].strip()
         region.lexemes["prefix"] = opening.group("prefix")
-        region.lexemes["fence"] = opening.group("fence")
         region.lexemes["closed"] = closing is not None
         return region
-
-    def __call__(self, document: Document) -> Iterable[Region]:
-        # Sybil yields an unclosed block only for the outermost open fence; so do we, flagged.
-        return super().__call__(document)
 
 
 COMMENT = re.compile(r"^(?P<prefix>[ \t]*)<!--(?P<body>.*?)(?P<end>-->|\Z)", re.MULTILINE | re.DOTALL)

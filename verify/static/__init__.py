@@ -51,7 +51,7 @@ def prefetch(ctx: StaticContext, pages: Iterable[Page]) -> None:
         jobs = []
         if ctx.checker is not None:
             jobs += ctx.checker.pending((loc.invocation.args for s in steps for loc in commands.invocations(s)), home)
-            jobs += commands.pending_patches(commands.patch_jobs(pages), ctx.checker)
+            jobs += commands.pending_patches(commands.patch_jobs(pages, ctx.index), ctx.checker)
         jobs += commands.pending_bash(steps, ctx.cache)
         # One pool for everything: the slow kubectl runs overlap with the cheap bash ones.
         run_jobs(jobs, ctx.cache, ctx.checker.jobs if ctx.checker else 4)
@@ -64,7 +64,7 @@ def check_step(step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
             *commands.prompt_findings(step),
             commands.check_bash(step, ctx.cache),
             *commands.check_kubectl(step, ctx.checker),
-            *commands.check_patches(step, page, ctx.checker, ctx.index(page)),
+            *commands.check_patches(step, ctx.checker, ctx.index(page)),
         ]
     if step.kind in (StepKind.MANIFEST, StepKind.EXCERPT):
         return manifests.check_yaml_step(step, ctx.cache)
@@ -88,10 +88,6 @@ def check_block(block: Block, page: Page, ctx: StaticContext) -> list[Finding]:
     return findings + check_step(step, page, ctx)
 
 
-def is_skipped(block: Block) -> bool:
-    return block.step is not None and block.step.directive.sybil_skip and not block.problems
-
-
 def failures(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if not f.ok]
 
@@ -104,7 +100,6 @@ __all__ = [
     "check_block",
     "check_step",
     "failures",
-    "is_skipped",
     "make_context",
     "prefetch",
 ]

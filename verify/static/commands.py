@@ -10,7 +10,7 @@ import re
 import shlex
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from verify.model import Location, Page, Step, StepKind
 from verify.static.cache import JsonCache
 from verify.static.extract import Invocation, kubectl_invocations, substitute_placeholders
 from verify.static.findings import Finding
-from verify.static.kubectl import Job, KubectlChecker, run_one
+from verify.static.kubectl import Job, KubectlChecker
 from verify.static.manifests import SCHEMA_VERSION, _schema_errors, documents
 from verify.static.resources import resolve_kind
 
@@ -171,9 +171,13 @@ def payload_problem(payload: str, patch_type: str) -> str | None:
     return None
 
 
-def manifest_index(page: Page) -> dict[tuple[str, str], tuple[str, Path]]:
+#: (kind, name) → (document text, file) for every document a page's manifests define.
+ManifestIndex = dict[tuple[str, str], tuple[str, Path]]
+
+
+def manifest_index(page: Page) -> ManifestIndex:
     """(kind, name) → (document text, file) for every document the page's manifests define."""
-    index: dict[tuple[str, str], tuple[str, Path]] = {}
+    index: ManifestIndex = {}
     for step in page.steps:
         if step.kind is not StepKind.MANIFEST:
             continue
@@ -223,11 +227,11 @@ def _run_local_patch(kubectl: str, doc: str, call: PatchCall) -> dict[str, Any]:
     return {"ok": True, "message": "applies cleanly with kubectl patch --local and the result validates"}
 
 
-def patch_jobs(pages: Iterable[Page]) -> list[tuple[str, PatchCall]]:
+def patch_jobs(pages: Iterable[Page], index_of: Callable[[Page], ManifestIndex] = manifest_index) -> list[tuple[str, PatchCall]]:
     """Every (target document, patch) pair that can be applied locally, across pages."""
     jobs = []
     for page in pages:
-        index = manifest_index(page)
+        index = index_of(page)
         for step in command_steps(page):
             for located in invocations(step):
                 job = _local_job(located.invocation, index)
@@ -236,7 +240,7 @@ def patch_jobs(pages: Iterable[Page]) -> list[tuple[str, PatchCall]]:
     return jobs
 
 
-def _local_job(inv: Invocation, index: dict[tuple[str, str], tuple[str, Path]]) -> tuple[str, PatchCall] | None:
+def _local_job(inv: Invocation, index: ManifestIndex) -> tuple[str, PatchCall] | None:
     if not inv.args or inv.args[0] != "patch":
         return None
     call = parse_patch(inv.args)
@@ -258,9 +262,9 @@ def pending_patches(jobs: list[tuple[str, PatchCall]], checker: KubectlChecker) 
     return list(todo.values())
 
 
-def check_patches(step: Step, page: Page, checker: KubectlChecker | None, index: dict | None = None) -> list[Finding]:
+def check_patches(step: Step, checker: KubectlChecker | None, index: ManifestIndex) -> list[Finding]:
+    """Patch payloads of one step; `index` is `manifest_index` of the step's page."""
     findings = []
-    index = manifest_index(page) if index is None else index
     for located in invocations(step):
         inv = located.invocation
         if not inv.args or inv.args[0] != "patch":
@@ -307,5 +311,4 @@ __all__ = [
     "pending_bash",
     "pending_patches",
     "prompt_findings",
-    "run_one",
 ]

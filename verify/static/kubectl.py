@@ -174,9 +174,8 @@ def run_one(kubectl: str, args: tuple[str, ...], home: Path | None = None) -> Ve
     `kubectl config …` may write its kubeconfig, so it always gets a private directory.
     """
     if home is None or (args and args[0] == "config"):
-        with tempfile.TemporaryDirectory(prefix="verify-kubectl-") as tmp:
-            _prepare(Path(tmp))
-            return _run_in(kubectl, args, Path(tmp))
+        with kubectl_home() as private:
+            return _run_in(kubectl, args, private)
     return _run_in(kubectl, args, home)
 
 

@@ -36,7 +36,7 @@ def page_entries(parsed: ParsedPage, ctx: StaticContext) -> list[Entry]:
         findings = check_block(block, parsed.page, ctx)
         step = block.step
         if step is None:
-            extra.append(Entry(block.location, block.role if block.role != "output" else "output", findings))
+            extra.append(Entry(block.location, block.role, findings))
             continue
         key = (str(step.location.path), step.location.line)  # an output's block shares its command's key
         entry = entries.get(key)
@@ -58,17 +58,13 @@ def run_static(pages: list[Path], ctx: StaticContext, progress: Progress = lambd
             where = Location(error.path, error.line)
             entries.append(Entry(where, "page", [Finding(error.check, False, where, error.message)]))
         except Exception as error:  # noqa: BLE001 - a verifier bug must not hide the other pages
-            where = Location(path.resolve(), 1)
-            detail = "".join(traceback.format_exception_only(type(error), error)).strip()
-            entries.append(Entry(where, "page", [Finding("internal", False, where, f"the verifier crashed on this page: {detail}")]))
+            entries.append(_crash_entry(path.resolve(), error))
     prefetch(ctx, [p.page for p in parsed])
     for page in parsed:
         try:
             mine = page_entries(page, ctx)
         except Exception as error:  # noqa: BLE001 - a verifier bug must not hide the other pages
-            where = Location(page.page.path, 1)
-            detail = "".join(traceback.format_exception_only(type(error), error)).strip()
-            mine = [Entry(where, "page", [Finding("internal", False, where, f"the verifier crashed on this page: {detail}")])]
+            mine = [_crash_entry(page.page.path, error)]
         entries.extend(mine)
         _progress_page(progress, page.page.path, mine)
     swept = 0
@@ -82,6 +78,13 @@ def run_static(pages: list[Path], ctx: StaticContext, progress: Progress = lambd
     ctx.cache.save()
     runs = ctx.checker.runs if ctx.checker else 0
     return StaticRun(entries, summarize(entries), len(parsed), swept, time.perf_counter() - started, runs)
+
+
+def _crash_entry(path: Path, error: Exception) -> Entry:
+    """A failed entry for a page the verifier itself crashed on (a bug to report, never a pass)."""
+    where = Location(path, 1)
+    detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+    return Entry(where, "page", [Finding("internal", False, where, f"the verifier crashed on this page: {detail}")])
 
 
 def _progress_page(progress: Progress, path: Path, entries: list[Entry]) -> None:
