@@ -474,22 +474,30 @@ def run_live(paths: list[Path], settings: Settings, target: Target, api_client: 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         for index, path in enumerate(paths):
+            runner: PageRunner | None = None
             try:
-                page = load_page(path, settings.root)
-            except PageError as error:
-                result = PageResult(path, error=str(error))
-                run.pages.append(result)
-                progress(f"page {display_path(path)}: FAILED, {error}")
-                continue
-            runner = PageRunner(page, settings, target, prober, api_client, run_id, progress)
-            try:
+                try:
+                    page = load_page(path, settings.root)
+                except PageError as error:
+                    run.pages.append(PageResult(path, error=str(error)))
+                    progress(f"page {display_path(path)}: FAILED, {error}")
+                    continue
+                runner = PageRunner(page, settings, target, prober, api_client, run_id, progress)
                 run.pages.append(runner.run())
             except Interrupted as signal_:
-                run.pages.append(runner.result)
+                run.pages.append(runner.result if runner is not None
+                                 else PageResult(path, skip_reason=f"interrupted by {signal_}"))
                 run.interrupted = signal_.signum
                 for rest in paths[index + 1:]:
                     run.pages.append(PageResult(rest, skip_reason=f"interrupted by {signal_}"))
                 break
+            except Exception as error:  # noqa: BLE001 - one page's crash (after its cleanup) must not end the run
+                message = f"verifier error: {type(error).__name__}: {' '.join(str(error).split())[:300]}"
+                result = runner.result if runner is not None else PageResult(path)
+                result.error = message
+                if not any(r is result for r in run.pages):
+                    run.pages.append(result)
+                progress(f"page {display_path(path)}: FAILED, {message}")
     finally:
         for sig, handler_ in previous.items():
             signal.signal(sig, handler_)

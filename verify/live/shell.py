@@ -161,14 +161,20 @@ class ShellSession:
     def start_background(self, command: str) -> Background:
         log = self.workdir / ".verify-shell" / f"terminal-{len(self.backgrounds) + 1}.log"
         handle = open(log, "wb")  # noqa: SIM115 - the child owns it
+        proc = None
         try:
             proc = subprocess.Popen(["bash", "--noprofile", "--norc", "-c", self._script(command, save_state=False)],
                                     stdin=subprocess.DEVNULL, stdout=handle, stderr=subprocess.STDOUT,
                                     cwd=self.workdir, env=self.env, start_new_session=True, close_fds=True)
+            background = Background(command, proc, log)
+            self.backgrounds.append(background)
+        except BaseException:
+            # Ctrl-C between the start and the bookkeeping: close() would not know this process.
+            if proc is not None and not any(b.proc is proc for b in self.backgrounds):
+                _kill_group(proc, grace=1.0)
+            raise
         finally:
             handle.close()
-        background = Background(command, proc, log)
-        self.backgrounds.append(background)
         return background
 
     def close(self) -> list[str]:
