@@ -63,7 +63,7 @@ def add_common(parser: argparse.ArgumentParser) -> None:
 def run_static_command(args: argparse.Namespace) -> int:
     from verify.static import make_context
     from verify.static.manifests import SCHEMA_VERSION
-    from verify.static.run import run_static
+    from verify.static.run import LISTING, run_static
 
     root = args.root.resolve()
     if not root.is_dir():
@@ -73,8 +73,10 @@ def run_static_command(args: argparse.Namespace) -> int:
     if ctx.checker is None:
         print("warning: no kubectl found next to Python or on PATH; kubectl checks are not run", file=sys.stderr)
 
+    changes = _changes(args, pages, root)
+
     def progress(line: str) -> None:
-        if not args.quiet or not line.startswith("ok"):
+        if not args.quiet or not line.startswith(("ok", LISTING)):
             print(line, flush=True)
 
     started = datetime.now(timezone.utc)
@@ -87,7 +89,15 @@ def run_static_command(args: argparse.Namespace) -> int:
         "pages": [display_path(p) for p in pages],
         "summary": run.counts,
         "entries": [entry.as_json() for entry in run.entries],
+        "programs": run.programs,
     }
+    if changes is not None:
+        from verify.static.changes import render
+
+        section["changed_since"] = {"rev": args.changed_since, "commands": [
+            {"location": str(c.command.location), "how": c.command.how, "status": c.status, "command": c.command.text}
+            for c in changes]}
+        print("\n".join(render(changes, args.changed_since)))
     update_report(args.report, "static", section)
     print(
         f"static tier: {run.pages} page(s), {run.manifests} manifest file(s), "
@@ -97,6 +107,18 @@ def run_static_command(args: argparse.Namespace) -> int:
     return EXIT_FAILED if run.counts[FAILED] else EXIT_OK
 
 
+def _changes(args: argparse.Namespace, pages: list[Path], root: Path) -> list | None:
+    """The commands added or altered since --changed-since REV (None without the option)."""
+    if args.changed_since is None:
+        return None
+    from verify.static.changes import RevisionError, changes_since
+
+    try:
+        return changes_since(pages, root, args.changed_since)
+    except RevisionError as error:
+        raise UsageError(str(error)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m verify", description="Verify the tutorial pages.")
     sub = parser.add_subparsers(dest="tier", metavar="TIER", required=True)
@@ -104,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(static)
     static.add_argument("--no-cache", action="store_true", help="ignore and do not write .cache/verify/")
     static.add_argument("--jobs", type=int, default=None, help="parallel kubectl processes")
+    static.add_argument("--changed-since", default=None, metavar="REV",
+                        help="also print every command added or altered since git revision REV, hidden ones first")
     static.set_defaults(handler=run_static_command)
     for register in _extensions():
         register(sub)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import shlex
 
 from verify.model import MATCH_MODES, Directive, Location
@@ -31,7 +32,7 @@ FLAGS = {
     "file": "file",
     "cluster-scoped": "cluster_scoped",
 }
-VALUED = ("terminal", "reason", "requires", "interactive", "timeout", "exit")
+VALUED = ("terminal", "reason", "requires", "interactive", "timeout", "exit", "allow")
 #: Which fence languages an option applies to (None: any block).
 APPLIES_TO: dict[str, frozenset[str] | None] = {
     "mode": frozenset({"text"}),
@@ -47,7 +48,10 @@ APPLIES_TO: dict[str, frozenset[str] | None] = {
     "timeout": frozenset({"shell"}),
     "cluster-scoped": frozenset({"shell"}),
     "exit": frozenset({"shell"}),
+    "allow": frozenset({"shell"}),
 }
+#: A program name as `allow=` takes it: a bare name or a path (`./install.sh`), no spaces.
+PROGRAM = re.compile(r"^[A-Za-z0-9_.+/\[:-]+$")
 
 
 class DirectiveError(ValueError):
@@ -96,7 +100,10 @@ def parse_options(text: str) -> tuple[dict[str, object], list[str]]:
         if not value:
             raise DirectiveError(f"option {name!r} has an empty value")
         options[name] = value
-        used.append("skip" if name == "reason" else name)
+        if name != "reason":
+            used.append(name)
+    if "reason" in options:
+        used.append("allow" if "allow" in options else "skip")
     return options, used
 
 
@@ -122,10 +129,14 @@ def build(options: dict[str, object], location: Location | None = None) -> Direc
         if terminal is None:
             raise DirectiveError("'show' only goes with terminal=…")
         fields["terminal_show"] = True
-    if options.get("skip") or "reason" in options:
+    if options.get("skip") and "allow" in options:
+        raise DirectiveError("skip and allow=… each need their own reason: write them in two comments")
+    if "allow" in options:
+        fields["allow"], fields["allow_reason"] = _allow(options)
+    elif options.get("skip") or "reason" in options:
         reason = options.get("reason")
         if not options.get("skip"):
-            raise DirectiveError("reason=… only goes with skip")
+            raise DirectiveError("reason=… only goes with skip or allow=…")
         if not reason:
             raise DirectiveError('skip needs a reason: skip reason="…"')
         fields["skip_reason"] = str(reason)
@@ -159,6 +170,18 @@ def build(options: dict[str, object], location: Location | None = None) -> Direc
         if options.get(option):
             fields[attribute] = True
     return Directive(**fields)  # type: ignore[arg-type]
+
+
+def _allow(options: dict[str, object]) -> tuple[tuple[str, ...], str]:
+    """`allow=sudo,helm reason="…"`: the programs, and the reason a reviewer accepted them."""
+    programs = tuple(p.strip() for p in str(options["allow"]).split(",") if p.strip())
+    bad = [p for p in programs if not PROGRAM.match(p)]
+    if bad or not programs:
+        raise DirectiveError(f"allow={options['allow']} is not a comma-separated list of program names")
+    reason = str(options.get("reason") or "").strip()
+    if not reason:
+        raise DirectiveError('allow=… needs a reason: allow=PROGRAM reason="why the page runs it"')
+    return programs, reason
 
 
 def merge(first: Directive, second: Directive) -> Directive:

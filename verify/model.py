@@ -76,6 +76,8 @@ class Directive:
     cluster_scoped: bool = False
     timeout: float | None = None
     exit_status: str | None = None  # `exit=N|any`: the status the block's last command is expected to end with
+    allow: tuple[str, ...] = ()  # `allow=PROG[,PROG] reason="…"`: programs outside the reviewed list this step may run
+    allow_reason: str | None = None
     sybil_skip: bool = False  # skipped by Sybil's own `skip` directive (both tiers skip the step)
     location: Location | None = None  # where the (first) directive comment is, if any
 

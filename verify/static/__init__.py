@@ -14,7 +14,7 @@ from pathlib import Path
 
 from verify.model import Page, Step, StepKind
 from verify.parsers import Block, ParsedPage
-from verify.static import commands, manifests, outputs
+from verify.static import commands, manifests, outputs, programs
 from verify.static.cache import JsonCache
 from verify.static.findings import Finding
 from verify.static.kubectl import KubectlChecker, find_kubectl, kubectl_home, run_jobs
@@ -28,11 +28,18 @@ class StaticContext:
     cache: JsonCache
     checker: KubectlChecker | None
     indexes: dict[Path, dict] = field(default_factory=dict)  # manifest index per page
+    reviews: dict[Path, programs.PageReview] = field(default_factory=dict)  # what each page runs
 
     def index(self, page: Page) -> dict:
         if page.path not in self.indexes:
             self.indexes[page.path] = commands.manifest_index(page)
         return self.indexes[page.path]
+
+    def review(self, page: Page) -> programs.PageReview:
+        """The programs `page` runs and the findings about them (the whole page: cwd carries over)."""
+        if page.path not in self.reviews:
+            self.reviews[page.path] = programs.review_page(page)
+        return self.reviews[page.path]
 
 
 def make_context(root: Path, use_cache: bool = True, kubectl: str | None = None, jobs: int | None = None) -> StaticContext:
@@ -65,6 +72,7 @@ def check_step(step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
             commands.check_bash(step, ctx.cache),
             *commands.check_kubectl(step, ctx.checker),
             *commands.check_patches(step, ctx.checker, ctx.index(page)),
+            *ctx.review(page).for_step(step),
         ]
     if step.kind in (StepKind.MANIFEST, StepKind.EXCERPT):
         return manifests.check_yaml_step(step, ctx.cache)

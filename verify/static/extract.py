@@ -8,6 +8,7 @@ variables and placeholders are replaced by plausible values (`web-$i` → `web-0
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import shlex
@@ -115,30 +116,56 @@ def strip_heredocs(command: str) -> str:
     return "\n".join(out)
 
 
-def split_simple_commands(command: str) -> list[tuple[str, int]]:
-    """Split on unquoted `;`, `&&`, `||`, `|`, `&` and newlines; pull out `$(…)` and backticks.
+@dataclass(frozen=True)
+class Simple:
+    """One simple command cut out of a logical command line.
 
-    Returns (simple command, 0-based line offset) pairs; substitutions are replaced by `x` in the
-    enclosing command and returned as commands of their own.
+    Substitutions inside it (`$(…)`, backticks, `<(…)`, `>(…)`) are replaced by the word `x` in
+    `text`; their inner commands are `Simple`s of their own (listed before it), and their inner
+    text is kept in `substitutions` so that a caller can ask what produced an argument.
     """
-    results: list[tuple[str, int]] = []
+
+    text: str
+    line_offset: int  # 0-based line within the logical command
+    piped: bool = False  # its standard input is the previous command's output (`a | b`)
+    nesting: str = ""  # "" at top level, else the opener it sits in: "$(", "`", "<(" or ">("
+    subshell: int = 0  # how many `( … )` subshells enclose it
+    substitutions: tuple[tuple[str, str], ...] = ()  # (opener, inner text) of each substitution in it
+
+
+def simple_commands(command: str, nesting: str = "") -> list[Simple]:
+    """Split on unquoted `;`, `&&`, `||`, `|`, `&`, newlines and `( … )`; pull out substitutions.
+
+    `$((…))` is arithmetic (a word), `NAME=( … )` an array assignment (a word), and what a
+    `case` pattern's `)` closes is a pattern, not a command (dropped).
+    """
+    results: list[Simple] = []
     current: list[str] = []
-    line = 0
-    start_line = 0
-    i = 0
-    n = len(command)
+    subs: list[tuple[str, str]] = []
+    state = {"line": 0, "start": 0, "piped": False, "depth": 0}
+    i, n = 0, len(command)
     quote: str | None = None
 
-    def flush() -> None:
+    def flush(piped_next: bool = False, pattern: bool = False) -> None:
         text = "".join(current).strip()
-        if text:
-            results.append((text, start_line))
+        if text and not pattern:
+            results.append(Simple(text, state["start"], bool(state["piped"]), nesting, state["depth"], tuple(subs)))
         current.clear()
+        subs.clear()
+        state["piped"] = piped_next
+
+    def substitution(opener: str, inner: str, replacement: str) -> None:
+        for sub in simple_commands(inner, opener):
+            results.append(dataclasses.replace(sub, line_offset=state["line"] + sub.line_offset,
+                                               subshell=sub.subshell + state["depth"]))
+        subs.append((opener, inner))
+        state["line"] += inner.count("\n")
+        current.append(replacement)
 
     while i < n:
         c = command[i]
         if c == "\n":
-            line += 1
+            state["line"] += 1
         if quote == "'":
             current.append(c)
             if c == "'":
@@ -149,22 +176,21 @@ def split_simple_commands(command: str) -> list[tuple[str, int]]:
             current.append(command[i : i + 2])
             i += 2
             continue
-        if c == "$" and command.startswith("$(", i) and not command.startswith("$((", i):
+        if command.startswith("$((", i):
             end = _matching_paren(command, i + 1)
-            inner = command[i + 2 : end]
-            for sub, offset in split_simple_commands(inner):
-                results.append((sub, line + offset))
-            line += inner.count("\n")
+            state["line"] += command[i:end].count("\n")
             current.append(PLAUSIBLE)
+            i = end + 1
+            continue
+        if command.startswith("$(", i):
+            end = _matching_paren(command, i + 1)
+            substitution("$(", command[i + 2 : end], PLAUSIBLE)
             i = end + 1
             continue
         if c == "`":
             end = command.find("`", i + 1)
             end = n if end == -1 else end
-            inner = command[i + 1 : end]
-            for sub, offset in split_simple_commands(inner):
-                results.append((sub, line + offset))
-            current.append(PLAUSIBLE)
+            substitution("`", command[i + 1 : end], PLAUSIBLE)
             i = end + 1
             continue
         if quote == '"':
@@ -178,23 +204,48 @@ def split_simple_commands(command: str) -> list[tuple[str, int]]:
             current.append(c)
             i += 1
             continue
-        if c == "#" and (not current or "".join(current)[-1:] in (" ", "\t", "")):
+        so_far = "".join(current)
+        if c == "#" and so_far[-1:] in (" ", "\t", ""):
             while i < n and command[i] != "\n":
                 i += 1
             continue
-        if c in ";|&\n" or (c in "()" and not "".join(current).rstrip().endswith("=")):
-            if c == "&" and "".join(current)[-1:] in (">", "<"):
-                current.append(c)  # 2>&1
-                i += 1
-                continue
-            flush()
-            start_line = line + (1 if c == "\n" else 0)
+        if c in "<>" and command.startswith("(", i + 1):
+            end = _matching_paren(command, i + 1)
+            substitution(c + "(", command[i + 2 : end], "/dev/fd/63")
+            i = end + 1
+            continue
+        if c == "(" and so_far.endswith("="):
+            end = _matching_paren(command, i)  # NAME=( a b c ): one word
+            state["line"] += command[i:end].count("\n")
+            current.append(command[i : end + 1])
+            i = end + 1
+            continue
+        if c == "&" and (so_far[-1:] in (">", "<") or command.startswith(">", i + 1)):
+            current.append(c)  # 2>&1, &>file
             i += 1
+            continue
+        if c in ";|&\n()":
+            two = command[i : i + 2]
+            if c == ")" and not state["depth"]:
+                flush(pattern=True)  # `pattern)` of a case
+            else:
+                flush(piped_next=c == "|" and two != "||")
+            if c == "(":
+                state["depth"] += 1
+            elif c == ")":
+                state["depth"] = max(0, state["depth"] - 1)
+            state["start"] = state["line"]  # a newline has already been counted
+            i += 2 if two in ("||", "&&", "|&", ";;") else 1
             continue
         current.append(c)
         i += 1
     flush()
     return results
+
+
+def split_simple_commands(command: str) -> list[tuple[str, int]]:
+    """(simple command, 0-based line offset) pairs of `simple_commands`, for callers that need no more."""
+    return [(s.text, s.line_offset) for s in simple_commands(command)]
 
 
 def _matching_paren(text: str, open_index: int) -> int:

@@ -20,6 +20,8 @@ CHECKS = (
     "patch",  # `kubectl patch` payloads
     "output-header",  # `kubectl get` table headers
     "output-message",  # `<kind>.<group>/<name> <verb>` and delete messages
+    "program",  # a program outside the reviewed list, without allow=… on its step
+    "safety",  # piping into a shell, running fetched text, writing outside the working directory
     "internal",  # the verifier itself failed on a page (a bug to report, never a pass)
 )
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from verify.model import Location, PageError, display_path
@@ -26,6 +26,7 @@ class StaticRun:
     manifests: int
     seconds: float
     kubectl_runs: int
+    programs: dict[str, list[dict[str, object]]] = field(default_factory=dict)  # page → what it runs
 
 
 def page_entries(parsed: ParsedPage, ctx: StaticContext) -> list[Entry]:
@@ -60,13 +61,18 @@ def run_static(pages: list[Path], ctx: StaticContext, progress: Progress = lambd
         except Exception as error:  # noqa: BLE001 - a verifier bug must not hide the other pages
             entries.append(_crash_entry(path.resolve(), error))
     prefetch(ctx, [p.page for p in parsed])
+    programs: dict[str, list[dict[str, object]]] = {}
     for page in parsed:
+        listing: list[str] = []
         try:
             mine = page_entries(page, ctx)
+            review = ctx.review(page.page)
+            listing = review.listing()
+            programs[display_path(page.page.path)] = review.as_json()
         except Exception as error:  # noqa: BLE001 - a verifier bug must not hide the other pages
             mine = [_crash_entry(page.page.path, error)]
         entries.extend(mine)
-        _progress_page(progress, page.page.path, mine)
+        _progress_page(progress, page.page.path, mine, listing)
     swept = 0
     if sweep_manifests:
         for path in manifest_files(ctx.root):
@@ -77,7 +83,7 @@ def run_static(pages: list[Path], ctx: StaticContext, progress: Progress = lambd
             _progress_page(progress, path, [entry])
     ctx.cache.save()
     runs = ctx.checker.runs if ctx.checker else 0
-    return StaticRun(entries, summarize(entries), len(parsed), swept, time.perf_counter() - started, runs)
+    return StaticRun(entries, summarize(entries), len(parsed), swept, time.perf_counter() - started, runs, programs)
 
 
 def _crash_entry(path: Path, error: Exception) -> Entry:
@@ -87,10 +93,16 @@ def _crash_entry(path: Path, error: Exception) -> Entry:
     return Entry(where, "page", [Finding("internal", False, where, f"the verifier crashed on this page: {detail}")])
 
 
-def _progress_page(progress: Progress, path: Path, entries: list[Entry]) -> None:
+#: Prefix of the lines that list what a page runs (the CLI leaves them out with --quiet).
+LISTING = "     | "
+
+
+def _progress_page(progress: Progress, path: Path, entries: list[Entry], listing: Sequence[str] = ()) -> None:
     counts = summarize(entries)
     mark = "FAIL" if counts[FAILED] else "ok  "
     progress(f"{mark} {display_path(path)}: {counts['passed']} passed, {counts[FAILED]} failed, {counts[SKIPPED]} skipped")
+    for line in listing:
+        progress(LISTING + line)
     for entry in entries:
         for finding in entry.findings:
             if not finding.ok:

@@ -1,0 +1,115 @@
+"""`--changed-since REV`: the commands a change adds or alters, in one place, hidden ones first.
+
+A pull request's reviewer reads Markdown diffs, where a hidden step is an HTML comment among
+prose and a changed flag is one character. This compares each page's commands at REV
+(``git show REV:path``) with the working tree, command by command, and lists every command that
+is new or different, with its file:line and where it runs (shown, hidden, in a pod).
+"""
+
+from __future__ import annotations
+
+import difflib
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from sybil import Document
+
+from verify.model import Location, Page, StepKind
+from verify.parsers import PageParser, read_page
+from verify.parsers.page import NAMESPACE_KEY
+
+HIDDEN, SHOWN, POD = "hidden", "shown", "in a pod"
+
+
+class RevisionError(ValueError):
+    """REV is not a commit of the repository the pages are in."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """One logical command of a page, and how it runs."""
+
+    text: str
+    how: str  # HIDDEN, SHOWN or POD
+    location: Location
+
+
+@dataclass(frozen=True)
+class Change:
+    command: Command
+    status: str  # "added" or "altered"
+
+    def __str__(self) -> str:
+        text = self.command.text.replace("\n", "\n" + " " * 12)
+        return f"  {self.command.how:<9} {self.command.location}  ({self.status})\n            {text}"
+
+
+def page_commands(page: Page) -> list[Command]:
+    """Every command of the page, in order."""
+    found = []
+    for step in page.steps:
+        if step.kind not in (StepKind.COMMAND, StepKind.HIDDEN_COMMAND):
+            continue
+        how = POD if step.directive.in_container else HIDDEN if step.kind is StepKind.HIDDEN_COMMAND else SHOWN
+        lines = step.command_lines or (step.location.line,) * len(step.commands)
+        found += [Command(text, how, Location(step.location.path, line)) for text, line in zip(step.commands, lines)]
+    return found
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=60)
+
+
+def check_revision(root: Path, rev: str) -> str:
+    """The commit `rev` names; `RevisionError` with git's reason if it names none."""
+    done = _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    if done.returncode != 0 or not done.stdout.strip():
+        raise RevisionError(f"--changed-since {rev}: not a commit in {root}")
+    return done.stdout.strip()
+
+
+def page_at(path: Path, root: Path, commit: str) -> Page | None:
+    """The page as it was at `commit`, or None if it did not exist then."""
+    top = _git(root, "rev-parse", "--show-toplevel").stdout.strip()
+    relative = Path(path).resolve().relative_to(Path(top).resolve()).as_posix()
+    shown = _git(root, "show", f"{commit}:{relative}")
+    if shown.returncode != 0:
+        return None
+    document = Document(shown.stdout, str(Path(path).resolve()))
+    for region in PageParser(root)(document):
+        document.add(region)
+    return document.namespace[NAMESPACE_KEY].page
+
+
+def changed_commands(before: list[Command], after: list[Command]) -> list[Change]:
+    """Commands of `after` that `before` did not have (added), or had otherwise (altered)."""
+    key = [(c.how, c.text) for c in before]
+    now = [(c.how, c.text) for c in after]
+    changes = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=key, b=now, autojunk=False).get_opcodes():
+        if tag in ("insert", "replace"):
+            replaced = i2 - i1 if tag == "replace" else 0  # the first ones stand in for old commands
+            changes += [Change(c, "altered" if n < replaced else "added") for n, c in enumerate(after[j1:j2])]
+    return changes
+
+
+def changes_since(pages: list[Path], root: Path, rev: str) -> list[Change]:
+    """Every command the working tree adds or alters since `rev`: hidden first, then shown, then in pods."""
+    commit = check_revision(root, rev)
+    changes: list[Change] = []
+    for path in pages:
+        current = read_page(path, root).page
+        old = page_at(path, root, commit)
+        changes += changed_commands(page_commands(old) if old else [], page_commands(current))
+    order = {HIDDEN: 0, SHOWN: 1, POD: 2}
+    return sorted(changes, key=lambda c: (order[c.command.how], str(c.command.location.path), c.command.location.line))
+
+
+def render(changes: list[Change], rev: str) -> list[str]:
+    """The console report."""
+    if not changes:
+        return [f"changes since {rev}: no command added or altered"]
+    hidden = sum(c.command.how == HIDDEN for c in changes)
+    lines = [f"changes since {rev}: {len(changes)} command(s) added or altered, {hidden} of them hidden"]
+    return lines + [str(c) for c in changes]
