@@ -34,6 +34,11 @@ def register(subparsers: Any) -> None:
                         help="treat a need as missing whatever the probe finds, to rehearse a smaller cluster (repeatable)")
     parser.add_argument("--secret-env", action="append", default=[], metavar="VAR",
                         help="redact the value of this environment variable everywhere (repeatable)")
+    parser.add_argument("--pass-env", action="append", default=[], metavar="VAR",
+                        help="give the pages' commands this variable of the verifier's environment (repeatable; "
+                             "its value is redacted like --secret-env; nothing else of the environment is passed)")
+    parser.add_argument("--require-sandbox", action="store_true",
+                        help="exit 2 instead of running pages unconfined where no sandbox (bwrap) is available")
     parser.add_argument("--step-timeout", type=float, default=600.0, metavar="SECONDS")
     parser.add_argument("--watch-timeout", type=float, default=300.0, metavar="SECONDS",
                         help="how long a shown terminal may take to print its documented rows")
@@ -75,6 +80,24 @@ def _kubectl_version(kubectl: Path) -> str:
         return "unknown"
 
 
+def _sandbox(args: argparse.Namespace) -> Any:
+    """The sandbox pages will run in, said out loud; refused with --require-sandbox if there is none."""
+    from verify.cli import UsageError
+    from verify.live.sandbox import detect
+    from verify.live.shell import passed_env
+
+    try:
+        passed_env(args.pass_env)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    sandbox = detect()
+    if not sandbox.active and args.require_sandbox:
+        raise UsageError(f"--require-sandbox: no sandbox here ({sandbox.detail})")
+    print(f"sandbox: {sandbox.describe()}" + (f"; passed by name: {', '.join(args.pass_env)}" if args.pass_env else ""),
+          flush=True)
+    return sandbox
+
+
 def run_live_command(args: argparse.Namespace) -> int:
     from verify.cli import UsageError, resolve_pages
     from verify.cluster import ClusterError, api_client_for, connect, select
@@ -90,6 +113,7 @@ def run_live_command(args: argparse.Namespace) -> int:
     names = args.pages or [str(root / "docs_src" / "ja")]
     pages = resolve_pages(names, root)
     kubectl = _kubectl()
+    sandbox = _sandbox(args)
     try:
         target = connect(select(args.kubeconfig, args.context, args.allow_context))
     except ClusterError as error:
@@ -100,7 +124,7 @@ def run_live_command(args: argparse.Namespace) -> int:
     settings = Settings(root=root, kubectl=kubectl, step_timeout=args.step_timeout, watch_timeout=args.watch_timeout,
                         retry_interval=args.retry_interval, retry_budget=args.retry_budget, terminal_settle=args.terminal_settle,
                         cleanup_timeout=args.cleanup_timeout, keep_workdir=args.keep_workdir,
-                        secret_env=args.secret_env)
+                        secret_env=args.secret_env + args.pass_env, pass_env=args.pass_env)
     label = "a stand-in API server (test equipment; this run verifies nothing)" if target.stand_in else \
         f"context {target.context}"
     print(f"live tier: {len(pages)} page(s) against {label} at {target.server}, Kubernetes {target.server_version}",
@@ -129,6 +153,7 @@ def run_live_command(args: argparse.Namespace) -> int:
         "capabilities": prober.capabilities.as_json(),
         "probe_leftovers": probe_leftovers,
         "summary": counts,
+        "sandbox": sandbox.as_json(),
         "pages": [{**p.as_json(), "verified": not target.stand_in and p.status == "passed"} for p in run.pages],
     }
     update_report(args.report, "live", section)

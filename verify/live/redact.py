@@ -1,19 +1,62 @@
-"""Secrets typed into a page never appear in a report, a log or the console.
+"""Secrets never appear in a report, a log or the console.
 
 A page marks the blocks that hold secret values with ``<!-- verify: secret -->`` (the Elastic
-passwords and cloud IDs a reader writes into files). Each value in such a block, and every value a
-maintainer supplies for it at run time, is replaced by ``***`` wherever it shows up.
+passwords and cloud IDs a reader writes into files). Each value in such a block, every value a
+maintainer supplies for it at run time (`--secret-env`, `--pass-env`), the credentials of the
+page's private kubeconfig, and — a second line of defence behind the minimal environment and the
+sandbox — every value of the verifier's own environment (`host_values`) is replaced by ``***``
+wherever it shows up.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import yaml
 
 from verify.model import Page, StepKind
 
 MASK = "***"
 MIN_LENGTH = 4  # shorter values would mask ordinary words
+#: Host values are masked from this length on: tokens and keys are longer, `true`, `1`, `C` are not.
+HOST_MIN_LENGTH = 8
+#: Host variables that hold the shape of the machine, not secrets; masking them would garble paths.
+NOT_SECRET = frozenset({"PWD", "OLDPWD", "HOME", "PATH", "SHELL", "TERM", "LANG", "LANGUAGE", "TZ", "USER", "LOGNAME",
+                        "SHLVL", "_", "COLUMNS", "LINES", "TMPDIR", "HOSTTYPE", "OSTYPE", "MACHTYPE", "COLORTERM",
+                        "EDITOR", "VISUAL", "PAGER", "MAIL", "LS_COLORS"})
+#: Fields of a kubeconfig that carry credentials.
+KUBECONFIG_SECRETS = ("token", "client-key-data", "client-certificate-data", "password", "certificate-authority-data")
+
+
+def host_values(environ: Mapping[str, str] | None = None) -> list[str]:
+    """Every value of the verifier's environment that could be a secret (each line of a multi-line one too)."""
+    environ = os.environ if environ is None else environ
+    values = []
+    for name, value in environ.items():
+        if name in NOT_SECRET or name.startswith("LC_"):
+            continue
+        for candidate in (value, *value.splitlines()):
+            candidate = candidate.strip()
+            if len(candidate) >= HOST_MIN_LENGTH:
+                values.append(candidate)
+    return values
+
+
+def kubeconfig_values(path: Path) -> list[str]:
+    """The credentials in a kubeconfig (a page can `cat "$KUBECONFIG"`; its output goes to the report)."""
+    try:
+        config = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return []
+    values = []
+    for section, key in (("users", "user"), ("clusters", "cluster")):
+        for entry in config.get(section) or []:
+            fields = (entry or {}).get(key) or {}
+            values += [str(fields[k]) for k in KUBECONFIG_SECRETS if fields.get(k)]
+    return values
 
 
 def secret_values(text: str) -> list[str]:
@@ -43,8 +86,9 @@ class Redactor:
                 self._values.add(value)
 
     @classmethod
-    def for_page(cls, page: Page) -> Redactor:
-        redactor = cls()
+    def for_page(cls, page: Page, environ: Mapping[str, str] | None = None) -> Redactor:
+        """The page's secret blocks and every value of the host environment (`environ`, default: ours)."""
+        redactor = cls(host_values(environ))
         for step in page.steps:
             if step.directive.secret and step.kind in (StepKind.FILE_CONTENT, StepKind.CODE, StepKind.EXCERPT):
                 redactor.add(secret_values(step.text))

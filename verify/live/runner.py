@@ -26,9 +26,9 @@ from verify.cluster import Target, write_private_kubeconfig
 from verify.live import commands as cmds
 from verify.live.cleanup import PageCleanup
 from verify.live.probe import Prober
-from verify.live.redact import Redactor
+from verify.live.redact import Redactor, kubeconfig_values
 from verify.live.results import FAILED, PASSED, SKIPPED, PageResult, StepResult
-from verify.live.shell import Background, CommandResult, ShellSession, session_env
+from verify.live.shell import Background, CommandResult, ShellSession, passed_env, session_env
 from verify.matching import match, watch_progress
 from verify.model import Page, PageError, Step, StepKind, display_path
 from verify.parsers import load_page
@@ -56,6 +56,7 @@ class Settings:
     cleanup_timeout: float = 300.0
     keep_workdir: bool = False
     secret_env: list[str] = field(default_factory=list)
+    pass_env: list[str] = field(default_factory=list)  # host variables a page's commands get (by name)
 
 
 def page_slug(path: Path) -> str:
@@ -173,7 +174,9 @@ class PageRunner:
             kubeconfig = write_private_kubeconfig(self.target, self.namespace, workdir / ".kubeconfig",
                                                   str(self.settings.kubectl))
             self._write_files(workdir)
-            self.session = ShellSession(workdir, session_env(self.settings.kubectl, kubeconfig, workdir))
+            self.redact.add(kubeconfig_values(kubeconfig))
+            self.session = ShellSession(workdir, session_env(self.settings.kubectl, kubeconfig, workdir,
+                                                             passed_env(self.settings.pass_env)))
             self._run_steps(steps)
         except Interrupted as signal_:
             interrupted = signal_

@@ -1,9 +1,11 @@
 """The page's terminal: each command runs in bash on a pseudo-terminal (so `kubectl exec -it` and
-friends behave as they do for a reader), in the page's working directory, with a fixed
-environment (`LANG=C`, `TZ=UTC`, `COLUMNS=200`, the pinned kubectl first on `PATH`, the page's
-private kubeconfig). Exported variables and the current directory carry over from one command to
-the next, as in one terminal. "First terminals" (`kubectl get -w` started in the background) are
-`Background` processes writing to a file.
+friends behave as they do for a reader), in the page's working directory, inside the sandbox
+(`verify.live.sandbox`), with an environment built from an allow-list (`session_env`): `LANG=C`,
+`TZ=UTC`, `COLUMNS=200`, the pinned kubectl first on `PATH`, a private `HOME` and kubeconfig in the
+working directory, the variables passed by name with `--pass-env`, and nothing else of the host's.
+Exported variables and the current directory carry over from one command to the next, as in one
+terminal. "First terminals" (`kubectl get -w` started in the background) are `Background`
+processes writing to a file.
 
 Every process runs in its own session and is ended as a group, so nothing outlives a timeout, a
 failure or Ctrl-C.
@@ -16,23 +18,51 @@ import os
 import pty
 import select
 import shlex
+import shutil
 import signal
+import stat
 import struct
 import subprocess
 import termios
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from verify.live.sandbox import TOOLS, Sandbox, detect
+
 COLUMNS, ROWS = 200, 50
+#: The system's directories, after the pinned kubectl's: never the host's PATH (it may point into a home).
+SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
+#: What every page gets; `--pass-env` cannot replace these.
+FIXED = frozenset({"PATH", "LANG", "LC_ALL", "TZ", "COLUMNS", "LINES", "TERM", "HOME", "KUBECONFIG", "KUBECACHEDIR"})
 
 
-def session_env(kubectl: Path, kubeconfig: Path, workdir: Path, base: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in (base if base is not None else os.environ).items()
-           if not k.startswith(("KUBECTL_", "KUBE_")) and k not in ("KUBECONFIG", "LC_ALL", "LANGUAGE")}
-    env.update(LANG="C", LC_ALL="C", TZ="UTC", COLUMNS=str(COLUMNS), LINES=str(ROWS), TERM="dumb",
-               KUBECONFIG=str(kubeconfig), KUBECACHEDIR=str(workdir / ".kube" / "cache"),
-               PATH=os.pathsep.join([str(kubectl.parent), env.get("PATH", "/usr/bin:/bin")]))
+def passed_env(names: Iterable[str], environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The host variables named on the command line (`--pass-env VAR`), for a page that needs them.
+
+    Raises `ValueError` for a variable that is not set or that the session fixes itself.
+    """
+    environ = os.environ if environ is None else environ
+    passed = {}
+    for name in names:
+        if name in FIXED:
+            raise ValueError(f"--pass-env {name}: the verifier sets {name} itself")
+        if name not in environ:
+            raise ValueError(f"--pass-env {name}: not set in this environment")
+        passed[name] = environ[name]
+    return passed
+
+
+def session_env(kubectl: Path, kubeconfig: Path, workdir: Path, passed: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The whole environment of a page's commands: an allow-list, never the host's minus a few names.
+
+    :param passed: host variables passed by name (`passed_env`); the fixed values win over them.
+    """
+    env = dict(passed or {})
+    env.update(PATH=os.pathsep.join([str(Path(kubectl).parent), SYSTEM_PATH]), LANG="C", LC_ALL="C", TZ="UTC",
+               COLUMNS=str(COLUMNS), LINES=str(ROWS), TERM="dumb", HOME=str(Path(workdir) / ".home"),
+               KUBECONFIG=str(kubeconfig), KUBECACHEDIR=str(Path(workdir) / ".kube" / "cache"))
     return env
 
 
@@ -46,6 +76,13 @@ class CommandResult:
     @property
     def timed_out(self) -> bool:
         return self.exit_code is None
+
+
+def _is_socket(path: Path) -> bool:
+    try:
+        return stat.S_ISSOCK(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def _kill_group(proc: subprocess.Popen[bytes], grace: float = 2.0) -> None:
@@ -62,13 +99,27 @@ def _kill_group(proc: subprocess.Popen[bytes], grace: float = 2.0) -> None:
 
 
 def _group_alive(pgid: int) -> bool:
+    """Whether a process of the group still runs (zombies do not: the sandbox's inner init can be
+    left as one for a moment after its parent is killed, until init reaps it)."""
     try:
         os.killpg(pgid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return True
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X"):
+            return True
+    return False
 
 
 class Background:
@@ -98,14 +149,38 @@ class Background:
 
 
 class ShellSession:
-    def __init__(self, workdir: Path, env: dict[str, str]) -> None:
+    """One page's terminal, confined to `workdir` by `sandbox` (default: the best this machine offers).
+
+    The kubectl that `env`'s PATH finds is shown to the sandbox read-only (at `sandbox.TOOLS`, which
+    takes its directory's place on PATH), and so is the ssh agent socket if SSH_AUTH_SOCK was
+    passed; a private HOME is created if `env` puts it in `workdir`.
+    """
+
+    def __init__(self, workdir: Path, env: dict[str, str], sandbox: Sandbox | None = None) -> None:
         self.workdir = Path(workdir)
         self.env = env
+        self.sandbox = detect() if sandbox is None else sandbox
         self._state = self.workdir / ".verify-shell" / "exports"
         self._cwd = self.workdir / ".verify-shell" / "cwd"
         self._state.parent.mkdir(parents=True, exist_ok=True)
+        home = Path(env.get("HOME", ""))
+        if env.get("HOME") and home.is_relative_to(self.workdir):
+            home.mkdir(parents=True, exist_ok=True)
+        kubectl = shutil.which("kubectl", path=env.get("PATH", ""))
+        self._binds: dict[Path, Path] = {}
+        self._env = env
+        if kubectl and self.sandbox.active:
+            self._binds[Path(kubectl)] = TOOLS / "kubectl"
+            self._env = {**env, "PATH": os.pathsep.join(str(TOOLS) if p == str(Path(kubectl).parent) else p
+                                                        for p in env.get("PATH", "").split(os.pathsep))}
+        agent = env.get("SSH_AUTH_SOCK")
+        self._sockets = [Path(agent)] if agent and _is_socket(Path(agent)) else []
         self.backgrounds: list[Background] = []
         self._running: subprocess.Popen[bytes] | None = None
+
+    def _argv(self, script: str) -> list[str]:
+        return self.sandbox.wrap(["bash", "--noprofile", "--norc", "-c", script], self.workdir, self._binds,
+                                 self._sockets)
 
     def _script(self, command: str, save_state: bool = True) -> str:
         state, cwd = shlex.quote(str(self._state)), shlex.quote(str(self._cwd))
@@ -122,8 +197,8 @@ class ShellSession:
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
         started = time.monotonic()
-        proc = subprocess.Popen(["bash", "--noprofile", "--norc", "-c", self._script(command)],
-                                stdin=slave, stdout=slave, stderr=slave, cwd=self.workdir, env=self.env,
+        proc = subprocess.Popen(self._argv(self._script(command)),
+                                stdin=slave, stdout=slave, stderr=slave, cwd=self.workdir, env=self._env,
                                 start_new_session=True, close_fds=True)
         os.close(slave)
         self._running = proc
@@ -163,9 +238,9 @@ class ShellSession:
         handle = open(log, "wb")  # noqa: SIM115 - the child owns it
         proc = None
         try:
-            proc = subprocess.Popen(["bash", "--noprofile", "--norc", "-c", self._script(command, save_state=False)],
+            proc = subprocess.Popen(self._argv(self._script(command, save_state=False)),
                                     stdin=subprocess.DEVNULL, stdout=handle, stderr=subprocess.STDOUT,
-                                    cwd=self.workdir, env=self.env, start_new_session=True, close_fds=True)
+                                    cwd=self.workdir, env=self._env, start_new_session=True, close_fds=True)
             background = Background(command, proc, log)
             self.backgrounds.append(background)
         except BaseException:

