@@ -1,102 +1,233 @@
 """`python -m translations`: what needs translating, what changed, and whether translations still match.
 
-    python -m translations                 # status table
-    python -m translations --check         # exit 1 if a page is missing/outdated or fails parity/glossary
-    python -m translations --diff PAGE     # Japanese changes since PAGE's translation
-    python -m translations stamp PAGE…     # record the current Japanese source as translated
+    python -m translations [PAGE…]              # status table (every page, or the ones named)
+    python -m translations --check [PAGE…]      # exit 1 if a page is missing/outdated or fails parity/glossary
+    python -m translations --diff PAGE          # Japanese changes since PAGE's translation, sentence by sentence
+    python -m translations stamp [--force] PAGE…  # record the current Japanese source as translated
+
+A PAGE is written as the status table prints it (tutorials/services/source-ip.md), as a unique
+file name (source-ip.md), with or without .md, or as the full path of either language's file.
+Exit codes: 0 all good, 1 a check failed, 2 bad input or usage.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn, TextIO
 
-from . import frontmatter, glossary, parity, status, structure
-from .layout import SOURCE_DIR, orphan_translations, pairs
+from . import frontmatter, gitrepo, glossary, parity, sourcediff, stamping, status, structure
+from .align import align_pages
+from .layout import (
+    SOURCE_DIR,
+    PageNotFound,
+    PagePair,
+    UnknownLanguage,
+    check_language,
+    orphan_translations,
+    pairs,
+    resolve,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
-
-def _resolve(root: Path, page: str, lang: str) -> status.PagePair:
-    """Accept a path relative to docs_src/ja or docs/en, or either full path."""
-    wanted = Path(page)
-    for pair in pairs(root, lang):
-        candidates = {pair.relative, pair.source.relative_to(root), pair.translation.relative_to(root)}
-        if wanted in candidates or wanted.with_suffix(".md") in candidates:
-            return pair
-    raise LookupError(f"{page}: no such Japanese page under {SOURCE_DIR}/")
+# What one bad page raises; it is reported as that page's error and the other pages go on.
+PAGE_ERRORS = (frontmatter.FrontMatterError, structure.UnclosedFence, UnicodeDecodeError)
 
 
-def _table(rows: list[status.PageStatus]) -> str:
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see python -m translations --help)")
+
+
+def _parser() -> _Parser:
+    parser = _Parser(
+        prog="python -m translations",
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n".join(__doc__.splitlines()[2:]),
+    )
+    parser.add_argument("--lang", default="en", help="the translation to look at (default: en)")
+    parser.add_argument("--check", action="store_true", help="exit 1 when anything needs a translator")
+    parser.add_argument("--diff", metavar="PAGE", help="print the Japanese changes since PAGE was translated")
+    parser.add_argument("--force", action="store_true", help="stamp: record the version even where it is refused")
+    parser.add_argument("words", nargs="*", metavar="[stamp] PAGE", help="pages (status, --check), or 'stamp PAGE…'")
+    return parser
+
+
+@dataclass
+class Report:
+    """What a check found: problems fail the check (exit 1), errors are input that could not be read (exit 2)."""
+
+    problems: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _rel(root: Path, path: Path) -> Path:
+    return status.display(root, path)
+
+
+def _load_glossary(root: Path) -> glossary.Glossary:
+    path = root / "docs" / "glossary.yml"
+    if not path.exists():
+        return glossary.Glossary((), {})
+    return glossary.load(path, _rel(root, path))
+
+
+def _check_page(root: Path, row: status.PageStatus, gloss: glossary.Glossary) -> list[str]:
+    rel, pair = row.relative, row.pair
+    en = _rel(root, pair.translation)
+    if row.state == "missing":
+        return [f"{en}: missing (translation of {SOURCE_DIR / rel})"]
+    problems = []
+    if row.state == "outdated":
+        problems.append(f"{en}: outdated (its Japanese source changed; see `nox -s translations -- --diff {rel}`)")
+    src = structure.parse(pair.source, display=_rel(root, pair.source))
+    dst = structure.parse(pair.translation, display=en)
+    alignment = align_pages(src, dst, gloss)
+    problems += [str(m) for m in parity.compare_pages(src, dst, gloss, alignment)]
+    problems += [str(f) for f in glossary.check_spellings(gloss, src, "ja")]
+    problems += [str(f) for f in glossary.check_spellings(gloss, dst, pair.lang)]
+    problems += [str(m) for m in glossary.check_terms(gloss, src, dst, alignment)]
+    return problems
+
+
+def run_check(root: Path, lang: str, chosen: list[PagePair] | None = None) -> Report:
+    """Everything a translation must satisfy, for the chosen pages (default: all, plus orphans)."""
+    report = Report()
+    gloss = _load_glossary(root)
+    for row in status.survey(root, chosen if chosen is not None else pairs(root, lang)):
+        if isinstance(row, status.PageError):
+            report.errors.append(row.message)
+            continue
+        try:
+            report.problems += _check_page(root, row, gloss)
+        except PAGE_ERRORS as exc:
+            report.errors.append(str(exc))
+    if chosen is None:
+        for orphan in orphan_translations(root, lang):
+            report.problems.append(f"docs/{lang}/{orphan}: translation of a Japanese page that no longer exists")
+    return report
+
+
+def check(root: Path, lang: str, out: TextIO | None = None) -> int:
+    """Print every problem of every page; return how many were found (unreadable pages included)."""
+    report = run_check(root, lang)
+    for line in report.problems + [f"error: {e}" for e in report.errors]:
+        print(line, file=out or sys.stdout)
+    return len(report.problems) + len(report.errors)
+
+
+def _table(rows: list[status.PageStatus | status.PageError], dated: bool) -> str:
     width = max((len(str(r.relative)) for r in rows), default=4)
     lines = [f"{'page':<{width}}  state", f"{'-' * width}  --------"]
     for r in rows:
-        note = f" (source changed {r.source_changed})" if r.state == "outdated" and r.source_changed else ""
+        if isinstance(r, status.PageError):
+            lines.append(f"{str(r.relative):<{width}}  error (see below)")
+            continue
+        note = ""
+        if r.state == "outdated":
+            note = f" (source changed {r.source_changed})" if r.source_changed else (" (change date unknown)" if not dated else "")
         lines.append(f"{str(r.relative):<{width}}  {r.state}{note}")
     return "\n".join(lines)
 
 
-def check(root: Path, lang: str, out=None) -> int:
-    """Everything a translation must satisfy; prints each problem, returns the number found."""
-    problems: list[str] = []
-    gloss = glossary.load(root / "docs" / "glossary.yml")
-    for row in status.statuses(root, lang):
-        rel = row.relative
-        if row.state == "missing":
-            problems.append(f"{row.pair.translation.relative_to(root)}: missing (translation of {SOURCE_DIR / rel})")
+def _status(root: Path, lang: str, chosen: list[PagePair] | None, check_too: bool) -> int:
+    dated = gitrepo.is_repository(root)
+    rows = status.survey(root, chosen if chosen is not None else pairs(root, lang))
+    print(_table(rows, dated))
+    if not dated:
+        print(f"note: cannot date changes: {root} is not a git repository (--diff and stamp need git)", file=sys.stderr)
+    if not check_too:
+        errors = [r.message for r in rows if isinstance(r, status.PageError)]
+        for message in errors:
+            print(f"error: {message}", file=sys.stderr)
+        return EXIT_USAGE if errors else EXIT_OK
+    report = run_check(root, lang, chosen)
+    for line in report.problems:
+        print(line)
+    for message in report.errors:
+        print(f"error: {message}", file=sys.stderr)
+    count = len(report.problems)
+    if report.errors:
+        print(f"{count} problem(s); {len(report.errors)} page(s) could not be read")
+        return EXIT_USAGE
+    print(f"{count} problem(s)" if count else "translations: all current, structure and glossary match")
+    return EXIT_FAILED if count else EXIT_OK
+
+
+def _diff(root: Path, pair: PagePair) -> int:
+    row = status.status_of(root, pair)
+    en, ja = _rel(root, pair.translation), _rel(root, pair.source)
+    if row.state == "missing":
+        print(f"error: {en} does not exist yet, so there is no translated version to compare with; "
+              f"translate the whole of {ja}", file=sys.stderr)
+        return EXIT_USAGE
+    if row.state == "current":
+        print(f"{en} is current: the Japanese page has not changed since.")
+        return EXIT_OK
+    old = status.source_text_at(root, row.recorded_blob or "")
+    new = pair.source.read_text(encoding="utf-8")
+    when = f", last changed {row.source_changed}" if row.source_changed else ""
+    print(f"Changes to {ja} since the version translated in {en} ({(row.recorded_blob or '?')[:12]} -> now{when}).")
+    print("Sentences: '- ' removed, '+ ' added, '~ ' rewritten with [-removed-] and {+added+} words.\n")
+    print(sourcediff.render(old, new, pair.translation, source_name=ja, translation_name=en, glossary=_load_glossary(root)))
+    print(f"Once {en} is updated: nox -s translations -- stamp {pair.relative.as_posix()}")
+    return EXIT_OK
+
+
+def _stamp(root: Path, chosen: list[PagePair], force: bool) -> int:
+    code = EXIT_OK
+    for pair in chosen:
+        en = _rel(root, pair.translation)
+        try:
+            result = stamping.stamp_page(root, pair, force=force)
+        except stamping.StampRefused as exc:
+            print(f"error: not stamped: {exc}", file=sys.stderr)
+            code = EXIT_USAGE
             continue
-        if row.state == "outdated":
-            problems.append(
-                f"{row.pair.translation.relative_to(root)}: outdated (its Japanese source changed; "
-                f"see `nox -s translations -- --diff {rel}`)"
-            )
-        src = structure.parse(row.pair.source, display=row.pair.source.relative_to(root))
-        dst = structure.parse(row.pair.translation, display=row.pair.translation.relative_to(root))
-        problems += [str(m) for m in parity.compare_pages(src, dst)]
-        problems += [str(f) for f in glossary.check_spellings(gloss, src, "ja")]
-        problems += [str(f) for f in glossary.check_spellings(gloss, dst, lang)]
-        problems += [str(f) for f in glossary.check_terms(gloss, src, dst)]
-    for orphan in orphan_translations(root, lang):
-        problems.append(f"docs/{lang}/{orphan}: translation of a Japanese page that no longer exists")
-    for p in problems:
-        print(p, file=out or sys.stdout)
-    return len(problems)
+        for warning in result.warnings:
+            print(f"warning: stamped anyway (--force): {warning}", file=sys.stderr)
+        if result.changed:
+            print(f"{en}: now records source {result.blob[:12]}")
+        else:
+            print(f"{en}: already records the current source {result.blob[:12]}")
+    return code
 
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m translations", description=__doc__.splitlines()[0])
-    parser.add_argument("--lang", default="en")
-    parser.add_argument("--check", action="store_true", help="exit 1 when anything needs a translator")
-    parser.add_argument("--diff", metavar="PAGE", help="print the Japanese changes since PAGE was translated")
-    parser.add_argument("command", nargs="?", choices=["status", "stamp"], default="status")
-    parser.add_argument("pages", nargs="*")
-    args = parser.parse_args(argv)
     root = (root or Path.cwd()).resolve()
     try:
-        if args.command == "stamp":
-            if not args.pages:
-                parser.error("stamp needs at least one PAGE")
-            for page in args.pages:
-                pair = _resolve(root, page, args.lang)
-                blob = status.stamp(pair)
-                print(f"{pair.translation.relative_to(root)}: now records source {blob[:12]}")
-            return EXIT_OK
+        try:
+            args = _parser().parse_intermixed_args(argv)
+        except SystemExit as exc:  # --help
+            return int(exc.code or 0)
+        lang = check_language(args.lang)
+        words = list(args.words)
+        command = words.pop(0) if words and words[0] in ("stamp", "status") else "status"
+        if command == "stamp":
+            if args.check or args.diff:
+                raise UsageError("stamp cannot be combined with --check or --diff")
+            if not words:
+                raise UsageError("stamp needs at least one PAGE")
+            return _stamp(root, [resolve(root, w, lang) for w in words], args.force)
+        if args.force:
+            raise UsageError("--force only applies to stamp")
         if args.diff:
-            pair = _resolve(root, args.diff, args.lang)
-            row = status.status_of(root, pair)
-            if row.state == "current":
-                print(f"{pair.translation.relative_to(root)} is current: the Japanese page has not changed since.")
-            else:
-                sys.stdout.write(status.source_diff(root, row))
-            return EXIT_OK
-        rows = status.statuses(root, args.lang)
-        print(_table(rows))
-        if args.check:
-            count = check(root, args.lang)
-            print(f"{count} problem(s)" if count else "translations: all current, structure and glossary match")
-            return EXIT_FAILED if count else EXIT_OK
-        return EXIT_OK
-    except (LookupError, frontmatter.FrontMatterError, glossary.GlossaryError, structure.UnclosedFence) as exc:
+            if args.check or words:
+                raise UsageError("--diff takes one PAGE and cannot be combined with --check")
+            return _diff(root, resolve(root, args.diff, lang))
+        chosen = [resolve(root, w, lang) for w in words] if words else None
+        return _status(root, lang, chosen, args.check)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (PageNotFound, UnknownLanguage, status.SourceVersionUnavailable, glossary.GlossaryError, *PAGE_ERRORS) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,3 +39,55 @@ def orphan_translations(root: Path, lang: str = "en") -> list[Path]:
     return sorted(
         Path(page.src_uri) for page in list_pages(root / TRANSLATION_DIRS[lang]) if not (base / page.src_uri).exists()
     )
+
+
+class UnknownLanguage(LookupError):
+    """A language code that is not one of the site's translations."""
+
+
+def check_language(code: str) -> str:
+    """`code` if the site has a translation into it; otherwise say which languages exist."""
+    if code in TRANSLATION_DIRS:
+        return code
+    known = ", ".join(sorted(TRANSLATION_DIRS))
+    if code == SOURCE_LANGUAGE.code:
+        raise UnknownLanguage(f"--lang {code}: {code} is the source language; translations exist into: {known}")
+    raise UnknownLanguage(
+        f"--lang {code}: unknown language {code!r}; translations exist into: {known} "
+        f"(source: {SOURCE_LANGUAGE.code}; languages are listed in site_tools/languages.py)"
+    )
+
+
+class PageNotFound(LookupError):
+    """A page name that matches no Japanese page, or more than one."""
+
+
+def _normalise(name: str, lang: str) -> str:
+    """A page name as typed, reduced to a path relative to the source directory, ending in .md."""
+    text = name.strip().replace("\\", "/").removeprefix("./")
+    for prefix in (SOURCE_DIR.as_posix() + "/", TRANSLATION_DIRS[lang].as_posix() + "/"):
+        text = text.removeprefix(prefix)
+    return text if text.endswith(".md") else text + ".md"
+
+
+def resolve(root: Path, name: str, lang: str = "en") -> PagePair:
+    """The page `name` stands for: a path as the status table prints it, either full path,
+    or a unique tail of one (`source-ip.md`, `services/source-ip`), with or without `.md`."""
+    everything = pairs(root, lang)
+    wanted = _normalise(name, lang)
+    exact = [p for p in everything if p.relative.as_posix() == wanted]
+    if exact:
+        return exact[0]
+    tails = [p for p in everything if p.relative.as_posix().endswith("/" + wanted)]
+    if len(tails) == 1:
+        return tails[0]
+    if tails:
+        listed = ", ".join(p.relative.as_posix() for p in tails)
+        raise PageNotFound(f"{name}: more than one page has that name: {listed}")
+    names = [p.relative.as_posix() for p in everything]
+    close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.5)
+    if not close:
+        near = difflib.get_close_matches(Path(wanted).name, [Path(n).name for n in names], n=3, cutoff=0.5)
+        close = [n for n in names if Path(n).name in near]
+    hint = f"did you mean {', '.join(close)}?" if close else f"pages: {', '.join(names) or 'none'}"
+    raise PageNotFound(f"{name}: no such Japanese page under {SOURCE_DIR}/ ({hint})")

@@ -14,17 +14,15 @@ retrievable from the repository's object store for `--diff`.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import hashlib
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from verify.parsers.frontmatter import split_front_matter
 
-from . import frontmatter
+from . import frontmatter, gitrepo
 from .layout import PagePair, pairs
 
 State = Literal["current", "outdated", "missing"]
@@ -48,12 +46,34 @@ class PageStatus:
         return self.pair.relative
 
 
-def recorded_blob(translation: Path) -> str | None:
-    meta = frontmatter.read(translation)
+@dataclass(frozen=True)
+class PageError:
+    """A page whose state cannot be known (e.g. its front matter is broken); `message` names file and line."""
+
+    pair: PagePair
+    message: str
+
+    @property
+    def relative(self) -> Path:
+        return self.pair.relative
+
+
+def display(root: Path, path: Path) -> Path:
+    """`path` relative to the repository root when it is inside it: what messages show."""
+    try:
+        return path.relative_to(root)
+    except ValueError:
+        return path
+
+
+def recorded_blob(translation: Path, name: Path | str | None = None) -> str:
+    """The source blob a translation records; errors name the page as `name`."""
+    name = name or translation
+    meta = frontmatter.read(translation, name)
     info = meta.get("translation")
     if not isinstance(info, dict) or not isinstance(info.get("source_blob"), str):
         raise frontmatter.FrontMatterError(
-            f"{translation}:1: front matter has no 'translation: {{source_blob: …}}' "
+            f"{name}:1: front matter has no 'translation: {{source_blob: …}}' "
             "(run `nox -s translations -- stamp <page>` after translating)"
         )
     return info["source_blob"]
@@ -61,33 +81,38 @@ def recorded_blob(translation: Path) -> str | None:
 
 def last_changed(root: Path, path: Path) -> str | None:
     """The date the file last changed: its last commit, or today if it has uncommitted changes."""
-    rel = path.relative_to(root)
-    try:
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", str(rel)], cwd=root, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        if dirty:
-            return _dt.date.today().isoformat()
-        out = subprocess.run(
-            ["git", "log", "-1", "--format=%cs", "--", str(rel)], cwd=root, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        return out or None
-    except (OSError, subprocess.CalledProcessError):
+    if not gitrepo.is_repository(root):
         return None
+    if gitrepo.has_uncommitted_changes(root, path):
+        return _dt.date.today().isoformat()
+    return gitrepo.last_changed(root, path)
 
 
 def status_of(root: Path, pair: PagePair, *, with_dates: bool = True) -> PageStatus:
+    """The state of one translation; raises FrontMatterError when its front matter is broken."""
     current = blob_id(pair.source.read_bytes())
     if not pair.translation.exists():
         return PageStatus(pair, "missing", None, current, None)
-    recorded = recorded_blob(pair.translation)
+    recorded = recorded_blob(pair.translation, display(root, pair.translation))
     state: State = "current" if recorded == current else "outdated"
     changed = last_changed(root, pair.source) if (with_dates and state == "outdated") else None
     return PageStatus(pair, state, recorded, current, changed)
 
 
 def statuses(root: Path, lang: str = "en", *, with_dates: bool = True) -> list[PageStatus]:
+    """Every page's state; raises on the first broken page (the site build must stop there)."""
     return [status_of(root, pair, with_dates=with_dates) for pair in pairs(root, lang)]
+
+
+def survey(root: Path, pairs_: list[PagePair], *, with_dates: bool = True) -> list[PageStatus | PageError]:
+    """Every page's state, with a broken page reported as a PageError instead of stopping the others."""
+    out: list[PageStatus | PageError] = []
+    for pair in pairs_:
+        try:
+            out.append(status_of(root, pair, with_dates=with_dates))
+        except (frontmatter.FrontMatterError, UnicodeDecodeError, OSError) as exc:
+            out.append(PageError(pair, str(exc)))
+    return out
 
 
 class SourceVersionUnavailable(LookupError):
@@ -95,42 +120,28 @@ class SourceVersionUnavailable(LookupError):
 
 
 def source_text_at(root: Path, blob: str) -> str:
-    proc = subprocess.run(["git", "cat-file", "blob", blob], cwd=root, capture_output=True)
-    if proc.returncode != 0:
+    if not gitrepo.is_repository(root):
+        raise SourceVersionUnavailable(
+            f"--diff needs git: {root} is not a git repository, so the Japanese version {blob[:12]} "
+            "that the translation records cannot be read"
+        )
+    text = gitrepo.blob_text(root, blob)
+    if text is None:
         raise SourceVersionUnavailable(
             f"the Japanese version {blob[:12]} that this translation records is not in git history "
             "(was the Japanese page committed before the translation was stamped?)"
         )
-    return proc.stdout.decode("utf-8")
+    return text
 
 
-def source_diff(root: Path, status: PageStatus) -> str:
-    """Unified diff of the Japanese page from the translated version to now."""
-    if status.state == "missing":
-        raise SourceVersionUnavailable(f"{status.pair.translation.relative_to(root)} does not exist yet")
-    if status.state == "current":
-        return ""
-    old = source_text_at(root, status.recorded_blob or "")
-    new = status.pair.source.read_text(encoding="utf-8")
-    rel = status.pair.source.relative_to(root)
-    return "".join(
-        difflib.unified_diff(
-            old.splitlines(keepends=True),
-            new.splitlines(keepends=True),
-            fromfile=f"{rel} (translated version {status.recorded_blob[:12] if status.recorded_blob else '?'})",
-            tofile=f"{rel} (now)",
-        )
-    )
-
-
-def stamp(pair: PagePair) -> str:
+def stamp(pair: PagePair, name: Path | str | None = None) -> str:
     """Record the current Japanese source as the one `pair.translation` translates.
 
     Only the `source_blob` line changes (or a `translation:` mapping is added at the
     end of the front matter); the rest of the file is left byte for byte.
     """
     text = pair.translation.read_text(encoding="utf-8")
-    frontmatter.split(text, pair.translation)  # validates; raises with file:line
+    frontmatter.parse(text, name or pair.translation)  # validates; raises with file:line
     blob = blob_id(pair.source.read_bytes())
     raw, _ = split_front_matter(text)
     end = text.index("\n") + 1 + len(raw or "")  # the front matter's closing '---' line starts here

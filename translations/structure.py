@@ -1,9 +1,10 @@
-"""The parts of a page that must be the same in every language.
+"""A page read as the blocks a translation must keep.
 
-A translation changes prose only. This module reads a page into the elements a
-translation must keep: code blocks (commands, includes, outputs, diagrams),
-verification directives, heading levels, admonitions and tabs, each with its
-line, so that a mismatch can name both files and lines.
+A translation changes prose only. This module reads a Markdown page into a flat list of
+blocks, each with its lines: headings, paragraphs, list items, table rows, admonitions and
+tabs (whose text is translated but whose number and order are not), and code blocks and
+verification directives (which must stay identical). Pages are then compared section by
+section (`translations.align`), so that a mismatch can name both files and lines.
 """
 
 from __future__ import annotations
@@ -11,12 +12,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from . import frontmatter
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
-_HEADING = re.compile(r"^(#{1,6})\s+\S")
-_ADMONITION = re.compile(r"^\s*(!!!|\?\?\?\+?)\s+(?P<kind>[\w-]+)")
+_HEADING = re.compile(r"^(#{1,6})\s+(?P<text>\S.*?)\s*#*\s*$")
+_ADMONITION = re.compile(r"^\s*(?P<mark>!!!|\?\?\?\+?)\s+(?P<kind>[\w-]+)")
 _TAB = re.compile(r'^\s*===\+?\s+"')
+_LIST_ITEM = re.compile(r"^\s*(?:[*+-]|\d+[.)])\s+\S")
 _DIRECTIVE = re.compile(r"^\s*<!--\s*(?P<name>verify|skip|invisible-code-block|clear-namespace)\b")
+
+PROSE_KINDS = ("paragraph", "list item", "table row")
+ANCHOR_KINDS = ("code", "directive")
 
 
 class UnclosedFence(ValueError):
@@ -25,7 +33,7 @@ class UnclosedFence(ValueError):
 
 @dataclass(frozen=True)
 class Element:
-    """One structural element; `key` is what must match across languages."""
+    """One element that must match across languages; `key` is what must be equal."""
 
     kind: str  # code, directive, heading, admonition, tab
     key: str
@@ -33,11 +41,43 @@ class Element:
     shown: str = field(default="", compare=False)  # short human description for messages
 
 
+@dataclass(frozen=True)
+class Block:
+    """One block of a page, in page order.
+
+    `key` is what must match in the translation for anchors (code, directives), the
+    admonition type for admonitions, the heading level for headings; prose blocks only
+    need to exist. `container` is the index of the admonition or tab the block sits in.
+    """
+
+    kind: str  # heading, paragraph, list item, table row, admonition, tab, code, directive
+    key: str
+    line: int
+    lines: tuple[tuple[int, str], ...]  # (line number, text) of the translatable lines
+    container: int | None = None
+    level: int = 0  # headings only
+    shown: str = ""
+
+    @property
+    def end(self) -> int:
+        return self.lines[-1][0] if self.lines else self.line
+
+    @property
+    def text(self) -> str:
+        return "\n".join(t.strip() for _, t in self.lines)
+
+
 @dataclass
 class Page:
     path: Path
     elements: list[Element]
     prose: list[tuple[int, str]]  # (line, text) outside code blocks and comments
+    blocks: list[Block] = field(default_factory=list)
+    front: frontmatter.FrontMatter = field(default_factory=lambda: frontmatter.FrontMatter({}))
+
+    @property
+    def front_matter(self) -> dict[str, Any]:
+        return self.front.data
 
 
 def _language(info: str) -> str:
@@ -61,66 +101,111 @@ def _normalise_code(language: str, lines: list[str]) -> str:
     return "\n".join(ln.rstrip() for ln in lines).strip("\n")
 
 
-def parse(path: Path, text: str | None = None, display: Path | None = None) -> Page:
+def _indent(line: str) -> int:
+    return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+
+
+class _Scanner:
+    """Reads body lines into blocks; one instance per page."""
+
+    def __init__(self, lines: list[str], display: Path | str) -> None:
+        self.lines = lines
+        self.display = display
+        self.blocks: list[Block] = []
+        self.containers: list[tuple[int, int]] = []  # (indent, block index) of open admonitions/tabs
+        self.open_prose: int | None = None  # index of the paragraph/list item a next line continues
+
+    def add(self, kind: str, key: str, number: int, lines: list[tuple[int, str]], **extra: Any) -> int:
+        container = self.containers[-1][1] if self.containers else None
+        self.blocks.append(Block(kind, key, number, tuple(lines), container, **extra))
+        return len(self.blocks) - 1
+
+    def extend(self, index: int, number: int, line: str) -> None:
+        block = self.blocks[index]
+        self.blocks[index] = Block(
+            block.kind, block.key, block.line, block.lines + ((number, line),), block.container, block.level, block.shown
+        )
+
+    def fence(self, i: int, match: re.Match[str]) -> int:
+        indent, marker, info = match["indent"], match["fence"], match["info"]
+        body: list[str] = []
+        j = i + 1
+        while j < len(self.lines):
+            close = self.lines[j].strip()
+            if close.startswith(marker[0] * len(marker)) and set(close) <= {marker[0]}:
+                break
+            body.append(self.lines[j][len(indent):] if self.lines[j].startswith(indent) else self.lines[j].lstrip())
+            j += 1
+        else:
+            raise UnclosedFence(f"{self.display}:{i + 1}: code fence {marker}{info.strip()} is never closed")
+        language = _language(info)
+        key = f"{language}\n{_normalise_code(language, body)}"
+        self.add("code", key, i + 1, [], shown=f"```{language} block")
+        return j + 1
+
+    def comment(self, i: int) -> int:
+        j = i
+        while "-->" not in self.lines[j] and j + 1 < len(self.lines):
+            j += 1
+        if _DIRECTIVE.match(self.lines[i]):
+            text = "\n".join(s.strip() for s in self.lines[i : j + 1])
+            self.add("directive", text, i + 1, [], shown=text.splitlines()[0][:60])
+        return j + 1
+
+    def scan(self, start: int) -> list[Block]:
+        i = start
+        while i < len(self.lines):
+            line, number = self.lines[i], i + 1
+            if not line.strip():
+                self.open_prose = None
+                i += 1
+                continue
+            indent = _indent(line)
+            while self.containers and indent <= self.containers[-1][0]:
+                self.containers.pop()
+            fence = _FENCE.match(line)
+            if fence or line.lstrip().startswith("<!--"):
+                self.open_prose = None
+                i = self.fence(i, fence) if fence else self.comment(i)
+                continue
+            self.line(line, number, indent)
+            i += 1
+        return self.blocks
+
+    def line(self, line: str, number: int, indent: int) -> None:
+        heading = _HEADING.match(line)
+        admonition = _ADMONITION.match(line)
+        if heading:
+            level = len(line) - len(line.lstrip("#"))
+            self.add("heading", f"h{level}", number, [(number, line)], level=level, shown=line.strip())
+            self.open_prose = None
+        elif admonition:
+            key = f"{'???' if admonition['mark'].startswith('?') else '!!!'} {admonition['kind']}"
+            index = self.add("admonition", key, number, [(number, line)], shown=f"admonition '{key}'")
+            self.containers.append((indent, index))
+            self.open_prose = None
+        elif _TAB.match(line):
+            index = self.add("tab", f"tab@{indent}", number, [(number, line)], shown="tab")
+            self.containers.append((indent, index))
+            self.open_prose = None
+        elif line.lstrip().startswith("|"):
+            self.add("table row", "tr", number, [(number, line)], shown="table row")
+            self.open_prose = None
+        elif _LIST_ITEM.match(line):
+            self.open_prose = self.add("list item", "li", number, [(number, line)], shown="list item")
+        elif self.open_prose is not None:
+            self.extend(self.open_prose, number, line)
+        else:
+            self.open_prose = self.add("paragraph", "p", number, [(number, line)], shown="paragraph")
+
+
+def parse(path: Path, text: str | None = None, display: Path | str | None = None) -> Page:
     """Read `path` (or `text`); messages name the page as `display` (default: `path`)."""
     text = path.read_text(encoding="utf-8") if text is None else text
+    name = display or path
+    front = frontmatter.parse(text, name, required=False)
     lines = text.split("\n")
-    elements: list[Element] = []
-    prose: list[tuple[int, str]] = []
-    i = 0
-    # Skip front matter: it differs by language by design.
-    if lines and lines[0] == "---":
-        for j in range(1, len(lines)):
-            if lines[j] == "---":
-                i = j + 1
-                break
-    while i < len(lines):
-        line, number = lines[i], i + 1
-        fence = _FENCE.match(line)
-        if fence:
-            indent, marker, info = fence["indent"], fence["fence"], fence["info"]
-            body: list[str] = []
-            j = i + 1
-            while j < len(lines):
-                close = lines[j].strip()
-                if close.startswith(marker[0] * len(marker)) and set(close) <= {marker[0]}:
-                    break
-                body.append(lines[j][len(indent):] if lines[j].startswith(indent) else lines[j].lstrip())
-                j += 1
-            else:
-                raise UnclosedFence(f"{display or path}:{number}: code fence {marker}{info.strip()} is never closed")
-            language = _language(info)
-            key = f"{language}\n{_normalise_code(language, body)}"
-            elements.append(Element("code", key, number, f"```{language} block"))
-            i = j + 1
-            continue
-        if line.lstrip().startswith("<!--"):
-            j = i
-            chunk = [line]
-            while "-->" not in lines[j] and j + 1 < len(lines):
-                j += 1
-                chunk.append(lines[j])
-            comment = "\n".join(s.strip() for s in chunk)
-            if _DIRECTIVE.match(line):
-                elements.append(Element("directive", comment, number, comment.splitlines()[0][:60]))
-            i = j + 1
-            continue
-        heading = _HEADING.match(line)
-        if heading:
-            level = len(heading.group(1))
-            elements.append(Element("heading", f"h{level}", number, f"level-{level} heading"))
-        admonition = _ADMONITION.match(line)
-        if admonition:
-            collapsible = line.lstrip().startswith("?")
-            kind = admonition["kind"]
-            elements.append(
-                Element("admonition", f"{'???' if collapsible else '!!!'} {kind}", number,
-                        f"admonition '{'???' if collapsible else '!!!'} {kind}'")
-            )
-        if _TAB.match(line):
-            depth = len(line) - len(line.lstrip())
-            elements.append(Element("tab", f"tab@{depth}", number, "tab"))
-        if line.strip():
-            prose.append((number, line))
-        i += 1
-    return Page(display or path, elements, prose)
+    blocks = _Scanner(lines, name).scan(front.body_line - 1)
+    elements = [Element(b.kind, b.key, b.line, b.shown) for b in blocks if b.kind not in PROSE_KINDS]
+    prose = [pair for b in blocks if b.kind not in ANCHOR_KINDS for pair in b.lines]
+    return Page(Path(name), elements, prose, blocks, front)

@@ -175,9 +175,9 @@ def test_status_table_lists_every_page(repo: Path, capsys) -> None:
 def test_diff_prints_the_japanese_change_since_the_translation(repo: Path, capsys) -> None:
     code, out = run_cli(repo, "--diff", "stale.md", capsys=capsys)
     assert code == 0
-    assert "-    これは備考です。" in out
-    assert "+    これは書き換えた備考です。" in out
-    assert "(translated version" in out
+    assert "~ これは{+書き換えた+}備考です。" in out
+    assert "English: docs/en/stale.md:16 (in '## Steps')" in out
+    assert "Once docs/en/stale.md is updated: nox -s translations -- stamp stale.md" in out
 
 
 def test_diff_of_a_current_page_says_so(repo: Path, capsys) -> None:
@@ -199,6 +199,8 @@ def test_check_fails_while_a_page_is_missing_or_outdated(repo: Path, capsys) -> 
 
 def test_check_passes_once_everything_is_translated_and_stamped(repo: Path, capsys) -> None:
     (repo / "docs/en/new.md").write_text(EN_PAGE.format(blob="0" * 40), encoding="utf-8")
+    stale = repo / "docs/en/stale.md"
+    stale.write_text(stale.read_text(encoding="utf-8").replace("This is a note.", "This is a rewritten note."), encoding="utf-8")
     code, out = run_cli(repo, "stamp", "new.md", "stale.md", capsys=capsys)
     assert code == 0, out
     code, out = run_cli(repo, "--check", capsys=capsys)
@@ -260,18 +262,18 @@ def test_a_changed_diagram_edge_is_a_mismatch_but_a_label_is_not(repo: Path) -> 
 
 def test_a_missing_admonition_is_a_mismatch(repo: Path) -> None:
     problems = _mismatches(repo, _en(repo).replace('!!! note "Note"', '??? note "Note"'))
-    assert any(p.endswith("admonitions: admonition '!!! note' here is not the same as admonition '??? note' in the translation") for p in problems)
+    assert any(p.endswith("admonition '!!! note' here is not the same as admonition '??? note' in the translation") for p in problems)
 
 
 def test_a_missing_tab_is_a_mismatch(repo: Path) -> None:
     text = _en(repo).replace('=== "Managed service"\n\n    In the cloud.\n', "")
-    assert any("tabs: tab has no counterpart" in p for p in _mismatches(repo, text))
+    assert any("tab «=== \"マネージドサービス\"» has no counterpart in the translation (2 tabs in '## 手順', 1 in its translation '## Steps')" in p for p in _mismatches(repo, text))
 
 
 def test_an_extra_heading_is_a_mismatch(repo: Path) -> None:
     text = _en(repo).replace("## Steps\n", "## Steps\n\n### Extra\n")
     problems = _mismatches(repo, text)
-    assert any("headings: the translation has an extra level-3 heading" in p for p in problems)
+    assert any("the translation has an extra section '### Extra' with no counterpart in the source" in p for p in problems)
 
 
 def test_an_unclosed_fence_names_its_line(repo: Path) -> None:
@@ -298,7 +300,13 @@ def test_glossary_flags_a_term_the_translation_does_not_use(repo: Path) -> None:
     en = repo / "docs/en/current.md"
     en.write_text(_en(repo).replace("nodes of the control plane", "nodes of the management layer"), encoding="utf-8")
     cli.check(repo, "en", out=(buf := io.StringIO()))
-    assert "docs/en/current.md:1: the source uses 'コントロールプレーン'" in buf.getvalue()
+    line = JA_PAGE.splitlines().index("コントロールプレーンのノードを確認します。") + 1
+    en_line = en.read_text(encoding="utf-8").splitlines().index("Check the nodes of the management layer.") + 1
+    assert (
+        f"docs_src/ja/current.md:{line} <-> docs/en/current.md:{en_line}: the source's paragraph "
+        "«コントロールプレーンのノードを確認します。» uses 'コントロールプレーン', but its translation "
+        "«Check the nodes of the manage…» never says 'control plane'"
+    ) in buf.getvalue()
 
 
 def test_inline_code_is_not_checked_by_the_glossary(repo: Path) -> None:
