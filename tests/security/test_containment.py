@@ -169,6 +169,23 @@ def test_the_page_keeps_its_own_directory_and_home_between_commands(workdir: Pat
     assert (workdir / ".home" / "note").read_text() == "x\n"
 
 
+def test_an_ssh_agent_passed_by_name_is_the_only_way_to_ssh_keys(workdir: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    needs_sandbox()
+    import socket
+
+    agent = tmp_path / "agent.sock"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(agent))
+    try:
+        monkeypatch.setenv("SSH_AUTH_SOCK", str(agent))
+        shell = session(workdir, passed=passed_env(["SSH_AUTH_SOCK"]))
+        assert shell.run('test -S "$SSH_AUTH_SOCK" && echo agent-here', 30).output.strip() == "agent-here"
+        assert "agent-here" not in session(workdir).run(f"test -S {agent} && echo agent-here", 30).output
+    finally:
+        server.close()
+
+
 # -- the network and the processes ------------------------------------------------------------
 @pytest.fixture
 def loopback_server(tmp_path: Path) -> Iterator[str]:

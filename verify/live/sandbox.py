@@ -9,7 +9,8 @@ repository and its `.git`, `/root`, `/home`, `/etc/shadow`, `/run`, `/sys` do no
 
 Namespaces: user (where the kernel allows it), mount, PID, IPC, UTS and cgroup are new; the
 network namespace is shared, so that kubectl reaches the allowed API server on 127.0.0.1. All
-capabilities are dropped, and the sandbox dies with the verifier.
+capabilities are dropped, and the sandbox dies with the verifier (`--die-with-parent` follows the
+thread that started it: start sessions from the thread that lives as long as the run).
 
 Where bwrap is missing or cannot create namespaces (some containers), `detect` says why and the
 run says so on the console and in the report: commands then run with the minimal environment and

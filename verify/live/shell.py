@@ -86,16 +86,25 @@ def _is_socket(path: Path) -> bool:
 
 
 def _kill_group(proc: subprocess.Popen[bytes], grace: float = 2.0) -> None:
+    """End the whole process group: TERM, then KILL what is left after `grace` seconds.
+
+    Waits for every member, not only the leader: in the sandbox the leader (bwrap) exits first and
+    the page's processes follow a moment later.
+    """
     for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
             os.killpg(proc.pid, sig)
         except (ProcessLookupError, PermissionError):
-            return
-        try:
-            proc.wait(timeout=grace)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+            break
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            if proc.poll() is not None and not _group_alive(proc.pid):
+                return
+            time.sleep(0.02)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 def _group_alive(pgid: int) -> bool:
