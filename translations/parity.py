@@ -17,11 +17,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .align import Alignment, Section, SectionPair, align_pages, nearest
+from .align import Alignment, Section, SectionPair, Words, align_pages, nearest
 from .findings import Mismatch
 from .glossary import Glossary
 from .structure import ANCHOR_KINDS, Block, Element, Page, parse
-from .text import contains_token, neutral_tokens, snippet
+from .text import contains_token, snippet
 
 __all__ = ["Mismatch", "compare", "compare_pages"]
 
@@ -95,10 +95,20 @@ def front_matter_mismatches(src: Page, dst: Page) -> list[Mismatch]:
     return out
 
 
-def _heading_mismatches(src: Page, dst: Page, alignment: Alignment) -> list[Mismatch]:
-    """Paired headings must have the same level and keep the source heading's language-neutral words."""
+def _heading_words(text: str, words: Words) -> set[str]:
+    """The words of a heading that survive translation: Latin words (not bare numbers) and glossary terms."""
+    return {t for t in words(text.lstrip("#")) if not t.isdigit()}
+
+
+def _shown_word(token: str) -> str:
+    return repr(token.removeprefix("glossary:"))
+
+
+def _heading_mismatches(src: Page, dst: Page, alignment: Alignment, glossary: Glossary | None) -> list[Mismatch]:
+    """Paired headings must have the same level and keep the source heading's words that survive translation."""
+    ja_words, en_words = Words(glossary, "ja"), Words(glossary, "en")
+    others = [(s, _heading_words(s.heading.text, en_words)) for s in alignment.translation if s.heading]
     out = []
-    others = [s for s in alignment.translation if s.heading]
     for pair in alignment.pairs:
         a, b = pair.source.heading, pair.translation.heading
         if a is None or b is None:
@@ -108,16 +118,15 @@ def _heading_mismatches(src: Page, dst: Page, alignment: Alignment) -> list[Mism
                 Mismatch(src.path, a.line, dst.path, b.line,
                          f"heading '{a.shown}' is level {a.level}, its translation '{b.shown}' is level {b.level}")
             )
-        words = {t for t in neutral_tokens(a.text.lstrip("#")) if not t.isdigit()}
-        there = neutral_tokens(b.text.lstrip("#"))
-        missing = sorted(t for t in words if not contains_token(t, there))
+        there = _heading_words(b.text, en_words)
+        missing = sorted(t for t in _heading_words(a.text, ja_words) if not contains_token(t, there))
         if not missing:
             continue
         message = (
             f"heading '{a.shown}' stands over a section translated under '{b.shown}', "
-            f"which does not mention {', '.join(repr(t) for t in missing)}"
+            f"which does not mention {', '.join(_shown_word(t) for t in missing)}"
         )
-        elsewhere = [s for s in others if s is not pair.translation and all(contains_token(t, neutral_tokens(s.heading.text)) for t in missing)]
+        elsewhere = [s for s, w in others if s is not pair.translation and all(contains_token(t, w) for t in missing)]
         if elsewhere:
             message += f"; '{elsewhere[0].title}' (line {elsewhere[0].line}) does: were the headings swapped?"
         out.append(Mismatch(src.path, a.line, dst.path, b.line, message))
@@ -234,7 +243,7 @@ def compare_pages(src: Page, dst: Page, glossary: Glossary | None = None, alignm
     problems = front_matter_mismatches(src, dst)
     problems += _sequence_mismatches(src, dst, ANCHOR_KINDS, "code blocks and directives")
     problems += _section_mismatches(src, dst, alignment)
-    problems += _heading_mismatches(src, dst, alignment)
+    problems += _heading_mismatches(src, dst, alignment, glossary)
     for pair in alignment.pairs:
         problems += _block_mismatches(src, dst, pair)
     return problems

@@ -37,15 +37,24 @@ def test_a_faithful_translation_passes(drift_repo: Repo, capsys) -> None:
     assert "all current, structure and glossary match" in out
 
 
-def test_swapped_heading_texts_are_caught(drift_repo: Repo, capsys) -> None:
-    drifted(drift_repo, "## Create a Deployment", "## @@")
-    drifted(drift_repo, "## Expose the Service", "## Create a Deployment")
-    drifted(drift_repo, "## @@", "## Expose the Service")
+@pytest.mark.parametrize(
+    ("first", "second", "ja_heading", "word"),
+    [
+        # Latin words: the section of 「Deploymentを作成する」 now stands under "Expose the Service"
+        ("## Create a Deployment", "## Expose the Service", "## Deploymentを作成する", "'deployment'"),
+        # a glossary term: the section of 「クリーンアップ」 now stands under "Expose the Service"
+        ("## Clean up", "## Expose the Service", "## クリーンアップ", "'clean up'"),
+    ],
+)
+def test_swapped_heading_texts_are_caught(drift_repo: Repo, capsys, first: str, second: str, ja_heading: str, word: str) -> None:
+    drifted(drift_repo, first, "## @@")
+    drifted(drift_repo, second, first)
+    drifted(drift_repo, "## @@", second)
     code, found = check(drift_repo, capsys)
     assert code == 1
-    expected = at(drift_repo, "## Deploymentを作成する", "## Expose the Service")
+    expected = at(drift_repo, ja_heading, second)
     line = next(f for f in found if f.startswith(expected))
-    assert "does not mention 'deployment'" in line and "were the headings swapped?" in line
+    assert f"does not mention {word}" in line and "were the headings swapped?" in line
 
 
 def test_a_moved_section_is_caught(drift_repo: Repo, capsys) -> None:
