@@ -23,6 +23,14 @@ _TAB = re.compile(r'^\s*===\+?\s+"')
 _LIST_ITEM = re.compile(r"^\s*(?:[*+-]|\d+[.)])\s+\S")
 _DIRECTIVE = re.compile(r"^\s*<!--\s*(?P<name>verify|skip|invisible-code-block|clear-namespace)\b")
 
+#: A value the reader supplies, written in each language's own words (docs/conventions.md):
+#: `<あなたのメールアドレス>` on the Japanese page, `<your-email-address>` in the translation.
+#: Angle brackets around text with no whitespace, not `<<` (a heredoc), `< file` or `<!--`.
+PLACEHOLDER = re.compile(r"(?<![<\w])<(?![<=!])[^<>\s]+>")
+_SHELL = ("shell", "sh", "bash", "console")
+# Blocks the reader types or edits; outputs are not among them (`<none>` is what kubectl prints).
+_EDITABLE_OPTIONS = frozenset({"file", "excerpt"})
+
 PROSE_KINDS = ("paragraph", "list item", "table row")
 ANCHOR_KINDS = ("code", "directive")
 
@@ -84,9 +92,15 @@ def _language(info: str) -> str:
     return info.strip().split()[0] if info.strip() else ""
 
 
-def _normalise_code(language: str, lines: list[str]) -> str:
-    """The comparable content of a code block: comments in shell and labels in diagrams may be translated."""
-    if language in ("shell", "sh", "bash", "console"):
+def _normalise_code(language: str, lines: list[str], *, editable: bool = False) -> str:
+    """The comparable content of a code block: comments in shell and labels in diagrams may be translated.
+
+    `editable` (commands, and files or excerpts the reader writes): each placeholder is compared
+    as `<…>`, so each language may word it differently as long as it stands in the same place.
+    """
+    if editable or language in _SHELL:
+        lines = [PLACEHOLDER.sub("<…>", ln) for ln in lines]
+    if language in _SHELL:
         kept = [ln.rstrip() for ln in lines if not ln.lstrip().startswith("#")]
         return "\n".join(ln for ln in kept if ln.strip())
     if language == "mermaid":
@@ -114,6 +128,7 @@ class _Scanner:
         self.blocks: list[Block] = []
         self.containers: list[tuple[int, int]] = []  # (indent, block index) of open admonitions/tabs
         self.open_prose: int | None = None  # index of the paragraph/list item a next line continues
+        self.directive_end: int | None = None  # 0-based index of the last line of the latest directive
 
     def add(self, kind: str, key: str, number: int, lines: list[tuple[int, str]], **extra: Any) -> int:
         container = self.containers[-1][1] if self.containers else None
@@ -139,15 +154,26 @@ class _Scanner:
         else:
             raise UnclosedFence(f"{self.display}:{i + 1}: code fence {marker}{info.strip()} is never closed")
         language = _language(info)
-        key = f"{language}\n{_normalise_code(language, body)}"
+        key = f"{language}\n{_normalise_code(language, body, editable=self._edited_by_reader(i))}"
         self.add("code", key, i + 1, [], shown=f"```{language} block")
         return j + 1
+
+    def _edited_by_reader(self, fence_index: int) -> bool:
+        """Whether the directive right before the fence at `fence_index` says `file` or `excerpt`."""
+        if not self.blocks or self.blocks[-1].kind != "directive" or self.directive_end != fence_index - 1:
+            return False
+        text = self.blocks[-1].key
+        if not text.startswith("<!--") or "verify:" not in text:
+            return False
+        options = re.sub(r'"[^"]*"', "", text.split("verify:", 1)[1].removesuffix("-->"))
+        return not _EDITABLE_OPTIONS.isdisjoint(options.split())
 
     def comment(self, i: int) -> int:
         j = i
         while "-->" not in self.lines[j] and j + 1 < len(self.lines):
             j += 1
         if _DIRECTIVE.match(self.lines[i]):
+            self.directive_end = j
             text = "\n".join(s.strip() for s in self.lines[i : j + 1])
             self.add("directive", text, i + 1, [], shown=text.splitlines()[0][:60])
         return j + 1
