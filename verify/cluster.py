@@ -23,7 +23,8 @@ from typing import Any
 import yaml
 
 DEFAULT_ALLOWED = ("kind-*", "k3d-*", "minikube", "docker-desktop")
-STAND_IN_MARK = "+standin"
+KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node"
+CONTROL_PLANE, FULL_CLUSTER = "control-plane", "cluster"
 
 
 class ClusterError(Exception):
@@ -32,21 +33,35 @@ class ClusterError(Exception):
 
 @dataclass
 class Target:
-    """The cluster a run talks to."""
+    """The cluster a run talks to.
+
+    ``kind`` is ``control-plane`` when kwok plays any of its nodes (a real API server and real
+    controllers, but no container runtime: nothing runs in a pod and no pod, Service or node
+    address carries traffic) and ``cluster`` when every node is a real kubelet.
+    """
 
     kubeconfig: Path
     context: str
     server: str
     version: dict[str, Any] = field(default_factory=dict)
+    kind: str = FULL_CLUSTER
+    nodes: int = 0
+    kwok_version: str = ""
 
     @property
-    def stand_in(self) -> bool:
-        """A stand-in API server (test equipment) announces itself in its version."""
-        return STAND_IN_MARK in str(self.version.get("gitVersion", ""))
+    def control_plane_only(self) -> bool:
+        return self.kind == CONTROL_PLANE
 
     @property
     def server_version(self) -> str:
         return str(self.version.get("gitVersion", "unknown"))
+
+    def describe(self) -> dict[str, Any]:
+        """What the report says about the target."""
+        data: dict[str, Any] = {"target": self.kind, "server_version": self.server_version, "nodes": self.nodes}
+        if self.kwok_version:
+            data["kwok_version"] = self.kwok_version
+        return data
 
 
 def kubeconfig_path(explicit: Path | None = None) -> Path:
@@ -134,7 +149,25 @@ def connect(target: Target, timeout: float = 5.0) -> Target:
         raise ClusterError(f'cannot reach the API server of context "{target.context}" at {target.server}: '
                            f"{_reason(error)}") from None
     target.version = info.model_dump(by_alias=True)
+    _classify(target, api_client, timeout)
     return target
+
+
+def _classify(target: Target, api_client: Any, timeout: float) -> None:
+    """Count the nodes and tell a kwok control plane from a full cluster."""
+    from kubernetes import client
+
+    try:
+        nodes = client.CoreV1Api(api_client).list_node(_request_timeout=timeout).items
+    except Exception as error:  # noqa: BLE001 - a cluster that answers /version but not nodes is unusable
+        raise ClusterError(f'cannot list the nodes of context "{target.context}": {_reason(error)}') from None
+    target.nodes = len(nodes)
+    simulated = [n for n in nodes if (n.metadata.annotations or {}).get(KWOK_NODE_ANNOTATION) == "fake"]
+    if simulated:
+        target.kind = CONTROL_PLANE
+        version = (simulated[0].status.node_info.kubelet_version if simulated[0].status
+                   and simulated[0].status.node_info else "") or ""
+        target.kwok_version = version.removeprefix("kwok-")
 
 
 def _reason(error: Exception) -> str:

@@ -1,5 +1,12 @@
-"""Fixtures for the live tier: a stand-in API server on 127.0.0.1 (fast controllers) and a way to
-run `python -m verify live` against it as a user would, in a subprocess with the real kubectl."""
+"""Fixtures for the live tier: the real control plane (Kubernetes v1.37.2 built from Go modules, kwok
+for the nodes) and a way to run `python -m verify live` against it as a user would, in a subprocess
+with the real kubectl.
+
+The control plane is the one `nox -s cluster -- --kwok` starts (and `.ci/run` starts before the
+tests). If it is not running but its binaries are built, the session starts it and stops it at the
+end. Without binaries the tests that need it are skipped, saying why, unless ``CI`` is set: then
+they fail, since CI must run them.
+"""
 
 from __future__ import annotations
 
@@ -15,23 +22,57 @@ from typing import Any
 
 import pytest
 
-from tests.standin import Behaviour, StandIn
+from cluster import build, kwok
 
 ROOT = Path(__file__).resolve().parents[2]
 STS_PAGE = ROOT / "docs_src" / "ja" / "tutorials" / "stateful-application" / "basic-stateful-set.md"
-FAST = ["--step-timeout", "30", "--watch-timeout", "10", "--retry-interval", "0.3", "--terminal-settle", "0.3",
-        "--cleanup-timeout", "20"]
+FAST = ["--step-timeout", "60", "--watch-timeout", "30", "--retry-interval", "0.3", "--terminal-settle", "0.3",
+        "--cleanup-timeout", "60"]
+
+
+@dataclass
+class ControlPlane:
+    kubeconfig: Path
+    context: str
+
+    def api_client(self) -> Any:
+        from verify.cluster import api_client_for
+
+        return api_client_for(self.kubeconfig, self.context)
+
+    def kubectl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(Path(sys.executable).parent / "kubectl"), "--kubeconfig", str(self.kubeconfig),
+                               "--context", self.context, *args], capture_output=True, text=True, timeout=60,
+                              check=check)
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"the live tier's control plane is unavailable in CI: {reason}")
+    pytest.skip(f"no control plane: {reason}")
+
+
+@pytest.fixture(scope="session")
+def control_plane() -> Iterator[ControlPlane]:
+    started_here = False
+    if not kwok.status(build.cached()).running:
+        if build.cached() is None:
+            _unavailable("its binaries are not built (run `nox -s cluster -- --kwok`, about 20 minutes the first time)")
+        try:
+            kwok.up(log=lambda line: None)
+        except (build.BuildError, kwok.ClusterError) as error:
+            _unavailable(str(error))
+        started_here = True
+    try:
+        yield ControlPlane(kwok.private_kubeconfig(), kwok.CONTEXT)
+    finally:
+        if started_here:
+            kwok.down(log=lambda line: None)
 
 
 @pytest.fixture
-def standin() -> Iterator[StandIn]:
-    with StandIn(Behaviour.fast()) as cluster:
-        yield cluster
-
-
-@pytest.fixture
-def kubeconfig(standin: StandIn, tmp_path: Path) -> Path:
-    return standin.write_kubeconfig(tmp_path / "kubeconfig")
+def kubeconfig(control_plane: ControlPlane) -> Path:
+    return control_plane.kubeconfig
 
 
 @dataclass
@@ -55,7 +96,7 @@ def live_command(kubeconfig: Path, report: Path, *args: str) -> list[str]:
             *FAST, *args]
 
 
-def run_live(kubeconfig: Path, tmp_path: Path, *args: str, timeout: float = 120) -> Run:
+def run_live(kubeconfig: Path, tmp_path: Path, *args: str, timeout: float = 300) -> Run:
     report = tmp_path / "verify-report.json"
     done = subprocess.run(live_command(kubeconfig, report, *args), cwd=ROOT, capture_output=True, text=True,
                           timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -82,10 +123,14 @@ def copy_page(tmp_path: Path, source: Path = STS_PAGE) -> Path:
     return target
 
 
-def leftovers(cluster: StandIn) -> list[str]:
-    """Anything a run could have left in the stand-in: its namespaces and their volumes."""
-    found = [f"namespace {ns['metadata']['name']}" for ns in cluster.store.list("/namespaces")[0]
-             if ns["metadata"]["name"].startswith("verify-")]
-    found += [f"pv {pv['metadata']['name']}" for pv in cluster.store.list("/persistentvolumes")[0]]
-    found += [f"{key}" for key in cluster.store.keys() if key[1].startswith("verify-")]
+def leftovers(cluster: ControlPlane) -> list[str]:
+    """What a run could have left on the control plane: its namespaces and the volumes of their claims."""
+    from kubernetes import client
+
+    core = client.CoreV1Api(cluster.api_client())
+    found = [f"namespace {ns.metadata.name}" for ns in core.list_namespace().items
+             if ns.metadata.name.startswith("verify-")]
+    found += [f"pv {pv.metadata.name} (claim {pv.spec.claim_ref.namespace}/{pv.spec.claim_ref.name})"
+              for pv in core.list_persistent_volume().items
+              if pv.spec.claim_ref and (pv.spec.claim_ref.namespace or "").startswith("verify-")]
     return found

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.live.conftest import ROOT, leftovers, run_live
-from tests.standin import StandIn
+from tests.live.conftest import ControlPlane
 
 GUESTBOOK_PAGE = ROOT / "docs_src/ja/tutorials/stateless-application/guestbook-logs-metrics-with-elk.md"
 
 
-def test_the_guestbook_steps_run_and_the_elastic_steps_skip_with_their_reason(standin: StandIn, kubeconfig: Path,
+def test_the_guestbook_steps_run_and_the_elastic_steps_skip_with_their_reason(control_plane: ControlPlane, kubeconfig: Path,
                                                                               tmp_path: Path) -> None:
     # --withhold internet: the same result on a machine that can reach GitHub.
     run = run_live(kubeconfig, tmp_path, "--withhold", "internet", str(GUESTBOOK_PAGE), timeout=150)
@@ -27,4 +27,4 @@ def test_the_guestbook_steps_run_and_the_elastic_steps_skip_with_their_reason(st
     assert "elasticsearch" in skipped["kubectl create -f filebeat-kubernetes.yaml"]
     assert "withheld on the command line" in skipped["git clone https://github.com/elastic/examples.git"]
     assert "interactive editor" in skipped["vi ELASTICSEARCH_HOSTS"]
-    assert leftovers(standin) == []
+    assert leftovers(control_plane) == []

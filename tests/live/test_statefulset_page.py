@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 from tests.live.conftest import STS_PAGE, copy_page, leftovers, run_live
-from tests.standin import StandIn
+from tests.live.conftest import ControlPlane
 
 
-def test_every_step_the_stand_in_can_serve_runs_and_passes(standin: StandIn, kubeconfig: Path,
+def test_every_step_the_stand_in_can_serve_runs_and_passes(control_plane: ControlPlane, kubeconfig: Path,
                                                            tmp_path: Path) -> None:
     junit = tmp_path / "junit.xml"
     run = run_live(kubeconfig, tmp_path, "--junit", str(junit), str(STS_PAGE), timeout=150)
@@ -39,11 +39,11 @@ def test_every_step_the_stand_in_can_serve_runs_and_passes(standin: StandIn, kub
     assert "cluster lacks exec (pods/exec is not served)" in run.stdout
     assert re.search(r"^\d+ passed, 0 failed, \d+ skipped$", run.stdout, re.MULTILINE)
     assert "this run does not count as verified" in run.stdout
-    assert leftovers(standin) == []
+    assert leftovers(control_plane) == []
     assert junit.read_text().count("<testcase") == len(steps)
 
 
-def test_an_altered_output_fails_at_its_step_with_a_diff_and_stops_the_page(standin: StandIn, kubeconfig: Path,
+def test_an_altered_output_fails_at_its_step_with_a_diff_and_stops_the_page(control_plane: ControlPlane, kubeconfig: Path,
                                                                             tmp_path: Path) -> None:
     page = copy_page(tmp_path)
     text = page.read_text(encoding="utf-8")
@@ -69,4 +69,4 @@ def test_an_altered_output_fails_at_its_step_with_a_diff_and_stops_the_page(stan
     assert "LAST SEEN" in page_result["diagnostics"]["events"]
     assert page_result["cleanup"]["ok"] is True
     assert "- statefulset.apps/web configured" in run.stdout
-    assert leftovers(standin) == []
+    assert leftovers(control_plane) == []

@@ -80,6 +80,14 @@ def _kubectl_version(kubectl: Path) -> str:
         return "unknown"
 
 
+def target_label(target: Any) -> str:
+    """One line that says what a result came from."""
+    if target.control_plane_only:
+        return (f"control plane, Kubernetes {target.server_version} with {target.nodes} nodes simulated by kwok "
+                f"{target.kwok_version or '(version unknown)'}; steps that need a container runtime are skipped")
+    return f"cluster, Kubernetes {target.server_version} with {target.nodes} nodes"
+
+
 def _sandbox(args: argparse.Namespace) -> Any:
     """The sandbox pages will run in, said out loud; refused with --require-sandbox if there is none."""
     from verify.cli import UsageError
@@ -120,15 +128,14 @@ def run_live_command(args: argparse.Namespace) -> int:
         print(f"verify live: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     api_client = api_client_for(target.kubeconfig, target.context)
-    prober = Prober(api_client, provided=args.provide, lb_timeout=args.probe_timeout, withheld=args.withhold)
+    prober = Prober(api_client, provided=args.provide, lb_timeout=args.probe_timeout, withheld=args.withhold,
+                    control_plane_only=target.control_plane_only)
     settings = Settings(root=root, kubectl=kubectl, step_timeout=args.step_timeout, watch_timeout=args.watch_timeout,
                         retry_interval=args.retry_interval, retry_budget=args.retry_budget, terminal_settle=args.terminal_settle,
                         cleanup_timeout=args.cleanup_timeout, keep_workdir=args.keep_workdir,
                         secret_env=args.secret_env + args.pass_env, pass_env=args.pass_env)
-    label = "a stand-in API server (test equipment; this run verifies nothing)" if target.stand_in else \
-        f"context {target.context}"
-    print(f"live tier: {len(pages)} page(s) against {label} at {target.server}, Kubernetes {target.server_version}",
-          flush=True)
+    print(f"live tier: {len(pages)} page(s) against context {target.context} at {target.server}: "
+          f"{target_label(target)}", flush=True)
 
     def progress(line: str) -> None:
         if not args.quiet or "FAILED" in line or line.startswith("page"):
@@ -141,11 +148,10 @@ def run_live_command(args: argparse.Namespace) -> int:
         counts[FAILED] += 1
         print(f"FAILED   the capability probe left: {', '.join(probe_leftovers)}", flush=True)
     section = {
-        "target": "stand-in" if target.stand_in else "cluster",
-        "verified": not target.stand_in and not counts[FAILED] and run.interrupted is None,
+        **target.describe(),
+        "verified": not target.control_plane_only and not counts[FAILED] and run.interrupted is None,
         "context": target.context,
         "server": target.server,
-        "server_version": target.server_version,
         "kubectl": _kubectl_version(kubectl),
         "started": run.started,
         "seconds": round(run.seconds, 3),
@@ -154,15 +160,15 @@ def run_live_command(args: argparse.Namespace) -> int:
         "probe_leftovers": probe_leftovers,
         "summary": counts,
         "sandbox": sandbox.as_json(),
-        "pages": [{**p.as_json(), "verified": not target.stand_in and p.status == "passed"} for p in run.pages],
+        "pages": [{**p.as_json(), "verified": not target.control_plane_only and p.status == "passed"}
+                  for p in run.pages],
     }
     update_report(args.report, "live", section)
     if args.junit:
-        write_junit(args.junit, run.pages, target.stand_in)
+        write_junit(args.junit, run.pages, target.kind)
     print(f"report: {display_path(args.report.resolve())}" + (f", JUnit: {display_path(args.junit.resolve())}"
                                                                 if args.junit else ""))
-    if target.stand_in:
-        print("target: stand-in API server; this run does not count as verified")
+    print(f"target: {target_label(target)}")
     print(summary_line(counts), flush=True)
     if run.interrupted is not None:
         return 128 + run.interrupted

@@ -36,6 +36,10 @@ CLUSTER_SCOPED_KINDS = {"Namespace", "Node", "ClusterRole", "ClusterRoleBinding"
                         "PriorityClass", "CustomResourceDefinition", "APIService", "MutatingWebhookConfiguration",
                         "ValidatingWebhookConfiguration", "RuntimeClass", "IngressClass", "CSIDriver"}
 PROTECTED_NAMESPACES = {"kube-system", "kube-public", "kube-node-lease"}
+# Programs that open a connection to the address they are given.
+CONNECTING_TOOLS = {"curl", "wget", "ping", "nc", "ncat", "telnet", "nslookup", "dig", "host"}
+VALUE_FLAGS = {"-o", "--output", "-H", "--header", "-d", "--data", "-X", "--request", "-u", "--user", "-w",
+               "--write-out", "--output-document", "-A", "--user-agent", "-m", "--max-time"}
 _SEPARATORS = re.compile(r"\|\||&&|[;|&()`\n]|\$\(")
 
 
@@ -102,11 +106,34 @@ def implicit_needs(command: str) -> set[str]:
         name = Path(words[0]).name
         if name == "git" and "clone" in words:
             needs.add("internet")
-        if name in ("curl", "wget") and any(w.startswith(("http://", "https://")) for w in words):
-            needs.add("internet")
+        if name in CONNECTING_TOOLS:
+            needs.add("internet" if _internet_only(words[1:]) else "cluster-network")
         if name == "ssh" or (name == "minikube" and "ssh" in words):
             needs.add("node-shell")
     return needs
+
+
+def _internet_only(args: list[str]) -> bool:
+    """True when every address a `curl`/`wget` names is a literal URL to a public host name.
+
+    Anything else (``$NODE:$NODEPORT``, an IP address, a name without a dot such as a Service)
+    may be a pod, Service, node or load-balancer address, so it needs ``cluster-network``.
+    """
+    urls, skip_next = [], False
+    for arg in args:
+        if skip_next:
+            skip_next = False
+        elif arg in VALUE_FLAGS:
+            skip_next = True
+        elif not arg.startswith("-"):
+            urls.append(arg)
+    if not urls:
+        return False
+    for url in urls:
+        match = re.fullmatch(r"https?://([A-Za-z0-9.-]+)(?::\d+)?(?:/\S*)?", url)
+        if not match or "." not in match.group(1) or re.fullmatch(r"[\d.]+", match.group(1)):
+            return False
+    return True
 
 
 def _flag_values(args: list[str], short: str, long: str) -> list[str]:

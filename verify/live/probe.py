@@ -4,30 +4,38 @@ Each need of the page vocabulary (docs/conventions.md) is probed only when some 
 asks for it, and every answer carries a reason, so a skip says *why*: ``cluster lacks exec
 (pods/exec is not served)``.
 
-============  ========================================================================
-need          how it is decided
-============  ========================================================================
-multi-node    at least two Ready nodes without NoSchedule taints or cordons
-dynamic-pv    a StorageClass marked as the default class
-exec          the API serves ``pods/exec`` (a stand-in runs no containers and does not)
-apparmor      a node's Ready condition says "AppArmor enabled" (the kubelet appends it)
-load-balancer a probe Service of type LoadBalancer gets an address within the time budget
-internet      this machine can open https://github.com (commands such as ``git clone`` run here)
-elasticsearch given with ``--provide elasticsearch`` (the reader brings their own)
-node-shell    given with ``--provide node-shell`` (commands run on a node over SSH)
-============  ========================================================================
+===============  =====================================================================
+need             how it is decided
+===============  =====================================================================
+multi-node       at least two Ready nodes without NoSchedule taints or cordons
+dynamic-pv       a StorageClass marked as the default class
+exec             the API serves ``pods/exec`` and the nodes run containers (not on a
+                 control-plane target, whose nodes kwok simulates)
+apparmor         a node's Ready condition says "AppArmor enabled" (the kubelet appends it)
+load-balancer    a probe Service of type LoadBalancer gets an address within the time budget
+cluster-network  traffic from this machine to pod, Service and node addresses (a full
+                 cluster; never on a control-plane target, whose addresses are fiction)
+internet         given with ``--provide internet`` (no probe connects beyond loopback)
+elasticsearch    given with ``--provide elasticsearch`` (the reader brings their own)
+node-shell       given with ``--provide node-shell`` (commands run on a node over SSH)
+===============  =====================================================================
+
+On a control-plane target (`verify.cluster.Target.control_plane_only`) every need that takes a
+container runtime is answered "no" at once, with that reason, and nothing is attempted.
 """
 
 from __future__ import annotations
 
-import socket
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-PROVIDED_ONLY = {"elasticsearch", "node-shell"}
+PROVIDED_ONLY = {"elasticsearch", "node-shell", "internet"}
+NEEDS_RUNTIME = "needs a container runtime: control-plane target"
+RUNTIME_NEEDS = {"exec": NEEDS_RUNTIME, "apparmor": NEEDS_RUNTIME, "cluster-network": NEEDS_RUNTIME,
+                 "load-balancer": "needs a load-balancer controller: control-plane target"}
 
 
 @dataclass
@@ -50,13 +58,12 @@ class Prober:
     """Probes lazily and remembers each answer for the whole run."""
 
     def __init__(self, api_client: Any, provided: Iterable[str] = (), lb_timeout: float = 60.0,
-                 internet_check: Callable[[], tuple[bool, str]] | None = None,
-                 withheld: Iterable[str] = ()) -> None:
+                 withheld: Iterable[str] = (), control_plane_only: bool = False) -> None:
         self.api_client = api_client
         self.provided = set(provided)
         self.withheld = set(withheld)
         self.lb_timeout = lb_timeout
-        self.internet_check = internet_check or _internet
+        self.control_plane_only = control_plane_only
         self.capabilities = Capabilities()
         self.created_namespaces: list[str] = []
 
@@ -66,6 +73,9 @@ class Prober:
                 continue
             if need in self.withheld:
                 self._set(need, False, "withheld on the command line (--withhold)")
+                continue
+            if self.control_plane_only and need in RUNTIME_NEEDS:
+                self._set(need, False, RUNTIME_NEEDS[need])
                 continue
             if need in self.provided:
                 self._set(need, True, "provided on the command line")
@@ -126,8 +136,8 @@ class Prober:
                     return True, f"node {node.metadata.name} reports AppArmor enabled"
         return False, "no node reports AppArmor enabled"
 
-    def _internet(self) -> tuple[bool, str]:
-        return self.internet_check()
+    def _cluster_network(self) -> tuple[bool, str]:
+        return True, "a full cluster: its nodes run the pods and carry their traffic"
 
     def _load_balancer(self) -> tuple[bool, str]:
         core = self._core()
@@ -169,10 +179,3 @@ class Prober:
                 return left
             time.sleep(0.5)
 
-
-def _internet() -> tuple[bool, str]:
-    try:
-        with socket.create_connection(("github.com", 443), timeout=5):
-            return True, "github.com:443 is reachable from this machine"
-    except OSError as error:
-        return False, f"github.com:443 is not reachable from this machine ({error.__class__.__name__})"

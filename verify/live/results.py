@@ -101,9 +101,9 @@ def total(pages: Iterable[PageResult]) -> dict[str, int]:
     return counts
 
 
-def write_junit(path: Path, pages: list[PageResult], stand_in: bool) -> None:
+def write_junit(path: Path, pages: list[PageResult], target: str) -> None:
     """One <testsuite> per page, one <testcase> per step; written through a temporary file."""
-    suites = ET.Element("testsuites", name="verify live" + (" (stand-in)" if stand_in else ""))
+    suites = ET.Element("testsuites", name=f"verify live ({target})")
     for page in pages:
         counts = page.counts()
         suite = ET.SubElement(suites, "testsuite", name=display_path(page.path), tests=str(sum(counts.values())),

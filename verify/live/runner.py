@@ -166,7 +166,7 @@ class PageRunner:
         cleanup = PageCleanup(self.api_client, self.namespace, self.run_id, kube_system=self.page.front_matter.cluster_scoped,
                               timeout=self.settings.cleanup_timeout)
         self.progress(f"page {display_path(self.page.path)} (namespace {self.namespace}, target "
-                      f"{'stand-in' if self.target.stand_in else self.target.context})")
+                      f"{self.target.kind} {self.target.context})")
         interrupted: Interrupted | None = None
         try:
             cleanup.snapshot()

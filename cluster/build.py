@@ -1,0 +1,174 @@
+"""Build the control plane's binaries from the pinned Go modules, once per pin.
+
+Three Go modules in this folder pin what the live tier runs against: ``controlplane/``
+(kube-apiserver, kube-controller-manager, kube-scheduler from ``k8s.io/kubernetes``),
+``etcd/`` and ``kwok/`` (kwok and kwokctl). Each is built with the machine's Go through the module
+proxy and installed into a cache directory outside the repository whose name is a hash of the
+three modules' ``go.mod``/``go.sum``, the link flags and the Go version: a second start finds the
+binaries there and builds nothing; changing a pin builds a new set beside the old one.
+
+``KUBE_BINARIES=DIR`` skips the build and uses binaries a user already has (all six names must
+be in DIR).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+KUBE_VERSION = "v1.37.2"
+BINARIES = ("kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd", "kwok", "kwokctl")
+
+
+def _kube_ldflags() -> list[str]:
+    """Version stamping: without it the server reports v0.0.0-master and kubectl shows no 1.37.2."""
+    major, minor = KUBE_VERSION.lstrip("v").split(".")[:2]
+    flags = []
+    for package in ("k8s.io/component-base/version", "k8s.io/client-go/pkg/version"):
+        flags += [f"-X {package}.gitVersion={KUBE_VERSION}", f"-X {package}.gitMajor={major}",
+                  f"-X {package}.gitMinor={minor}", f"-X {package}.gitTreeState=clean",
+                  f"-X {package}.buildDate=1970-01-01T00:00:00Z"]
+    return flags
+
+
+@dataclass(frozen=True)
+class Target:
+    """One `go build` of one module: the packages and the file each becomes."""
+
+    module: str
+    outputs: tuple[tuple[str, str], ...]  # (package, binary name)
+    ldflags: tuple[str, ...] = ()
+
+    def command(self, out_dir: Path) -> list[list[str]]:
+        flags = " ".join(("-s", "-w", *self.ldflags))
+        return [["go", "build", "-trimpath", "-ldflags", flags, "-o", str(out_dir / name), package]
+                for package, name in self.outputs]
+
+
+TARGETS = (
+    Target("etcd", (("go.etcd.io/etcd/server/v3", "etcd"),)),
+    Target("kwok", (("sigs.k8s.io/kwok/cmd/kwok", "kwok"), ("sigs.k8s.io/kwok/cmd/kwokctl", "kwokctl")),
+           (f"-X sigs.k8s.io/kwok/pkg/consts.KubeVersion={KUBE_VERSION.lstrip('v')}",)),
+    Target("controlplane", (("k8s.io/kubernetes/cmd/kube-apiserver", "kube-apiserver"),
+                            ("k8s.io/kubernetes/cmd/kube-controller-manager", "kube-controller-manager"),
+                            ("k8s.io/kubernetes/cmd/kube-scheduler", "kube-scheduler")),
+           tuple(_kube_ldflags())),
+)
+
+
+class BuildError(Exception):
+    """A binary could not be built or found; the message says which command failed and why."""
+
+
+def cache_root() -> Path:
+    """Where built binaries live: $K8S_TUTORIALS_CACHE, else the user's cache directory."""
+    explicit = os.environ.get("K8S_TUTORIALS_CACHE")
+    if explicit:
+        return Path(explicit)
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "k8s-tutorials-ja"
+
+
+def _go() -> str:
+    found = shutil.which("go")
+    if not found:
+        raise BuildError("Go is not installed: the control plane is built from Go modules (or set KUBE_BINARIES=DIR "
+                         "to binaries you already have)")
+    return found
+
+
+def go_version() -> str:
+    done = subprocess.run([_go(), "env", "GOVERSION"], capture_output=True, text=True, timeout=60)
+    return done.stdout.strip() or "unknown"
+
+
+def pin_key() -> str:
+    """A short hash of everything that decides what the binaries are."""
+    digest = hashlib.sha256()
+    for target in TARGETS:
+        for name in ("go.mod", "go.sum"):
+            digest.update((HERE / target.module / name).read_bytes())
+        digest.update(repr(target).encode())
+    digest.update(go_version().encode())
+    return digest.hexdigest()[:16]
+
+
+def binaries_dir() -> Path:
+    return cache_root() / "bin" / pin_key()
+
+
+def user_binaries() -> Path | None:
+    """`KUBE_BINARIES=DIR`, checked to hold every binary."""
+    value = os.environ.get("KUBE_BINARIES")
+    if not value:
+        return None
+    folder = Path(value).expanduser()
+    missing = [name for name in BINARIES if not os.access(folder / name, os.X_OK)]
+    if missing:
+        raise BuildError(f"KUBE_BINARIES={value} lacks executable {', '.join(missing)}")
+    return folder
+
+
+def cached() -> Path | None:
+    """The binaries' folder if they are all built, without building anything."""
+    folder = user_binaries()
+    if folder is not None:
+        return folder
+    if not shutil.which("go"):
+        return None
+    folder = binaries_dir()
+    return folder if all((folder / name).is_file() for name in BINARIES) else None
+
+
+def ensure(log: Callable[[str], None] = print) -> Path:
+    """The folder holding all six binaries, building what is missing (minutes the first time)."""
+    folder = user_binaries()
+    if folder is not None:
+        log(f"control plane binaries: {folder} (KUBE_BINARIES)")
+        return folder
+    folder = binaries_dir()
+    todo = [t for t in TARGETS if not all((folder / name).is_file() for _, name in t.outputs)]
+    if not todo:
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-mod=readonly -buildvcs=false"}
+    log(f"building the control plane into {folder} with {go_version()} (first time only; about 15 to 25 minutes "
+        "on 2 cores, mostly kube-apiserver and kube-controller-manager)")
+    for target in todo:
+        with tempfile.TemporaryDirectory(dir=folder, prefix=".build-") as scratch:
+            for command, (package, name) in zip(target.command(Path(scratch)), target.outputs):
+                started = time.monotonic()
+                log(f"  go build {package} ...")
+                done = subprocess.run(command, cwd=HERE / target.module, env=env, capture_output=True, text=True)
+                if done.returncode != 0:
+                    tail = "\n".join(done.stderr.strip().splitlines()[-15:])
+                    raise BuildError(f"`{' '.join(command)}` in cluster/{target.module} failed "
+                                     f"(exit {done.returncode}):\n{tail}")
+                log(f"  built {name} in {time.monotonic() - started:.0f}s")
+            for _, name in target.outputs:
+                os.replace(Path(scratch) / name, folder / name)  # whole files only, never half-written
+    return folder
+
+
+def main() -> int:
+    try:
+        started = time.monotonic()
+        folder = ensure()
+        print(f"control plane binaries ready in {folder} ({time.monotonic() - started:.0f}s)")
+    except BuildError as error:
+        print(f"cluster build: error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
