@@ -1,71 +1,153 @@
-"""The project's one entry point: `nox -s site`, `nox -s tests`, and the rest."""
+"""The project's one entry point: `nox -s site`, `nox -s tests`, and the rest.
+
+Every Python session runs in one shared environment, `.nox/shared`, holding the project
+(editable) with its test extras. It is filled once, with uv (installed into it by pip when uv
+is not already at hand), and refilled only when pyproject.toml or the interpreter changes, so
+that a session on a warm environment starts without running any installer at all.
+
+The exit code of the project's commands reaches the shell unchanged: `python -m translations`
+and `python -m verify` exit 1 for a failed check and 2 for bad input, and so does nox.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import nox
+from nox.command import CommandFailed
 
 nox.options.sessions = ["tests"]
-nox.options.reuse_venv = "yes"
 
-PYTHON = "3"
+ROOT = Path(__file__).resolve().parent
+SHARED_ENV = ROOT / ".nox" / "shared"
+_STAMP = SHARED_ENV / ".k8s-tutorials-installed"
+_BIN = SHARED_ENV / ("Scripts" if os.name == "nt" else "bin")
+_PYTHON = _BIN / ("python.exe" if os.name == "nt" else "python")
 
 
-def _install(session: nox.Session, extras: str = "") -> None:
-    session.install("-e", f".[{extras}]" if extras else ".")
+def _wanted_stamp() -> str:
+    """What the environment must have been filled from: the dependency list and the interpreter."""
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    return f"{digest} python-{sys.version_info.major}.{sys.version_info.minor} {sys.executable}\n"
 
 
-@nox.session(python=PYTHON)
+def _uv() -> str | None:
+    """A uv executable: on PATH, next to nox (`pip install nox[uv]`), or already in the environment."""
+    found = shutil.which("uv")
+    if found:
+        return found
+    try:
+        from uv import find_uv_bin  # type: ignore[import-not-found]
+
+        return find_uv_bin()
+    except (ImportError, FileNotFoundError):
+        pass
+    in_env = _BIN / ("uv.exe" if os.name == "nt" else "uv")
+    return str(in_env) if in_env.is_file() else None
+
+
+def _fill_environment(session: nox.Session) -> None:
+    """Create `.nox/shared` and install the project into it (uv when possible, else pip)."""
+    if sys.version_info < (3, 11):
+        session.error(f"the project needs Python 3.11 or newer; nox runs on {sys.version.split()[0]}")
+    _STAMP.unlink(missing_ok=True)
+    uv = _uv()
+    if not _PYTHON.is_file():
+        shutil.rmtree(SHARED_ENV, ignore_errors=True)  # a half-made environment from an interrupted run
+        if uv:
+            session.run_install(uv, "venv", "--quiet", "--python", sys.executable, str(SHARED_ENV), external=True)
+        else:
+            session.run_install(sys.executable, "-m", "venv", str(SHARED_ENV), external=True)
+    if uv is None:
+        try:
+            session.run_install(str(_PYTHON), "-m", "pip", "install", "--quiet", "uv", external=True)
+            uv = _uv()
+        except CommandFailed:
+            session.warn("could not install uv; installing with pip instead (slower)")
+    if uv:
+        session.run_install(uv, "pip", "install", "--quiet", "--python", str(_PYTHON), "-e", ".[test]", external=True)
+    else:
+        session.run_install(str(_PYTHON), "-m", "pip", "install", "--quiet", "-e", ".[test]", external=True)
+    _STAMP.write_text(_wanted_stamp(), encoding="utf-8")
+
+
+def _environment(session: nox.Session) -> dict[str, str]:
+    """The shared environment, filled first if needed; returns the variables that put it first on PATH."""
+    try:
+        current = _STAMP.read_text(encoding="utf-8")
+    except OSError:
+        current = ""
+    if current != _wanted_stamp() or not _PYTHON.is_file():
+        _fill_environment(session)
+    return {"VIRTUAL_ENV": str(SHARED_ENV), "PATH": f"{_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def _python(session: nox.Session, *args: str) -> None:
+    """Run `python ARGS` in the shared environment; a failure ends nox with the command's own exit code.
+
+    nox reports any failed command as exit 1. `session.run` raises CommandFailed carrying the real
+    code, which is re-raised as SystemExit so that a caller (CI, a script) can tell a failed check
+    (1) from bad input (2).
+    """
+    env = _environment(session)
+    try:
+        session.run(str(_PYTHON), *args, env=env, external=True)
+    except CommandFailed as failed:
+        code = failed.return_code if failed.return_code is not None else 1
+        session.log(f"session {session.name} failed: `python {' '.join(args)}` exited {code}")
+        raise SystemExit(code) from None
+
+
+@nox.session(python=False)
 def site(session: nox.Session) -> None:
     """Build site/: Japanese at /, English at /en/ (two strict builds in parallel; `-- --serial`)."""
-    _install(session)
-    session.run("python", "-m", "site_tools.node")  # npm ci: mermaid from package-lock.json
-    session.run("python", "-m", "site_tools.build", *session.posargs)
+    _python(session, "-m", "site_tools.node")  # npm ci: mermaid and axe-core from package-lock.json
+    _python(session, "-m", "site_tools.build", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=False)
 def serve(session: nox.Session) -> None:
     """Preview on http://127.0.0.1:8000/ (both languages, rebuilt on change); `-- --lang en`: one, live reload."""
-    _install(session)
-    session.run("python", "-m", "site_tools.node")
-    session.run("python", "-m", "site_tools.serve", *session.posargs)
+    _python(session, "-m", "site_tools.node")
+    _python(session, "-m", "site_tools.serve", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=False)
 def diagrams(session: nox.Session) -> None:
     """Re-render docs/diagrams/*.svg (mermaid, Debian chromium) for diagrams whose source changed."""
-    _install(session, "test")
-    session.run("python", "-m", "site_tools.node")
-    session.run("python", "-m", "site_tools.diagrams", "render", *session.posargs)
+    _python(session, "-m", "site_tools.node")
+    _python(session, "-m", "site_tools.diagrams", "render", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=False)
 def tests(session: nox.Session) -> None:
-    """Run the whole test suite."""
-    _install(session, "test")
-    session.run("pytest", *session.posargs)
+    """Run the whole test suite (`-- ARGS` go to pytest; `--install-only` just fills the environment)."""
+    _environment(session)
+    _python(session, "-m", "pytest", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=False)
 def verify(session: nox.Session) -> None:
     """Verify the pages: static tier, then live tier against the current kubeconfig context.
 
     `-- --static [PAGE…]`: only the checks that need no cluster. Live options pass through, e.g.
     `-- --context kind-verify --junit live.xml docs_src/ja/tutorials/stateful-application/`.
+    Exits like `python -m verify`: 0, 1 (a check failed) or 2 (bad input or usage).
     """
-    _install(session)
     args = list(session.posargs)
     static_only = "--static" in args
     args = [a for a in args if a != "--static"]
     pages = [a for a in args if not a.startswith("-") and Path(a).exists()]
-    session.run("python", "-m", "verify", "static", *(args if static_only else pages))
+    _python(session, "-m", "verify", "static", *(args if static_only else pages))
     if static_only:
         return
-    session.run("python", "-m", "verify", "live", *args)
+    _python(session, "-m", "verify", "live", *args)
 
 
 KIND_CONFIG = """\
@@ -100,8 +182,7 @@ def cluster(session: nox.Session) -> None:
     session.log(f"ready: `nox -s verify -- --context kind-{name}`; delete with `kind delete cluster --name {name}`")
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=False)
 def translations(session: nox.Session) -> None:
-    """Translation status; `-- --check`, `-- --diff PAGE`, `-- stamp PAGE`."""
-    _install(session)
-    session.run("python", "-m", "translations", *session.posargs)
+    """Translation status; `-- --check`, `-- --diff PAGE`, `-- stamp PAGE`. Exits like `python -m translations`."""
+    _python(session, "-m", "translations", *session.posargs)

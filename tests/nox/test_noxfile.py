@@ -1,0 +1,52 @@
+"""The nox sessions: exit codes reach the shell unchanged, and a warm session installs nothing.
+
+These run the real `nox` (the one a contributor installs with `pip install nox`) on the real
+noxfile, so they use the shared environment `.nox/shared`, filling it first if needed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from site_tools.languages import REPO_ROOT
+
+INSTALLERS = ("pip install", "uv pip install", "uv venv", "-m venv")
+
+
+def _nox(*args: str) -> subprocess.CompletedProcess[str]:
+    nox = shutil.which("nox")
+    if nox is None:
+        message = "`nox` is not on PATH (python3 -m pip install nox): the sessions are not tested"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set, so this must run, but: {message}", pytrace=False)
+        pytest.skip(message)
+    env = {k: v for k, v in os.environ.items() if k not in ("NOX_CURRENT_SESSION", "VIRTUAL_ENV")}
+    return subprocess.run(
+        [nox, "--noxfile", str(REPO_ROOT / "noxfile.py"), *args],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=900, check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("session", "args"),
+    [("translations", ["--no-such-option"]), ("verify", ["--static", "--no-such-option"])],
+)
+def test_usage_error_exits_2_through_nox(session: str, args: list[str]) -> None:
+    """nox reports any failed command as 1; the sessions hand on the command's own code."""
+    result = _nox("-s", session, "--", *args)
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
+    assert "exited 2" in output
+
+
+def test_success_exits_0_and_a_warm_session_installs_nothing() -> None:
+    _nox("-s", "translations", "--", "--help")  # fills the shared environment if it is new or stale
+    result = _nox("-s", "translations", "--", "--help")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "usage: python -m translations" in output
+    assert not [line for line in output.splitlines() if any(word in line for word in INSTALLERS)], output
