@@ -25,8 +25,8 @@ from .text import contains_token, snippet
 
 __all__ = ["Mismatch", "compare", "compare_pages"]
 
-# Front matter keys that belong to one language only.
-TRANSLATED_KEYS = frozenset({"title", "translation"})
+# Front matter keys that belong to one language only (`description` is the page's <meta> description).
+TRANSLATED_KEYS = frozenset({"title", "description", "translation"})
 
 
 def _sequence_mismatches(src: Page, dst: Page, kinds: tuple[str, ...], what: str) -> list[Mismatch]:
@@ -91,7 +91,7 @@ def front_matter_mismatches(src: Page, dst: Page) -> list[Mismatch]:
             message = f"front matter: '{key}' is {_shown(a[key])} in the source but {_shown(b[key])} in the translation"
         else:
             continue
-        out.append(Mismatch(src.path, left, dst.path, right, message + " (only 'title' may differ)"))
+        out.append(Mismatch(src.path, left, dst.path, right, message + " (only 'title' and 'description' may differ)"))
     return out
 
 
