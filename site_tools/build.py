@@ -2,7 +2,8 @@
 
 Japanese (``mkdocs.yml``, docs_src/ja) lands at the root, English
 (``mkdocs.en.yml``, docs/en) under ``en/``.  Each build is strict and runs in
-its own process; by default the two run in parallel.  The merged tree replaces
+its own process; by default the two run in parallel.  The merged tree gets one
+sitemap index for both languages (``site_tools.sitemap``) and replaces
 ``site/`` only when every build succeeded, and records a digest of its inputs
 in ``site/.build-info.json`` so that ``--if-stale`` (used by the tests and
 ``nox -s serve``) can skip a build that would change nothing.
@@ -28,7 +29,9 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from site_tools.languages import LANGUAGES, REPO_ROOT, language
+from site_tools.git_dates import head_commit
+from site_tools.languages import LANGUAGES, REPO_ROOT, language, site_root_url
+from site_tools.sitemap import write_sitemaps
 
 BUILD_INFO = ".build-info.json"
 _INPUT_FILES = ("mkdocs.yml", "mkdocs.en.yml", "package-lock.json", "verify-report.json", "pyproject.toml")
@@ -47,8 +50,12 @@ class LanguageBuild:
 
 
 def input_digest(docs_dirs: dict[str, Path] | None = None, verify_report: Path | None = None) -> str:
-    """SHA-256 over every file a build reads (pages, theme overrides, hooks, configs, tool versions)."""
+    """SHA-256 over every file a build reads (pages, theme overrides, hooks, configs, tool versions).
+
+    The checked-out commit counts too: the sitemap dates each page by its last commit.
+    """
     h = hashlib.sha256()
+    h.update(f"HEAD={head_commit()}\n".encode())
     for package in ("mkdocs", "mkdocs-material", "pymdown-extensions", "mkdocs-macros-plugin"):
         h.update(f"{package}={metadata.version(package)}\n".encode())
     roots = [REPO_ROOT / name for name in _INPUT_DIRS] + [Path(p) for p in (docs_dirs or {}).values()]
@@ -140,6 +147,8 @@ def build_site(
             if destination.exists():
                 raise BuildFailed(f"the {LANGUAGES[0].code} build already has {destination.name}/: rename that page")
             targets[lang.code].rename(destination)
+        sources = {lang.code: Path(docs_dirs.get(lang.code) or REPO_ROOT / lang.docs_dir) for lang in LANGUAGES}
+        write_sitemaps(merged, site_root_url(), sources)
         (merged / BUILD_INFO).write_text(
             json.dumps({"digest": digest, "languages": [lang.code for lang in LANGUAGES]}, indent=2) + "\n",
             encoding="utf-8",

@@ -10,6 +10,9 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
+
+import yaml
 
 from site_tools.pages import page_url
 
@@ -95,3 +98,50 @@ def relative_href(target_dir: str, from_dir: str) -> str:
     """Relative URL from the directory URL ``from_dir`` to ``target_dir`` (both site-relative)."""
     rel = posixpath.relpath("/" + target_dir, "/" + from_dir)
     return "./" if rel == "." else rel + "/"
+
+
+@dataclass(frozen=True)
+class HreflangLink:
+    """A ``<link rel="alternate" hreflang>`` / ``<xhtml:link>``: the same page in ``hreflang``, absolute."""
+
+    hreflang: str  # a language code, or "x-default"
+    href: str
+
+
+def page_address(root_url: str, lang: Language, src_uri: str) -> str:
+    """The absolute URL of the page ``src_uri`` of ``lang`` on the published site rooted at ``root_url``."""
+    return root_url + quote(lang.prefix + page_url(src_uri))
+
+
+def hreflang_links(src_uri: str, available: dict[str, set[str]], root_url: str) -> list[HreflangLink]:
+    """Every language that has the page ``src_uri``, plus ``x-default`` (the source language's page).
+
+    Empty when fewer than two languages have it: a page without a translation has no alternates.
+    The links are absolute, as search engines require, and include the page itself.
+    """
+    present = [lang for lang in LANGUAGES if src_uri in available.get(lang.code, set())]
+    if len(present) < 2:
+        return []
+    links = [HreflangLink(lang.code, page_address(root_url, lang, src_uri)) for lang in present]
+    return [*links, HreflangLink("x-default", links[0].href)]
+
+
+def root_url_from(site_url: str, lang: Language) -> str:
+    """The whole site's root URL, from the ``site_url`` of one language's build (``…/en/`` → ``…/``)."""
+    url = site_url if site_url.endswith("/") else site_url + "/"
+    if not url.endswith("/" + lang.prefix):
+        raise ValueError(f"site_url {site_url!r} of the {lang.code} build should end with /{lang.prefix}")
+    return url[: len(url) - len(lang.prefix)]
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without constructing its ``!!python/…`` tags (the slugify function)."""
+
+
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def site_root_url() -> str:
+    """The published site's root URL: ``site_url`` of the source language's config (mkdocs.yml)."""
+    config = yaml.load((REPO_ROOT / SOURCE_LANGUAGE.config_file).read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    return root_url_from(str(config["site_url"]), SOURCE_LANGUAGE)

@@ -1,7 +1,11 @@
-"""The site's JavaScript dependency (npm ``mermaid@11``), installed from package-lock.json.
+"""The site's JavaScript dependencies, installed from package-lock.json.
 
-``npm ci`` puts it in ``node_modules/``; the build copies ``mermaid.min.js``
-from there into the site, so no reader ever fetches it from a CDN.
+- ``mermaid`` (dependency): the build copies ``mermaid.min.js`` from
+  ``node_modules/`` into the site, so no reader ever fetches it from a CDN;
+- ``axe-core`` (development dependency): the browser tests inject
+  ``axe.min.js`` into each page to check it against WCAG 2.1 A/AA.
+
+``npm ci`` runs when a locked package is missing or at another version.
 """
 
 from __future__ import annotations
@@ -19,47 +23,79 @@ NODE_MODULES = REPO_ROOT / "node_modules"
 MERMAID_DIR = NODE_MODULES / "mermaid"
 MERMAID_JS = MERMAID_DIR / "dist" / "mermaid.min.js"
 MERMAID_LICENSE = MERMAID_DIR / "LICENSE"
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+
+# Each locked package the project uses, and the file it is used for.
+PACKAGES: dict[str, Path] = {"mermaid": MERMAID_JS, "axe-core": AXE_JS}
 
 
 class NodeDependencyError(RuntimeError):
-    """mermaid is not installed and cannot be (npm missing, or ``npm ci`` failed)."""
+    """A package is not installed and cannot be (npm missing, or ``npm ci`` failed)."""
 
 
-def locked_mermaid_version() -> str:
+def locked_version(package: str) -> str:
     lock = json.loads(LOCKFILE.read_text(encoding="utf-8"))
-    return lock["packages"]["node_modules/mermaid"]["version"]
+    return lock["packages"][f"node_modules/{package}"]["version"]
 
 
-def installed_mermaid_version() -> str | None:
-    manifest = MERMAID_DIR / "package.json"
-    if not manifest.is_file() or not MERMAID_JS.is_file():
+def installed_version(package: str) -> str | None:
+    """The version in node_modules, or None when the package (or the file the project uses) is missing."""
+    manifest = NODE_MODULES / package / "package.json"
+    if not manifest.is_file() or not PACKAGES[package].is_file():
         return None
     return json.loads(manifest.read_text(encoding="utf-8"))["version"]
 
 
-def ensure_mermaid(npm: str | None = None) -> Path:
-    """Run ``npm ci`` unless node_modules already holds the locked mermaid; return mermaid.min.js."""
-    if installed_mermaid_version() == locked_mermaid_version():
-        return MERMAID_JS
+def locked_mermaid_version() -> str:
+    return locked_version("mermaid")
+
+
+def installed_mermaid_version() -> str | None:
+    return installed_version("mermaid")
+
+
+def _stale() -> list[str]:
+    return [name for name in PACKAGES if installed_version(name) != locked_version(name)]
+
+
+def ensure_node_packages(npm: str | None = None) -> None:
+    """Run ``npm ci`` unless node_modules already holds every locked package the project uses."""
+    stale = _stale()
+    if not stale:
+        return
+    wanted = ", ".join(f"{name} {locked_version(name)}" for name in stale)
     npm = npm or shutil.which("npm")
     if npm is None:
         raise NodeDependencyError(
-            f"mermaid {locked_mermaid_version()} is not installed in {NODE_MODULES} and `npm` is not on PATH: "
+            f"{wanted} not installed in {NODE_MODULES} and `npm` is not on PATH: "
             "install Node.js and npm (Debian: `apt-get install npm`), then run `npm ci`"
         )
-    print(f"npm ci: installing mermaid {locked_mermaid_version()} from package-lock.json", file=sys.stderr)
+    print(f"npm ci: installing {wanted} from package-lock.json", file=sys.stderr)
     result = subprocess.run(
         [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
         cwd=REPO_ROOT,
         check=False,
     )
-    if result.returncode != 0 or installed_mermaid_version() != locked_mermaid_version():
+    if result.returncode != 0 or _stale():
         raise NodeDependencyError(f"`npm ci` in {REPO_ROOT} failed (exit {result.returncode})")
+
+
+def ensure_mermaid(npm: str | None = None) -> Path:
+    """mermaid.min.js, installed first if needed."""
+    ensure_node_packages(npm)
     return MERMAID_JS
+
+
+def ensure_axe(npm: str | None = None) -> Path:
+    """axe.min.js, installed first if needed."""
+    ensure_node_packages(npm)
+    return AXE_JS
 
 
 if __name__ == "__main__":
     try:
-        print(ensure_mermaid())
+        ensure_node_packages()
     except NodeDependencyError as err:
         sys.exit(f"error: {err}")
+    for name, path in PACKAGES.items():
+        print(f"{name} {installed_version(name)}: {path}")

@@ -6,7 +6,10 @@ replaced by a ``<figure class="k8s-diagram">`` holding
 - the source, hidden, for ``assets/javascripts/diagrams.js`` to render live
   with the site's own ``mermaid.min.js`` (npm, copied here from node_modules);
 - a ``<noscript><img></noscript>`` of the pre-rendered SVG
-  (``docs/diagrams/<hash>.svg``, see ``site_tools.diagrams``).
+  (``docs/diagrams/<hash>.svg``, see ``site_tools.diagrams``);
+- the diagram in words (``site_tools.diagram_text``): the accessible name of
+  the image (``alt``, and ``aria-label`` of the live drawing, from
+  ``data-alt``) and a ``<figcaption>`` list any reader can open.
 
 The figure has no ``pre.mermaid`` left, so Material's own integration (which
 would fetch mermaid from a CDN and hide the SVG in a closed shadow root) never
@@ -28,6 +31,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from site_tools.diagram_text import DiagramText, describe
 from site_tools.diagrams import DIAGRAMS_DIR, diagram_hash, diagrams_in_markdown
 from site_tools.node import MERMAID_JS, MERMAID_LICENSE, NodeDependencyError, ensure_mermaid
 
@@ -45,15 +49,27 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-def _figure(source: str, page: Page, number: int) -> str:
+def _caption(text: DiagramText, number: int) -> str:
+    """The list of arrows under the diagram, closed until a reader opens it."""
+    if not text.edges:
+        return ""
+    items = "".join(f"<li>{html.escape(sentence)}</li>" for sentence in text.sentences())
+    return (
+        f'<figcaption class="k8s-diagram__text" id="k8s-diagram-{number}-text">'
+        f"<details><summary>{html.escape(text.heading)}</summary><ul>{items}</ul></details></figcaption>"
+    )
+
+
+def _figure(source: str, page: Page, number: int, lang: str) -> str:
     digest = diagram_hash(source)
     svg = get_relative_url(SVG_URL.format(hash=digest), page.url)
-    label = f"{page.title or ''} ({number})".strip()
+    text = describe(source, lang)
+    alt = html.escape(text.summary(number))
     return (
-        f'<figure class="k8s-diagram" data-diagram="{digest}" data-fallback="{svg}">'
+        f'<figure class="k8s-diagram" data-diagram="{digest}" data-fallback="{svg}" data-alt="{alt}">'
         f'<pre class="k8s-diagram__source" hidden>{html.escape(source)}</pre>'
-        f'<noscript><img class="k8s-diagram__image" src="{svg}" alt="{html.escape(label)}"></noscript>'
-        f"</figure>"
+        f'<noscript><img class="k8s-diagram__image" src="{svg}" alt="{alt}"></noscript>'
+        f"{_caption(text, number)}</figure>"
     )
 
 
@@ -71,6 +87,7 @@ def _line_of(page: Page, source: str) -> str:
 
 def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     count = 0
+    lang = config.theme["language"]
 
     def replace(match: re.Match[str]) -> str:
         nonlocal count
@@ -83,7 +100,7 @@ def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files
                 "(readers without JavaScript would not see it): run `nox -s diagrams`"
             )
         _used.add(digest)
-        return _figure(source, page, count)
+        return _figure(source, page, count, lang)
 
     content = _BLOCK.sub(replace, content)
     page.k8s_diagrams = count

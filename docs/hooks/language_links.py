@@ -8,6 +8,10 @@ no JavaScript: they work on the published site, ``nox -s serve`` and any local
 static server.  A page not translated yet links to that language's home page
 and says so.
 
+The same pairing gives each page's ``<head>`` its ``<link rel="alternate"
+hreflang>`` links (absolute, from ``site_url``, plus ``x-default``), rendered
+by ``docs/overrides/partials/hreflang.html`` for search engines.
+
 ``extra.docs_dirs`` (``{lang: path}``) overrides where a language's pages are;
 ``site_tools.build`` sets it for test builds with fixture translations.
 """
@@ -17,11 +21,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from site_tools.languages import LANGUAGES, REPO_ROOT, alternate_links, language
+from site_tools.languages import LANGUAGES, REPO_ROOT, alternate_links, hreflang_links, language, root_url_from
 from site_tools.pages import list_pages
 
 _state: dict = {}
@@ -36,7 +41,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         for lang in LANGUAGES
         if lang.code != current.code
     }
-    _state.update(current=current, available=available)
+    try:
+        root_url = root_url_from(config.site_url or "", current)
+    except ValueError as err:
+        raise PluginError(f"{err} (search engines need absolute hreflang links)") from err
+    _state.update(current=current, available=available, root_url=root_url)
     return config
 
 
@@ -48,4 +57,5 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
     page.language_links = alternate_links(page.file.src_uri, _state["current"], _state["available"])
+    page.k8s_hreflang = hreflang_links(page.file.src_uri, _state["available"], _state["root_url"])
     return context

@@ -43,7 +43,8 @@ def test_mermaid_block_becomes_a_figure_with_a_noscript_image() -> None:
         pytest.skip("no page has a mermaid diagram yet")
     escaped = diagram.source.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     page = fake_page(diagram.file, "tutorials/services/source-ip.md", "tutorials/services/source-ip/", "Source IP")
-    html = diagrams.on_page_content(f'<p>x</p><pre class="mermaid"><code>{escaped}</code></pre>', page, None, None)
+    config = SimpleNamespace(theme={"language": "ja"})
+    html = diagrams.on_page_content(f'<p>x</p><pre class="mermaid"><code>{escaped}</code></pre>', page, config, None)
     assert 'class="mermaid"' not in html
     assert f'<noscript><img class="k8s-diagram__image" src="../../../assets/diagrams/{diagram.hash}.svg"' in html
     assert page.k8s_diagrams == 1
@@ -59,7 +60,10 @@ def test_diagram_without_prerendered_svg_is_a_warning_naming_page_and_line(
     page = fake_page(md, "page.md", "page/")
     with caplog.at_level(logging.WARNING, logger="mkdocs"):
         diagrams.on_page_content(
-            '<pre class="mermaid"><code>graph LR;\n  never--&gt;rendered;\n</code></pre>', page, None, None
+            '<pre class="mermaid"><code>graph LR;\n  never--&gt;rendered;\n</code></pre>',
+            page,
+            SimpleNamespace(theme={"language": "en"}),
+            None,
         )
     assert f"{md}:3: mermaid diagram has no pre-rendered docs/diagrams/" in caplog.text
     assert "run `nox -s diagrams`" in caplog.text

@@ -131,3 +131,11 @@ def test_english_only_page_links_to_the_japanese_home(status_site) -> None:
     japanese = next(a for tag, a in tags if tag == "a" and a.get("data-k8s-lang") == "ja")
     assert resolve(site, "en", OUTDATED, japanese["href"]) == site.html_file("ja", "index.md")
     assert "日本語 (未翻訳)" in _text(site, "en", OUTDATED)
+
+
+def test_a_page_in_one_language_only_has_no_hreflang_alternates(status_site) -> None:
+    site = status_site
+    for lang, src_uri in (("ja", JA_ONLY), ("en", OUTDATED)):
+        links = [a for tag, a in parse(site.html_file(lang, src_uri)).tags if tag == "link" and "hreflang" in a]
+        assert links == [], f"{lang}:{src_uri} has no translation, yet links {links}"
+    assert [a for tag, a in parse(site.html_file("ja", APPARMOR)).tags if tag == "link" and "hreflang" in a]

@@ -1,4 +1,5 @@
-"""The pure parts of the site machinery: language links, diagram hashes, status texts, search separator."""
+"""The pure parts of the site machinery: language links, diagram hashes, status texts, search separator,
+hreflang and sitemaps, diagrams in words, line-break hints."""
 
 from __future__ import annotations
 
@@ -15,8 +16,12 @@ from site_tools.diagrams import (
     freshness_problems,
     svg_header,
 )
-from site_tools.languages import alternate_links, language, relative_href
-from site_tools.pages import page_url
+from site_tools.diagram_text import describe
+from site_tools.git_dates import last_commit_date
+from site_tools.japanese import break_hints
+from site_tools.languages import REPO_ROOT, alternate_links, hreflang_links, language, relative_href, root_url_from
+from site_tools.pages import list_pages, page_url
+from site_tools.sitemap import entries, write_sitemaps
 from site_tools.render_diagrams import with_intrinsic_size
 from site_tools.verification import page_status
 
@@ -235,3 +240,116 @@ def test_missing_chromium_skips_locally_but_fails_in_ci(monkeypatch: pytest.Monk
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI is set, so this must run, but: no Chromium here"):
         unavailable("no Chromium here")
+
+
+# --- hreflang and the sitemap ------------------------------------------------------------------------
+
+ROOT = "https://example.org/"
+
+
+def test_hreflang_lists_every_language_with_the_page_and_x_default_the_japanese_one() -> None:
+    available = {"ja": {"a/b.md"}, "en": {"a/b.md"}}
+    links = [(link.hreflang, link.href) for link in hreflang_links("a/b.md", available, ROOT)]
+    assert links == [
+        ("ja", "https://example.org/a/b/"),
+        ("en", "https://example.org/en/a/b/"),
+        ("x-default", "https://example.org/a/b/"),
+    ]
+
+
+def test_a_page_in_one_language_only_has_no_alternates() -> None:
+    assert hreflang_links("a.md", {"ja": {"a.md"}, "en": set()}, ROOT) == []
+    assert hreflang_links("b.md", {"ja": set(), "en": {"b.md"}}, ROOT) == []
+
+
+def test_root_url_comes_from_either_builds_site_url() -> None:
+    assert root_url_from("https://example.org/", language("ja")) == ROOT
+    assert root_url_from("https://example.org/en/", language("en")) == ROOT
+    assert root_url_from("https://example.org/docs/en", language("en")) == "https://example.org/docs/"
+    with pytest.raises(ValueError, match="should end with /en/"):
+        root_url_from("https://example.org/", language("en"))
+
+
+def _pages(tmp_path: Path, lang: str, *uris: str) -> Path:
+    for uri in uris:
+        (tmp_path / lang / uri).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / lang / uri).write_text("---\ntitle: t\n---\n", encoding="utf-8")
+    return tmp_path / lang
+
+
+def test_sitemaps_replace_the_builds_own_and_carry_alternates_and_dates(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "en").mkdir(parents=True)
+    for stale in (site / "sitemap.xml.gz", site / "en" / "sitemap.xml", site / "en" / "sitemap.xml.gz"):
+        stale.write_text("old", encoding="utf-8")
+    dirs = {"ja": _pages(tmp_path, "ja", "index.md", "a.md"), "en": _pages(tmp_path, "en", "index.md")}
+    dates = {"a.md": "2026-11-02T10:00:00+09:00", "index.md": "2026-11-01T00:00:00+00:00"}
+    written = write_sitemaps(site, ROOT, dirs, lambda path: dates.get(path.name))
+    assert sorted(p.name for p in written) == ["robots.txt", "sitemap-en.xml", "sitemap-ja.xml", "sitemap.xml"]
+    assert not (site / "en" / "sitemap.xml").exists() and not (site / "sitemap.xml.gz").exists()
+    ja = (site / "sitemap-ja.xml").read_text(encoding="utf-8")
+    assert '<xhtml:link rel="alternate" hreflang="en" href="https://example.org/en/" />' in ja
+    assert "<loc>https://example.org/a/</loc>\n    <lastmod>2026-11-02T10:00:00+09:00</lastmod>\n  </url>" in ja
+    index = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://example.org/sitemap-ja.xml</loc>\n    <lastmod>2026-11-02T10:00:00+09:00</lastmod>" in index
+
+
+def test_sitemap_entries_without_a_known_date_have_no_lastmod(tmp_path: Path) -> None:
+    pages = {"ja": list_pages(_pages(tmp_path, "ja", "x.md"))}
+    [entry] = entries(pages, ROOT, lambda path: None)["ja"]
+    assert entry.lastmod is None and entry.alternates == ()
+
+
+def test_git_dates_a_committed_file_and_nothing_outside_the_repository(tmp_path: Path) -> None:
+    assert last_commit_date(REPO_ROOT / "mkdocs.yml") is not None
+    assert last_commit_date(tmp_path / "page.md") is None
+
+
+# --- diagrams in words -------------------------------------------------------------------------------
+
+
+def test_a_flowchart_is_told_arrow_by_arrow_with_labels_not_ids() -> None:
+    source = (
+        'graph LR;\n  client("クライアント")-->node2["Node 2"];\n  node2-. SNAT .->node1["Node 1"];\n'
+        "  classDef k8s fill:#326ce5;\n  class node1,node2 k8s;"
+    )
+    text = describe(source, "ja")
+    assert text.sentences() == ["クライアント → Node 2", "Node 2 → Node 1（SNAT）"]
+    assert text.summary(2) == "図 2: クライアント → Node 2。Node 2 → Node 1（SNAT）"
+
+
+def test_crossed_arrows_quoted_and_piped_labels_and_chains() -> None:
+    source = (
+        "flowchart TD\n"
+        '  lb -. "health check: fails" .-x n2["Node 2"]\n'
+        "  a -->|traffic| b --> c\n"
+        "  c --- d"
+    )
+    assert describe(source, "en").sentences() == [
+        "lb → Node 2 (health check: fails, does not get through)",
+        "a → b (traffic)",
+        "b → c",
+        "c → d",
+    ]
+
+
+def test_other_diagram_types_get_a_plain_name() -> None:
+    text = describe("sequenceDiagram\n  Alice->>Bob: Hi", "en")
+    assert text.edges == () and text.summary(1) == "Diagram 1"
+
+
+# --- line-break hints --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "hinted"),
+    [
+        ("Podセキュリティアドミッションを使用した", "Pod<wbr>セキュリティアドミッションを使用した"),
+        ("非推奨のAppArmorアノテーション", "非推奨のAppArmor<wbr>アノテーション"),
+        ("ELASTICSEARCH_PASSWORD", "ELASTICSEARCH_<wbr>PASSWORD"),
+        ("ステートフルアプリケーション", "ステートフルアプリケーション"),  # one word: no hint inside
+        ("クレデンシャルを設定する", "クレデンシャルを設定する"),  # kana after hiragana: already a break
+    ],
+)
+def test_break_hints_go_where_a_katakana_word_or_an_identifiers_part_starts(text: str, hinted: str) -> None:
+    assert break_hints(text) == hinted

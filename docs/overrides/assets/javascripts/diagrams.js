@@ -2,7 +2,9 @@
  * Render this page's diagrams with the site's own mermaid (mermaid.min.js,
  * loaded just before this file). Each <figure class="k8s-diagram"> holds the
  * hidden source and, for readers without JavaScript, a <noscript> image of the
- * pre-rendered SVG (docs/hooks/diagrams.py). site_tools/render_diagrams.py
+ * pre-rendered SVG (docs/hooks/diagrams.py). The drawing is one image to
+ * assistive technology, named by the diagram in words (data-alt): mermaid's
+ * boxes and paths read one by one make no sense. site_tools/render_diagrams.py
  * uses the same config through window.k8sDiagrams to pre-render those SVGs.
  */
 (function () {
@@ -35,7 +37,7 @@
     var img = document.createElement("img");
     img.className = "k8s-diagram__image";
     img.src = figure.getAttribute("data-fallback");
-    img.alt = "";
+    img.alt = figure.getAttribute("data-alt") || "";
     figure.appendChild(img);
     figure.setAttribute("data-rendered", "fallback");
   }
@@ -49,6 +51,8 @@
         return render("k8s-diagram-live-" + n, source).then(function (svg) {
           var holder = document.createElement("div");
           holder.className = "k8s-diagram__live";
+          holder.setAttribute("role", "img");
+          holder.setAttribute("aria-label", figure.getAttribute("data-alt") || "");
           holder.innerHTML = svg;
           figure.insertBefore(holder, figure.firstChild);
           figure.setAttribute("data-rendered", "live");
