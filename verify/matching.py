@@ -4,7 +4,8 @@ Modes (chosen by the page, `like` by default):
 
 ``like``
     Same lines in the same order, compared token by token (so column spacing never matters). A
-    token may differ where both sides are a duration (``21s``, ``3h27m``), an IP address, a name
+    token may differ where both sides are a duration (``21s``, ``3h27m``), an IP address, a node
+    port the API server allocated (``32122``, ``80:32143/TCP``: 30000–32767 on both sides), a name
     with a generated suffix (``kube-state-metrics-89d656bf8-vdthm``, ``pvc-15c268c7-…``), or where
     the page wrote a ``<placeholder>``. A line ``...`` stands for any number of lines, a token
     ``...`` for any number of tokens.
@@ -23,7 +24,8 @@ Modes (chosen by the page, `like` by default):
     identical-looking updates the server sends depends on races the reader cannot see.
 
 In every mode the run's own namespace (``verify-…``) reads as ``default`` in the output, because
-pages are written for the default namespace (``pod "web-0" deleted from default namespace``).
+pages are written for the default namespace (``pod "web-0" deleted from default namespace``), and
+the cluster's default StorageClass reads as ``standard`` (kind's name for it; k3d's is ``local-path``).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ class Tolerance:
 
     documented: str
     actual: str
-    kind: str  # duration | ip | generated | placeholder
+    kind: str  # duration | ip | node-port | generated | placeholder
 
 
 @dataclass
@@ -111,6 +113,28 @@ def _placeholder_regex(token: str) -> re.Pattern[str] | None:
     return re.compile("".join(pieces) + r"\Z")
 
 
+_PORT_SPEC = re.compile(r"(\d+):(\d+)/(TCP|UDP|SCTP)")
+NODE_PORT_RANGE = range(30000, 32768)  # the API server's default --service-node-port-range
+
+
+def _node_ports(token: str) -> str | None:
+    """The token with every node port (allocated at random by the API server) blanked, or None.
+
+    ``32122`` and ``80:32143/TCP,443:30712/TCP`` have node ports; two tokens that agree once
+    their node ports are blanked differ only in what the API server allocated.
+    """
+    if token.isdigit():
+        return "<node-port>" if int(token) in NODE_PORT_RANGE else None
+    specs = token.split(",")
+    blanked = []
+    for spec in specs:
+        found = _PORT_SPEC.fullmatch(spec)
+        if not found or int(found.group(2)) not in NODE_PORT_RANGE:
+            return None
+        blanked.append(f"{found.group(1)}:<node-port>/{found.group(3)}")
+    return ",".join(blanked)
+
+
 def token_match(documented: str, actual: str) -> str | None:
     """'same', the kind of tolerance that accepts the pair, or None when they differ."""
     if documented == actual:
@@ -122,6 +146,8 @@ def token_match(documented: str, actual: str) -> str | None:
         return "duration"
     if _is_ip(documented) and _is_ip(actual):
         return "ip"
+    if _node_ports(documented) is not None and _node_ports(documented) == _node_ports(actual):
+        return "node-port"
     base_doc, base_act = _generated_base(documented), _generated_base(actual)
     if base_doc is not None and base_doc == base_act:
         return "generated"
@@ -195,7 +221,21 @@ def _match_with_ellipsis(doc: list[str], act: list[str]) -> list[Tolerance] | No
 def normalise_namespace(actual: str, namespace: str | None) -> str:
     if not namespace or namespace == "default":
         return actual
-    return re.sub(rf"(?<![A-Za-z0-9-]){re.escape(namespace)}(?![A-Za-z0-9-])", "default", actual)
+    return _rename(actual, namespace, "default")
+
+
+DOCUMENTED_STORAGE_CLASS = "standard"  # the default StorageClass's name as the pages print it (kind's)
+
+
+def normalise_storage_class(actual: str, storage_class: str | None) -> str:
+    """The cluster's default StorageClass reads as ``standard`` (k3d calls it ``local-path``)."""
+    if not storage_class or storage_class == DOCUMENTED_STORAGE_CLASS:
+        return actual
+    return _rename(actual, storage_class, DOCUMENTED_STORAGE_CLASS)
+
+
+def _rename(text: str, name: str, documented: str) -> str:
+    return re.sub(rf"(?<![A-Za-z0-9-]){re.escape(name)}(?![A-Za-z0-9-])", documented, text)
 
 
 def _lines(text: str) -> list[str]:
@@ -284,8 +324,9 @@ LEGEND = ("(- documented only, + actual only, ~ accepted with [documented≈actu
           "… absorbed by '...')")
 
 
-def match(documented: str, actual: str, mode: str = "like", namespace: str | None = None) -> MatchResult:
-    actual = normalise_namespace(actual, namespace)
+def match(documented: str, actual: str, mode: str = "like", namespace: str | None = None,
+          storage_class: str | None = None) -> MatchResult:
+    actual = normalise_storage_class(normalise_namespace(actual, namespace), storage_class)
     handler = {"like": _like, "exact": _exact, "contains": _contains, "regex": _regex,
                "unordered": _unordered, "watch": _watch}.get(mode)
     if handler is None:
@@ -293,7 +334,10 @@ def match(documented: str, actual: str, mode: str = "like", namespace: str | Non
     result = handler(documented, actual)
     result.mode = mode
     if not result.ok and result.diff:
-        note = f" (the run's namespace {namespace} reads as default)" if namespace and namespace != "default" else ""
+        notes = [f"the run's namespace {namespace} reads as default"] if namespace and namespace != "default" else []
+        if storage_class and storage_class != DOCUMENTED_STORAGE_CLASS:
+            notes.append(f"the default StorageClass {storage_class} reads as {DOCUMENTED_STORAGE_CLASS}")
+        note = f" ({'; '.join(notes)})" if notes else ""
         result.diff = f"documented vs actual, mode {mode}{note} {LEGEND}\n{result.diff}"
     return result
 
@@ -401,9 +445,10 @@ class WatchProgress:
     tolerated: list[Tolerance]
 
 
-def watch_progress(documented: str, actual: str, namespace: str | None = None) -> WatchProgress:
+def watch_progress(documented: str, actual: str, namespace: str | None = None,
+                   storage_class: str | None = None) -> WatchProgress:
     """Whether every documented row has been seen, per object and in order."""
-    actual = normalise_namespace(actual, namespace)
+    actual = normalise_storage_class(normalise_namespace(actual, namespace), storage_class)
     wanted = _by_object(watch_rows(documented))
     seen = _by_object(watch_rows(actual))
     missing: dict[str, list[str]] = {}

@@ -158,3 +158,23 @@ def test_watch_progress_tells_when_every_documented_row_has_been_seen() -> None:
     assert list(progress.missing) == ["web-0", "web-1"]
     done = partial + "web-0 1/1 Running 0 1s\nweb-1 0/1 Pending 0 0s\nweb-1 1/1 Running 0 1s\n"
     assert watch_progress(WATCH, done).satisfied
+
+
+def test_node_ports_the_api_server_allocated_may_differ_but_service_ports_may_not() -> None:
+    assert match("  healthCheckNodePort: 32122\n", "  healthCheckNodePort: 30633\n").ok
+    assert match("lb   LoadBalancer   10.0.65.118   <pending>   80:32143/TCP   5m\n",
+                 "lb   LoadBalancer   10.96.4.7     <pending>   80:30001/TCP   1s\n").ok
+    assert not match("lb   LoadBalancer   10.0.65.118   <pending>   80:32143/TCP   5m\n",
+                     "lb   LoadBalancer   10.96.4.7     <pending>   8080:30001/TCP   1s\n").ok
+    assert not match("  port: 8080\n", "  port: 8081\n").ok  # outside the node port range
+    assert not match("  healthCheckNodePort: 32122\n", "  healthCheckNodePort: 29999\n").ok
+
+
+def test_the_default_storage_class_reads_as_standard_whatever_the_cluster_calls_it() -> None:
+    documented = "www-web-0   Bound   pvc-15c268c7-b507-11e6-932f-42010a800002   1Gi   RWO   standard   48s\n"
+    actual = "www-web-0   Bound   pvc-0b6e2a0c-51a5-4c5b-9c1f-0e3f8f1a2b3c   1Gi   RWO   local-path   2s\n"
+    assert match(documented, actual, storage_class="local-path").ok
+    failed = match(documented, actual)
+    assert not failed.ok
+    other = match(documented, actual.replace("local-path", "premium"), storage_class="local-path")
+    assert not other.ok and "the default StorageClass local-path reads as standard" in other.diff

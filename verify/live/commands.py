@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from verify.static.programs import argument_lists
+
 READ_ONLY_VERBS = {"get", "describe", "logs", "top", "version", "cluster-info", "api-resources", "api-versions",
                    "explain", "events", "diff", "wait"}
 READ_ONLY_SUBVERBS = {("auth", "can-i"), ("auth", "whoami"), ("config", "view"), ("config", "get-contexts"),
@@ -40,20 +42,11 @@ PROTECTED_NAMESPACES = {"kube-system", "kube-public", "kube-node-lease"}
 CONNECTING_TOOLS = {"curl", "wget", "ping", "nc", "ncat", "telnet", "nslookup", "dig", "host"}
 VALUE_FLAGS = {"-o", "--output", "-H", "--header", "-d", "--data", "-X", "--request", "-u", "--user", "-w",
                "--write-out", "--output-document", "-A", "--user-agent", "-m", "--max-time"}
-_SEPARATORS = re.compile(r"\|\||&&|[;|&()`\n]|\$\(")
 
 
 def _words(command: str) -> list[list[str]]:
-    """The simple commands of a command line, split at pipes, `;`, `&&`, `$(`… (a rough shell lexer)."""
-    pieces = []
-    for part in _SEPARATORS.split(command):
-        try:
-            words = shlex.split(part, comments=True)
-        except ValueError:
-            words = part.split()
-        if words:
-            pieces.append(words)
-    return pieces
+    """The simple commands of a command line as argument lists, program first (the static tier's lexer)."""
+    return [words for words in argument_lists(command) if words]
 
 
 def kubectl_invocations(command: str) -> list[list[str]]:

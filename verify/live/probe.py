@@ -65,6 +65,7 @@ class Prober:
         self.lb_timeout = lb_timeout
         self.control_plane_only = control_plane_only
         self.capabilities = Capabilities()
+        self.default_storage_class: str | None = None  # its name, once dynamic-pv was probed
         self.created_namespaces: list[str] = []
 
     def probe(self, needs: Iterable[str]) -> Capabilities:
@@ -120,6 +121,7 @@ class Prober:
         for sc in client.StorageV1Api(self.api_client).list_storage_class().items:
             annotations = sc.metadata.annotations or {}
             if annotations.get("storageclass.kubernetes.io/is-default-class") == "true":
+                self.default_storage_class = sc.metadata.name
                 return True, f"default StorageClass {sc.metadata.name} ({sc.provisioner})"
         return False, "no default StorageClass"
 

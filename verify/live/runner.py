@@ -66,8 +66,9 @@ def page_slug(path: Path) -> str:
 
 def step_needs(step: Step) -> set[str]:
     needs = set(step.directive.requires)
-    for command in step.commands:
-        needs |= cmds.implicit_needs(command)
+    if not step.directive.in_container:  # an in-container command connects from the pod, not from here
+        for command in step.commands:
+            needs |= cmds.implicit_needs(command)
     if step.directive.interactive or step.directive.in_container:
         needs.add("exec")
     if step.directive.on_node:
@@ -324,7 +325,7 @@ class PageRunner:
             results, output = self._run_commands(step, deadline)
             timed_out = any(r.timed_out for r in results)
             bad_exit = None if timed_out else _unexpected_exit(results, step.directive.exit_status)
-            outcome = match(documented.text, output, documented.mode, self.namespace) if documented else None
+            outcome = match(documented.text, output, documented.mode, self.namespace, self.prober.default_storage_class) if documented else None
             if not timed_out and (outcome is None or outcome.ok) and bad_exit is None:
                 notes = [f"tolerated {t.kind}: {t.documented} ≈ {t.actual}" for t in (outcome.tolerated
                                                                                        if outcome is not None else [])]
@@ -382,7 +383,7 @@ class PageRunner:
         documented = step.output.text if step.output else ""
         satisfied = False
         while time.monotonic() - started < timeout:
-            if watch_progress(documented, self.terminal.output(), self.namespace).satisfied:
+            if watch_progress(documented, self.terminal.output(), self.namespace, self.prober.default_storage_class).satisfied:
                 satisfied = True
                 break
             if not self.terminal.running:
@@ -390,7 +391,7 @@ class PageRunner:
             time.sleep(0.1)
         output = self.terminal.stop()
         self.terminal = None
-        outcome = match(documented, output, "watch", self.namespace)
+        outcome = match(documented, output, "watch", self.namespace, self.prober.default_storage_class)
         if outcome.ok:
             self._record(step, "terminal", PASSED, output=output, seconds=time.monotonic() - started, notes=notes)
             return
@@ -426,7 +427,8 @@ class PageRunner:
             if self.failed_at:
                 self._record(member, "in-container", SKIPPED, f"after failure at {self.failed_at}", echo=False)
                 continue
-            outcome = match(member.output.text, text, member.output.mode, self.namespace) if member.output else None
+            outcome = match(member.output.text, text, member.output.mode, self.namespace,
+                            self.prober.default_storage_class) if member.output else None
             if outcome is None or outcome.ok:
                 self._record(member, "in-container", PASSED, output=text, notes=[note])
             else:

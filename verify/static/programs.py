@@ -199,6 +199,20 @@ def parse_simple(text: str) -> Parsed:
     return Parsed(assignments, words, redirects)
 
 
+def argument_lists(command: str) -> list[list[str]]:
+    """Every program a command line runs, with its arguments, wrappers unwrapped.
+
+    `for n in $NODES; do curl -s $n; done` gives ``[["for", …], ["curl", "-s", "$n"]]``-like lists
+    whose first word is always the program (shell keywords are dropped), `sudo -u x kubectl get po`
+    gives ``["sudo", …]`` and ``["kubectl", "get", "po"]``, and commands inside ``$(…)`` count too.
+    The live tier decides what a step needs and whether it only reads from these lists.
+    """
+    found: list[list[str]] = []
+    for simple in simple_commands(strip_heredocs(command)):
+        found.extend(_unwrap(parse_simple(simple.text).words))
+    return found
+
+
 def _positional(args: list[str]) -> list[str]:
     return [a for a in args if a == "-" or not a.startswith("-")]
 
