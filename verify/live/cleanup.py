@@ -56,14 +56,31 @@ def _delete_in_kube_system(deleter: Callable[[str, str], Any], name: str) -> Any
     return deleter(name, "kube-system")
 
 
-def _names(kind: Kind) -> dict[str, _dt.datetime | None]:
+def _names(kind: Kind, namespace: str | None = None) -> dict[str, _dt.datetime | None]:
+    """Names and creation times of `kind`; with `namespace`, leaving out what another run owns.
+
+    Several runs may share one cluster (the control plane is shared by everyone working on the
+    project), so a namespace created by another verify run, and a volume bound to a claim in
+    another namespace, are never this page's, however new they are.
+    """
     try:
         items = kind.lister().items
     except Exception as error:  # noqa: BLE001 - a kind the server does not serve has no objects
         if getattr(error, "status", None) == 404:
             return {}
         raise
-    return {item.metadata.name: item.metadata.creation_timestamp for item in items}
+    return {item.metadata.name: item.metadata.creation_timestamp for item in items
+            if namespace is None or not _owned_elsewhere(kind.name, item, namespace)}
+
+
+def _owned_elsewhere(kind: str, item: Any, namespace: str) -> bool:
+    if kind == "namespace":
+        labels = item.metadata.labels or {}
+        return item.metadata.name != namespace and RUN_LABEL in labels
+    if kind == "persistentvolume":
+        claim = getattr(item.spec, "claim_ref", None)
+        return claim is not None and bool(claim.namespace) and claim.namespace != namespace
+    return False
 
 
 @dataclass
@@ -96,7 +113,7 @@ class PageCleanup:
     def _new(self) -> list[tuple[Kind, str]]:
         found = []
         for kind in self.kinds:
-            for name, created in _names(kind).items():
+            for name, created in _names(kind, self.namespace).items():
                 if name in self.before.get(kind.name, set()):
                     continue
                 if created is not None and created.tzinfo is not None and created < self.started - SKEW:
