@@ -162,18 +162,26 @@ nodes:
 
 @nox.session(python=False)
 def cluster(session: nox.Session) -> None:
-    """Create a local kind cluster for the live tier (1 control plane + 2 workers, default StorageClass).
+    """A local cluster for the live tier.
 
-    `-- NAME` names it (default `verify`; the context is `kind-NAME`). Needs `kind` and a running Docker.
+    `-- --kwok`: the real Kubernetes v1.37.2 control plane built from Go modules, with 3 nodes simulated
+    by kwok (context `kwok-verify`; needs Go, or `KUBE_BINARIES=DIR`); `-- --kwok --down` stops it,
+    `-- --kwok --status` says whether it runs. Without `--kwok`: a kind cluster, 1 control plane +
+    2 workers (`-- NAME`, default `verify`; context `kind-NAME`; needs kind and a running Docker).
     """
+    args = list(session.posargs)
+    if "--kwok" in args:
+        action = "down" if "--down" in args else "status" if "--status" in args else "up"
+        _python(session, "-m", "cluster", action)
+        return
     missing = [tool for tool in ("kind", "docker", "kubectl") if shutil.which(tool) is None]
     if not missing and subprocess.run(["docker", "info"], capture_output=True).returncode != 0:
         missing.append("a running Docker daemon (docker info failed)")
     if missing:
         session.error("cannot create a kind cluster, missing: " + ", ".join(missing)
-                      + ". Install kind (https://kind.sigs.k8s.io/) and Docker, or point KUBECONFIG at another "
-                      "local cluster (minikube, k3d, Docker Desktop) and run `nox -s verify`")
-    name = session.posargs[0] if session.posargs else "verify"
+                      + ". Install kind (https://kind.sigs.k8s.io/) and Docker, start the control plane with "
+                      "`nox -s cluster -- --kwok`, or point KUBECONFIG at another local cluster")
+    name = args[0] if args else "verify"
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as handle:
         handle.write(KIND_CONFIG)
     session.run("kind", "create", "cluster", "--name", name, "--config", handle.name, "--wait", "120s", external=True)

@@ -252,13 +252,14 @@ def up(log: Callable[[str], None] = print) -> Status:
 def _stop(binaries: Path, env: dict[str, str]) -> None:
     """kwokctl stops what it started; any process it missed is ended from its pid file."""
     state = workdir() / "clusters" / NAME
+    pids = _recorded_pids(state)  # read first: kwokctl removes the files
     kwokctl = binaries / "kwokctl"
     if kwokctl.is_file() and state.exists():
         # kwokctl edits the kubeconfig it is given: a scratch file, never the user's.
         scratch = workdir() / "kwokctl-scratch.kubeconfig"
         _run([str(kwokctl), "--name", NAME, "delete", "cluster", "--kubeconfig", str(scratch)], env, 120, check=False)
         scratch.unlink(missing_ok=True)
-    for pid in _recorded_pids(state):
+    for pid in pids:
         _end(pid)
     shutil.rmtree(state, ignore_errors=True)
     private_kubeconfig().unlink(missing_ok=True)

@@ -123,14 +123,16 @@ def copy_page(tmp_path: Path, source: Path = STS_PAGE) -> Path:
     return target
 
 
-def leftovers(cluster: ControlPlane) -> list[str]:
-    """What a run could have left on the control plane: its namespaces and the volumes of their claims."""
+def leftovers(cluster: ControlPlane, live: dict[str, Any]) -> list[str]:
+    """What a run (its report's `live` section) left on the control plane: its namespaces and the volumes
+    of their claims. Only the run's own namespaces count, so runs of other sessions do not disturb it."""
     from kubernetes import client
 
+    namespaces = {page["namespace"] for page in live["pages"] if page.get("namespace")}
+    assert namespaces, "the run created no namespace"
     core = client.CoreV1Api(cluster.api_client())
-    found = [f"namespace {ns.metadata.name}" for ns in core.list_namespace().items
-             if ns.metadata.name.startswith("verify-")]
+    found = [f"namespace {ns.metadata.name}" for ns in core.list_namespace().items if ns.metadata.name in namespaces]
     found += [f"pv {pv.metadata.name} (claim {pv.spec.claim_ref.namespace}/{pv.spec.claim_ref.name})"
               for pv in core.list_persistent_volume().items
-              if pv.spec.claim_ref and (pv.spec.claim_ref.namespace or "").startswith("verify-")]
+              if pv.spec.claim_ref and pv.spec.claim_ref.namespace in namespaces]
     return found

@@ -69,7 +69,7 @@ def test_a_watch_terminal_that_never_sees_its_rows_times_out_cleanly(control_pla
     assert elapsed < 30
     assert run.live["pages"][0]["cleanup"]["ok"] is True
     assert _processes("app=ghost-watch") == []
-    assert leftovers(control_plane) == []
+    assert leftovers(control_plane, run.live) == []
 
 
 CTRL_C_PAGE = """\
@@ -142,7 +142,7 @@ def test_ctrl_c_in_the_middle_of_a_page_cleans_up(control_plane: ControlPlane, k
     assert "cleanup  namespace" in output and "are gone" in output
     assert elapsed < 30
     assert _processes("sleep 61.25") == [] and _processes("app=ctrl-c-watch") == []
-    assert leftovers(control_plane) == []
+    assert leftovers(control_plane, live) == []
 
 
 def test_sigterm_cleans_up_too(control_plane: ControlPlane, kubeconfig: Path, tmp_path: Path) -> None:
@@ -151,7 +151,7 @@ def test_sigterm_cleans_up_too(control_plane: ControlPlane, kubeconfig: Path, tm
     assert code == 143, output
     assert live["pages"][0]["cleanup"]["ok"] is True
     assert _processes("sleep 61.25") == []
-    assert leftovers(control_plane) == []
+    assert leftovers(control_plane, live) == []
 
 
 def _one_line_error(run) -> str:  # noqa: ANN001

@@ -1,45 +1,50 @@
-"""The StatefulSet page, run live against the stand-in API server with the real kubectl 1.37.1."""
+"""The StatefulSet page, run live on the real control plane (Kubernetes v1.37.2, kwok nodes) with the real
+kubectl 1.37.1: every step the control plane can run passes; the rest is skipped, saying why."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from tests.live.conftest import STS_PAGE, copy_page, leftovers, run_live
-from tests.live.conftest import ControlPlane
+from tests.live.conftest import STS_PAGE, ControlPlane, copy_page, leftovers, run_live
+
+RUNTIME = "needs a container runtime: control-plane target"
 
 
-def test_every_step_the_stand_in_can_serve_runs_and_passes(control_plane: ControlPlane, kubeconfig: Path,
-                                                           tmp_path: Path) -> None:
+def test_every_step_the_control_plane_can_run_passes(control_plane: ControlPlane, kubeconfig: Path,
+                                                     tmp_path: Path) -> None:
     junit = tmp_path / "junit.xml"
-    run = run_live(kubeconfig, tmp_path, "--junit", str(junit), str(STS_PAGE), timeout=150)
+    run = run_live(kubeconfig, tmp_path, "--junit", str(junit), str(STS_PAGE), timeout=400)
 
     assert run.code == 0, run.stdout[-4000:] + run.stderr
     live = run.live
-    assert live["target"] == "stand-in" and live["verified"] is False
-    assert live["server_version"].endswith("+standin")
+    assert live["target"] == "control-plane" and live["verified"] is False
+    assert live["server_version"] == "v1.37.2" and live["nodes"] == 3 and live["kwok_version"]
     page = live["pages"][0]
     assert page["verified"] is False and page["cleanup"] == {"leftovers": [], "ok": True}
     steps = run.steps()
     passed = [s for s in steps if s["status"] == "passed"]
     skipped = [s for s in steps if s["status"] == "skipped"]
     assert not [s for s in steps if s["status"] == "failed"]
-    # Every step that needs exec is skipped, visibly and for that reason; nothing else is skipped
-    # except the page's own skip directive.
-    exec_skips = [s for s in skipped if "cluster lacks exec" in s["message"]]
-    assert exec_skips and all("pods/exec is not served" in s["message"] for s in exec_skips)
-    assert all("exec" in s["command"] or s["kind"] == "in-container" or "kubectl run -i" in s["command"]
-               for s in exec_skips)
-    assert [s for s in skipped if s not in exec_skips] == [
+    # What is skipped needs a container runtime (exec, in-container DNS, traffic to pods), except the
+    # page's own skip directive; and every such step is skipped, never attempted.
+    runtime_skips = [s for s in skipped if RUNTIME in s["message"]]
+    assert runtime_skips and all("exec" in s["command"] or s["kind"] == "in-container" or "kubectl run -i" in s["command"]
+                                 or "curl" in s["command"] for s in runtime_skips)
+    assert [s for s in skipped if s not in runtime_skips] == [
         s for s in skipped if s["message"].startswith("403 Forbidden")]
-    # The watch terminals, the outputs and the hidden claims all ran.
+    # The scale, rolling update, partition and orphan-delete steps ran, and so did the watch terminals.
+    commands = [s["command"] for s in passed]
+    for expected in ("kubectl scale sts web --replicas=5", "kubectl delete statefulset web --cascade=orphan",
+                     "kubectl apply -f web-parallel.yaml"):
+        assert expected in commands
+    assert any("rollingUpdate" in c and "partition" in c for c in commands)
+    assert any(c.startswith("kubectl patch statefulset web --type='json'") for c in commands)
     assert sum(1 for s in passed if s["kind"] == "terminal") >= 20
-    assert any(s["kind"] == "hidden-command" and s["command"].startswith("expr ") for s in passed)
-    assert len(passed) >= 70
-    assert "cluster lacks exec (pods/exec is not served)" in run.stdout
+    assert len(passed) >= 80
     assert re.search(r"^\d+ passed, 0 failed, \d+ skipped$", run.stdout, re.MULTILINE)
-    assert "this run does not count as verified" in run.stdout
-    assert leftovers(control_plane) == []
+    assert "target: control plane, Kubernetes v1.37.2 with 3 nodes simulated by kwok" in run.stdout
+    assert leftovers(control_plane, run.live) == []
     assert junit.read_text().count("<testcase") == len(steps)
 
 
@@ -69,4 +74,4 @@ def test_an_altered_output_fails_at_its_step_with_a_diff_and_stops_the_page(cont
     assert "LAST SEEN" in page_result["diagnostics"]["events"]
     assert page_result["cleanup"]["ok"] is True
     assert "- statefulset.apps/web configured" in run.stdout
-    assert leftovers(control_plane) == []
+    assert leftovers(control_plane, run.live) == []

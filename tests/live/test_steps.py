@@ -40,7 +40,7 @@ def test_a_read_only_query_is_retried_until_its_output_matches(control_plane: Co
     query = run.steps()[1]
     assert query["status"] == "passed" and query["attempts"] > 1
     assert any(note.startswith("tolerated duration: 1m ≈ ") for note in query["notes"])
-    assert leftovers(control_plane) == []
+    assert leftovers(control_plane, run.live) == []
 
 
 def test_a_command_that_changes_the_cluster_is_never_retried(control_plane: ControlPlane, kubeconfig: Path,
