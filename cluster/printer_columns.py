@@ -31,12 +31,14 @@ def _kubectl_json(*args: str) -> Any:
 
 def _table(path: str) -> list[dict[str, Any]]:
     """The Table column definitions the server returns for a list at `path`."""
-    from kubernetes import client, config
+    from kubernetes import config
 
     api_client = config.new_client_from_config(config_file=str(kwok.private_kubeconfig()))
-    response = api_client.call_api(path, "GET", header_params={"Accept": TABLE}, auth_settings=["BearerToken"],
-                                   _preload_content=False, response_type=None)
-    data = json.loads(response[0].data if isinstance(response, tuple) else response.data)
+    method, url, headers, body, _ = api_client.param_serialize("GET", path, header_params={"Accept": TABLE},
+                                                               auth_settings=["BearerToken"])
+    response = api_client.call_api(method, url, header_params=headers, body=body, _request_timeout=30)
+    response.read()
+    data = json.loads(response.data)
     return list(data.get("columnDefinitions") or [])
 
 

@@ -88,3 +88,11 @@ def test_starting_again_reuses_the_running_control_plane(control_plane: ControlP
                           timeout=60, cwd=Path(__file__).resolve().parents[2])
     assert done.returncode == 0, done.stderr
     assert "already runs" in done.stdout and "reusing it" in done.stdout
+
+
+def test_the_static_tiers_printer_columns_are_what_the_api_server_serves(control_plane: ControlPlane) -> None:
+    """verify/data/printer_columns_1.37.yaml is `python -m cluster printer-columns` output, not hand-edited."""
+    from cluster import printer_columns
+
+    committed = yaml.safe_load(printer_columns.DATA.read_text(encoding="utf-8"))["kinds"]
+    assert printer_columns.regenerate(list(committed)) == committed
