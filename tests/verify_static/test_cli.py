@@ -109,3 +109,18 @@ def test_a_warm_cache_starts_no_kubectl_process(tmp_path: Path) -> None:
     assert warm.runs == 0
     assert all(warm.check(a).ok for a in arg_lists)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["static.json"]
+
+
+def test_verify_all_reads_option_values_as_values_not_as_pages(tmp_path: Path) -> None:
+    """`nox -s verify -- --junit live.xml PAGE` once sent an existing live.xml to the static tier as a page."""
+    junit = tmp_path / "live.xml"
+    junit.write_text("<testsuites/>")
+    report = tmp_path / "report.json"
+    page = "docs_src/ja/tutorials/security/apparmor.md"
+    done = subprocess.run([sys.executable, "-m", "verify", "all", "--junit", str(junit), "--report", str(report),
+                           "--kubeconfig", str(tmp_path / "absent"), page],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stdout + done.stderr  # static passed; live has no kubeconfig
+    static = json.loads(report.read_text())["tiers"]["static"]
+    assert static["pages"] == [page]
+    assert "no kubeconfig" in done.stderr

@@ -17,8 +17,28 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("live", help="run the pages against a cluster and confirm their outputs",
-                                   description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_live_options(subparsers.add_parser("live", help="run the pages against a cluster and confirm their outputs",
+                                            description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter))
+    both = subparsers.add_parser("all", help="the static tier, then (if it passed) the live tier, on the same pages",
+                                 description="`python -m verify all [live options] [PAGE…]`: what `nox -s verify` "
+                                             "runs. Exit status as for `static`, then `live`.")
+    _add_live_options(both)
+    both.add_argument("--no-cache", action="store_true", help="static tier: ignore and do not write .cache/verify/")
+    both.add_argument("--jobs", type=int, default=None, help="static tier: parallel kubectl processes")
+    both.add_argument("--changed-since", default=None, metavar="REV",
+                      help="static tier: also print every command added or altered since git revision REV")
+    both.set_defaults(handler=run_both_command)
+
+
+def run_both_command(args: argparse.Namespace) -> int:
+    """Static tier on the pages named (all pages when none), then the live tier."""
+    from verify.cli import run_static_command
+
+    code = run_static_command(args)
+    return code if code else run_live_command(args)
+
+
+def _add_live_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("pages", nargs="*", metavar="PAGE", help="pages or directories (default: all Japanese pages)")
     parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
     parser.add_argument("--report", type=Path, default=Path("verify-report.json"),
@@ -53,7 +73,7 @@ def register(subparsers: Any) -> None:
                         help="how long a probe LoadBalancer Service may wait for an address")
     parser.add_argument("--keep-workdir", action="store_true", help="keep each page's working directory")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
-    parser.set_defaults(handler=run_live_command)
+    parser.set_defaults(handler=run_live_command)  # `all` sets its own handler after this
 
 
 def _kubectl() -> Path:
