@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     server = serve_directory(args.out, args.host, args.port)
     threading.Thread(target=_rebuild_forever, args=(args.out, 1.0), daemon=True).start()
     host, port = server.server_address[:2]
-    print(f"serving {args.out} on http://{host}:{port}/ (English: http://{host}:{port}/en/); Ctrl-C stops")
+    print(f"serving {args.out} on http://{host}:{port}/ (English: http://{host}:{port}/en/); Ctrl-C stops", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
