@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from verify.cluster import Target, write_private_kubeconfig
+from verify.cluster import Target, answers, write_private_kubeconfig
 from verify.live import commands as cmds
+from verify.live.claims import ClaimSession, wants_claims
 from verify.live.cleanup import PageCleanup
 from verify.live.probe import Prober
 from verify.live.redact import Redactor, kubeconfig_values
@@ -33,7 +34,11 @@ from verify.matching import match, watch_progress
 from verify.model import Page, PageError, Step, StepKind, display_path
 from verify.parsers import load_page
 
-LIVE_KINDS = (StepKind.COMMAND, StepKind.HIDDEN_COMMAND)
+LIVE_KINDS = (StepKind.COMMAND, StepKind.HIDDEN_COMMAND, StepKind.CLAIM)
+
+
+class ClusterGone(Exception):
+    """The API server stopped answering mid-page; the message is the one line the run reports."""
 
 
 class Interrupted(BaseException):
@@ -57,6 +62,7 @@ class Settings:
     keep_workdir: bool = False
     secret_env: list[str] = field(default_factory=list)
     pass_env: list[str] = field(default_factory=list)  # host variables a page's commands get (by name)
+    record_events: Path | None = None  # write each page's recorded events here (`--record-events`)
 
 
 def page_slug(path: Path) -> str:
@@ -105,6 +111,8 @@ def _step_kind(step: Step) -> str:
     """The `kind` a step's result is reported under."""
     if step.directive.in_container:
         return "in-container"
+    if step.kind == StepKind.CLAIM:
+        return "claim"
     return "hidden-command" if step.kind == StepKind.HIDDEN_COMMAND else "command"
 
 
@@ -130,6 +138,10 @@ class PageRunner:
         self.session: ShellSession | None = None
         self.terminal: Background | None = None
         self.failed_at: str | None = None
+        self.claims: ClaimSession | None = None
+        self.current: Step | None = None  # the step being run: "interrupted at PAGE:LINE"
+        self.cluster_gone: str | None = None  # "API server stopped answering during PAGE:LINE; …"
+        self.cleanup_note = ""  # what cleanup did, in words
 
     # --- the page -------------------------------------------------------------------------------
     def run(self) -> PageResult:
@@ -172,6 +184,8 @@ class PageRunner:
         try:
             cleanup.snapshot()
             cleanup.create_namespace()
+            if wants_claims(self.page) or self.settings.record_events is not None:
+                self.claims = ClaimSession(self.page, self.api_client, self.namespace, self.settings.step_timeout)
             kubeconfig = write_private_kubeconfig(self.target, self.namespace, workdir / ".kubeconfig",
                                                   str(self.settings.kubectl))
             self._write_files(workdir)
@@ -186,10 +200,30 @@ class PageRunner:
             for step in steps:
                 if (step.location.path, step.location.line) not in done:
                     self._record(step, _step_kind(step), SKIPPED, message=f"interrupted by {signal_}", echo=False)
+        except Exception:
+            if not self._gone(self.current):
+                raise
         finally:
             self._finish(cleanup, workdir)
         if interrupted is not None:
             raise interrupted
+        if self.cluster_gone:
+            done = {s.location for s in self.result.steps}
+            for step in steps:
+                if step.location not in done:
+                    self._record(step, _step_kind(step), SKIPPED, "not run: the API server stopped answering",
+                                 echo=False)
+            raise ClusterGone(self.cluster_gone)
+
+    def _gone(self, step: Step | None) -> bool:
+        """Whether the API server stopped answering (asked once; remembered with where it happened)."""
+        if self.cluster_gone:
+            return True
+        if answers(self.api_client):
+            return False
+        where = str(step.location) if step is not None else display_path(self.page.path)
+        self.cluster_gone = f"API server stopped answering during {where}; namespace {self.namespace} may remain"
+        return True
 
     def _finish(self, cleanup: PageCleanup, workdir: Path) -> None:
         """Stop terminals, delete what the page created, check it is gone; shielded from signals."""
@@ -198,17 +232,26 @@ class PageRunner:
         for sig in previous:
             signal.signal(sig, lambda signum, _frame: deferred.append(signum))
         try:
+            if self.claims is not None:
+                self.claims.finish(self.settings.record_events)
             stubborn = self.session.close() if self.session else []
             leftovers = [f"process still running: {c}" for c in stubborn]
-            try:
-                leftovers += cleanup.run()
-            except Exception as error:  # noqa: BLE001 - reported, never hidden
-                leftovers.append(f"cleanup failed: {' '.join(str(error).split())[:200]}")
-            self.result.leftovers = leftovers
-            if leftovers:
-                self.progress(f"  FAILED   cleanup left: {', '.join(leftovers)}")
+            if self._gone(self.current):  # nothing to ask a server that does not answer: say so, once
+                self.result.leftovers = leftovers + [f"namespace {self.namespace} may remain (the API server stopped "
+                                                     "answering)"]
+                self.cleanup_note = f"nothing: the API server stopped answering; namespace {self.namespace} may remain"
             else:
-                self.progress(f"  cleanup  namespace {self.namespace} and everything the page created are gone")
+                try:
+                    leftovers += cleanup.run()
+                except Exception as error:  # noqa: BLE001 - reported, never hidden
+                    leftovers.append(f"cleanup failed: {' '.join(str(error).split())[:200]}")
+                self.result.leftovers = leftovers
+                if leftovers:
+                    self.cleanup_note = f"cleanup left: {', '.join(leftovers)}"
+                    self.progress(f"  FAILED   {self.cleanup_note}")
+                else:
+                    self.cleanup_note = f"namespace {self.namespace} and everything the page created are gone"
+                    self.progress(f"  cleanup  {self.cleanup_note}")
             if not self.settings.keep_workdir:
                 shutil.rmtree(workdir, ignore_errors=True)
         finally:
@@ -251,6 +294,7 @@ class PageRunner:
         while index < len(steps):
             step = steps[index]
             index += 1
+            self.current = step
             kind = _step_kind(step)
             if self.failed_at:
                 self._record(step, kind, SKIPPED, f"after failure at {self.failed_at}", echo=False)
@@ -270,7 +314,9 @@ class PageRunner:
             if refused:
                 self._fail(step, kind, refused)
                 continue
-            if step.directive.interactive:
+            if step.kind is StepKind.CLAIM:
+                self._claim_step(step)
+            elif step.directive.interactive:
                 group = []
                 while index < len(steps) and steps[index].directive.in_container:
                     group.append(steps[index])
@@ -320,9 +366,12 @@ class PageRunner:
         retry = documented is not None and all(cmds.is_read_only(c) for c in step.commands)
         retry_until = started + min(self.settings.retry_budget, self._timeout(step))
         attempts = 0
+        complete: tuple[str, Any, str | None] | None = None  # the last try that ran to its end
         while True:
             attempts += 1
+            tried = time.monotonic()
             results, output = self._run_commands(step, deadline)
+            took = time.monotonic() - tried
             timed_out = any(r.timed_out for r in results)
             bad_exit = None if timed_out else _unexpected_exit(results, step.directive.exit_status)
             outcome = match(documented.text, output, documented.mode, self.namespace, self.prober.default_storage_class) if documented else None
@@ -334,9 +383,19 @@ class PageRunner:
                 self._record(step, kind, PASSED, output=output, seconds=time.monotonic() - started,
                              attempts=attempts, notes=notes[:20])
                 return
-            if retry and not timed_out and time.monotonic() + self.settings.retry_interval < retry_until:
+            if not timed_out:
+                complete = (output, outcome, bad_exit)
+            # Retry only while another whole try (twice as long as this one, plus a second) ends before the
+            # step's deadline, so the last try is never cut off; and only while the API server answers.
+            now = time.monotonic()
+            if retry and not timed_out and now + self.settings.retry_interval < retry_until \
+                    and now + self.settings.retry_interval + 2 * took + 1.0 < deadline and not self._gone(step):
                 time.sleep(self.settings.retry_interval)
                 continue
+            cut = ""
+            if timed_out and complete is not None:  # a later try was cut off: report the last complete one
+                (output, outcome, bad_exit), timed_out = complete, False
+                cut = " (a later try was cut off by the step's deadline; this is the last complete output)"
             if timed_out:
                 message = f"timed out after {self._timeout(step):.0f}s: {_short(results[-1].command, 60)}"
             elif outcome is not None and not outcome.ok:
@@ -347,6 +406,7 @@ class PageRunner:
                 message = bad_exit or "failed"
             if attempts > 1:
                 message += f" (after {attempts} attempts)"
+            message += cut
             self._fail(step, kind, message, output=output, diff=outcome.diff if outcome is not None and not outcome.ok else "",
                        seconds=time.monotonic() - started, attempts=attempts)
             return
@@ -367,6 +427,8 @@ class PageRunner:
             self.terminal = None
             self._fail(step, "terminal", f"the background command exited with status {code}", output=output)
             return
+        if self.claims is not None:
+            self.claims.watch_started(step)
         self._record(step, "terminal", PASSED, "started in the background (first terminal)")
 
     def _show_terminal(self, step: Step) -> None:
@@ -381,9 +443,11 @@ class PageRunner:
         started = time.monotonic()
         timeout = float(step.directive.timeout or self.settings.watch_timeout)
         documented = step.output.text if step.output else ""
+        concurrent = step.output.directive.concurrent if step.output else ()
         satisfied = False
         while time.monotonic() - started < timeout:
-            if watch_progress(documented, self.terminal.output(), self.namespace, self.prober.default_storage_class).satisfied:
+            if watch_progress(documented, self.terminal.output(), self.namespace, self.prober.default_storage_class,
+                              concurrent).satisfied:
                 satisfied = True
                 break
             if not self.terminal.running:
@@ -391,7 +455,7 @@ class PageRunner:
             time.sleep(0.1)
         output = self.terminal.stop()
         self.terminal = None
-        outcome = match(documented, output, "watch", self.namespace, self.prober.default_storage_class)
+        outcome = match(documented, output, "watch", self.namespace, self.prober.default_storage_class, concurrent)
         if outcome.ok:
             self._record(step, "terminal", PASSED, output=output, seconds=time.monotonic() - started, notes=notes)
             return
@@ -399,6 +463,21 @@ class PageRunner:
             f"not all documented rows were seen within {timeout:.0f}s"
         self._fail(step, "terminal", f"{why} (documented at {step.output.location if step.output else step.location})",
                    output=output, diff=outcome.diff, seconds=time.monotonic() - started)
+
+    # --- claims ---------------------------------------------------------------------------------
+    def _claim_step(self, step: Step) -> None:
+        """A `<!-- verify: claim=… -->`: checked from the events recorded since the reader's watch began."""
+        started = time.monotonic()
+        if self.claims is None:
+            self._fail(step, "claim", "no event recorder for this page", command=step.text)
+            return
+        verdict = self.claims.check(step)
+        if verdict.ok:
+            self._record(step, "claim", PASSED, command=step.text, output=verdict.output,
+                         seconds=time.monotonic() - started, notes=verdict.notes)
+        else:
+            self._fail(step, "claim", verdict.message, command=step.text, output=verdict.output, diff=verdict.diff,
+                       seconds=time.monotonic() - started)
 
     # --- interactive commands -------------------------------------------------------------------
     def _interactive(self, step: Step, group: list[Step]) -> None:
@@ -441,6 +520,10 @@ class PageRunner:
 
     # --- failure --------------------------------------------------------------------------------
     def _fail(self, step: Step, kind: str, message: str, **details: Any) -> None:
+        if self._gone(step):  # not the page's failure: the run ends here, in one line
+            self._record(step, kind, FAILED, "the API server stopped answering", echo=False)
+            self.failed_at = str(step.location)
+            raise ClusterGone(self.cluster_gone)
         self._record(step, kind, FAILED, message, **details)
         self.failed_at = str(step.location)
         self._diagnose()
@@ -450,12 +533,19 @@ class PageRunner:
         if self.session is None:
             return
         events = self.session.run("kubectl get events --sort-by=.lastTimestamp", 30)
-        pods = self.session.run("kubectl get pods -o name", 30)
-        logs: dict[str, str] = {}
-        for name in pods.output.split()[:20]:
-            if name.startswith("pod/"):
-                logs[name] = self.redact(self.session.run(f"kubectl logs {name} --all-containers --tail=50", 30).output)
-        self.result.diagnostics = {"events": self.redact(events.output), "pod_logs": logs}
+        diagnostics: dict[str, Any] = {"events": self.redact(events.output)}
+        if self.target.control_plane_only:
+            # Logs come from a kubelet; the API server would dial the simulated node for them.
+            diagnostics["pod_logs_skipped"] = "needs a container runtime: control-plane target"
+        else:
+            pods = self.session.run("kubectl get pods -o name", 30)
+            logs: dict[str, str] = {}
+            for name in pods.output.split()[:20]:
+                if name.startswith("pod/"):
+                    logs[name] = self.redact(self.session.run(f"kubectl logs {name} --all-containers --tail=50",
+                                                              30).output)
+            diagnostics["pod_logs"] = logs
+        self.result.diagnostics = diagnostics
 
 
 @dataclass
@@ -464,6 +554,9 @@ class LiveRun:
     interrupted: int | None = None
     seconds: float = 0.0
     started: str = ""
+    interrupted_at: str | None = None  # PAGE:LINE of the step a signal stopped
+    cleanup_note: str = ""  # what the interrupted page's cleanup did
+    aborted: str | None = None  # "API server stopped answering during PAGE:LINE; namespace X may remain"
 
 
 def run_live(paths: list[Path], settings: Settings, target: Target, api_client: Any, prober: Prober,
@@ -493,8 +586,17 @@ def run_live(paths: list[Path], settings: Settings, target: Target, api_client: 
                 run.pages.append(runner.result if runner is not None
                                  else PageResult(path, skip_reason=f"interrupted by {signal_}"))
                 run.interrupted = signal_.signum
+                run.interrupted_at = (str(runner.current.location) if runner is not None and runner.current is not None
+                                      else display_path(path))
+                run.cleanup_note = runner.cleanup_note if runner is not None else ""
                 for rest in paths[index + 1:]:
                     run.pages.append(PageResult(rest, skip_reason=f"interrupted by {signal_}"))
+                break
+            except ClusterGone as gone:
+                run.pages.append(runner.result if runner is not None else PageResult(path))
+                run.aborted = str(gone)
+                for rest in paths[index + 1:]:
+                    run.pages.append(PageResult(rest, skip_reason="not run: the API server stopped answering"))
                 break
             except Exception as error:  # noqa: BLE001 - one page's crash (after its cleanup) must not end the run
                 message = f"verifier error: {type(error).__name__}: {' '.join(str(error).split())[:300]}"
