@@ -32,7 +32,7 @@ FLAGS = {
     "file": "file",
     "cluster-scoped": "cluster_scoped",
 }
-VALUED = ("terminal", "reason", "requires", "interactive", "timeout", "exit", "allow")
+VALUED = ("terminal", "reason", "requires", "interactive", "timeout", "exit", "allow", "concurrent")
 #: Which fence languages an option applies to (None: any block).
 APPLIES_TO: dict[str, frozenset[str] | None] = {
     "mode": frozenset({"text"}),
@@ -49,9 +49,12 @@ APPLIES_TO: dict[str, frozenset[str] | None] = {
     "cluster-scoped": frozenset({"shell"}),
     "exit": frozenset({"shell"}),
     "allow": frozenset({"shell"}),
+    "concurrent": frozenset({"text"}),
 }
 #: A program name as `allow=` takes it: a bare name or a path (`./install.sh`), no spaces.
 PROGRAM = re.compile(r"^[A-Za-z0-9_.+/\[:-]+$")
+#: An object's name as a watch row's first column shows it.
+OBJECT_NAME = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")
 
 
 class DirectiveError(ValueError):
@@ -166,6 +169,14 @@ def build(options: dict[str, object], location: Location | None = None) -> Direc
         if expected != "any" and not (expected.isdigit() and int(expected) < 256):
             raise DirectiveError(f"exit={expected} is not an exit status (0-255) or 'any'")
         fields["exit_status"] = expected
+    if "concurrent" in options:
+        names = tuple(n.strip() for n in str(options["concurrent"]).split(",") if n.strip())
+        if len(names) < 2 or any(not OBJECT_NAME.match(n) for n in names):
+            raise DirectiveError(f"concurrent={options['concurrent']} is not a comma-separated list of two or more "
+                                 "object names (concurrent=web-0,web-1)")
+        if options.get("mode", "watch") != "watch":
+            raise DirectiveError("concurrent=… only goes with the watch match mode")
+        fields["concurrent"] = names
     for option, attribute in FLAGS.items():
         if options.get(option):
             fields[attribute] = True

@@ -53,6 +53,7 @@ class StepKind(enum.Enum):
     DIAGRAM = "diagram"  # ```mermaid
     FILE_CONTENT = "file-content"  # a fence after <!-- verify: file -->: a file the reader writes
     CODE = "code"  # any other language (shown, never run)
+    CLAIM = "claim"  # <!-- verify: claim=NAME … -->: what the sentence before it claims, checked from cluster data
 
 
 MATCH_MODES: tuple[str, ...] = ("like", "exact", "contains", "regex", "unordered", "watch")
@@ -78,11 +79,32 @@ class Directive:
     exit_status: str | None = None  # `exit=N|any`: the status the block's last command is expected to end with
     allow: tuple[str, ...] = ()  # `allow=PROG[,PROG] reason="…"`: programs outside the reviewed list this step may run
     allow_reason: str | None = None
+    concurrent: tuple[str, ...] = ()  # `concurrent=web-0,web-1` on a watch output: rows of these may interleave
     sybil_skip: bool = False  # skipped by Sybil's own `skip` directive (both tiers skip the step)
     location: Location | None = None  # where the (first) directive comment is, if any
 
 
 NO_DIRECTIVE = Directive()
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A `<!-- verify: claim=NAME key=value … -->` comment: a checker and its arguments.
+
+    `sentence` is the prose right before the comment (the sentence the claim backs), as plain
+    text, so a failure can say what the page claims.
+    """
+
+    name: str
+    arguments: tuple[tuple[str, str], ...]
+    sentence: str = ""
+    timeout: float | None = None
+
+    def argument(self, key: str, default: str | None = None) -> str | None:
+        return dict(self.arguments).get(key, default)
+
+    def __str__(self) -> str:
+        return " ".join([f"claim={self.name}", *(f"{k}={v}" for k, v in self.arguments)])
 
 
 @dataclass(frozen=True)
@@ -121,6 +143,7 @@ class Step:
     section: Section | None = None
     command_lines: tuple[int, ...] = ()  # 1-based file line of each entry of `commands`
     raw: str = ""  # the block text as written in the page (before include resolution)
+    claim: Claim | None = None  # CLAIM: the checker and its arguments
 
     @property
     def skipped(self) -> bool:

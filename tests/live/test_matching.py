@@ -122,8 +122,7 @@ web-1   1/1     Running             0          18s
 """
 
 
-def test_watch_rows_are_a_subsequence_per_object_in_any_interleaving() -> None:
-    actual = """\
+INTERLEAVED = """\
 NAME    READY   STATUS    RESTARTS   AGE
 web-0   0/1     Pending   0          0s
 web-0   0/1     Pending   0          0s
@@ -133,7 +132,56 @@ web-1   0/1     ContainerCreating   0          0s
 web-0   1/1     Running             0          2s
 web-1   1/1     Running             0          2s
 """
+
+
+def test_watch_rows_are_one_ordered_subsequence_of_the_whole_stream() -> None:
+    # Changed with issue 11: rows used to be matched per object, in any order across objects, so a
+    # stream in which web-1 starts before web-0 is Running matched a page that says it does not.
+    result = match(WATCH, INTERLEAVED, "watch")
+    assert not result.ok
+    assert "  - web-1   0/1     Pending             0          0s" in result.diff
+    assert "  = web-0   1/1     Running             0          2s" in result.diff
+    ordered = INTERLEAVED.replace("web-1   0/1     Pending   0          0s\n", "").replace(
+        "web-1   0/1     ContainerCreating   0          0s\n", "") + "web-1 0/1 Pending 0 0s\nweb-1 1/1 Running 0 1s\n"
+    assert match(WATCH, ordered, "watch").ok
+
+
+def test_watch_tolerates_more_rows_of_the_same_objects_between_the_documented_ones() -> None:
+    actual = ("web-0 0/1 Pending 0 0s\nweb-0 0/1 Pending 0 0s\nweb-0 0/1 Pending 0 0s\nweb-0 0/1 ContainerCreating 0 0s\n"
+              "web-0 0/1 Running 0 1s\nweb-0 1/1 Running 0 1s\nweb-1 0/1 Pending 0 0s\nweb-1 0/1 ContainerCreating 0 0s\n"
+              "web-1 1/1 Running 0 1s\n")
     assert match(WATCH, actual, "watch").ok
+
+
+def test_watch_objects_the_page_calls_concurrent_may_interleave_in_any_order() -> None:
+    assert match(WATCH, INTERLEAVED, "watch", concurrent=["web-0", "web-1"]).ok
+    # ... but each object's own rows stay in order
+    swapped = INTERLEAVED.replace("web-0   1/1     Running             0          2s\n", "")
+    swapped = swapped.replace("NAME    READY   STATUS    RESTARTS   AGE\n", "NAME READY STATUS RESTARTS AGE\nweb-0 1/1 Running 0 2s\n")
+    assert not match(WATCH, swapped, "watch", concurrent=["web-0", "web-1"]).ok
+
+
+def test_watch_concurrent_objects_keep_their_order_against_other_objects() -> None:
+    documented = "web-0 1/1 Terminating 0 1m\nweb-1 1/1 Terminating 0 1m\nweb-2 0/1 Pending 0 0s\n"
+    before = "web-2 0/1 Pending 0 0s\nweb-1 1/1 Terminating 0 1m\nweb-0 1/1 Terminating 0 1m\n"
+    after = "web-1 1/1 Terminating 0 1m\nweb-0 1/1 Terminating 0 1m\nweb-2 0/1 Pending 0 0s\n"
+    assert match(documented, after, "watch", concurrent=["web-0", "web-1"]).ok
+    assert not match(documented, before, "watch", concurrent=["web-0", "web-1"]).ok
+
+
+def test_watch_an_object_the_page_never_shows_fails_the_match() -> None:
+    actual = INTERLEAVED + "web-2 0/1 Pending 0 0s\n"
+    result = match(WATCH, actual, "watch", concurrent=["web-0", "web-1"])
+    assert not result.ok
+    assert "objects in the stream that the documented output never shows: web-2 (1 row)" in result.diff
+
+
+def test_watch_a_leading_ellipsis_leaves_out_objects_seen_only_before_the_excerpt() -> None:
+    documented = "...\nweb-3 0/1 Pending 0 0s\nweb-3 1/1 Running 0 1s\n"
+    actual = "web-0 1/1 Running 0 1m\nweb-3 0/1 Pending 0 0s\nweb-3 1/1 Running 0 1s\n"
+    assert match(documented, actual, "watch").ok
+    assert not match(documented.replace("...\n", ""), actual, "watch").ok
+    assert not match(documented, actual + "web-4 0/1 Pending 0 0s\n", "watch").ok
 
 
 def test_watch_rejects_rows_out_of_order_for_one_object() -> None:
@@ -141,8 +189,9 @@ def test_watch_rejects_rows_out_of_order_for_one_object() -> None:
              "web-1 0/1 Pending 0 0s\nweb-1 1/1 Running 0 1s\n"
     result = match(WATCH, actual, "watch")
     assert not result.ok
-    assert "web-0: documented rows not seen in order:" in result.diff
+    assert "must appear in this order" in result.diff
     assert "  - web-0   1/1     Running             0          19s" in result.diff
+    assert "  = web-0 0/1 ContainerCreating 0 0s" in result.diff
 
 
 def test_watch_repeated_rows_count_once() -> None:
@@ -156,6 +205,7 @@ def test_watch_progress_tells_when_every_documented_row_has_been_seen() -> None:
     progress = watch_progress(WATCH, partial)
     assert not progress.satisfied
     assert list(progress.missing) == ["web-0", "web-1"]
+    assert [row.split()[0] for row, _ in progress.matched] == ["web-0", "web-0"]
     done = partial + "web-0 1/1 Running 0 1s\nweb-1 0/1 Pending 0 0s\nweb-1 1/1 Running 0 1s\n"
     assert watch_progress(WATCH, done).satisfied
 

@@ -72,6 +72,9 @@ def _add_live_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--probe-timeout", type=float, default=60.0, metavar="SECONDS",
                         help="how long a probe LoadBalancer Service may wait for an address")
     parser.add_argument("--keep-workdir", action="store_true", help="keep each page's working directory")
+    parser.add_argument("--record-events", type=Path, default=None, metavar="DIR",
+                        help="write the events each page's claims were checked against to DIR/<page>.jsonl "
+                             "(how tests/fixtures/events/ is recorded)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
     parser.set_defaults(handler=run_live_command)  # `all` sets its own handler after this
 
@@ -130,7 +133,7 @@ def run_live_command(args: argparse.Namespace) -> int:
     from verify.cli import UsageError, resolve_pages
     from verify.cluster import ClusterError, api_client_for, connect, select
     from verify.live.probe import Prober
-    from verify.live.results import FAILED, total, write_junit
+    from verify.live.results import FAILED, claim_total, total, write_junit
     from verify.live.runner import Settings, run_live
     from verify.model import display_path
     from verify.report import summary_line, update_report
@@ -153,7 +156,8 @@ def run_live_command(args: argparse.Namespace) -> int:
     settings = Settings(root=root, kubectl=kubectl, step_timeout=args.step_timeout, watch_timeout=args.watch_timeout,
                         retry_interval=args.retry_interval, retry_budget=args.retry_budget, terminal_settle=args.terminal_settle,
                         cleanup_timeout=args.cleanup_timeout, keep_workdir=args.keep_workdir,
-                        secret_env=args.secret_env + args.pass_env, pass_env=args.pass_env)
+                        secret_env=args.secret_env + args.pass_env, pass_env=args.pass_env,
+                        record_events=args.record_events)
     print(f"live tier: {len(pages)} page(s) against context {target.context} at {target.server}: "
           f"{target_label(target)}", flush=True)
 
@@ -179,6 +183,7 @@ def run_live_command(args: argparse.Namespace) -> int:
         "capabilities": prober.capabilities.as_json(),
         "probe_leftovers": probe_leftovers,
         "summary": counts,
+        "claims": claim_total(run.pages),
         "sandbox": sandbox.as_json(),
         "pages": [{**p.as_json(), "verified": not target.control_plane_only and p.status == "passed"}
                   for p in run.pages],
@@ -189,7 +194,8 @@ def run_live_command(args: argparse.Namespace) -> int:
     print(f"report: {display_path(args.report.resolve())}" + (f", JUnit: {display_path(args.junit.resolve())}"
                                                                 if args.junit else ""))
     print(f"target: {target_label(target)}")
-    print(summary_line(counts), flush=True)
+    claims = claim_total(run.pages)
+    print(summary_line(counts) + (f" (claims: {summary_line(claims)})" if sum(claims.values()) else ""), flush=True)
     if run.interrupted is not None:
         return 128 + run.interrupted
     return EXIT_FAILED if counts[FAILED] else EXIT_OK

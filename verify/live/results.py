@@ -19,7 +19,7 @@ PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 @dataclass
 class StepResult:
     location: Location
-    kind: str  # command | hidden-command | terminal | in-container
+    kind: str  # command | hidden-command | terminal | in-container | claim
     status: str
     command: str = ""
     message: str = ""
@@ -75,10 +75,19 @@ class PageResult:
             counts[FAILED] += 1
         return counts
 
+    def claim_counts(self) -> dict[str, int]:
+        """The claim steps alone (`<!-- verify: claim=… -->`), apart from the text matches."""
+        counts = {PASSED: 0, FAILED: 0, SKIPPED: 0}
+        for step in self.steps:
+            if step.kind == "claim":
+                counts[step.status] += 1
+        return counts
+
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"path": display_path(self.path), "status": self.status,
                                 "namespace": self.namespace, "seconds": round(self.seconds, 3),
-                                "summary": self.counts(), "steps": [s.as_json() for s in self.steps],
+                                "summary": self.counts(), "claims": self.claim_counts(),
+                                "steps": [s.as_json() for s in self.steps],
                                 "cleanup": {"leftovers": self.leftovers, "ok": not self.leftovers}}
         if self.skip_reason:
             data["skip_reason"] = self.skip_reason
@@ -97,6 +106,14 @@ def total(pages: Iterable[PageResult]) -> dict[str, int]:
     counts = {PASSED: 0, FAILED: 0, SKIPPED: 0}
     for page in pages:
         for key, value in page.counts().items():
+            counts[key] += value
+    return counts
+
+
+def claim_total(pages: Iterable[PageResult]) -> dict[str, int]:
+    counts = {PASSED: 0, FAILED: 0, SKIPPED: 0}
+    for page in pages:
+        for key, value in page.claim_counts().items():
             counts[key] += value
     return counts
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from sybil import Document
 
 from verify import directives as vd
+from verify.claims import ClaimError, is_claim, parse_claim
 from verify.includes import IncludeError, resolve
 from verify.model import (
     NO_DIRECTIVE,
@@ -227,6 +228,10 @@ class _Builder:
                         as_fence = _Fence(item.start, item.end, item.line, item.prefix, "shell", "shell", "", True)
                         previous = (as_fence, len(self.steps) - 1)
                     continue
+                if item.name == "verify" and item.closed and is_claim(item.arguments):
+                    self.claim(item, section, spans, skip_reason if (skipping or skip_next is not None) else None)
+                    skip_next = None
+                    continue
                 self.comment(item, items[index + 1 :], pending)
                 if item.name == "skip" and item.closed:
                     action = _first_word(item.arguments)
@@ -310,6 +315,31 @@ class _Builder:
         if skipped is not None:
             directive = dataclasses.replace(directive, sybil_skip=True, skip_reason=directive.skip_reason or skipped)
         return directive
+
+    def claim(self, comment: _Comment, section: Section | None, spans: list[tuple[int, int]], skipped: str | None) -> None:
+        """A `<!-- verify: claim=… -->` comment: a step of its own, backing the prose before it.
+
+        The sentence is the closest paragraph of prose before the comment (blocks and comments in
+        between are passed over, so a claim may follow a command's output), within its section.
+        """
+        before = self.text[self.body_start : comment.start]
+        for start, end in sorted(spans, reverse=True):
+            if end <= comment.start and start >= self.body_start:
+                before = before[: start - self.body_start] + "\n\n" + before[end - self.body_start :]
+        sentence = _sentence(before)
+        try:
+            claim = parse_claim(comment.arguments, sentence)
+        except ClaimError as error:
+            self.problem(comment.line, "directive", str(error))
+            return
+        if not sentence:
+            self.problem(comment.line, "directive", "a claim comes after the sentence it backs; no prose precedes it "
+                                                    "in its section")
+        directive = NO_DIRECTIVE if skipped is None else dataclasses.replace(NO_DIRECTIVE, sybil_skip=True,
+                                                                            skip_reason=skipped)
+        self.add_step(comment.start, comment.end, Step(
+            kind=StepKind.CLAIM, location=Location(self.path, comment.line), text=str(claim), directive=directive,
+            section=section, raw=comment.text, claim=claim))
 
     def hidden(self, comment: _Comment, pending: _Pending, section: Section | None, skipped: str | None) -> Step | None:
         if not comment.closed:
@@ -486,6 +516,18 @@ class _Builder:
 
 
 SYBIL_SKIP = "skipped by Sybil's <!-- skip --> directive"
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def _sentence(prose: str, limit: int = 400) -> str:
+    """The last paragraph of `prose` (a list counts as one), as plain text, unless a heading comes after it."""
+    paragraphs = [p for p in re.split(r"\n[ \t]*\n", prose) if p.strip()]
+    if not paragraphs or paragraphs[-1].lstrip().startswith("#"):
+        return ""
+    text = _LINK.sub(r"\1", paragraphs[-1])
+    text = re.sub(r"[*`]", "", text)
+    text = " ".join(line.strip().removeprefix("- ") for line in text.strip().splitlines())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _sybil_reason(arguments: str) -> str:

@@ -76,6 +76,12 @@ def check_step(step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
         ]
     if step.kind in (StepKind.MANIFEST, StepKind.EXCERPT):
         return manifests.check_yaml_step(step, ctx.cache)
+    if step.kind is StepKind.CLAIM and step.claim is not None:
+        from verify.claims import page_problems
+
+        problems = page_problems(step.claim, page)
+        return [Finding("directive", False, step.location, m) for m in problems] or [
+            Finding("directive", True, step.location, f"{step.claim} backs: {step.claim.sentence[:80]}")]
     return []
 
 

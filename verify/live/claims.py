@@ -1,0 +1,110 @@
+"""Claims in a live run: the page's event recorder, the windows, and one verdict per claim step.
+
+The runner starts a `ClaimSession` right after it creates the page's namespace (when the page has a
+claim, or when `--record-events` asks for recordings), marks the API server's resourceVersion each
+time a first-terminal watch starts, and hands each claim step to `check`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from verify.claims import CHECKERS, manifests
+from verify.claims.checks import Outcome
+from verify.claims.recorder import Recorder, RecorderError
+from verify.model import Page, Step, StepKind, display_path
+
+DEFAULT_TIMEOUT = 120.0  # how long a claim waits for the events it needs (the page waited before it already)
+
+
+@dataclass
+class Verdict:
+    ok: bool
+    message: str
+    diff: str = ""
+    output: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def wants_claims(page: Page) -> bool:
+    return any(step.kind is StepKind.CLAIM for step in page.steps)
+
+
+class ClaimSession:
+    def __init__(self, page: Page, api_client: Any, namespace: str, step_timeout: float) -> None:
+        self.page = page
+        self.timeout = min(DEFAULT_TIMEOUT, step_timeout)
+        self.manifests = manifests(page)
+        self.recorder: Recorder | None = None
+        self.error: str | None = None
+        self.since = 0
+        try:
+            self.recorder = Recorder(api_client, namespace)
+            self.recorder.start()
+            self.since = self.recorder.mark("page start")
+        except (RecorderError, Exception) as error:  # noqa: BLE001 - each claim then fails, saying why
+            self.error = f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
+            self.recorder = None
+
+    def watch_started(self, step: Step) -> None:
+        """The reader's first-terminal watch started: later claims look at what happens from here."""
+        if self.recorder is not None:
+            self.since = self.recorder.mark(str(step.location))
+
+    def check(self, step: Step) -> Verdict:
+        claim = step.claim
+        assert claim is not None
+        if self.recorder is None:
+            return Verdict(False, f"no events were recorded for the claim ({self.error})")
+        checker = CHECKERS[claim.name]
+        args = dict(claim.arguments)
+        started = time.monotonic()
+        evidence, ready = self.recorder.wait(list(checker.kinds), lambda e: checker.ready(e, args), self.since,
+                                             claim.timeout or self.timeout, self.manifests)
+        outcome = checker.check(evidence, args)
+        if outcome.ok and not ready:  # cannot happen for a sound checker; never pass on half the evidence
+            outcome.problems.append("the events the claim needs did not all arrive")
+        self.recorder.claims.append({"step": str(step.location), "claim": str(claim), "since": self.since,
+                                     "until": evidence.last_rv(), "status": "passed" if outcome.ok else "failed"})
+        observed = checker.observed(evidence, args)
+        waited = time.monotonic() - started
+        if outcome.ok:
+            return Verdict(True, "", output="\n".join(observed), notes=[*outcome.facts, f"waited {waited:.1f}s for the events"])
+        return Verdict(False, report_message(outcome, not ready, claim.timeout or self.timeout),
+                       diff=report_diff(step, outcome, observed, self.since, self.recorder.gaps),
+                       output="\n".join(observed))
+
+    def finish(self, record_dir: Path | None) -> None:
+        if self.recorder is None:
+            return
+        self.recorder.stop()
+        if record_dir is not None:
+            self.recorder.dump(Path(record_dir) / f"{Path(self.page.path).stem}.jsonl", display_path(self.page.path))
+
+
+def report_message(outcome: Outcome, timed_out: bool, timeout: float) -> str:
+    first = outcome.problems[0]
+    more = f" (+{len(outcome.problems) - 1} more)" if len(outcome.problems) > 1 else ""
+    wait = f"; waited {timeout:.0f}s for the events" if timed_out else ""
+    return f"claim not borne out by the cluster: {first}{more}{wait}"
+
+
+def report_diff(step: Step, outcome: Outcome, observed: list[str], since: int, gaps: list[str]) -> str:
+    """The sentence, the expected order and the observed event sequence: what a failed claim prints."""
+    claim = step.claim
+    assert claim is not None
+    lines = [f"the page says ({step.location}): {claim.sentence or '(no sentence)'}",
+             f"{claim} expects, in this order:"]
+    lines += [f"  {i}. {item}" for i, item in enumerate(outcome.expected, 1)]
+    lines.append("what the events show:")
+    lines += [f"  ✗ {problem}" for problem in outcome.problems]
+    lines += [f"    {fact}" for fact in outcome.facts]
+    lines.append(f"observed events since the reader's watch began (resourceVersion > {since}), in the order the API "
+                 "server committed them:")
+    lines += [f"  {line}" for line in observed] or ["  (none)"]
+    if gaps:
+        lines.append("note: the recorder's watch restarted, events may be missing: " + "; ".join(gaps))
+    return "\n".join(lines)
