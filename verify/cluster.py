@@ -181,6 +181,19 @@ def _reason(error: Exception) -> str:
     return text[:160] or type(error).__name__
 
 
+def answers(api_client: Any, timeout: float = 3.0) -> bool:
+    """Whether the API server still answers at all (any HTTP response counts), asked once, no retries.
+
+    Used after a step fails, to tell a page's failure from a cluster that went away mid-run."""
+    try:
+        api_client.rest_client.pool_manager.request(
+            "GET", api_client.configuration.host.rstrip("/") + "/version", timeout=timeout, retries=False,
+            headers=dict(api_client.default_headers))
+    except Exception:  # noqa: BLE001 - refused, reset, timed out, TLS torn down: not answering
+        return False
+    return True
+
+
 def api_client_for(kubeconfig: Path, context: str | None = None):  # noqa: ANN201 - kubernetes.client.ApiClient
     from kubernetes import config
 

@@ -75,19 +75,52 @@ def summary_line(counts: Mapping[str, int]) -> str:
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write JSON to `path` through a temporary file in the same directory and a rename."""
+    _write_atomic(path, lambda handle: (json.dump(data, handle, ensure_ascii=False, indent=2), handle.write("\n")))
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file in the same directory and a rename."""
+    _write_atomic(path, lambda handle: handle.write(text))
+
+
+def _write_atomic(path: Path, write: Any) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=2)
-            handle.write("\n")
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_writable(path: Path) -> str | None:
+    """Why `path` cannot be written (None when it can): tried for real, in the directory it would go to,
+    before a run starts, so a finished run never ends in a traceback and loses its results."""
+    path = Path(path)
+    if path.is_dir():
+        return f"{path} is a directory"
+    directory = path.parent
+    while not directory.exists():
+        if directory == directory.parent:
+            break
+        directory = directory.parent
+    if not directory.is_dir():
+        return f"{directory} is not a directory"
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=directory)
+        os.close(fd)
+        os.unlink(tmp)
+        if path.exists():
+            with open(path, "a", encoding="utf-8"):
+                pass
+    except OSError as error:
+        return f"cannot write {path}: {error.strerror or error}"
+    return None
 
 
 def update_report(path: Path, tier: str, section: Mapping[str, Any]) -> None:

@@ -100,11 +100,11 @@ CTRL_C_PAGE = """\
     """
 
 
-def _interrupt_mid_page(kubeconfig: Path, tmp_path: Path, signum: int) -> tuple[int, str, dict, float]:
+def _interrupt_mid_page(kubeconfig: Path, tmp_path: Path, signum: int, *extra: str) -> tuple[int, str, dict, float]:
     (tmp_path / "manifests").symlink_to(ROOT / "manifests")
     page = write_page(tmp_path, "ctrl-c.md", CTRL_C_PAGE, front="requires: [dynamic-pv]\n")
     report = tmp_path / "verify-report.json"
-    proc = subprocess.Popen(live_command(kubeconfig, report, "--root", str(tmp_path), str(page)), cwd=ROOT,
+    proc = subprocess.Popen(live_command(kubeconfig, report, "--root", str(tmp_path), *extra, str(page)), cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     lines: list[str] = []

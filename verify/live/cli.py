@@ -34,6 +34,9 @@ def run_both_command(args: argparse.Namespace) -> int:
     """Static tier on the pages named (all pages when none), then the live tier."""
     from verify.cli import run_static_command
 
+    if args.check_records:
+        return run_live_command(args)
+    _check_outputs(args)
     code = run_static_command(args)
     return code if code else run_live_command(args)
 
@@ -75,6 +78,12 @@ def _add_live_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--record-events", type=Path, default=None, metavar="DIR",
                         help="write the events each page's claims were checked against to DIR/<page>.jsonl "
                              "(how tests/fixtures/events/ is recorded)")
+    parser.add_argument("--record", action="store_true",
+                        help="write a verification record for each page the run takes to its end "
+                             "(verification/<page>.json; commit them)")
+    parser.add_argument("--check-records", action="store_true",
+                        help="only check that every page with commands has a record and that neither the page nor "
+                             "a file it includes changed since (no cluster needed); exit 1 naming each page if not")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
     parser.set_defaults(handler=run_live_command)  # `all` sets its own handler after this
 
@@ -129,6 +138,21 @@ def _sandbox(args: argparse.Namespace) -> Any:
     return sandbox
 
 
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Every file the run will write must be writable before the first step (not after a long run)."""
+    from verify.cli import UsageError
+    from verify.records import RECORDS_DIR
+    from verify.report import check_writable
+
+    targets = [("--report", args.report)] + ([("--junit", args.junit)] if args.junit else [])
+    if getattr(args, "record", False):
+        targets.append(("--record", args.root.resolve() / RECORDS_DIR / "x.json"))
+    for option, path in targets:
+        why = check_writable(path)
+        if why:
+            raise UsageError(f"{option}: {why}")
+
+
 def run_live_command(args: argparse.Namespace) -> int:
     from verify.cli import UsageError, resolve_pages
     from verify.cluster import ClusterError, api_client_for, connect, select
@@ -138,11 +162,18 @@ def run_live_command(args: argparse.Namespace) -> int:
     from verify.model import display_path
     from verify.report import summary_line, update_report
 
+    from verify.live import recording
+    from verify.records import page_verified
+
     root = args.root.resolve()
     if not root.is_dir():
         raise UsageError(f"no such directory: {args.root}")
+    if args.check_records:
+        return recording.check(root)
+    _check_outputs(args)
     names = args.pages or [str(root / "docs_src" / "ja")]
     pages = resolve_pages(names, root)
+    taken = recording.snapshots(pages, root) if args.record else {}
     kubectl = _kubectl()
     sandbox = _sandbox(args)
     try:
@@ -167,35 +198,49 @@ def run_live_command(args: argparse.Namespace) -> int:
 
     run = run_live(pages, settings, target, api_client, prober, progress)
     counts = total(run.pages)
-    probe_leftovers = prober.leftovers(args.cleanup_timeout)
+    try:
+        probe_leftovers = [] if run.aborted else prober.leftovers(args.cleanup_timeout)
+    except Exception as error:  # noqa: BLE001 - the server went away after the last page
+        probe_leftovers = [f"unknown ({' '.join(str(error).split())[:120]})"]
     if probe_leftovers:
         counts[FAILED] += 1
         print(f"FAILED   the capability probe left: {', '.join(probe_leftovers)}", flush=True)
+    kubectl_version = _kubectl_version(kubectl)
     section = {
         **target.describe(),
-        "verified": not target.control_plane_only and not counts[FAILED] and run.interrupted is None,
+        "verified": not target.control_plane_only and not counts[FAILED] and run.interrupted is None
+                    and not run.aborted and all(page_verified(p, False) for p in run.pages if p.steps),
         "context": target.context,
         "server": target.server,
-        "kubectl": _kubectl_version(kubectl),
+        "kubectl": kubectl_version,
         "started": run.started,
         "seconds": round(run.seconds, 3),
         "interrupted": run.interrupted is not None,
+        **({"interrupted_at": run.interrupted_at} if run.interrupted is not None else {}),
+        **({"aborted": run.aborted} if run.aborted else {}),
         "capabilities": prober.capabilities.as_json(),
         "probe_leftovers": probe_leftovers,
         "summary": counts,
         "claims": claim_total(run.pages),
         "sandbox": sandbox.as_json(),
-        "pages": [{**p.as_json(), "verified": not target.control_plane_only and p.status == "passed"}
+        "pages": [{**p.as_json(), "verified": page_verified(p, target.control_plane_only)}
                   for p in run.pages],
     }
     update_report(args.report, "live", section)
     if args.junit:
         write_junit(args.junit, run.pages, target.kind)
+    if args.record:
+        recording.write_records(run, taken, target.describe(), kubectl_version, root, lambda line: print(line, flush=True))
     print(f"report: {display_path(args.report.resolve())}" + (f", JUnit: {display_path(args.junit.resolve())}"
                                                                 if args.junit else ""))
     print(f"target: {target_label(target)}")
     claims = claim_total(run.pages)
     print(summary_line(counts) + (f" (claims: {summary_line(claims)})" if sum(claims.values()) else ""), flush=True)
+    if run.aborted:
+        print(f"verify live: {run.aborted}", file=sys.stderr, flush=True)
+        return EXIT_USAGE
     if run.interrupted is not None:
+        print(f"interrupted at {run.interrupted_at}; cleaned up: {run.cleanup_note or 'nothing had been created'}",
+              file=sys.stderr, flush=True)
         return 128 + run.interrupted
     return EXIT_FAILED if counts[FAILED] else EXIT_OK

@@ -1,0 +1,520 @@
+"""Verification records: what the last live run of each page did, committed under ``verification/``.
+
+``python -m verify live --record`` writes one small JSON file per Japanese page, at the page's path
+below ``docs_src/ja`` with ``.json`` for ``.md`` (``verification/tutorials/services/source-ip.json``).
+A record holds:
+
+- ``files``: the git blob id of the page and of every file it includes (``manifests/…``), so that
+  ``--check-records`` can tell, without git and without a cluster, that a page or one of its
+  manifests changed since it was run;
+- ``target``: ``control-plane`` (a real API server and controllers, nodes simulated by kwok) or
+  ``cluster`` (every node a real kubelet), with the Kubernetes, kubectl and kwok versions and the
+  number of nodes; ``date`` (UTC day) and ``commit`` (HEAD when the run started);
+- ``steps``: one entry per step the live tier knows (commands, hidden steps, terminals, commands
+  typed into a container, claims), in page order. Each is keyed by its ordinal ``n``, its ``kind``
+  and ``sha``, a hash of its command text without comments, so the English page, whose steps are
+  the same by parity (comments translated), finds each of its steps; ``line`` is for humans.
+  ``status`` is ``passed``, ``failed`` or ``skipped``. A passed step says what was checked
+  (``check``): ``output`` (its documented output was compared), ``watch`` (a background
+  terminal's stream was compared), ``claim`` (a claim was checked from cluster data) — these count
+  as *matched* — or ``exit`` (no documented output; it ended with the expected status),
+  ``not-compared`` (its documented output is marked not to be compared), ``none`` (``exit=any``
+  and no output: nothing was checked) and ``background`` (a watch started in the background): these
+  ran, and are never shown as matched. A skipped step says why (``skip``: ``needs`` with the
+  missing ``needs``, ``directive`` (the page says not to run it), ``after-failure``).
+
+Records are written only for a page the run took to its end (a failure stops a page, and the
+record then says where and why); an interrupted run or a cluster that stopped answering leaves the
+previous record alone. Files are written atomically, with sorted keys, no absolute paths and no
+secrets, and nothing that changes from run to run (durations, namespaces, attempts), so a re-run
+with the same outcome changes only ``date`` (and ``commit`` when HEAD moved).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from verify.model import Page, Step, StepKind
+
+SCHEMA = 1
+RECORDS_DIR = "verification"
+SOURCE_DIR = Path("docs_src") / "ja"
+
+#: What a passed step checked. The first three count as "ran and matched".
+MATCHED_CHECKS = ("output", "watch", "claim")
+RAN_CHECKS = ("exit", "not-compared", "none", "background")
+#: Needs that only real nodes (a container runtime, kubelets, node networking) meet.
+REAL_NODE_NEEDS = frozenset({"exec", "apparmor", "cluster-network", "node-shell", "load-balancer"})
+
+
+class RecordError(Exception):
+    """A record that cannot be read; the message names the file."""
+
+
+# --- identities ---------------------------------------------------------------------------------
+def blob_id(data: bytes) -> str:
+    """The git blob id of `data` (what `git hash-object` prints), computed without git."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def file_blob(path: Path) -> str:
+    return blob_id(Path(path).read_bytes())
+
+
+def live_kinds() -> tuple[StepKind, ...]:
+    """The kinds of step the live tier runs (its own list, so new kinds are recorded too)."""
+    from verify.live.runner import LIVE_KINDS
+
+    return tuple(LIVE_KINDS)
+
+
+def step_kind(step: Step) -> str:
+    """A step's kind in a record: ``command``, ``hidden-command``, ``terminal``, ``in-container``, ``claim``…"""
+    if step.directive.in_container:
+        return "in-container"
+    if step.directive.terminal:
+        return "terminal"
+    return step.kind.value
+
+
+#: A placeholder the reader replaces (`<your-email>`): each language words it its own way, as the
+#: translation parity check allows (translations/structure.py), so it is hashed as `<…>`.
+PLACEHOLDER = re.compile(r"(?<![<\w])<(?![<=!])[^<>\s]+>")
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(PLACEHOLDER.sub("<…>", text).encode("utf-8")).hexdigest()[:12]
+
+
+def step_sha(step: Step) -> str:
+    """A short hash of what the step runs (its commands without comments; a claim's text)."""
+    return _hash("\n".join(" ".join(c.split()) for c in step.commands) if step.commands else " ".join(step.text.split()))
+
+
+def output_sha(step: Step) -> str | None:
+    """A short hash of the step's documented output (None: it shows none)."""
+    if step.output is None:
+        return None
+    return _hash("\n".join(line.rstrip() for line in step.output.text.strip("\n").splitlines()))
+
+
+def is_hidden(step: Step) -> bool:
+    return step.kind != StepKind.COMMAND
+
+
+@dataclass(frozen=True)
+class StepIdentity:
+    """How a page's step is found in a record: ordinal, kind and command hash (line only for humans)."""
+
+    n: int
+    kind: str
+    sha: str
+    line: int
+    hidden: bool
+    output_sha: str | None
+    step: Step
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        return (self.n, self.kind, self.sha)
+
+
+def identities(page: Page) -> list[StepIdentity]:
+    """Every step of `page` the live tier runs, in page order, with its record key."""
+    kinds = live_kinds()
+    steps = [s for s in page.steps if s.kind in kinds]
+    return [StepIdentity(n, step_kind(s), step_sha(s), s.location.line, is_hidden(s), output_sha(s), s)
+            for n, s in enumerate(steps, 1)]
+
+
+def included_files(page: Page, root: Path) -> list[str]:
+    """The repository-relative paths of every file the page includes (``manifests/…``), sorted."""
+    found = set()
+    base = Path(root).resolve()
+    for step in page.steps:
+        for path in step.includes:
+            found.add(_relative(Path(path), base))
+    return sorted(found)
+
+
+def _relative(path: Path, root: Path) -> str:
+    for candidate in (path, path.resolve()):
+        relative = os.path.relpath(candidate, root)
+        if not relative.startswith(".."):
+            return Path(relative).as_posix()
+    raise ValueError(f"{path} is outside the repository {root}")
+
+
+def record_path(root: Path, page_path: Path) -> Path:
+    """``verification/<path below docs_src/ja>.json`` for a Japanese page."""
+    relative = source_relative(root, page_path)
+    return Path(root) / RECORDS_DIR / relative.with_suffix(".json")
+
+
+def source_relative(root: Path, page_path: Path) -> Path:
+    """The page's path below docs_src/ja; ValueError for a page that is not a Japanese source page."""
+    return Path(page_path).resolve().relative_to((Path(root) / SOURCE_DIR).resolve())
+
+
+def head_commit(root: Path) -> str | None:
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
+
+
+# --- a page as it was when the run started -----------------------------------------------------
+@dataclass
+class Snapshot:
+    """A page's files and step keys, taken before it runs (so a page edited mid-run is not misrecorded)."""
+
+    page_path: Path
+    relative: str  # docs_src/ja/… (posix)
+    files: dict[str, str]
+    steps: list[StepIdentity]
+    secrets: list[str] = field(default_factory=list)
+
+
+def snapshot(page: Page, root: Path) -> Snapshot:
+    from verify.live.redact import Redactor
+
+    root = Path(root).resolve()
+    relative = (SOURCE_DIR / source_relative(root, page.path)).as_posix()
+    files = {relative: file_blob(page.path)}
+    for name in included_files(page, root):
+        files[name] = file_blob(root / name)
+    redactor = Redactor.for_page(page, environ={})
+    return Snapshot(Path(page.path), relative, files, identities(page), sorted(redactor._values))
+
+
+# --- building a record --------------------------------------------------------------------------
+def _short(text: str, width: int = 100) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _clean(text: str, replacements: Mapping[str, str]) -> str:
+    for old, new in sorted(replacements.items(), key=lambda item: len(item[0]), reverse=True):
+        if old:
+            text = text.replace(old, new)
+    return text
+
+
+def _failure_kind(message: str) -> str:
+    if message.startswith("output differs") or message.startswith("not all documented rows") \
+            or message.startswith("the watch ended"):
+        return "output"
+    if message.startswith("timed out"):
+        return "timeout"
+    if message.startswith("exit status") or message.startswith("the background command exited"):
+        return "exit"
+    if message.startswith("claim"):
+        return "claim"
+    if message.startswith("refused"):
+        return "refused"
+    return "other"
+
+
+def _infer_check(identity: StepIdentity, result: Any) -> str:
+    """What a passed step checked, for results that do not say (older runners, new step kinds)."""
+    step = identity.step
+    if step.kind.value == "claim":
+        return "claim"
+    if identity.kind == "terminal":
+        return "background" if "background" in (result.message or "") else "watch"
+    if step.output is not None:
+        return "not-compared" if step.output.directive.skip_reason is not None else "output"
+    if step.directive.exit_status == "any":
+        return "none"
+    return "exit"
+
+
+def _infer_skip(identity: StepIdentity, message: str) -> str:
+    if message.startswith("after failure at"):
+        return "after-failure"
+    if message.startswith("interrupted"):
+        return "interrupted"
+    if identity.step.directive.skip_reason is not None and message == identity.step.directive.skip_reason:
+        return "directive"
+    if message.startswith("cluster lacks") or message.startswith("page needs"):
+        return "needs"
+    return "other"
+
+
+def build_record(snap: Snapshot, result: Any, target: Mapping[str, Any], kubectl: str, date: str,
+                 commit: str | None, root: Path) -> dict[str, Any]:
+    """The record of one page from its snapshot and its `PageResult` (verify.live.results)."""
+    replacements = {str(Path(root).resolve()) + os.sep: "", str(Path(root).resolve()): "."}
+    if result.namespace:
+        replacements[result.namespace] = "NAMESPACE"
+    for secret in snap.secrets:
+        replacements[secret] = "***"
+    by_line = {r.location.line: r for r in result.steps}
+    steps: list[dict[str, Any]] = []
+    failure: dict[str, Any] | None = None
+    for identity in snap.steps:
+        step = identity.step
+        entry: dict[str, Any] = {"n": identity.n, "kind": identity.kind, "sha": identity.sha, "line": identity.line}
+        if identity.hidden:
+            entry["hidden"] = True
+        if identity.output_sha is not None:
+            entry["output_sha"] = identity.output_sha
+        commands = step.commands or (step.text,)
+        entry["command"] = _clean(_short(commands[0]) + (" …" if len(commands) > 1 else ""), replacements)
+        res = by_line.get(identity.line)
+        if res is None:
+            entry.update(status="skipped", skip="not-reached")
+            steps.append(entry)
+            continue
+        entry["status"] = res.status
+        message = _clean(res.message or "", replacements)
+        if res.status == "passed":
+            entry["check"] = getattr(res, "check", "") or _infer_check(identity, res)
+            if entry["check"] == "not-compared" and step.output is not None and step.output.directive.skip_reason:
+                entry["reason"] = _clean(step.output.directive.skip_reason, replacements)
+        elif res.status == "skipped":
+            skip = getattr(res, "skip", "") or _infer_skip(identity, res.message or "")
+            entry["skip"] = skip
+            if skip == "after-failure":
+                entry["after"] = failure["n"] if failure else None
+            else:
+                entry["reason"] = message
+            needs = list(getattr(res, "needs", []) or [])
+            if skip == "needs" and not needs:
+                needs = _needs_from_message(res.message or "")
+            if needs:
+                entry["needs"] = sorted(needs)
+        else:
+            entry["why"] = _failure_kind(res.message or "")
+            entry["message"] = _short(message, 300)
+            if res.diff:
+                entry["diff"] = _clean("\n".join(res.diff.splitlines()[:40]), replacements)
+            if failure is None:
+                failure = {"n": identity.n, "line": identity.line, "why": entry["why"], "message": entry["message"]}
+        steps.append(entry)
+    # The page as a whole failed without a failed step (its cleanup left something behind).
+    cleanup_ok = not result.leftovers
+    outcome = "failed" if failure or not cleanup_ok or result.error else "passed"
+    if failure is None and not cleanup_ok:
+        failure = {"n": None, "line": None, "why": "cleanup",
+                   "message": _short(_clean("cleanup left: " + ", ".join(result.leftovers), replacements), 300)}
+    record: dict[str, Any] = {
+        "schema": SCHEMA,
+        "page": snap.relative,
+        "files": dict(sorted(snap.files.items())),
+        "target": _target(target, kubectl),
+        "date": date,
+        "commit": commit,
+        "outcome": outcome,
+        "summary": summarize(steps),
+        "steps": steps,
+    }
+    if result.skip_reason:
+        record["page_skipped"] = _clean(result.skip_reason, replacements)
+    if failure is not None:
+        record["failure"] = failure
+    return record
+
+
+def _needs_from_message(message: str) -> list[str]:
+    return sorted(set(re.findall(r"(?:cluster lacks|page needs) ([a-z-]+)", message))
+                  | set(n.strip() for part in re.findall(r"page needs ([a-z, -]+):", message) for n in part.split(",")))
+
+
+def _target(target: Mapping[str, Any], kubectl: str) -> dict[str, Any]:
+    data = {"kind": target.get("target"), "kubernetes": target.get("server_version"), "kubectl": kubectl,
+            "nodes": target.get("nodes")}
+    if target.get("kwok_version"):
+        data["kwok"] = target["kwok_version"]
+    return data
+
+
+def summarize(steps: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Counts a reader needs: steps, run, matched, failed, skipped (by why), documented outputs compared."""
+    steps = list(steps)
+    run = [s for s in steps if s["status"] in ("passed", "failed")]
+    passed = [s for s in steps if s["status"] == "passed"]
+    skipped = [s for s in steps if s["status"] == "skipped"]
+    by_check: dict[str, int] = {}
+    for s in passed:
+        by_check[s["check"]] = by_check.get(s["check"], 0) + 1
+    by_skip: dict[str, int] = {}
+    for s in skipped:
+        by_skip[s.get("skip", "other")] = by_skip.get(s.get("skip", "other"), 0) + 1
+    needs: dict[str, int] = {}
+    for s in skipped:
+        if s.get("skip") == "needs":
+            key = ",".join(s.get("needs") or ["?"])
+            needs[key] = needs.get(key, 0) + 1
+    return {
+        "steps": len(steps),
+        "run": len(run),
+        "matched": sum(1 for s in passed if s["check"] in MATCHED_CHECKS),
+        "ran_unchecked": sum(1 for s in passed if s["check"] not in MATCHED_CHECKS),
+        "failed": len(steps) - len(passed) - len(skipped),
+        "skipped": len(skipped),
+        "checks": dict(sorted(by_check.items())),
+        "skips": dict(sorted(by_skip.items())),
+        "needs": dict(sorted(needs.items())),
+        "outputs": {"documented": sum(1 for s in steps if s.get("output_sha")),
+                    "compared": sum(1 for s in passed if s["check"] in ("output", "watch") and s.get("output_sha"))},
+    }
+
+
+def page_verified(result: Any, control_plane: bool) -> bool:
+    """Whether a page's run may be called verified: a full cluster ran it to its end without a failure,
+    and no step was left out for a need the cluster lacked (the guestbook without Elasticsearch is not)."""
+    if control_plane or result.status != "passed" or not result.steps:
+        return False
+    return not any(s.status == "skipped" and (s.message or "").startswith(("cluster lacks", "page needs"))
+                   for s in result.steps)
+
+
+def verdict(record: Mapping[str, Any]) -> str:
+    """What a record says about its page as a whole: ``failed``, ``verified`` (a full cluster ran every
+    step it could and nothing was left out for a missing need), ``partial`` (a full cluster, some steps
+    left out for needs it lacked) or ``control-plane`` (ran on the control plane: never "verified")."""
+    if record.get("outcome") != "passed":
+        return "failed"
+    if (record.get("target") or {}).get("kind") != "cluster":
+        return "control-plane"
+    if any(s.get("status") == "skipped" and s.get("skip") in ("needs", "not-reached", "other")
+           for s in record.get("steps") or []):
+        return "partial"
+    return "verified"
+
+
+# --- files ---------------------------------------------------------------------------------------
+def dumps(record: Mapping[str, Any]) -> str:
+    """Sorted keys, two-space indents, and one line per step, so a re-run's diff is one line per change."""
+    items = sorted(record.items())
+    lines = ["{"]
+    for index, (key, value) in enumerate(items):
+        if key == "steps" and value:
+            text = "[\n" + ",\n".join("    " + json.dumps(step, ensure_ascii=False, sort_keys=True)
+                                       for step in value) + "\n  ]"
+        else:
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2).replace("\n", "\n  ")
+        lines.append(f"  {json.dumps(key)}: {text}" + ("," if index < len(items) - 1 else ""))
+    return "\n".join(lines + ["}"]) + "\n"
+
+
+def write_record(root: Path, record: Mapping[str, Any]) -> Path:
+    """Write `record` atomically at its place under verification/; returns the path."""
+    from verify.report import write_text_atomic
+
+    relative = Path(record["page"]).relative_to(SOURCE_DIR)
+    path = Path(root) / RECORDS_DIR / relative.with_suffix(".json")
+    write_text_atomic(path, dumps(record))
+    return path
+
+
+def read_record(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise RecordError(f"{path}: cannot read: {error.strerror or error}") from None
+    except ValueError as error:
+        raise RecordError(f"{path}: not valid JSON: {error}") from None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("steps"), list) \
+            or not isinstance(data.get("files"), dict):
+        raise RecordError(f"{path}: not a verification record (schema {SCHEMA}, see verify/records.py)")
+    return data
+
+
+def changed_files(record: Mapping[str, Any], root: Path, page_file: Path | None = None) -> list[str]:
+    """The files of the record whose content differs now (or that are gone), repo-relative.
+
+    `page_file` is where the page itself is read from (default: its path below `root`)."""
+    changed = []
+    for name, blob in sorted((record.get("files") or {}).items()):
+        path = Path(page_file) if page_file is not None and name == record.get("page") else Path(root) / name
+        try:
+            now = file_blob(path)
+        except OSError:
+            changed.append(f"{name} (gone)")
+            continue
+        if now != blob:
+            changed.append(name)
+    return changed
+
+
+# --- checking the committed records ---------------------------------------------------------------
+@dataclass(frozen=True)
+class RecordProblem:
+    page: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.page}: {self.message}"
+
+
+def pages_needing_records(root: Path) -> list[Path]:
+    """Every Japanese page with a step the live tier runs."""
+    from verify.parsers import load_page
+
+    base = Path(root) / SOURCE_DIR
+    found = []
+    kinds = live_kinds()
+    for path in sorted(base.rglob("*.md")):
+        page = load_page(path, Path(root))
+        if any(s.kind in kinds for s in page.steps):
+            found.append(path)
+    return found
+
+
+def check_records(root: Path) -> list[RecordProblem]:
+    """Pages without a record, pages (or their included files) changed since theirs, stray records."""
+    from verify.model import PageError
+    from verify.parsers import load_page
+
+    root = Path(root).resolve()
+    problems: list[RecordProblem] = []
+    expected: set[Path] = set()
+    base = root / SOURCE_DIR
+    kinds = live_kinds()
+    for path in sorted(base.rglob("*.md")):
+        relative = (SOURCE_DIR / path.relative_to(base)).as_posix()
+        try:
+            page = load_page(path, root)
+        except PageError as error:
+            problems.append(RecordProblem(relative, f"cannot be read, so its record cannot be checked: {error}"))
+            continue
+        if not any(s.kind in kinds for s in page.steps):
+            continue
+        where = record_path(root, path)
+        expected.add(where.resolve())
+        shown = where.relative_to(root).as_posix()
+        if not where.is_file():
+            problems.append(RecordProblem(relative, f"has no verification record ({shown}); run "
+                                                    f"`python -m verify live --record {relative}`"))
+            continue
+        try:
+            record = read_record(where)
+        except RecordError as error:
+            problems.append(RecordProblem(relative, str(error)))
+            continue
+        changed = changed_files(record, root)
+        now = set(included_files(page, root)) | {relative}
+        added = sorted(now - set(record.get("files") or {}))
+        if changed or added:
+            what = ", ".join(changed + [f"{a} (newly included)" for a in added])
+            problems.append(RecordProblem(relative, f"changed since its record ({shown}, {record.get('date', '?')}): "
+                                                    f"{what}; run `python -m verify live --record {relative}`"))
+    records_dir = root / RECORDS_DIR
+    if records_dir.is_dir():
+        for stray in sorted(records_dir.rglob("*.json")):
+            if stray.resolve() not in expected:
+                page = (SOURCE_DIR / stray.relative_to(records_dir).with_suffix(".md")).as_posix()
+                problems.append(RecordProblem(page, f"{stray.relative_to(root).as_posix()} records a page that does "
+                                                    "not exist or has no commands; delete it"))
+    return problems
