@@ -324,3 +324,62 @@ def test_claim_directives_name_a_checker_and_its_arguments() -> None:
                           ("claim=ordered-creation pods='web-0 web-1'", "is not a plain value")]:
         with pytest.raises(ClaimError, match=message.replace("[", r"\[").replace("]", r"\]")):
             parse_claim(text)
+
+
+def test_the_conventions_list_every_claim_with_its_arguments() -> None:
+    conventions = (ROOT / "docs" / "conventions.md").read_text(encoding="utf-8")
+    for checker in CHECKERS.values():
+        arguments = " ".join(f"`{k}=…`" for k in checker.required) + "".join(f" [`{k}=…`]" for k in checker.optional)
+        assert f"| `claim={checker.name}` | {arguments} | {checker.summary} |" in conventions, checker.name
+    assert "<!-- verify: concurrent=web-0,web-1 -->" in conventions
+
+
+PAGE = """---
+title: t
+weight: 1
+requires: []
+---
+
+# t
+
+## 作成
+
+`web-0`が[Ready](https://example.com)になるまで、`web-1`は*作成されません*。
+
+```shell
+kubectl get pods
+```
+
+<!-- verify: concurrent=web-0,web-1 -->
+```text
+NAME
+```
+
+<!-- verify: claim=ordered-creation pods=web-0,web-1 -->
+<!-- verify: claim=parallel-creation pods=web-2,web-3 -->
+
+## 次
+
+<!-- verify: claim=ordered-deletion pods=web-1,web-0 -->
+
+<!-- verify: claim=partition pod=web-1 -->
+"""
+
+
+def test_a_claim_is_a_step_of_its_own_that_knows_the_sentence_it_backs(tmp_path: Path) -> None:
+    from verify.parsers import read_page
+
+    path = tmp_path / "page.md"
+    path.write_text(PAGE, encoding="utf-8")
+    parsed = read_page(path, tmp_path)
+    claims = [s for s in parsed.page.steps if s.kind is StepKind.CLAIM]
+    assert [str(s.claim) for s in claims] == ["claim=ordered-creation pods=web-0,web-1",
+                                              "claim=parallel-creation pods=web-2,web-3",
+                                              "claim=ordered-deletion pods=web-1,web-0"]
+    # blocks between the sentence and the claim are passed over; markup is dropped
+    assert claims[0].claim.sentence == claims[1].claim.sentence == "web-0がReadyになるまで、web-1は作成されません。"
+    assert [(p.location.line, p.message) for p in parsed.problems] == [
+        (18, "concurrent=… applies to the output of a watch (terminal=watch show, or the watch match mode)"),
+        (27, "a claim comes after the sentence it backs; no prose precedes it in its section"),
+        (29, "claim=partition needs image=…"),
+    ]

@@ -42,8 +42,16 @@ def test_every_step_the_control_plane_can_run_passes(control_plane: ControlPlane
     assert any("rollingUpdate" in c and "partition" in c for c in commands)
     assert any(c.startswith("kubectl patch statefulset web --type='json'") for c in commands)
     assert sum(1 for s in passed if s["kind"] == "terminal") >= 20
+    # Every claim the page makes (ordering, identity, storage, updates, adoption) held, from the events
+    claims = [s for s in steps if s["kind"] == "claim"]
+    assert len(claims) >= 17 and all(s["status"] == "passed" for s in claims)
+    assert page["claims"] == {"passed": len(claims), "failed": 0, "skipped": 0} == live["claims"]
+    assert {s["command"].split()[0] for s in claims} >= {
+        "claim=ordered-creation", "claim=ordered-deletion", "claim=parallel-creation", "claim=parallel-deletion",
+        "claim=stable-identity", "claim=claims-kept", "claim=rolling-update", "claim=partition", "claim=adopted"}
     assert len(passed) >= 80
-    assert re.search(r"^\d+ passed, 0 failed, \d+ skipped$", run.stdout, re.MULTILINE)
+    assert re.search(r"^\d+ passed, 0 failed, \d+ skipped \(claims: \d+ passed, 0 failed, 0 skipped\)$", run.stdout,
+                     re.MULTILINE)
     assert "target: control plane, Kubernetes v1.37.2 with 3 nodes simulated by kwok" in run.stdout
     assert leftovers(control_plane, run.live) == []
     assert junit.read_text().count("<testcase") == len(steps)

@@ -14,7 +14,7 @@ from typing import Any
 
 from verify.claims import CHECKERS, manifests
 from verify.claims.checks import Outcome
-from verify.claims.recorder import Recorder, RecorderError
+from verify.claims.recorder import Recorder
 from verify.model import Page, Step, StepKind, display_path
 
 DEFAULT_TIMEOUT = 120.0  # how long a claim waits for the events it needs (the page waited before it already)
@@ -45,7 +45,7 @@ class ClaimSession:
             self.recorder = Recorder(api_client, namespace)
             self.recorder.start()
             self.since = self.recorder.mark("page start")
-        except (RecorderError, Exception) as error:  # noqa: BLE001 - each claim then fails, saying why
+        except Exception as error:  # noqa: BLE001 - RecorderError or an API error: each claim then fails, saying why
             self.error = f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
             self.recorder = None
 
@@ -62,8 +62,12 @@ class ClaimSession:
         checker = CHECKERS[claim.name]
         args = dict(claim.arguments)
         started = time.monotonic()
-        evidence, ready = self.recorder.wait(list(checker.kinds), lambda e: checker.ready(e, args), self.since,
-                                             claim.timeout or self.timeout, self.manifests)
+        try:
+            evidence, ready = self.recorder.wait(list(checker.kinds), lambda e: checker.ready(e, args), self.since,
+                                                 claim.timeout or self.timeout, self.manifests)
+        except Exception as error:  # noqa: BLE001 - the API server did not answer the recorder's list: say so
+            return Verdict(False, f"could not read the cluster for the claim: {type(error).__name__}: "
+                                  f"{' '.join(str(error).split())[:200]}")
         outcome = checker.check(evidence, args)
         if outcome.ok and not ready:  # cannot happen for a sound checker; never pass on half the evidence
             outcome.problems.append("the events the claim needs did not all arrive")

@@ -448,6 +448,9 @@ class _Builder:
         step_index = previous[1]
         command = self.steps[step_index]
         mode = directive.mode or ("watch" if command.directive.terminal_show else "like")
+        if directive.concurrent and mode != "watch":
+            self.problem(fence.line, "directive", "concurrent=… applies to the output of a watch "
+                                                  "(terminal=watch show, or the watch match mode)")
         output = Output(text=fence.body, mode=mode, location=location, directive=directive)
         self.steps[step_index] = dataclasses.replace(command, output=output)
         self.blocks = [
