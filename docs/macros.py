@@ -45,6 +45,7 @@ def define_env(env) -> None:
     env.variables["kubernetes_version"] = KUBERNETES_VERSION
 
     _register_translation_status(env, language)
+    _register_verification_status(env, language)
 
     @env.macro
     def cluster_prerequisites() -> str:
@@ -84,3 +85,26 @@ def _register_translation_status(env, language: str) -> None:
             changed = row.source_changed or "—"
             rows.append(f"| {title} | {words[row.state]} | {changed} |")
         return "\n".join(rows)
+
+
+def _register_verification_status(env, language: str) -> None:
+    from site_tools.verification import legend, status_rows, status_table
+
+    root = Path(env.project_dir)
+    extra = env.conf["extra"]
+
+    @env.macro
+    def verification_status_table() -> str:
+        """A Markdown table of every page with commands and what its verification record says."""
+        docs_dirs = extra.get("docs_dirs") or {}
+        source = Path(docs_dirs.get("ja") or root / "docs_src" / "ja")
+        records_dir = Path(extra.get("verification_dir") or root / "verification")
+        here = Path(env.page.file.src_path).parent
+        prefix = "".join("../" for _ in here.parts)
+        rows = status_rows(source, records_dir, root, title_dir=Path(env.conf["docs_dir"]))
+        return status_table(rows, language, prefix)
+
+    @env.macro
+    def verification_legend() -> str:
+        """The marks shown under command blocks, with their icons."""
+        return legend(language)

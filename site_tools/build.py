@@ -10,7 +10,7 @@ in ``site/.build-info.json`` so that ``--if-stale`` (used by the tests and
 
     python -m site_tools.build [--out site] [--serial] [--if-stale]
                                [--docs-dir en=PATH]        # a language's pages from elsewhere
-                               [--verify-report PATH]      # another verify-report.json
+                               [--verification-dir PATH]   # other verification records
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ from site_tools.languages import LANGUAGES, REPO_ROOT, language, site_root_url
 from site_tools.sitemap import write_sitemaps
 
 BUILD_INFO = ".build-info.json"
-_INPUT_FILES = ("mkdocs.yml", "mkdocs.en.yml", "package-lock.json", "verify-report.json", "pyproject.toml")
-_INPUT_DIRS = ("docs_src", "docs", "manifests", "site_tools", "translations")
+_INPUT_FILES = ("mkdocs.yml", "mkdocs.en.yml", "package-lock.json", "pyproject.toml")
+# verify/ too: the hooks parse each page with it to place the verification marks.
+_INPUT_DIRS = ("docs_src", "docs", "manifests", "site_tools", "translations", "verification", "verify")
 
 
 class BuildFailed(RuntimeError):
@@ -49,7 +50,7 @@ class LanguageBuild:
     output: str
 
 
-def input_digest(docs_dirs: dict[str, Path] | None = None, verify_report: Path | None = None) -> str:
+def input_digest(docs_dirs: dict[str, Path] | None = None, verification_dir: Path | None = None) -> str:
     """SHA-256 over every file a build reads (pages, theme overrides, hooks, configs, tool versions).
 
     The checked-out commit counts too: the sitemap dates each page by its last commit.
@@ -59,7 +60,8 @@ def input_digest(docs_dirs: dict[str, Path] | None = None, verify_report: Path |
     for package in ("mkdocs", "mkdocs-material", "pymdown-extensions", "mkdocs-macros-plugin"):
         h.update(f"{package}={metadata.version(package)}\n".encode())
     roots = [REPO_ROOT / name for name in _INPUT_DIRS] + [Path(p) for p in (docs_dirs or {}).values()]
-    files = [REPO_ROOT / name for name in _INPUT_FILES] + ([verify_report] if verify_report else [])
+    roots += [Path(verification_dir)] if verification_dir else []
+    files = [REPO_ROOT / name for name in _INPUT_FILES]
     for root in roots:
         if root.is_dir():
             files.extend(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
@@ -78,9 +80,9 @@ def is_fresh(out: Path, digest: str) -> bool:
         return False
 
 
-def _input_args(docs_dirs: dict[str, Path], verify_report: Path | None) -> list[str]:
+def _input_args(docs_dirs: dict[str, Path], verification_dir: Path | None) -> list[str]:
     args = [arg for lang, path in docs_dirs.items() for arg in ("--docs-dir", f"{lang}={path}")]
-    return args + (["--verify-report", str(verify_report)] if verify_report else [])
+    return args + (["--verification-dir", str(verification_dir)] if verification_dir else [])
 
 
 def _start(lang: str, out: Path, inputs: list[str]) -> subprocess.Popen[str]:
@@ -109,18 +111,18 @@ def build_site(
     *,
     parallel: bool = True,
     docs_dirs: dict[str, Path] | None = None,
-    verify_report: Path | None = None,
+    verification_dir: Path | None = None,
 ) -> list[LanguageBuild]:
     """Build every language and replace ``out`` with the merged site.
 
     ``docs_dirs`` maps a language to another docs directory and
-    ``verify_report`` replaces ``verify-report.json`` (test builds use both).
+    ``verification_dir`` replaces ``verification/``, the committed records (test builds use both).
     """
     docs_dirs = dict(docs_dirs or {})
-    inputs = _input_args(docs_dirs, verify_report)
+    inputs = _input_args(docs_dirs, verification_dir)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    digest = input_digest(docs_dirs, verify_report)
+    digest = input_digest(docs_dirs, verification_dir)
     _remove_abandoned_work_dirs(out.parent)
     work = Path(tempfile.mkdtemp(prefix=f".site-build-{os.getpid()}-", dir=out.parent))
     try:
@@ -162,7 +164,7 @@ def build_site(
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _build_one(code: str, out: Path, docs_dirs: dict[str, Path], verify_report: Path | None) -> None:
+def _build_one(code: str, out: Path, docs_dirs: dict[str, Path], verification_dir: Path | None) -> None:
     """Build one language in this process (the parallel builder runs one process per language)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -180,8 +182,8 @@ def _build_one(code: str, out: Path, docs_dirs: dict[str, Path], verify_report: 
         overrides["docs_dir"] = str(docs_dirs[code])
     config = load_config(config_file=str(REPO_ROOT / lang.config_file), **overrides)
     config.extra["docs_dirs"] = {k: str(v) for k, v in docs_dirs.items()}
-    if verify_report is not None:
-        config.extra["verify_report"] = str(verify_report)
+    if verification_dir is not None:
+        config.extra["verification_dir"] = str(verification_dir)
     build(config)
 
 
@@ -202,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serial", action="store_true", help="build the languages one after the other")
     parser.add_argument("--if-stale", action="store_true", help="do nothing when the inputs have not changed")
     parser.add_argument("--docs-dir", action="append", default=[], metavar="LANG=PATH")
-    parser.add_argument("--verify-report", type=Path, help="read this report instead of verify-report.json")
+    parser.add_argument("--verification-dir", type=Path, help="read verification records from here, not verification/")
     parser.add_argument("--one", metavar="LANG", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     docs_dirs = _parse_docs_dirs(args.docs_dir)
@@ -211,19 +213,19 @@ def main(argv: list[str] | None = None) -> int:
         from mkdocs.exceptions import Abort
 
         try:
-            _build_one(args.one, args.out, docs_dirs, args.verify_report)
+            _build_one(args.one, args.out, docs_dirs, args.verification_dir)
         except Abort as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
         return 0
 
-    if args.if_stale and is_fresh(args.out, input_digest(docs_dirs, args.verify_report)):
+    if args.if_stale and is_fresh(args.out, input_digest(docs_dirs, args.verification_dir)):
         print(f"{args.out} is up to date")
         return 0
     started = time.monotonic()
     try:
         results = build_site(
-            args.out, parallel=not args.serial, docs_dirs=docs_dirs, verify_report=args.verify_report
+            args.out, parallel=not args.serial, docs_dirs=docs_dirs, verification_dir=args.verification_dir
         )
     except BuildFailed as err:
         print(err, file=sys.stderr)

@@ -1,105 +1,510 @@
-"""A page's verification status, read from ``verify-report.json`` for the page-status slot.
+"""What the site says about a page's verification, read from its committed record (``verification/``).
 
-The verifier (``python -m verify``) writes ``{"schema": 1, "tiers": {...}}`` with one
-section per tier (see verify/report.py).  This module reads:
+A record (verify/records.py) is written by ``python -m verify live --record`` for each Japanese page
+and committed. The site shows, in both languages:
 
-- ``tiers.live``: ``target`` (``"cluster"`` or ``"stand-in"``), ``server_version``,
-  ``started`` (ISO 8601) and ``pages``: ``[{"path": "docs_src/ja/…md", "status":
-  "passed"|"failed"|"skipped", "verified": bool, "skip_reason"?, "error"?}]``;
-- ``tiers.static``: ``started``, and ``entries`` (``path``, ``status``) per checked step.
+- in each page's status slot, what the record says as a whole: which target ran it (a control plane
+  whose nodes kwok simulates, or a full cluster), the Kubernetes version, the date, how many steps
+  ran of how many, whether all were as expected, how many documented outputs were compared, and why
+  the others were not run; "the page changed since" when the page or a manifest it includes no
+  longer has the blob the record holds; a failure in red (and in words);
+- under each command block, a mark for that step (``step_marks``): ran and matched, ran without a
+  comparison (and why), not run (and why), failed, or changed since the record;
+- a status page listing every page (``status_rows``).
 
-Only a live run against a real cluster makes a page "verified"; a stand-in run,
-static checks alone, or no report at all leave it "not yet verified".
+Only a full cluster that ran every step it could, without leaving any out for a missing need, makes
+a page "verified"; a control-plane run never does, and no step that did not run is ever called
+verified. The English page finds each of its steps in the Japanese page's record by ordinal, kind
+and command hash (verify.records.identities), so both languages show the same marks.
 """
 
 from __future__ import annotations
 
-import json
+import html
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from site_tools.languages import SOURCE_LANGUAGE
+from verify import records
 
-_TEXT = {
+SHELL_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*(shell|console|bash|sh)\b", re.MULTILINE)
+_JA_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+
+# --- words -----------------------------------------------------------------------------------------
+NEED_WORDS = {
+    "ja": {"exec": "コンテナ内でのコマンド実行", "cluster-network": "Pod・Service・ノードのアドレスへの通信",
+           "apparmor": "AppArmorを有効にしたノード", "node-shell": "ノード上のシェル", "load-balancer": "ロードバランサー",
+           "internet": "インターネット接続", "elasticsearch": "Elasticsearch", "multi-node": "2台以上のノード",
+           "dynamic-pv": "動的プロビジョニング(デフォルトのStorageClass)"},
+    "en": {"exec": "running commands in a container", "cluster-network": "traffic to Pod, Service and node addresses",
+           "apparmor": "nodes with AppArmor enabled", "node-shell": "a shell on a node", "load-balancer": "a load balancer",
+           "internet": "internet access", "elasticsearch": "Elasticsearch", "multi-node": "two or more nodes",
+           "dynamic-pv": "dynamic provisioning (a default StorageClass)"},
+}
+
+WORDS: dict[str, dict[str, str]] = {
     "ja": {
         "label": "検証状況",
-        "verified": "Kubernetes {version} で検証済み（{date}）",
-        "failed": "検証に失敗しました（{date}、Kubernetes {version}）",
-        "skipped": "未検証: {reason}",
-        "stand_in": "未検証（{date} の実行はスタンドインに対するもので、実クラスターではありません）",
-        "static_passed": "未検証（クラスターでの実行はまだです。静的チェックは合格: {date}）",
-        "static_failed": "静的チェックに失敗しました（{date}）",
-        "unverified": "未検証",
+        "sr": "検証: ",
+        "link": "すべてのページの検証状況",
+        "none": "このページはまだ実行されていません(検証の記録がありません)。",
+        "where_cp": "{date}にKubernetes {version}のコントロールプレーン(ノード{nodes}台はkwokによるシミュレーション)で実行しました。",
+        "where_cluster": "{date}にKubernetes {version}のクラスター(ノード{nodes}台)で実行しました。",
+        "verified": "{steps}ステップをすべて実行し、結果はすべて期待どおりでした(検証済み)。",
+        "ran": "{steps}ステップのうち{run}ステップを実行し、結果はすべて期待どおりでした。",
+        "failed": "{steps}ステップのうち{run}ステップを実行し、{n}番目のステップ({command})で失敗しました: {why}。",
+        "failed_cleanup": "すべてのステップの後の後片付けで失敗しました: {message}。",
+        "outputs": "ページに記載された出力{documented}件のうち{compared}件を、実際の出力と照合しました。",
+        "no_outputs": "ページに記載された出力はありません。",
+        "not_run": "実行しなかったステップ: {parts}。",
+        "part_nodes": "実ノードが必要なもの{count}件({needs})",
+        "part_needs": "{needs}が必要なもの{count}件",
+        "part_directive": "ページの指定により実行しないもの{count}件",
+        "part_after": "失敗の後のため実行しなかったもの{count}件",
+        "part_other": "その他{count}件",
+        "list_sep": "、",
+        "sentence_sep": "",
+        "outdated": "ただし、このページ(または読み込んでいるマニフェスト)はこの実行の後に変更されています"
+                    "(変更されたファイル: {files})。以下は変更前のページについての記録です。",
+        "outdated_short": "この実行の後にページが変更されています。",
     },
     "en": {
         "label": "Verification",
-        "verified": "Verified against Kubernetes {version} on {date}",
-        "failed": "Verification failed on {date} (Kubernetes {version})",
-        "skipped": "Not verified: {reason}",
-        "stand_in": "Not yet verified (the run on {date} used a stand-in, not a real cluster)",
-        "static_passed": "Not yet verified against a cluster (static checks passed on {date})",
-        "static_failed": "Static checks failed on {date}",
-        "unverified": "Not yet verified",
+        "sr": "Verification: ",
+        "link": "Verification status of every page",
+        "none": "This page has not been run yet (it has no verification record).",
+        "where_cp": "Run on {date} on a Kubernetes {version} control plane ({nodes} nodes simulated by kwok).",
+        "where_cluster": "Run on {date} on a Kubernetes {version} cluster ({nodes} nodes).",
+        "verified": "All {steps} steps ran, all as expected (verified).",
+        "ran": "{run} of {steps} steps ran, all as expected.",
+        "failed": "{run} of {steps} steps ran; step {n} ({command}) failed: {why}.",
+        "failed_cleanup": "Cleaning up after the steps failed: {message}.",
+        "outputs": "{compared} of the {documented} outputs shown on the page were compared with the real output.",
+        "no_outputs": "The page shows no outputs.",
+        "not_run": "Not run: {parts}.",
+        "part_nodes": "{count} that need real nodes ({needs})",
+        "part_needs": "{count} that need {needs}",
+        "part_directive": "{count} that the page marks as not to be run",
+        "part_after": "{count} after the failure",
+        "part_other": "{count} for other reasons",
+        "list_sep": ", ",
+        "sentence_sep": " ",
+        "outdated": "This page (or a manifest it includes) changed after this run (changed: {files}); "
+                    "what follows is the record of the page as it was.",
+        "outdated_short": "The page changed after this run.",
     },
+}
+
+WHY = {
+    "ja": {"output": "出力が記載と異なりました", "timeout": "時間内に終わりませんでした",
+           "exit": "終了ステータスが想定と異なりました", "claim": "ページの説明と異なる結果でした",
+           "refused": "安全のため実行を拒否しました", "cleanup": "後片付けで失敗しました", "other": "失敗しました"},
+    "en": {"output": "the output differed from the one shown", "timeout": "it did not finish in time",
+           "exit": "it ended with an unexpected exit status", "claim": "what the text claims did not hold",
+           "refused": "it was refused for safety", "cleanup": "cleaning up failed", "other": "it failed"},
+}
+
+MARK_WORDS = {
+    "ja": {
+        "where_cp": "コントロールプレーンで実行",
+        "where_cluster": "実行",
+        "output": "{where}: 出力は記載どおり",
+        "watch": "{where}: 流れた行は記載どおり",
+        "claim": "{where}: ページの説明どおりであることを確認",
+        "exit": "{where}: 正常に終了(照合する出力なし)",
+        "not-compared": "{where}: 出力は照合していません",
+        "none": "{where}: 結果は確認していません",
+        "background": "{where}(バックグラウンドで開始): 出力は後の監視のブロックで照合",
+        "skip_nodes": "未実行: 実ノードが必要です",
+        "skip_needs": "未実行: {needs}が必要です",
+        "skip_directive": "未実行: ページの指定によります",
+        "skip_after": "未実行: 前のステップが失敗したため",
+        "skip_other": "未実行",
+        "failed": "失敗: {why}",
+        "changed": "未実行: 前回の実行の後に変更されたステップです",
+        "title_cp": "{date}、Kubernetes {version}のコントロールプレーン(ノードはシミュレーション)での記録",
+        "title_cluster": "{date}、Kubernetes {version}のクラスター(ノード{nodes}台)での記録",
+        "title_changed": "前回の実行({date})の後に、このコマンドか出力例が変更されました",
+    },
+    "en": {
+        "where_cp": "Ran on the control plane",
+        "where_cluster": "Ran",
+        "output": "{where}: output as shown",
+        "watch": "{where}: the watched rows appeared as shown",
+        "claim": "{where}: what the text claims was checked",
+        "exit": "{where}: succeeded (no output to compare)",
+        "not-compared": "{where}: output not compared",
+        "none": "{where}: result not checked",
+        "background": "{where} (started in the background): its output is compared at the watch block below",
+        "skip_nodes": "Not run: needs real nodes",
+        "skip_needs": "Not run: needs {needs}",
+        "skip_directive": "Not run, as the page specifies",
+        "skip_after": "Not run: an earlier step failed",
+        "skip_other": "Not run",
+        "failed": "Failed: {why}",
+        "changed": "Not run: this step changed after the last run",
+        "title_cp": "Record of {date}, Kubernetes {version} control plane (simulated nodes)",
+        "title_cluster": "Record of {date}, Kubernetes {version} cluster ({nodes} nodes)",
+        "title_changed": "This command or its example output changed after the last run ({date})",
+    },
+}
+
+STATE_ICONS = {"verified": "check-circle", "control-plane": "check-circle-outline", "partial": "check-circle-outline",
+               "failed": "close-circle", "none": "minus-circle-outline", "outdated": "alert-circle-outline"}
+ICONS = {  # Material Design icons (shipped with mkdocs-material): the shape, not only the colour, differs
+    "matched": "check-circle", "matched-cp": "check-circle-outline", "ran": "play-circle-outline",
+    "skipped": "minus-circle-outline", "failed": "close-circle", "changed": "help-circle-outline",
+}
+
+
+def _words(lang: str, table: dict[str, dict[str, str]]) -> dict[str, str]:
+    return table.get(lang, table["en"])
+
+
+# --- records -------------------------------------------------------------------------------------------
+def load_record(records_dir: Path, src_uri: str) -> dict[str, Any] | None:
+    """The record of the page ``src_uri`` (the same in both languages), or None when it has none."""
+    path = Path(records_dir) / Path(src_uri).with_suffix(".json")
+    if not path.is_file():
+        return None
+    try:
+        return records.read_record(path)
+    except records.RecordError as error:
+        raise ValueError(str(error)) from None
+
+
+def changed_files(record: dict[str, Any], source_page: Path, root: Path) -> list[str]:
+    """Files of the record changed since (the Japanese page read from ``source_page``)."""
+    return records.changed_files(record, root, page_file=source_page)
+
+
+def _is_cp(record: dict[str, Any]) -> bool:
+    return (record.get("target") or {}).get("kind") != "cluster"
+
+
+def _skip_group(step: dict[str, Any], control_plane: bool) -> tuple[str, tuple[str, ...]]:
+    skip = step.get("skip")
+    if skip == "needs":
+        needs = tuple(step.get("needs") or ())
+        nodes = tuple(n for n in needs if n in records.REAL_NODE_NEEDS)
+        if control_plane and nodes:
+            return "nodes", nodes
+        return "needs", needs
+    if skip == "directive":
+        return "directive", ()
+    if skip == "after-failure":
+        return "after", ()
+    return "other", ()
+
+
+def _join(items: list[str], lang: str) -> str:
+    return _words(lang, WORDS)["list_sep"].join(items)
+
+
+def _not_run_parts(record: dict[str, Any], lang: str) -> list[str]:
+    words, needs_words = _words(lang, WORDS), _words(lang, NEED_WORDS)
+    control_plane = _is_cp(record)
+    counts: dict[str, int] = {}
+    needs: dict[str, list[str]] = {}
+    for step in record.get("steps") or []:
+        if step.get("status") != "skipped":
+            continue
+        group, group_needs = _skip_group(step, control_plane)
+        key = group if group != "needs" else "needs:" + ",".join(group_needs)
+        counts[key] = counts.get(key, 0) + 1
+        for need in group_needs:
+            if need not in needs.setdefault(key, []):
+                needs[key].append(need)
+    parts = []
+    order = sorted(counts, key=lambda k: (["nodes", "needs", "directive", "after", "other"].index(k.split(":")[0]), k))
+    for key in order:
+        named = [needs_words.get(n, n) for n in needs.get(key, [])]
+        group = key.split(":")[0]
+        parts.append(words[f"part_{group}"].format(count=counts[key], needs=_join(named, lang)))
+    return parts
+
+
+def _failure(record: dict[str, Any]) -> dict[str, Any]:
+    return record.get("failure") or {"n": None, "why": "other", "message": ""}
+
+
+def _command_of(record: dict[str, Any], n: Any) -> str:
+    for step in record.get("steps") or []:
+        if step.get("n") == n:
+            return str(step.get("command", ""))
+    return ""
+
+
+# --- the page's status slot -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PageStatus:
+    """What the slot shows. ``state`` is a CSS modifier and ``data-k8s-verification`` value:
+    ``verified``, ``partial``, ``control-plane``, ``failed`` or ``none``; ``outdated`` is set when the
+    page changed since its record."""
+
+    state: str
+    label: str
+    sentences: tuple[str, ...]
+    outdated: str | None = None
+    link_text: str = ""
+    sep: str = " "  # between sentences: none in Japanese
+
+    @property
+    def text(self) -> str:
+        return self.sep.join(([self.outdated] if self.outdated else []) + list(self.sentences))
+
+    @property
+    def icon(self) -> str:
+        """The inline SVG that goes with the state (the outdated warning comes first)."""
+        return icon_svg(STATE_ICONS["outdated" if self.outdated else self.state])
+
+
+def page_status(record: dict[str, Any] | None, changed: list[str], lang: str) -> PageStatus:
+    """The status of a page from its record (None: no record) and the files changed since."""
+    words = _words(lang, WORDS)
+    if record is None:
+        return PageStatus("none", words["label"], (words["none"],), link_text=words["link"], sep=words["sentence_sep"])
+    target = record.get("target") or {}
+    summary = records.summarize(record.get("steps") or [])
+    state = records.verdict(record)
+    fields = {"date": record.get("date", "?"), "version": target.get("kubernetes", "?"), "nodes": target.get("nodes", "?"),
+              "steps": summary["steps"], "run": summary["run"]}
+    sentences = [words["where_cp" if _is_cp(record) else "where_cluster"].format(**fields)]
+    if state == "failed":
+        failure = _failure(record)
+        if failure.get("n") is None:
+            sentences.append(words["failed_cleanup"].format(message=failure.get("message", "")))
+        else:
+            sentences.append(words["failed"].format(n=failure["n"], command=_command_of(record, failure["n"]),
+                                                    why=_words(lang, WHY).get(failure.get("why", "other"),
+                                                                              _words(lang, WHY)["other"]), **fields))
+    elif state == "verified":
+        sentences.append(words["verified"].format(**fields))
+    else:
+        sentences.append(words["ran"].format(**fields))
+    outputs = summary["outputs"]
+    sentences.append(words["outputs"].format(**outputs) if outputs["documented"] else words["no_outputs"])
+    parts = _not_run_parts(record, lang)
+    if parts:
+        sentences.append(words["not_run"].format(parts=_join(parts, lang)))
+    outdated = words["outdated"].format(files=", ".join(changed)) if changed else None
+    return PageStatus(state, words["label"], tuple(sentences), outdated, words["link"], words["sentence_sep"])
+
+
+# --- marks under each command block ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Mark:
+    """One step's mark: ``state`` (matched, ran, skipped, failed, changed), the icon's name, the short
+    label a sighted reader sees, the detail (a reason), and the tooltip (which record it comes from)."""
+
+    state: str
+    icon: str
+    label: str
+    detail: str
+    title: str
+    target: str  # control-plane | cluster
+
+    def html(self, lang: str, tooltip: bool = True) -> str:
+        words = _words(lang, WORDS)
+        detail = ""
+        if self.detail:
+            detail_lang = "ja" if _JA_CHARS.search(self.detail) else "en"
+            attr = f' lang="{detail_lang}"' if detail_lang != lang else ""
+            detail = f' <span class="k8s-step-mark__detail"{attr}>({html.escape(self.detail)})</span>'
+        return (f'<p class="k8s-step-mark k8s-step-mark--{self.state}" data-k8s-step="{self.state}" '
+                f'data-k8s-target="{self.target}"'
+                + (f' title="{html.escape(self.title, quote=True)}"' if tooltip else "") + ">"
+                f'<span class="k8s-step-mark__icon" aria-hidden="true">{icon_svg(self.icon)}</span>'
+                f'<span class="k8s-sr-only">{html.escape(words["sr"])}</span>'
+                f'<span class="k8s-step-mark__label">{html.escape(self.label)}</span>{detail}</p>')
+
+
+@lru_cache(maxsize=None)
+def icon_svg(name: str) -> str:
+    """The inline SVG of a Material Design icon shipped with mkdocs-material."""
+    import material
+
+    path = Path(material.__file__).parent / "templates" / ".icons" / "material" / f"{name}.svg"
+    svg = path.read_text(encoding="utf-8").strip()
+    return svg.replace("<svg ", '<svg focusable="false" ', 1)
+
+
+def _title(record: dict[str, Any], lang: str) -> str:
+    words, target = _words(lang, MARK_WORDS), record.get("target") or {}
+    key = "title_cp" if _is_cp(record) else "title_cluster"
+    return words[key].format(date=record.get("date", "?"), version=target.get("kubernetes", "?"),
+                             nodes=target.get("nodes", "?"))
+
+
+def mark_for(step: dict[str, Any] | None, record: dict[str, Any], lang: str) -> Mark:
+    """The mark of one step from its record entry (None: the step is not in the record as it is now)."""
+    words, needs_words = _words(lang, MARK_WORDS), _words(lang, NEED_WORDS)
+    control_plane = _is_cp(record)
+    target = "control-plane" if control_plane else "cluster"
+    title = _title(record, lang)
+    if step is None:
+        return Mark("changed", ICONS["changed"], words["changed"], "",
+                    words["title_changed"].format(date=record.get("date", "?")), target)
+    where = words["where_cp" if control_plane else "where_cluster"]
+    status = step.get("status")
+    if status == "passed":
+        check = step.get("check", "none")
+        label = words.get(check, words["none"]).format(where=where)
+        if check in records.MATCHED_CHECKS:
+            return Mark("matched", ICONS["matched-cp" if control_plane else "matched"], label, "", title, target)
+        return Mark("ran", ICONS["ran"], label, str(step.get("reason") or ""), title, target)
+    if status == "failed":
+        why = _words(lang, WHY).get(step.get("why", "other"), _words(lang, WHY)["other"])
+        return Mark("failed", ICONS["failed"], words["failed"].format(why=why), "", title, target)
+    group, group_needs = _skip_group(step, control_plane)
+    named = _join([needs_words.get(n, n) for n in group_needs], lang)
+    if group == "nodes":
+        return Mark("skipped", ICONS["skipped"], words["skip_nodes"], named, title, target)
+    if group == "needs":
+        return Mark("skipped", ICONS["skipped"], words["skip_needs"].format(needs=named), "", title, target)
+    if group == "directive":
+        return Mark("skipped", ICONS["skipped"], words["skip_directive"], str(step.get("reason") or ""), title, target)
+    if group == "after":
+        return Mark("skipped", ICONS["skipped"], words["skip_after"], "", title, target)
+    return Mark("skipped", ICONS["skipped"], words["skip_other"], str(step.get("reason") or ""), title, target)
+
+
+def step_marks(record: dict[str, Any], page: Any, lang: str) -> list[tuple[Any, Mark]]:
+    """(step, mark) for each visible step of ``page`` (a verify.model.Page, in either language)."""
+    by_key = {(s.get("n"), s.get("kind"), s.get("sha")): s for s in record.get("steps") or []}
+    found = []
+    for identity in records.identities(page):
+        if identity.hidden:
+            continue
+        entry = by_key.get(identity.key)
+        if entry is not None and entry.get("output_sha") != identity.output_sha:
+            entry = None  # the documented output changed: what was compared is not what is shown
+        found.append((identity.step, mark_for(entry, record, lang)))
+    return found
+
+
+_CODE_BLOCK = re.compile(r'<div class="highlight">(?:<span class="filename">.*?</span>)?<pre>(?:<span></span>)?'
+                         r"<code>(?P<code>.*?)</code></pre></div>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _normal(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.strip("\n").split("\n"))
+
+
+def insert_marks(page_html: str, marks: list[tuple[Any, Mark]], lang: str) -> tuple[str, list[Any]]:
+    """``page_html`` with each mark right after its command block (outside ``<pre>``, so copying a command
+    copies only the command); and the steps whose block was not found."""
+    blocks = [(m.end(), _normal(html.unescape(_TAG.sub("", m.group("code"))))) for m in _CODE_BLOCK.finditer(page_html)]
+    inserts: list[tuple[int, str]] = []
+    missing = []
+    position = 0
+    for step, mark in marks:
+        wanted = _normal(step.raw)
+        for index in range(position, len(blocks)):
+            if blocks[index][1] == wanted:
+                inserts.append((blocks[index][0], mark.html(lang)))
+                position = index + 1
+                break
+        else:
+            missing.append(step)
+    out, last = [], 0
+    for offset, text in inserts:
+        out += [page_html[last:offset], text]
+        last = offset
+    out.append(page_html[last:])
+    return "".join(out), missing
+
+
+# --- the status page ------------------------------------------------------------------------------------
+TABLE_WORDS = {
+    "ja": {"page": "ページ", "target": "実行した環境", "date": "日付", "steps": "実行 / 未実行 / 失敗",
+           "outputs": "照合した出力", "result": "結果", "record": "記録",
+           "cp": "コントロールプレーン(Kubernetes {version}、ノードはシミュレーション)",
+           "cluster": "クラスター(Kubernetes {version}、ノード{nodes}台)",
+           "verified": "検証済み", "control-plane": "期待どおり(コントロールプレーンで実行できた範囲)",
+           "partial": "期待どおり(一部は未実行)", "failed": "**失敗**", "none": "未実行",
+           "current": "最新", "outdated": "**古い**(ページの変更後に未実行)", "missing": "なし",
+           "of": "{compared} / {documented}"},
+    "en": {"page": "Page", "target": "Run against", "date": "Date", "steps": "Run / not run / failed",
+           "outputs": "Outputs compared", "result": "Result", "record": "Record",
+           "cp": "control plane (Kubernetes {version}, simulated nodes)",
+           "cluster": "cluster (Kubernetes {version}, {nodes} nodes)",
+           "verified": "verified", "control-plane": "as expected (as far as a control plane can run)",
+           "partial": "as expected (some steps not run)", "failed": "**failed**", "none": "not run",
+           "current": "current", "outdated": "**outdated** (page changed since)", "missing": "none",
+           "of": "{compared} of {documented}"},
 }
 
 
 @dataclass(frozen=True)
-class PageStatus:
-    """What the slot shows: ``state`` (verified | failed | unverified, a CSS modifier) and the sentence."""
-
-    state: str
-    label: str
-    text: str
-
-
-def load_report(path: Path) -> dict[str, Any] | None:
-    """The report at ``path``, or None when there is none yet."""
-    if not path.is_file():
-        return None
-    try:
-        report = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise ValueError(f"{path}:{err.lineno}: not valid JSON: {err.msg}") from err
-    if not isinstance(report, dict) or not isinstance(report.get("tiers", {}), dict):
-        raise ValueError(f"{path}:1: expected an object with a `tiers` object (see verify/report.py)")
-    return report
+class StatusRow:
+    src_uri: str
+    title: str
+    record: dict[str, Any] | None
+    changed: tuple[str, ...]
+    linked: bool = True  # the page exists in the table's language
 
 
-def _is_page(path: object, src_uri: str) -> bool:
-    """Whether a report path (``docs_src/ja/x.md``, possibly absolute) is the page ``src_uri``."""
-    suffix = f"{SOURCE_LANGUAGE.docs_dir}/{src_uri}"
-    return isinstance(path, str) and (path == suffix or path.endswith("/" + suffix))
+def has_commands(markdown: str) -> bool:
+    """Whether a page has a command block (and so a verification status)."""
+    return bool(SHELL_FENCE.search(markdown))
 
 
-def _date(section: dict[str, Any]) -> str:
-    return str(section.get("started") or "")[:10] or "?"
+def status_rows(source_dir: Path, records_dir: Path, root: Path, title_dir: Path | None = None) -> list[StatusRow]:
+    """Every Japanese page with commands, its record and what changed since; titles from ``title_dir``'s
+    page of the same path when it exists (the translation), else from the Japanese page."""
+    from site_tools.pages import list_pages, read_front_matter
+
+    rows = []
+    for page in list_pages(Path(source_dir)):
+        if not has_commands(page.read()):
+            continue
+        record = load_record(records_dir, page.src_uri)
+        changed = tuple(changed_files(record, page.path, root)) if record else ()
+        titled = Path(title_dir) / page.src_uri if title_dir is not None else page.path
+        title = str(read_front_matter(titled if titled.is_file() else page.path).get("title") or page.src_uri)
+        rows.append(StatusRow(page.src_uri, title, record, changed, titled.is_file()))
+    return rows
 
 
-def page_status(report: dict[str, Any] | None, src_uri: str, lang: str) -> PageStatus:
-    """The status of the page ``src_uri`` (the same path in every language), worded in ``lang``."""
-    text = _TEXT.get(lang, _TEXT["en"])
+def status_table(rows: list[StatusRow], lang: str, link_prefix: str) -> str:
+    """A Markdown table: one row per page with commands."""
+    w = _words(lang, TABLE_WORDS)
+    lines = [f"| {w['page']} | {w['target']} | {w['date']} | {w['steps']} | {w['outputs']} | {w['result']} | {w['record']} |",
+             "|---|---|---|---|---|---|---|"]
+    for row in rows:
+        title = f"[{row.title}]({link_prefix}{row.src_uri})" if row.linked else row.title
+        record = row.record
+        if record is None:
+            lines.append(f"| {title} | — | — | — | — | {w['none']} | {w['missing']} |")
+            continue
+        target = record.get("target") or {}
+        where = w["cp" if _is_cp(record) else "cluster"].format(version=target.get("kubernetes", "?"),
+                                                                 nodes=target.get("nodes", "?"))
+        summary = records.summarize(record.get("steps") or [])
+        steps = f"{summary['run']} / {summary['skipped']} / {summary['failed']}"
+        outputs = w["of"].format(**summary["outputs"])
+        state = w[records.verdict(record)]
+        fresh = w["outdated"] if row.changed else w["current"]
+        lines.append(f"| {title} | {where} | {record.get('date', '?')} | {steps} | {outputs} | {state} | {fresh} |")
+    return "\n".join(lines)
 
-    def status(state: str, key: str, **fields: str) -> PageStatus:
-        return PageStatus(state, text["label"], text[key].format(**fields))
 
-    tiers = (report or {}).get("tiers") or {}
-    live = tiers.get("live") or {}
-    entry = next((p for p in live.get("pages") or [] if isinstance(p, dict) and _is_page(p.get("path"), src_uri)), None)
-    if entry is not None:
-        date, version = _date(live), str(live.get("server_version") or "?")
-        if live.get("target") != "cluster":
-            return status("unverified", "stand_in", date=date)
-        if entry.get("status") == "failed":
-            return status("failed", "failed", date=date, version=version)
-        if entry.get("status") == "passed" and entry.get("verified", True):
-            return status("verified", "verified", date=date, version=version)
-        return status("unverified", "skipped", reason=str(entry.get("skip_reason") or entry.get("error") or "?"))
-
-    static = tiers.get("static") or {}
-    entries = [e for e in static.get("entries") or [] if isinstance(e, dict) and _is_page(e.get("path"), src_uri)]
-    if entries:
-        failed = any(e.get("status") == "failed" for e in entries)
-        return status("failed" if failed else "unverified", "static_failed" if failed else "static_passed", date=_date(static))
-    return status("unverified", "unverified")
+def legend(lang: str) -> str:
+    """The marks a reader meets under command blocks, each with its icon (HTML, for the status page)."""
+    sample = {"date": "…", "target": {"kind": "control-plane", "kubernetes": "…"}}
+    full = {"date": "…", "target": {"kind": "cluster", "kubernetes": "…"}}
+    examples = [
+        mark_for({"status": "passed", "check": "output"}, full, lang),
+        mark_for({"status": "passed", "check": "output"}, sample, lang),
+        mark_for({"status": "passed", "check": "not-compared"}, sample, lang),
+        mark_for({"status": "skipped", "skip": "needs", "needs": ["exec"]}, sample, lang),
+        mark_for({"status": "skipped", "skip": "directive"}, sample, lang),
+        mark_for({"status": "failed", "why": "output"}, sample, lang),
+        mark_for(None, sample, lang),
+    ]
+    items = "".join(f"<li>{m.html(lang, tooltip=False)}</li>" for m in examples)
+    return f'<ul class="k8s-step-legend">{items}</ul>'

@@ -1,8 +1,11 @@
-"""MkDocs hook: what the page-status slot shows (``partials/page-status.html``).
+"""MkDocs hook: the page-status slot (``partials/page-status.html``) and the marks under command blocks.
 
-- Verification: pages with commands (a ` ```shell ` block) show their status
-  from ``verify-report.json`` at the repo root (``extra.verify_report``
-  overrides the path), or "not yet verified" / 「未検証」 when there is none.
+- Verification: a page with commands (a ` ```shell ` block) shows what its committed record says
+  (``verification/<page>.json``, written by ``python -m verify live --record``; ``extra.verification_dir``
+  points elsewhere for test builds), in the build's language, with a link to the verification
+  status page, and whether the Japanese page or a manifest it includes changed since the record.
+  Each command block gets a mark for its step (site_tools/verification.py), placed after the block,
+  outside ``<pre>``: no JavaScript, and copying a command copies only the command.
 - Translation freshness, on translated pages: the translation workflow sets
   ``translation_status`` (``current``/``outdated``/``missing``) and
   ``source_changed`` (a date) in ``page.meta``; an outdated page gets a banner
@@ -11,7 +14,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,9 +24,9 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from site_tools.languages import REPO_ROOT, SOURCE_LANGUAGE
-from site_tools.verification import load_report, page_status
+from site_tools.verification import changed_files, has_commands, insert_marks, load_record, page_status, step_marks
 
-_SHELL_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*(shell|console|bash|sh)\b", re.MULTILINE)
+STATUS_PAGE = "verification-status.md"
 _state: dict = {}
 
 
@@ -38,18 +40,54 @@ class TranslationNotice:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    path = Path(config.extra.get("verify_report") or REPO_ROOT / "verify-report.json")
-    try:
-        _state["report"] = load_report(path)
-    except ValueError as err:
-        raise PluginError(str(err)) from err
+    _state["records"] = Path(config.extra.get("verification_dir") or REPO_ROOT / "verification")
+    docs_dirs = config.extra.get("docs_dirs") or {}
+    _state["source_dir"] = Path(docs_dirs.get(SOURCE_LANGUAGE.code) or REPO_ROOT / SOURCE_LANGUAGE.docs_dir)
     _state["lang"] = config.theme["language"]
     return config
 
 
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    _state["files"] = files
+    return files
+
+
+def _record(page: Page) -> tuple[dict | None, list[str]]:
+    try:
+        record = load_record(_state["records"], page.file.src_uri)
+    except ValueError as err:
+        raise PluginError(str(err)) from err
+    if record is None:
+        return None, []
+    source = _state["source_dir"] / page.file.src_uri
+    return record, changed_files(record, source, REPO_ROOT)
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    page.k8s_has_commands = bool(_SHELL_FENCE.search(markdown))
+    page.k8s_has_commands = has_commands(markdown)
+    page.k8s_record = _record(page) if page.k8s_has_commands else (None, [])
     return markdown
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Put each step's mark right after its command block."""
+    record, _ = page.k8s_record
+    if record is None:
+        return html
+    from verify.model import PageError
+    from verify.parsers import load_page
+
+    try:
+        parsed = load_page(Path(page.file.abs_src_path), REPO_ROOT)
+    except PageError as err:
+        raise PluginError(f"verification marks: {err}") from err
+    marks = step_marks(record, parsed, _state["lang"])
+    html, missing = insert_marks(html, marks, _state["lang"])
+    if missing:
+        where = ", ".join(f"line {step.location.line}" for step in missing)
+        raise PluginError(f"{page.file.src_uri}: no rendered code block found for the command block(s) at {where}, "
+                          "so their verification marks cannot be placed")
+    return html
 
 
 def _translation_notice(page: Page) -> TranslationNotice | None:
@@ -65,9 +103,17 @@ def _translation_notice(page: Page) -> TranslationNotice | None:
     )
 
 
+def _status_href(page: Page) -> str:
+    status = _state["files"].get_file_from_path(STATUS_PAGE) if _state.get("files") else None
+    return status.url_relative_to(page.file) if status is not None else ""
+
+
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
-    page.k8s_status = (
-        page_status(_state["report"], page.file.src_uri, _state["lang"]) if page.k8s_has_commands else None
-    )
+    if page.k8s_has_commands:
+        record, changed = page.k8s_record
+        page.k8s_status = page_status(record, changed, _state["lang"])
+        page.k8s_status_href = _status_href(page)
+    else:
+        page.k8s_status = None
     page.k8s_translation = _translation_notice(page)
     return context

@@ -1,102 +1,263 @@
-"""The page-status slot and untranslated pages, on a test build with a fixture report and fixture pages.
+"""The page-status slot, the marks under command blocks, the verification status page and untranslated
+pages, on a test build with fixture records and fixture pages.
 
-The build uses copies of the real pages plus two fixture pages, a Japanese-only
-one (no translation yet) and an English-only one marked outdated, and a fixture
-verify-report.json.
+The build uses copies of the real pages plus two fixture pages, a Japanese-only one (no translation
+yet) and an English-only one marked outdated, and fixture verification records made from the real
+pages' steps (verify.records) for each case: a control-plane run, a failed run, a full cluster that
+left out the steps needing Elasticsearch, a full cluster that ran everything, a page changed since
+its record, and a page with no record.
 """
 
 from __future__ import annotations
 
-import json
+import re
 import shutil
 from html import unescape
+from pathlib import Path
 
 import pytest
 
 from site_tools.languages import REPO_ROOT
 from site_tools.pages import list_pages
+from verify import records
+from verify.live.results import PageResult, StepResult
+from verify.parsers import load_page
 
 from site_helpers import BuiltSite, build_or_fail, parse, require_mermaid, resolve, write_stand_in
 
 SOURCE_IP = "tutorials/services/source-ip.md"
 APPARMOR = "tutorials/security/apparmor.md"
+GUESTBOOK = "tutorials/stateless-application/guestbook-logs-metrics-with-elk.md"
+STATEFULSET = "tutorials/stateful-application/basic-stateful-set.md"
 OUTDATED = "fixture-outdated.md"
 JA_ONLY = "fixture-ja-only.md"
-REPORT = {
-    "schema": 1,
-    "tiers": {
-        "live": {
-            "target": "cluster",
-            "server_version": "v1.37.1",
-            "started": "2026-11-20T08:00:00+00:00",
-            "pages": [
-                {"path": f"docs_src/ja/{SOURCE_IP}", "status": "passed", "verified": True},
-                {"path": f"docs_src/ja/{APPARMOR}", "status": "failed", "error": "step 4 timed out"},
-            ],
-        }
-    },
-}
-LISTED = {SOURCE_IP, APPARMOR}
+NO_RECORD = "fixture-no-record.md"
+STATUS_PAGE = "verification-status.md"
+CP = {"target": "control-plane", "server_version": "v1.37.2", "nodes": 3, "kwok_version": "0.8.0"}
+CLUSTER = {"target": "cluster", "server_version": "v1.37.2", "nodes": 3}
+REAL_NODES = ("exec", "curl", "wget", "nslookup", "ssh", "ip addr", "cat /sys", "NODES=(")
+FIXTURE_PAGE = "---\ntitle: {title}\nweight: {weight}\n---\n\n# {title}\n\n```shell\nkubectl version\n```\n\n" \
+               "出力は次のようになります。\n\n```text\n{output}\n```\n"
+
+
+def _result(page_path: Path, root: Path, target: dict, *, fail: int | None = None,
+            needs: str | None = None) -> PageResult:
+    """A PageResult shaped like the runner's: on a control plane, steps needing real nodes are skipped."""
+    page = load_page(page_path, root)
+    result = PageResult(page.path, namespace="verify-x-123456")
+    failed_at = None
+    for identity in records.identities(page):
+        step = identity.step
+        text = "\n".join(step.commands) or step.text
+        status, message = "passed", "started in the background (first terminal)" if identity.kind == "terminal" else ""
+        if failed_at:
+            status, message = "skipped", f"after failure at {failed_at}"
+        elif identity.n == fail:
+            status, message = "failed", "output differs from the documented output at x.md:1"
+            failed_at = f"x.md:{identity.line}"
+        elif step.directive.skip_reason:
+            status, message = "skipped", step.directive.skip_reason
+        elif target["target"] == "control-plane" and any(word in text for word in REAL_NODES):
+            status, message = "skipped", "cluster lacks exec (needs a container runtime: control-plane target)"
+        elif needs and needs in step.directive.requires:
+            status, message = "skipped", f"cluster lacks {needs} (not provided; pass --provide {needs} if you have it)"
+        result.steps.append(StepResult(step.location, identity.kind, status, text, message))
+    return result
+
+
+def _record(ja_dir: Path, src_uri: str, out: Path, target: dict, **kwargs) -> dict:
+    page = ja_dir / src_uri
+    root = ja_dir.parent.parent  # <work>/docs_src/ja; manifests are the repository's
+    parsed = load_page(page, REPO_ROOT)
+    files = {f"docs_src/ja/{src_uri}": records.file_blob(page)}
+    for name in records.included_files(parsed, REPO_ROOT):
+        files[name] = records.file_blob(REPO_ROOT / name)
+    snapshot = records.Snapshot(page, f"docs_src/ja/{src_uri}", files, records.identities(parsed))
+    record = records.build_record(snapshot, _result(page, REPO_ROOT, target, **kwargs), target, "v1.37.1",
+                                  "2026-11-20", "0" * 40, root)
+    path = out / Path(src_uri).with_suffix(".json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(records.dumps(record), encoding="utf-8")
+    return record
 
 
 @pytest.fixture(scope="module")
 def status_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     require_mermaid()
     work = tmp_path_factory.mktemp("status-site")
-    ja_dir, en_dir = work / "ja", work / "en"
+    ja_dir, en_dir, records_dir = work / "docs_src" / "ja", work / "en", work / "verification"
     shutil.copytree(REPO_ROOT / "docs_src/ja", ja_dir)
     if (REPO_ROOT / "docs/en").is_dir():
         shutil.copytree(REPO_ROOT / "docs/en", en_dir)
     for page in list_pages(ja_dir):
         if not (en_dir / page.src_uri).exists():
             write_stand_in(page, en_dir / page.src_uri)
-    (ja_dir / JA_ONLY).write_text(
-        "---\ntitle: 日本語だけのページ\nweight: 98\n---\n\n# 日本語だけのページ\n\n```shell\nkubectl version\n```\n",
-        encoding="utf-8",
-    )
+    for src_uri, title, weight in ((JA_ONLY, "日本語だけのページ", 98), (NO_RECORD, "記録のないページ", 97)):
+        (ja_dir / src_uri).write_text(FIXTURE_PAGE.format(title=title, weight=weight, output="Client Version: v1.37.1"),
+                                      encoding="utf-8")
+    write_stand_in(next(p for p in list_pages(ja_dir) if p.src_uri == NO_RECORD), en_dir / NO_RECORD)
     (en_dir / OUTDATED).write_text(
         "---\ntitle: Fixture outdated page\nweight: 99\ntranslation_status: outdated\n"
         "source_changed: 2026-11-01\n---\n\n# Fixture outdated page\n\n```shell\nkubectl version\n```\n",
         encoding="utf-8",
     )
-    report = work / "verify-report.json"
-    report.write_text(json.dumps(REPORT), encoding="utf-8")
-    build_or_fail(work / "site", docs_dirs={"ja": ja_dir, "en": en_dir}, verify_report=report)
+    _record(ja_dir, SOURCE_IP, records_dir, CP)
+    _record(ja_dir, APPARMOR, records_dir, CP, fail=3)
+    _record(ja_dir, GUESTBOOK, records_dir, CLUSTER, needs="elasticsearch")
+    _record(ja_dir, STATEFULSET, records_dir, CLUSTER)
+    _record(ja_dir, JA_ONLY, records_dir, CP)
+    # The page changes after its record: one word of its documented output.
+    page = ja_dir / JA_ONLY
+    page.write_text(page.read_text(encoding="utf-8").replace("Client Version", "Client version"), encoding="utf-8")
+    build_or_fail(work / "site", docs_dirs={"ja": ja_dir, "en": en_dir}, verification_dir=records_dir)
     return BuiltSite(work / "site", {"ja": ja_dir, "en": en_dir})
 
 
+def _html(site: BuiltSite, lang: str, src_uri: str) -> str:
+    return site.html_file(lang, src_uri).read_text(encoding="utf-8")
+
+
 def _text(site: BuiltSite, lang: str, src_uri: str) -> str:
-    return " ".join(unescape(site.html_file(lang, src_uri).read_text(encoding="utf-8")).split())
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", _html(site, lang, src_uri))).split())
 
 
-def test_verified_page_shows_version_and_date_in_each_language(status_site) -> None:
-    site = status_site
-    ja = _text(site, "ja", SOURCE_IP).replace("</strong>", "")
-    en = _text(site, "en", SOURCE_IP).replace("</strong>", "")
-    assert 'data-k8s-verification="verified"' in ja and 'data-k8s-verification="verified"' in en
-    assert "検証状況: Kubernetes v1.37.1 で検証済み（2026-11-20）" in ja
-    assert "Verification: Verified against Kubernetes v1.37.1 on 2026-11-20" in en
+def _slot(site: BuiltSite, lang: str, src_uri: str) -> tuple[dict[str, str], str]:
+    html = _html(site, lang, src_uri)
+    match = re.search(r'<div class="k8s-page-status([^"]*)"\s+data-k8s-verification="([^"]+)"\s+'
+                      r'data-k8s-record="([^"]+)">(.*?)</div>', html, re.DOTALL)
+    assert match, f"{lang}:{src_uri} has no status slot"
+    text = " ".join(unescape(re.sub(r"<[^>]+>", "", match.group(4))).split())
+    return {"class": match.group(1), "state": match.group(2), "record": match.group(3)}, text
 
 
-def test_failed_page_says_so(status_site) -> None:
-    site = status_site
-    text = _text(site, "en", APPARMOR).replace("</strong>", "")
-    assert "Verification: Verification failed on 2026-11-20 (Kubernetes v1.37.1)" in text
-    assert "検証に失敗しました（2026-11-20、Kubernetes v1.37.1）" in _text(site, "ja", APPARMOR)
+def _marks(site: BuiltSite, lang: str, src_uri: str) -> list[tuple[str, str]]:
+    html = _html(site, lang, src_uri)
+    return [(m.group(1), " ".join(unescape(re.sub(r"<[^>]+>", "", m.group(2))).split()))
+            for m in re.finditer(r'<p class="k8s-step-mark[^"]*" data-k8s-step="(\w+)".*?>(.*?)</p>', html, re.DOTALL)]
 
 
-def test_page_absent_from_the_report_is_not_yet_verified(status_site) -> None:
-    site = status_site
-    unlisted = [p.src_uri for p in site.pages("ja") if p.src_uri not in LISTED and "```shell" in p.read()]
-    assert unlisted, "expected a page with commands that the fixture report does not list"
-    for src_uri in unlisted:
-        assert 'data-k8s-verification="unverified"' in _text(site, "ja", src_uri)
-        assert "未検証" in _text(site, "ja", src_uri)
+def test_a_control_plane_run_says_so_in_each_language_and_never_verified(status_site) -> None:
+    attrs, ja = _slot(status_site, "ja", SOURCE_IP)
+    assert attrs == {"class": " k8s-page-status--control-plane", "state": "control-plane", "record": "current"}
+    assert "検証状況: 2026-11-20にKubernetes v1.37.2のコントロールプレーン(ノード3台はkwokによるシミュレーション)で実行しました。" in ja
+    assert re.search(r"\d+ステップのうち\d+ステップを実行し、結果はすべて期待どおりでした。", ja)
+    assert re.search(r"ページに記載された出力\d+件のうち\d+件を、実際の出力と照合しました。", ja)
+    assert re.search(r"実行しなかったステップ: 実ノードが必要なもの\d+件\(", ja)
+    assert "検証済み" not in ja
+    _, en = _slot(status_site, "en", SOURCE_IP)
+    assert "Verification: Run on 2026-11-20 on a Kubernetes v1.37.2 control plane (3 nodes simulated by kwok)." in en
+    assert re.search(r"\d+ of \d+ steps ran, all as expected\. \d+ of the \d+ outputs shown on the page were compared", en)
+    assert re.search(r"Not run: \d+ that need real nodes \(", en)
+    assert "verified" not in en.lower()
+
+
+def test_the_counts_in_the_slot_are_the_records(status_site) -> None:
+    record = records.read_record(status_site.root.parent / "verification" / "tutorials/services/source-ip.json")
+    summary = record["summary"]
+    _, ja = _slot(status_site, "ja", SOURCE_IP)
+    assert f"{summary['steps']}ステップのうち{summary['run']}ステップを実行し" in ja
+    assert f"出力{summary['outputs']['documented']}件のうち{summary['outputs']['compared']}件" in ja
+    assert summary["outputs"]["compared"] < summary["outputs"]["documented"]
+
+
+def test_a_failed_run_is_red_and_says_which_step(status_site) -> None:
+    for lang, words in (("ja", "3番目のステップ"), ("en", "step 3")):
+        attrs, text = _slot(status_site, lang, APPARMOR)
+        assert attrs["state"] == "failed"
+        html = _html(status_site, lang, APPARMOR)
+        failure = re.search(r'<span class="k8s-page-status__sentence k8s-page-status__failure">([^<]*)</span>', html)
+        assert failure and words in failure.group(1)
+    assert "出力が記載と異なりました" in _slot(status_site, "ja", APPARMOR)[1]
+    assert "the output differed from the one shown" in _slot(status_site, "en", APPARMOR)[1]
+
+
+def test_a_full_cluster_run_without_elasticsearch_is_never_verified(status_site) -> None:
+    attrs, ja = _slot(status_site, "ja", GUESTBOOK)
+    assert attrs["state"] == "partial" and "検証済み" not in ja
+    assert "Elasticsearchが必要なもの" in ja and "クラスター(ノード3台)で実行しました" in ja
+    attrs, en = _slot(status_site, "en", GUESTBOOK)
+    assert attrs["state"] == "partial" and "verified" not in en.lower() and "that need Elasticsearch" in en
+
+
+def test_only_a_complete_full_cluster_run_says_verified(status_site) -> None:
+    attrs, ja = _slot(status_site, "ja", STATEFULSET)
+    assert attrs["state"] == "verified" and "ステップをすべて実行し、結果はすべて期待どおりでした(検証済み)" in ja
+    attrs, en = _slot(status_site, "en", STATEFULSET)
+    assert attrs["state"] == "verified" and re.search(r"All \d+ steps ran, all as expected \(verified\)", en)
+
+
+def test_a_page_changed_since_its_record_says_so(status_site) -> None:
+    attrs, ja = _slot(status_site, "ja", JA_ONLY)
+    assert attrs["record"] == "outdated" and "k8s-page-status--outdated" in attrs["class"]
+    assert "この実行の後に変更されています(変更されたファイル: docs_src/ja/fixture-ja-only.md)" in ja
+    # The step whose documented output changed is not shown as matched any more.
+    assert _marks(status_site, "ja", JA_ONLY) == [("changed", "検証: 未実行: 前回の実行の後に変更されたステップです")]
+
+
+def test_a_page_without_a_record_was_not_run(status_site) -> None:
+    attrs, ja = _slot(status_site, "ja", NO_RECORD)
+    assert attrs["state"] == "none" and attrs["record"] == "none"
+    assert "まだ実行されていません" in ja and _marks(status_site, "ja", NO_RECORD) == []
+    attrs, en = _slot(status_site, "en", NO_RECORD)
+    assert "This page has not been run yet" in en
 
 
 def test_page_without_commands_has_no_verification_slot(status_site) -> None:
+    assert "data-k8s-verification" not in _html(status_site, "ja", "index.md")
+    assert "data-k8s-verification" not in _html(status_site, "en", STATUS_PAGE)
+
+
+@pytest.mark.parametrize("src_uri", [SOURCE_IP, APPARMOR, GUESTBOOK, STATEFULSET])
+def test_every_command_block_has_one_mark_in_both_languages(status_site, src_uri: str) -> None:
+    visible = [i for i in records.identities(load_page(status_site.docs_dirs["ja"] / src_uri, REPO_ROOT)) if not i.hidden]
+    ja, en = _marks(status_site, "ja", src_uri), _marks(status_site, "en", src_uri)
+    assert len(ja) == len(en) == len(visible)
+    assert [state for state, _ in ja] == [state for state, _ in en]
+    assert all(text.startswith("検証: ") for _, text in ja) and all(text.startswith("Verification: ") for _, text in en)
+
+
+def test_marks_say_what_ran_and_why_the_rest_did_not(status_site) -> None:
+    ja = _marks(status_site, "ja", SOURCE_IP)
+    texts = {text for _, text in ja}
+    assert "検証: コントロールプレーンで実行: 出力は記載どおり" in texts
+    assert any(t.startswith("検証: コントロールプレーンで実行: 出力は照合していません (") for t in texts)
+    assert any(t.startswith("検証: 未実行: 実ノードが必要です (") for t in texts)
+    assert any(t.startswith("検証: 未実行: ページの指定によります (") for t in texts)
+    states = {state for state, _ in ja}
+    assert states <= {"matched", "ran", "skipped"} and {"matched", "ran", "skipped"} <= states
+    # A skipped step is never "matched", and a watch started in the background is not either.
+    sts = _marks(status_site, "en", STATEFULSET)
+    assert ("ran", "Verification: Ran (started in the background): its output is compared at the watch block below") in sts
+    failed = _marks(status_site, "en", APPARMOR)
+    assert [state for state, _ in failed].count("failed") == 1
+    after = [text for state, text in failed[[s for s, _ in failed].index("failed") + 1:]]
+    assert after and all(not t.startswith("Verification: Ran") for t in after)
+
+
+def test_marks_sit_outside_the_code_so_copying_a_command_copies_only_the_command(status_site) -> None:
+    html = _html(status_site, "ja", SOURCE_IP)
+    for code in re.findall(r"<pre>.*?</pre>", html, re.DOTALL):
+        assert "k8s-step-mark" not in code
+    assert re.search(r'</code></pre></div>\s*<p class="k8s-step-mark', html)
+    mark = re.search(r'<p class="k8s-step-mark[^>]*>(.*?)</p>', html, re.DOTALL).group(0)
+    assert 'aria-hidden="true"' in mark and 'class="k8s-sr-only"' in mark and 'title="2026-11-20、' in mark
+
+
+def test_the_slot_links_to_the_status_page_which_lists_every_page(status_site) -> None:
     site = status_site
-    assert "data-k8s-verification" not in _text(site, "ja", "index.md")
+    for lang, words in (("ja", ("コントロールプレーン(Kubernetes v1.37.2、ノードはシミュレーション)", "**失敗**", "検証済み")),
+                        ("en", ("control plane (Kubernetes v1.37.2, simulated nodes)", "failed", "verified"))):
+        slot = re.search(r'<div class="k8s-page-status.*?</div>', _html(site, lang, SOURCE_IP), re.DOTALL).group(0)
+        href = unescape(re.search(r'<a href="([^"]+)">', slot).group(1))
+        assert resolve(site, lang, SOURCE_IP, href) == site.html_file(lang, STATUS_PAGE)
+        text = _text(site, lang, STATUS_PAGE)
+        for page in (SOURCE_IP, APPARMOR, GUESTBOOK, STATEFULSET, JA_ONLY, NO_RECORD):
+            source = site.docs_dirs[lang] / page
+            title = load_page(source if source.exists() else site.docs_dirs["ja"] / page, REPO_ROOT).front_matter.title
+            assert title in text, f"{lang}: {title} missing from the status page"
+        assert words[0] in text and words[1].strip("*") in text and words[2] in text
+    assert "古い(ページの変更後に未実行)" in _text(site, "ja", STATUS_PAGE)
+    assert "outdated (page changed since)" in _text(site, "en", STATUS_PAGE)
 
 
 def test_outdated_translation_shows_the_banner_with_a_link_to_the_japanese_side(status_site) -> None:
@@ -112,8 +273,7 @@ def test_outdated_translation_shows_the_banner_with_a_link_to_the_japanese_side(
 
 
 def test_current_translation_has_no_banner(status_site) -> None:
-    site = status_site
-    assert "k8s-translation-notice" not in _text(site, "en", APPARMOR)
+    assert "k8s-translation-notice" not in _html(status_site, "en", APPARMOR)
 
 
 def test_japanese_page_without_translation_links_to_the_english_home(status_site) -> None:

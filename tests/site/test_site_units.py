@@ -23,7 +23,7 @@ from site_tools.languages import REPO_ROOT, alternate_links, hreflang_links, lan
 from site_tools.pages import list_pages, page_url
 from site_tools.sitemap import entries, write_sitemaps
 from site_tools.render_diagrams import with_intrinsic_size
-from site_tools.verification import page_status
+from site_tools.verification import insert_marks, mark_for, page_status
 
 # --- language links -----------------------------------------------------------------------------
 
@@ -147,70 +147,98 @@ def test_prerendered_svg_gets_an_intrinsic_size_for_img() -> None:
     assert with_intrinsic_size(svg).startswith('<svg id="d" width="526" height="77" xmlns=')
 
 
-# --- verification status ---------------------------------------------------------------------------
+# --- verification status (from records, verify/records.py) ---------------------------------------
 
-def live_report(target: str = "cluster") -> dict:
-    """A report shaped like the verifier's (verify/report.py, verify/live/cli.py)."""
-    return {
-        "schema": 1,
-        "tiers": {
-            "static": {
-                "started": "2026-11-19T10:00:00+00:00",
-                "entries": [
-                    {"path": "docs_src/ja/tutorials/a.md", "status": "passed"},
-                    {"path": "docs_src/ja/tutorials/d.md", "status": "passed"},
-                    {"path": "docs_src/ja/tutorials/e.md", "status": "failed"},
-                ],
-            },
-            "live": {
-                "target": target,
-                "server_version": "v1.37.1",
-                "started": "2026-11-20T08:00:00+00:00",
-                "pages": [
-                    {"path": "docs_src/ja/tutorials/a.md", "status": "passed", "verified": target == "cluster"},
-                    {"path": "docs_src/ja/tutorials/b.md", "status": "failed", "error": "step 3 timed out"},
-                    {"path": "docs_src/ja/tutorials/c.md", "status": "skipped", "skip_reason": "needs load-balancer"},
-                ],
-            },
-        },
-    }
+def record(kind: str = "control-plane", steps: list[dict] | None = None, outcome: str = "passed", **extra) -> dict:
+    """A record shaped like verify.records.build_record's."""
+    steps = steps if steps is not None else [
+        {"n": 1, "kind": "command", "sha": "a", "status": "passed", "check": "output", "output_sha": "o1",
+         "command": "kubectl apply -f web.yaml"},
+        {"n": 2, "kind": "terminal", "sha": "b", "status": "passed", "check": "background", "command": "kubectl get -w"},
+        {"n": 3, "kind": "hidden-command", "sha": "c", "hidden": True, "status": "passed", "check": "exit",
+         "command": "kubectl wait"},
+        {"n": 4, "kind": "command", "sha": "d", "status": "skipped", "skip": "needs", "needs": ["exec"],
+         "output_sha": "o4", "command": "kubectl exec web-0 -- hostname"},
+        {"n": 5, "kind": "command", "sha": "e", "status": "skipped", "skip": "directive", "reason": "例示のため",
+         "command": "kubectl get pods <pod>"},
+    ]
+    data = {"schema": 1, "page": "docs_src/ja/tutorials/a.md", "files": {}, "date": "2026-11-20", "commit": None,
+            "target": {"kind": kind, "kubernetes": "v1.37.2", "kubectl": "v1.37.1", "nodes": 3,
+                       **({"kwok": "0.8.0"} if kind == "control-plane" else {})},
+            "outcome": outcome, "steps": steps, **extra}
+    return data
 
 
-def test_no_report_means_not_yet_verified_in_both_languages() -> None:
-    assert page_status(None, "tutorials/a.md", "ja").text == "未検証"
-    assert page_status(None, "tutorials/a.md", "en").text == "Not yet verified"
+def test_no_record_means_not_run_yet_in_both_languages() -> None:
+    assert page_status(None, [], "ja").text == "このページはまだ実行されていません(検証の記録がありません)。"
+    assert page_status(None, [], "en").state == "none"
 
 
-def test_page_passed_on_a_cluster_shows_version_and_date() -> None:
-    status = page_status(live_report(), "tutorials/a.md", "en")
-    assert (status.state, status.text) == ("verified", "Verified against Kubernetes v1.37.1 on 2026-11-20")
-    assert page_status(live_report(), "tutorials/a.md", "ja").text == "Kubernetes v1.37.1 で検証済み（2026-11-20）"
+def test_a_control_plane_record_is_summarised_and_never_verified() -> None:
+    status = page_status(record(), [], "ja")
+    assert status.state == "control-plane"
+    assert status.text == ("2026-11-20にKubernetes v1.37.2のコントロールプレーン(ノード3台はkwokによるシミュレーション)で実行しました。"
+                           "5ステップのうち3ステップを実行し、結果はすべて期待どおりでした。"
+                           "ページに記載された出力2件のうち1件を、実際の出力と照合しました。"
+                           "実行しなかったステップ: 実ノードが必要なもの1件(コンテナ内でのコマンド実行)、"
+                           "ページの指定により実行しないもの1件。")
+    en = page_status(record(), [], "en").text
+    assert en == ("Run on 2026-11-20 on a Kubernetes v1.37.2 control plane (3 nodes simulated by kwok). "
+                  "3 of 5 steps ran, all as expected. 1 of the 2 outputs shown on the page were compared with the "
+                  "real output. Not run: 1 that need real nodes (running commands in a container), 1 that the page "
+                  "marks as not to be run.")
 
 
-def test_failed_and_skipped_pages_are_not_verified() -> None:
-    failed = page_status(live_report(), "tutorials/b.md", "en")
-    assert (failed.state, failed.text) == ("failed", "Verification failed on 2026-11-20 (Kubernetes v1.37.1)")
-    skipped = page_status(live_report(), "tutorials/c.md", "en")
-    assert (skipped.state, skipped.text) == ("unverified", "Not verified: needs load-balancer")
+def test_a_full_cluster_verifies_only_when_nothing_was_left_out_for_a_need() -> None:
+    assert page_status(record("cluster"), [], "en").state == "partial"
+    everything = [s for s in record()["steps"] if s.get("skip") != "needs"]
+    status = page_status(record("cluster", everything), [], "en")
+    assert status.state == "verified" and "All 4 steps ran, all as expected (verified)." in status.text
 
 
-def test_static_checks_alone_never_verify() -> None:
-    status = page_status(live_report(), "tutorials/d.md", "en")
-    assert (status.state, status.text) == ("unverified", "Not yet verified against a cluster (static checks passed on 2026-11-19)")
-    assert page_status(live_report(), "tutorials/e.md", "ja").state == "failed"
-    assert page_status(live_report(), "tutorials/unlisted.md", "ja").text == "未検証"
+def test_a_failure_says_which_step_and_why() -> None:
+    steps = record()["steps"]
+    steps[0] = {**steps[0], "status": "failed", "why": "output", "check": None}
+    failed = record(steps=steps, outcome="failed", failure={"n": 1, "line": 9, "why": "output", "message": "…"})
+    assert page_status(failed, [], "ja").sentences[1] == ("5ステップのうち3ステップを実行し、1番目のステップ"
+                                                         "(kubectl apply -f web.yaml)で失敗しました: 出力が記載と異なりました。")
+    assert page_status(failed, [], "en").state == "failed"
 
 
-def test_a_stand_in_run_never_verifies() -> None:
-    status = page_status(live_report("stand-in"), "tutorials/a.md", "en")
-    assert status.state == "unverified" and "stand-in" in status.text
+def test_a_page_changed_since_its_record_says_so_first() -> None:
+    status = page_status(record(), ["manifests/web.yaml"], "en")
+    assert status.outdated and "(changed: manifests/web.yaml)" in status.outdated
+    assert status.text.startswith("This page (or a manifest it includes) changed after this run")
 
 
-def test_report_paths_may_be_absolute() -> None:
-    report = live_report()
-    report["tiers"]["live"]["pages"][0]["path"] = "/work/main/docs_src/ja/tutorials/a.md"
-    assert page_status(report, "tutorials/a.md", "en").state == "verified"
-    assert page_status(report, "a.md", "en").state == "unverified"  # same file name, other page
+def test_marks_never_call_a_step_that_did_not_run_or_was_not_compared_matched() -> None:
+    steps = {s["n"]: s for s in record()["steps"]}
+    assert mark_for(steps[1], record(), "en").state == "matched"
+    assert mark_for(steps[1], record(), "en").label == "Ran on the control plane: output as shown"
+    assert mark_for(steps[1], record("cluster"), "ja").label == "実行: 出力は記載どおり"
+    assert mark_for(steps[2], record(), "en").state == "ran"
+    assert mark_for(steps[3], record(), "en").state == "ran"
+    skipped = mark_for(steps[4], record(), "ja")
+    assert (skipped.state, skipped.label, skipped.detail) == ("skipped", "未実行: 実ノードが必要です", "コンテナ内でのコマンド実行")
+    assert mark_for(steps[5], record(), "en").detail == "例示のため"
+    assert mark_for(None, record(), "en").state == "changed"
+
+
+def test_a_mark_is_accessible_html_placed_after_its_block() -> None:
+    mark = mark_for(record()["steps"][4], record(), "en")
+    html = mark.html("en")
+    assert 'aria-hidden="true"' in html and '<span class="k8s-sr-only">Verification: </span>' in html
+    assert 'title="Record of 2026-11-20, Kubernetes v1.37.2 control plane (simulated nodes)"' in html
+    assert '<span class="k8s-step-mark__detail" lang="ja">(例示のため)</span>' in html  # the reason's own language
+
+    class Step:
+        raw = "kubectl get pods <pod>"
+        location = None
+
+    page = ('<p>a</p><div class="highlight"><pre><span></span><code>kubectl<span class="w"> </span>get pods '
+            '&lt;pod&gt;\n</code></pre></div><p>b</p>')
+    out, missing = insert_marks(page, [(Step(), mark)], "en")
+    assert missing == [] and out.startswith(page.split("<p>b</p>")[0] + html)
 
 
 # --- Japanese search separator ---------------------------------------------------------------------
