@@ -167,8 +167,12 @@ def _write_temp(text: str) -> str:
 
 
 def _write_private(text: str) -> None:
-    path = private_kubeconfig()
-    fd, name = tempfile.mkstemp(prefix=".kubeconfig-", dir=path.parent)
+    _write_atomic(private_kubeconfig(), text)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """A kubeconfig (credentials inside: mode 0600) replaced whole, never half-written."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
     os.chmod(name, 0o600)
@@ -194,11 +198,7 @@ def add_user_context(env: dict[str, str]) -> None:
     merged = yaml.safe_load(_run([_kubectl(), "config", "view", "--raw", "--flatten"], merged_env, 30).stdout) or {}
     before = (yaml.safe_load(target.read_text(encoding="utf-8")) or {}) if target.is_file() else {}
     merged["current-context"] = before.get("current-context", "")
-    fd, name = tempfile.mkstemp(prefix=".config-", dir=target.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        yaml.safe_dump(merged, handle, sort_keys=False)
-    os.chmod(name, 0o600)
-    os.replace(name, target)
+    _write_atomic(target, yaml.safe_dump(merged, sort_keys=False))
 
 
 def remove_user_context(env: dict[str, str]) -> None:
@@ -215,11 +215,7 @@ def remove_user_context(env: dict[str, str]) -> None:
         return
     if config.get("current-context") == CONTEXT:
         config["current-context"] = ""
-    fd, name = tempfile.mkstemp(prefix=".config-", dir=target.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        yaml.safe_dump(config, handle, sort_keys=False)
-    os.chmod(name, 0o600)
-    os.replace(name, target)
+    _write_atomic(target, yaml.safe_dump(config, sort_keys=False))
 
 
 def up(log: Callable[[str], None] = print) -> Status:

@@ -96,3 +96,23 @@ def test_the_static_tiers_printer_columns_are_what_the_api_server_serves(control
 
     committed = yaml.safe_load(printer_columns.DATA.read_text(encoding="utf-8"))["kinds"]
     assert printer_columns.regenerate(list(committed)) == committed
+
+
+def test_the_context_is_added_to_the_users_kubeconfig_without_switching_to_it(
+        control_plane: ControlPlane, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    user = tmp_path / "config"
+    user.write_text(yaml.safe_dump({
+        "apiVersion": "v1", "kind": "Config", "current-context": "prod",
+        "clusters": [{"name": "prod", "cluster": {"server": "https://k8s.example.com"}}],
+        "contexts": [{"name": "prod", "context": {"cluster": "prod", "user": "prod"}}],
+        "users": [{"name": "prod", "user": {"token": "t"}}]}))
+    monkeypatch.setenv("KUBECONFIG", str(user))
+    kwok.add_user_context(dict(os.environ))
+    merged = yaml.safe_load(user.read_text())
+    assert merged["current-context"] == "prod"
+    assert sorted(c["name"] for c in merged["contexts"]) == ["kwok-verify", "prod"]
+    assert oct(user.stat().st_mode & 0o777) == "0o600"
+    kwok.remove_user_context(dict(os.environ))
+    left = yaml.safe_load(user.read_text())
+    assert [c["name"] for c in left["contexts"]] == ["prod"] and left["current-context"] == "prod"
+    assert [c["name"] for c in left["clusters"]] == ["prod"] and [u["name"] for u in left["users"]] == ["prod"]
