@@ -189,6 +189,17 @@ def cluster(session: nox.Session) -> None:
 
 
 @nox.session(python=False)
+def bench(session: nox.Session) -> None:
+    """Benchmarks against baselines run side by side: site build, static and live tiers, reader's cost.
+
+    Prints tables and writes bench/results.json; a missed target is reported, not an error (exit 0).
+    `-- --only site,static` runs some sections; `-- --help` lists the options.
+    """
+    _python(session, "-m", "site_tools.node")  # the site build copies mermaid from node_modules
+    _python(session, "-m", "bench", *session.posargs)
+
+
+@nox.session(python=False)
 def translations(session: nox.Session) -> None:
     """Translation status; `-- --check`, `-- --diff PAGE`, `-- stamp PAGE`. Exits like `python -m translations`."""
     _python(session, "-m", "translations", *session.posargs)

@@ -1,0 +1,1 @@
+"""Benchmarks against baselines run side by side (`nox -s bench`, `python -m bench`); see README "Benchmarks"."""

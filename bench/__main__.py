@@ -1,0 +1,190 @@
+"""`python -m bench` (`nox -s bench`): how fast the site builds, the verifier runs and the pages load.
+
+Each figure is measured side by side with a baseline in this one invocation (the machines are
+shared and noisy: ratios and medians, not absolute seconds), printed as tables and written to
+``bench/results.json``. A missed target is reported, never an error: the exit status is 0 unless
+the benchmark itself could not run (2).
+
+    python -m bench [--only site,static,reader,cluster,live,corpus] [--budget SECONDS] [--out FILE] [--keep]
+
+Everything runs on throwaway copies of the repository in a temporary directory (the working tree
+as it is when the run starts); the live measurements use the running control plane (context
+``kwok-verify``) and namespaces named ``bench-…`` that they delete again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import signal
+import traceback
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import live, reader, site, static
+from bench.corpus import EN, JA, snapshot
+from bench.results import RESULTS, Measurement, commit_id, machine, table, write_results
+from site_tools.languages import REPO_ROOT
+
+SECTIONS = ("site", "static", "reader", "cluster", "live", "corpus")
+TITLES = {"site": "1. Site build", "static": "2. Static tier", "live": "3. Live tier", "cluster": "3. Control plane",
+          "reader": "4. Reader's cost"}
+PAGE = Path("docs_src/ja/tutorials/stateful-application/basic-stateful-set.md")
+CORPUS = 400
+#: Rough seconds the corpus site build takes on the 2-core machine (one round), to keep within the budget.
+CORPUS_ROUND_ESTIMATE = 240.0
+
+
+def _control_plane() -> tuple[Path, str, Path] | None:
+    """The running control plane's private kubeconfig, context and binaries, or None."""
+    try:
+        from cluster import build, kwok
+
+        binaries = build.cached()
+        if binaries is None or not kwok.status(binaries).running:
+            return None
+        return kwok.private_kubeconfig(), kwok.CONTEXT, binaries
+    except Exception:  # noqa: BLE001 - no control plane is a reason to skip, reported as such
+        return None
+
+
+def _skipped(section: str, name: str, why: str) -> Measurement:
+    return Measurement(section, name, notes=[f"not measured: {why}"])
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds through every `finally`: namespaces deleted, processes stopped
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections ({', '.join(SECTIONS)})")
+    parser.add_argument("--budget", type=float, default=840.0, metavar="SECONDS",
+                        help="the whole run's time budget; repeated rounds are dropped to stay within it")
+    parser.add_argument("--out", type=Path, default=None, help=f"results file (default: {RESULTS.relative_to(REPO_ROOT)} "
+                                                                 "for a full run, none otherwise)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (copies, builds, logs)")
+    args = parser.parse_args(argv)
+    only = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = [s for s in only if s not in SECTIONS]
+    if unknown:
+        print(f"bench: unknown section(s) {', '.join(unknown)} (known: {', '.join(SECTIONS)})", file=sys.stderr)
+        return 2
+    out = args.out or (RESULTS if set(only) == set(SECTIONS) else None)
+
+    started = time.monotonic()
+    signal.signal(signal.SIGTERM, _terminate)
+    info = machine()
+    print(f"bench: {info['cpus']} CPUs ({info['cpu_model']}), {info['memory_gb']} GB, load {info['load_average_at_start']}; "
+          f"budget {args.budget:.0f} s", flush=True)
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    log = work / "bench.log"
+    measurements: list[Measurement] = []
+    rows: list[dict] = []
+    try:
+        real = snapshot(work / "repo")
+        print(f"bench: working tree copied to {real} (commit {commit_id(REPO_ROOT)}); output of every run in {log}",
+              flush=True)
+
+        def section(name: str, run) -> None:  # type: ignore[no-untyped-def]
+            try:
+                found = run()
+            except Exception as error:  # noqa: BLE001 - one section's failure must not lose the others
+                print(f"bench: section {name} failed: {error}\n{traceback.format_exc()}", file=sys.stderr, flush=True)
+                measurements.append(_skipped(name, f"{name} (failed)", f"{type(error).__name__}: {error}"))
+                return
+            measurements.extend(found if isinstance(found, list) else [found])
+
+        site_ok = False
+        if "site" in only or "reader" in only:
+            print("\n1. site build, real pages", flush=True)
+            section("site", lambda: site.measure_real(real, work, runs=3, log=log))
+            built = [m for m in measurements if m.section == "site"]
+            site_ok = bool(built) and built[-1].a is not None and built[-1].a["exit_codes"] == [0]
+        if "static" in only:
+            print("\n2. static tier, real pages", flush=True)
+            section("static", lambda: static.measure_real(real, work, runs=3, log=log))
+        if "reader" in only:
+            print("\n4. reader's cost", flush=True)
+            if site_ok:
+                def read() -> list[Measurement]:
+                    found, rows[:] = reader.measure(work / "site-real", work / "baseline-real",
+                                                    {"ja": real / JA, "en": real / EN}, runs=3)
+                    return found
+                section("reader", read)
+            else:
+                measurements.append(_skipped("reader", "reader's cost", "the site did not build"))
+
+        plane = _control_plane()
+        if "cluster" in only:
+            print("\n3. control plane: start (a second instance) and build (cache hit)", flush=True)
+            if plane is None:
+                measurements.append(_skipped("cluster", "control plane start", "the control plane's binaries are not "
+                                             "built or it is not running"))
+            else:
+                section("cluster", lambda: list(live.control_plane_start(real, work, plane[2], runs=2, log=log)))
+            section("cluster", lambda: live.build_warm(real, runs=3, log=log))
+
+        if "corpus" in only:
+            print(f"\n2. static tier, corpus of {CORPUS} vs 4 pages per language", flush=True)
+            section("static", lambda: static.measure_corpus(real, work, CORPUS, log=log))
+
+        if "live" in only:
+            print(f"\n3. live tier overhead: {PAGE.name}", flush=True)
+            if plane is None:
+                measurements.append(_skipped("live", "live tier overhead", "the control plane is not running "
+                                             "(`nox -s cluster -- --kwok`)"))
+            else:
+                reserve = CORPUS_ROUND_ESTIMATE if "corpus" in only else 0.0
+                section("live", lambda: live.measure_overhead(real, real / PAGE, work, plane[0], plane[1], log=log,
+                                                              deadline=started + args.budget - reserve))
+
+        if "corpus" in only:
+            print(f"\n1. site build, corpus of {CORPUS} pages per language", flush=True)
+            section("site", lambda: site.measure_corpus(snapshot(work / "corpus-repo"), work, CORPUS, runs=1, log=log))
+    finally:
+        elapsed = time.monotonic() - started
+        _print(measurements, rows)
+        print(f"\nbench: {elapsed / 60:.1f} min in all (budget {args.budget / 60:.1f} min)", flush=True)
+        if out is not None and measurements:
+            write_results(out, measurements, {"machine": info, "commit": commit_id(REPO_ROOT),
+                                              "seconds": round(elapsed, 1), "sections": only, "pages": rows,
+                                              "tables": _tables(measurements)})
+            print(f"bench: results in {out}")
+        if args.keep:
+            print(f"bench: kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def _tables(measurements: list[Measurement]) -> dict[str, str]:
+    sections: dict[str, list[Measurement]] = {}
+    for m in measurements:
+        sections.setdefault(m.section, []).append(m)
+    return {TITLES.get(name, name): table(items) for name, items in sections.items()}
+
+
+def _print(measurements: list[Measurement], rows: list[dict]) -> None:
+    for title, text in _tables(measurements).items():
+        print(f"\n## {title}\n\n{text}")
+        for m in measurements:
+            if TITLES.get(m.section, m.section) == title:
+                for note in m.notes:
+                    print(f"- {m.name}: {note}")
+    if rows:
+        print("\n## 4. Reader's cost, every page (first load, empty cache)\n")
+        print("| page | KB | gzip KB | requests | diagrams | mermaid | plain build KB | target | met |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for r in rows:
+            met = "—" if r["met"] is None else ("met" if r["met"] else "**missed**")
+            plain = "—" if r["baseline_kb"] is None else f"{r['baseline_kb']:.0f}"
+            print(f"| {r['lang']} {r['page']} | {r['kb']:.0f} | {r['gzip_kb']:.0f} | {r['requests']} | {r['diagrams']} | "
+                  f"{'yes' if r['mermaid_loaded'] else 'no'} | {plain} | "
+                  f"{r['target']} | {met} |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
