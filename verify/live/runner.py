@@ -418,10 +418,12 @@ class PageRunner:
             self.terminal.stop()
         command = "\n".join(step.commands)
         self.terminal = self.session.start_background(command)
-        waited = 0.0
-        while waited < self.settings.terminal_settle and self.terminal.running:
-            time.sleep(0.05)
-            waited += 0.05
+        # `kubectl get -w` lists, then watches from the list's resourceVersion, so once its listing is
+        # printed no later change is missed: wait for that output. A watch over no objects prints
+        # nothing; then --terminal-settle bounds the wait.
+        settle_until = time.monotonic() + self.settings.terminal_settle
+        while not self.terminal.output() and self.terminal.running and time.monotonic() < settle_until:
+            time.sleep(0.02)
         if not self.terminal.running and self.terminal.proc.returncode:
             code, output = self.terminal.proc.returncode, self.terminal.output()
             self.terminal = None
