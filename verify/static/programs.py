@@ -44,8 +44,7 @@ REVIEWED: dict[str, str] = {
     "grep": "apparmor, source-ip, guestbook (filtering kubectl output)",
     "cut": "source-ip (client_address=…)",
     "seq": "source-ip (retry loops)",
-    "sleep": "source-ip, basic-stateful-set (retry loops)",
-    "expr": "basic-stateful-set (ordering of timestamps)",
+    "sleep": "source-ip (the pause of retry loops that end on their condition)",
 }
 #: Shell builtins that neither run text nor redefine commands (so not eval, source, ., alias, trap, enable).
 BUILTINS = frozenset(
