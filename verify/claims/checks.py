@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from verify.matching import NODE_PORT_RANGE
 from verify.claims.evidence import (
     ADDED,
     DELETED,
@@ -33,7 +34,7 @@ from verify.claims.evidence import (
     terminating,
 )
 
-NODE_PORTS = range(30000, 32768)  # kube-apiserver's default --service-node-port-range (the control plane's too)
+NODE_PORTS = NODE_PORT_RANGE  # kube-apiserver's default --service-node-port-range (the control plane's too)
 Args = dict[str, str]
 
 
