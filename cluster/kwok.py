@@ -155,15 +155,13 @@ def _create(binaries: Path, env: dict[str, str], log: Callable[[str], None]) -> 
     log("starting kube-apiserver, kube-controller-manager, kube-scheduler, etcd and kwok (kwokctl, binary runtime)")
     _run(command, env, START_TIMEOUT + 30)
     raw = _run([str(binaries / "kwokctl"), "--name", NAME, "get", "kubeconfig"], env, 30).stdout
-    flat = _run([_kubectl(), "config", "view", "--raw", "--flatten"], {**env, "KUBECONFIG": _write_temp(raw)}, 30).stdout
+    scratch = workdir() / "kwokctl.kubeconfig"  # kwokctl's copy refers to certificate files: inline them
+    _write_atomic(scratch, raw)
+    try:
+        flat = _run([_kubectl(), "config", "view", "--raw", "--flatten"], {**env, "KUBECONFIG": str(scratch)}, 30).stdout
+    finally:
+        scratch.unlink(missing_ok=True)
     _write_private(flat)
-
-
-def _write_temp(text: str) -> str:
-    fd, name = tempfile.mkstemp(prefix="kwok-kubeconfig-", suffix=".yaml", dir=workdir())
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    return name
 
 
 def _write_private(text: str) -> None:
