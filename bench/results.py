@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import platform
@@ -12,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from atomic_files import write_json
 from bench.timing import Pair, Side, Stats
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -145,6 +145,4 @@ def write_results(path: Path, measurements: list[Measurement], extra: dict[str, 
         **extra,
         "measurements": [asdict(m) for m in measurements],
     }
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_json(path, data)

@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "pages": run.pages,
         "manifest_files": run.manifests,
-        "counts": run.counts,
+        "counts": run.counts.to_json(),
         "imports_s": round(_imported - _started, 3),
         "run_s": round(total, 3),
         "phases_s": {**phases, "other": round(max(0.0, total - sum(phases.values())), 3)},

@@ -21,7 +21,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from pathlib import Path
 
 import yaml
 
+from atomic_files import write_text
 from cluster import build
 
 NAME = "verify"
@@ -156,7 +156,7 @@ def _create(binaries: Path, env: dict[str, str], log: Callable[[str], None]) -> 
     _run(command, env, START_TIMEOUT + 30)
     raw = _run([str(binaries / "kwokctl"), "--name", NAME, "get", "kubeconfig"], env, 30).stdout
     scratch = workdir() / "kwokctl.kubeconfig"  # kwokctl's copy refers to certificate files: inline them
-    _write_atomic(scratch, raw)
+    write_text(scratch, raw, mode=0o600)
     try:
         flat = _run([_kubectl(), "config", "view", "--raw", "--flatten"], {**env, "KUBECONFIG": str(scratch)}, 30).stdout
     finally:
@@ -165,16 +165,7 @@ def _create(binaries: Path, env: dict[str, str], log: Callable[[str], None]) -> 
 
 
 def _write_private(text: str) -> None:
-    _write_atomic(private_kubeconfig(), text)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """A kubeconfig (credentials inside: mode 0600) replaced whole, never half-written."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(name, 0o600)
-    os.replace(name, path)
+    write_text(private_kubeconfig(), text, mode=0o600)  # credentials inside
 
 
 def _populate(env: dict[str, str], log: Callable[[str], None]) -> None:
@@ -196,7 +187,7 @@ def add_user_context(env: dict[str, str]) -> None:
     merged = yaml.safe_load(_run([_kubectl(), "config", "view", "--raw", "--flatten"], merged_env, 30).stdout) or {}
     before = (yaml.safe_load(target.read_text(encoding="utf-8")) or {}) if target.is_file() else {}
     merged["current-context"] = before.get("current-context", "")
-    _write_atomic(target, yaml.safe_dump(merged, sort_keys=False))
+    write_text(target, yaml.safe_dump(merged, sort_keys=False), mode=0o600)
 
 
 def remove_user_context(env: dict[str, str]) -> None:
@@ -213,7 +204,7 @@ def remove_user_context(env: dict[str, str]) -> None:
         return
     if config.get("current-context") == CONTEXT:
         config["current-context"] = ""
-    _write_atomic(target, yaml.safe_dump(config, sort_keys=False))
+    write_text(target, yaml.safe_dump(config, sort_keys=False), mode=0o600)
 
 
 def up(log: Callable[[str], None] = print) -> Status:

@@ -9,14 +9,13 @@ tier knows: discovery gives its plural and short names, group and scope; a list 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from atomic_files import write_text
 from cluster import kwok
 
 DATA = Path(__file__).resolve().parents[1] / "verify" / "data" / "printer_columns_1.37.yaml"
@@ -100,9 +99,6 @@ def main() -> int:
     kinds = list(current["kinds"])
     table = regenerate(kinds)
     text = HEADER.format(version=state.version) + yaml.safe_dump({"kinds": table}, sort_keys=False, width=120, default_flow_style=None)
-    fd, name = tempfile.mkstemp(prefix=".printer-columns-", dir=DATA.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(name, DATA)
+    write_text(DATA, text)
     print(f"wrote {DATA.relative_to(DATA.parents[2])}: {len(table)} kinds from Kubernetes {state.version}")
     return 0

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from atomic_files import write_bytes
 from site_tools.git_dates import last_commit_date
 from site_tools.languages import LANGUAGES, hreflang_links, page_address
 from site_tools.pages import PageSource, list_pages
@@ -75,9 +76,7 @@ def _latest(dates: list[str]) -> str | None:
 
 def _write(root: ET.Element, path: Path) -> None:
     ET.indent(root)
-    tmp = path.with_name(path.name + ".tmp")
-    ET.ElementTree(root).write(tmp, encoding="UTF-8", xml_declaration=True)
-    tmp.replace(path)
+    write_bytes(path, ET.tostring(root, encoding="UTF-8", xml_declaration=True))
 
 
 def _urlset(rows: list[SitemapEntry]) -> ET.Element:

@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from verify import records
+from verify.records import Failure, Record, RecordStep, Target
+from verify.results import FAILED, PASSED, SKIPPED, Status
 
 SHELL_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*(shell|console|bash|sh)\b", re.MULTILINE)
 _JA_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
@@ -164,7 +166,7 @@ def _words(lang: str, table: dict[str, dict[str, str]]) -> dict[str, str]:
 
 
 # --- records -------------------------------------------------------------------------------------------
-def load_record(records_dir: Path, src_uri: str) -> dict[str, Any] | None:
+def load_record(records_dir: Path, src_uri: str) -> Record | None:
     """The record of the page ``src_uri`` (the same in both languages), or None when it has none."""
     path = Path(records_dir) / Path(src_uri).with_suffix(".json")
     if not path.is_file():
@@ -175,19 +177,19 @@ def load_record(records_dir: Path, src_uri: str) -> dict[str, Any] | None:
         raise ValueError(str(error)) from None
 
 
-def changed_files(record: dict[str, Any], source_page: Path, root: Path) -> list[str]:
+def changed_files(record: Record, source_page: Path, root: Path) -> list[str]:
     """Files of the record changed since (the Japanese page read from ``source_page``)."""
     return records.changed_files(record, root, page_file=source_page)
 
 
-def _is_cp(record: dict[str, Any]) -> bool:
-    return (record.get("target") or {}).get("kind") != "cluster"
+def _known(value: object) -> object:
+    return "?" if value is None else value
 
 
-def _skip_group(step: dict[str, Any], control_plane: bool) -> tuple[str, tuple[str, ...]]:
-    skip = step.get("skip")
+def _skip_group(step: RecordStep, control_plane: bool) -> tuple[str, tuple[str, ...]]:
+    skip = step.skip
     if skip == "needs":
-        needs = tuple(step.get("needs") or ())
+        needs = step.needs
         nodes = tuple(n for n in needs if n in records.REAL_NODE_NEEDS)
         if control_plane and nodes:
             return "nodes", nodes
@@ -203,13 +205,13 @@ def _join(items: list[str], lang: str) -> str:
     return _words(lang, WORDS)["list_sep"].join(items)
 
 
-def _not_run_parts(record: dict[str, Any], lang: str) -> list[str]:
+def _not_run_parts(record: Record, lang: str) -> list[str]:
     words, needs_words = _words(lang, WORDS), _words(lang, NEED_WORDS)
-    control_plane = _is_cp(record)
+    control_plane = record.target.control_plane
     counts: dict[str, int] = {}
     needs: dict[str, list[str]] = {}
-    for step in record.get("steps") or []:
-        if step.get("status") != "skipped":
+    for step in record.steps:
+        if step.status != SKIPPED:
             continue
         group, group_needs = _skip_group(step, control_plane)
         key = group if group != "needs" else "needs:" + ",".join(group_needs)
@@ -226,15 +228,13 @@ def _not_run_parts(record: dict[str, Any], lang: str) -> list[str]:
     return parts
 
 
-def _failure(record: dict[str, Any]) -> dict[str, Any]:
-    return record.get("failure") or {"n": None, "why": "other", "message": ""}
+def _failure(record: Record) -> Failure:
+    return record.failure or Failure(None, None, "other", "")
 
 
-def _command_of(record: dict[str, Any], n: Any) -> str:
-    for step in record.get("steps") or []:
-        if step.get("n") == n:
-            return str(step.get("command", ""))
-    return ""
+def _command_of(record: Record, n: int | None) -> str:
+    step = record.step(n)
+    return step.command if step is not None else ""
 
 
 # --- the page's status slot -----------------------------------------------------------------------------
@@ -261,31 +261,32 @@ class PageStatus:
         return icon_svg(STATE_ICONS["outdated" if self.outdated else self.state])
 
 
-def page_status(record: dict[str, Any] | None, changed: list[str], lang: str) -> PageStatus:
+def page_status(record: Record | None, changed: list[str], lang: str) -> PageStatus:
     """The status of a page from its record (None: no record) and the files changed since."""
     words = _words(lang, WORDS)
     if record is None:
         return PageStatus("none", words["label"], (words["none"],), link_text=words["link"], sep=words["sentence_sep"])
-    target = record.get("target") or {}
-    summary = records.summarize(record.get("steps") or [])
+    target = record.target
+    summary = record.summary
     state = records.verdict(record)
-    fields = {"date": record.get("date", "?"), "version": target.get("kubernetes", "?"), "nodes": target.get("nodes", "?"),
-              "steps": summary["steps"], "run": summary["run"]}
-    sentences = [words["where_cp" if _is_cp(record) else "where_cluster"].format(**fields)]
+    fields = {"date": record.date, "version": _known(target.kubernetes), "nodes": _known(target.nodes),
+              "steps": summary.steps, "run": summary.run}
+    sentences = [words["where_cp" if target.control_plane else "where_cluster"].format(**fields)]
     if state == "failed":
         failure = _failure(record)
-        if failure.get("n") is None:
-            sentences.append(words["failed_cleanup"].format(message=failure.get("message", "")))
+        if failure.n is None:
+            sentences.append(words["failed_cleanup"].format(message=failure.message))
         else:
-            sentences.append(words["failed"].format(n=failure["n"], command=_command_of(record, failure["n"]),
-                                                    why=_words(lang, WHY).get(failure.get("why", "other"),
-                                                                              _words(lang, WHY)["other"]), **fields))
+            sentences.append(words["failed"].format(n=failure.n, command=_command_of(record, failure.n),
+                                                    why=_words(lang, WHY).get(failure.why, _words(lang, WHY)["other"]),
+                                                    **fields))
     elif state == "verified":
         sentences.append(words["verified"].format(**fields))
     else:
         sentences.append(words["ran"].format(**fields))
-    outputs = summary["outputs"]
-    sentences.append(words["outputs"].format(**outputs) if outputs["documented"] else words["no_outputs"])
+    outputs = summary.outputs
+    sentences.append(words["outputs"].format(documented=outputs.documented, compared=outputs.compared)
+                     if outputs.documented else words["no_outputs"])
     parts = _not_run_parts(record, lang)
     if parts:
         sentences.append(words["not_run"].format(parts=_join(parts, lang)))
@@ -331,32 +332,29 @@ def icon_svg(name: str) -> str:
     return svg.replace("<svg ", '<svg focusable="false" ', 1)
 
 
-def _title(record: dict[str, Any], lang: str) -> str:
-    words, target = _words(lang, MARK_WORDS), record.get("target") or {}
-    key = "title_cp" if _is_cp(record) else "title_cluster"
-    return words[key].format(date=record.get("date", "?"), version=target.get("kubernetes", "?"),
-                             nodes=target.get("nodes", "?"))
+def _title(record: Record, lang: str) -> str:
+    words, target = _words(lang, MARK_WORDS), record.target
+    key = "title_cp" if target.control_plane else "title_cluster"
+    return words[key].format(date=record.date, version=_known(target.kubernetes), nodes=_known(target.nodes))
 
 
-def mark_for(step: dict[str, Any] | None, record: dict[str, Any], lang: str) -> Mark:
+def mark_for(step: RecordStep | None, record: Record, lang: str) -> Mark:
     """The mark of one step from its record entry (None: the step is not in the record as it is now)."""
     words, needs_words = _words(lang, MARK_WORDS), _words(lang, NEED_WORDS)
-    control_plane = _is_cp(record)
+    control_plane = record.target.control_plane
     target = "control-plane" if control_plane else "cluster"
     title = _title(record, lang)
     if step is None:
         return Mark("changed", ICONS["changed"], words["changed"], "",
-                    words["title_changed"].format(date=record.get("date", "?")), target)
+                    words["title_changed"].format(date=record.date), target)
     where = words["where_cp" if control_plane else "where_cluster"]
-    status = step.get("status")
-    if status == "passed":
-        check = step.get("check", "none")
-        label = words.get(check, words["none"]).format(where=where)
-        if check in records.MATCHED_CHECKS:
+    if step.status == PASSED:
+        label = words.get(step.check or "none", words["none"]).format(where=where)
+        if step.matched:
             return Mark("matched", ICONS["matched-cp" if control_plane else "matched"], label, "", title, target)
-        return Mark("ran", ICONS["ran"], label, str(step.get("reason") or ""), title, target)
-    if status == "failed":
-        why = _words(lang, WHY).get(step.get("why", "other"), _words(lang, WHY)["other"])
+        return Mark("ran", ICONS["ran"], label, step.reason or "", title, target)
+    if step.status == FAILED:
+        why = _words(lang, WHY).get(step.why or "other", _words(lang, WHY)["other"])
         return Mark("failed", ICONS["failed"], words["failed"].format(why=why), "", title, target)
     group, group_needs = _skip_group(step, control_plane)
     named = _join([needs_words.get(n, n) for n in group_needs], lang)
@@ -365,21 +363,21 @@ def mark_for(step: dict[str, Any] | None, record: dict[str, Any], lang: str) -> 
     if group == "needs":
         return Mark("skipped", ICONS["skipped"], words["skip_needs"].format(needs=named), "", title, target)
     if group == "directive":
-        return Mark("skipped", ICONS["skipped"], words["skip_directive"], str(step.get("reason") or ""), title, target)
+        return Mark("skipped", ICONS["skipped"], words["skip_directive"], step.reason or "", title, target)
     if group == "after":
         return Mark("skipped", ICONS["skipped"], words["skip_after"], "", title, target)
-    return Mark("skipped", ICONS["skipped"], words["skip_other"], str(step.get("reason") or ""), title, target)
+    return Mark("skipped", ICONS["skipped"], words["skip_other"], step.reason or "", title, target)
 
 
-def step_marks(record: dict[str, Any], page: Any, lang: str) -> list[tuple[Any, Mark]]:
+def step_marks(record: Record, page: Any, lang: str) -> list[tuple[Any, Mark]]:
     """(step, mark) for each visible step of ``page`` (a verify.model.Page, in either language)."""
-    by_key = {(s.get("n"), s.get("kind"), s.get("sha")): s for s in record.get("steps") or []}
+    by_key = {(s.n, s.kind, s.sha): s for s in record.steps}
     found = []
     for identity in records.identities(page):
         if identity.hidden:
             continue
         entry = by_key.get(identity.key)
-        if entry is not None and entry.get("output_sha") != identity.output_sha:
+        if entry is not None and entry.output_sha != identity.output_sha:
             entry = None  # the documented output changed: what was compared is not what is shown
         found.append((identity.step, mark_for(entry, record, lang)))
     return found
@@ -443,7 +441,7 @@ TABLE_WORDS = {
 class StatusRow:
     src_uri: str
     title: str
-    record: dict[str, Any] | None
+    record: Record | None
     changed: tuple[str, ...]
     linked: bool = True  # the page exists in the table's language
 
@@ -481,29 +479,34 @@ def status_table(rows: list[StatusRow], lang: str, link_prefix: str) -> str:
         if record is None:
             lines.append(f"| {title} | — | — | — | — | {w['none']} | {w['missing']} |")
             continue
-        target = record.get("target") or {}
-        where = w["cp" if _is_cp(record) else "cluster"].format(version=target.get("kubernetes", "?"),
-                                                                 nodes=target.get("nodes", "?"))
-        summary = records.summarize(record.get("steps") or [])
-        steps = f"{summary['run']} / {summary['skipped']} / {summary['failed']}"
-        outputs = w["of"].format(**summary["outputs"])
+        target = record.target
+        where = w["cp" if target.control_plane else "cluster"].format(version=_known(target.kubernetes),
+                                                                       nodes=_known(target.nodes))
+        summary = record.summary
+        steps = f"{summary.run} / {summary.skipped} / {summary.failed}"
+        outputs = w["of"].format(documented=summary.outputs.documented, compared=summary.outputs.compared)
         state = w[records.verdict(record)]
         fresh = w["outdated"] if row.changed else w["current"]
-        lines.append(f"| {title} | {where} | {record.get('date', '?')} | {steps} | {outputs} | {state} | {fresh} |")
+        lines.append(f"| {title} | {where} | {record.date} | {steps} | {outputs} | {state} | {fresh} |")
     return "\n".join(lines)
 
 
 def legend(lang: str) -> str:
     """The marks a reader meets under command blocks, each with its icon (HTML, for the status page)."""
-    sample = {"date": "…", "target": {"kind": "control-plane", "kubernetes": "…"}}
-    full = {"date": "…", "target": {"kind": "cluster", "kubernetes": "…"}}
+    def example(kind: str) -> Record:
+        return Record("", {}, Target(kind, "…", None, None), "…", None, PASSED, ())
+
+    def step(status: str, **fields: Any) -> RecordStep:
+        return RecordStep(1, "command", "", 1, "", Status(status), **fields)
+
+    sample, full = example("control-plane"), example("cluster")
     examples = [
-        mark_for({"status": "passed", "check": "output"}, full, lang),
-        mark_for({"status": "passed", "check": "output"}, sample, lang),
-        mark_for({"status": "passed", "check": "not-compared"}, sample, lang),
-        mark_for({"status": "skipped", "skip": "needs", "needs": ["exec"]}, sample, lang),
-        mark_for({"status": "skipped", "skip": "directive"}, sample, lang),
-        mark_for({"status": "failed", "why": "output"}, sample, lang),
+        mark_for(step(PASSED, check="output"), full, lang),
+        mark_for(step(PASSED, check="output"), sample, lang),
+        mark_for(step(PASSED, check="not-compared"), sample, lang),
+        mark_for(step(SKIPPED, skip="needs", needs=("exec",)), sample, lang),
+        mark_for(step(SKIPPED, skip="directive"), sample, lang),
+        mark_for(step(FAILED, why="output"), sample, lang),
         mark_for(None, sample, lang),
     ]
     items = "".join(f"<li>{m.html(lang, tooltip=False)}</li>" for m in examples)

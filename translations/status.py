@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from atomic_files import write_text
 from verify.parsers.frontmatter import split_front_matter
 
 from . import frontmatter, gitrepo
@@ -150,9 +151,7 @@ def stamp(pair: PagePair, name: Path | str | None = None) -> str:
         head = _BLOB_LINE.sub(lambda m: f"{m.group(1)}{blob}", head, count=1)
     else:
         head += f"translation:\n  source_blob: {blob}\n"
-    tmp = pair.translation.with_name(pair.translation.name + ".tmp")
-    tmp.write_text(head + rest, encoding="utf-8")
-    tmp.replace(pair.translation)
+    write_text(pair.translation, head + rest)
     return blob
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from verify.model import display_path
-from verify.report import FAILED, summary_line, update_report
+from verify.report import StaticSection, update_report
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 PAGE_ROOTS = (Path("docs_src") / "ja", Path("docs") / "en")
@@ -81,30 +81,29 @@ def run_static_command(args: argparse.Namespace) -> int:
 
     started = datetime.now(timezone.utc)
     run = run_static(pages, ctx, progress, sweep_manifests=not args.pages)
-    section = {
-        "started": started.isoformat(timespec="seconds"),
-        "seconds": round(run.seconds, 3),
-        "kubectl": ctx.checker.version if ctx.checker else None,
-        "kubernetes_schema": SCHEMA_VERSION,
-        "pages": [display_path(p) for p in pages],
-        "summary": run.counts,
-        "entries": [entry.as_json() for entry in run.entries],
-        "programs": run.programs,
-    }
+    section = StaticSection.of(
+        run.entries,
+        started=started.isoformat(timespec="seconds"),
+        seconds=run.seconds,
+        kubectl=ctx.checker.version if ctx.checker else None,
+        kubernetes_schema=SCHEMA_VERSION,
+        pages=[display_path(p) for p in pages],
+        programs=run.programs,
+    )
     if changes is not None:
         from verify.static.changes import render
 
-        section["changed_since"] = {"rev": args.changed_since, "commands": [
+        section.changed_since = {"rev": args.changed_since, "commands": [
             {"location": str(c.command.location), "how": c.command.how, "status": c.status, "command": c.command.text}
             for c in changes]}
         print("\n".join(render(changes, args.changed_since)))
-    update_report(args.report, "static", section)
+    update_report(args.report, section)
     print(
         f"static tier: {run.pages} page(s), {run.manifests} manifest file(s), "
         f"{run.kubectl_runs} kubectl run(s), {run.seconds:.2f} s; report: {display_path(args.report.resolve())}"
     )
-    print(summary_line(run.counts))
-    return EXIT_FAILED if run.counts[FAILED] else EXIT_OK
+    print(run.counts.line())
+    return EXIT_FAILED if run.counts.failed else EXIT_OK
 
 
 def _changes(args: argparse.Namespace, pages: list[Path], root: Path) -> list | None:

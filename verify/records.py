@@ -38,25 +38,192 @@ import os
 import re
 import subprocess
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from atomic_files import write_text
 from verify.model import Page, Step, StepKind
+from verify.results import FAILED, PASSED, SKIPPED, Status
 
 SCHEMA = 1
 RECORDS_DIR = "verification"
 SOURCE_DIR = Path("docs_src") / "ja"
 
-#: What a passed step checked. The first three count as "ran and matched".
+#: What a passed step checked that counts as "ran and matched" (the others, exit, not-compared, none
+#: and background, only ran: see the module docstring).
 MATCHED_CHECKS = ("output", "watch", "claim")
-RAN_CHECKS = ("exit", "not-compared", "none", "background")
 #: Needs that only real nodes (a container runtime, kubelets, node networking) meet.
 REAL_NODE_NEEDS = frozenset({"exec", "apparmor", "cluster-network", "node-shell", "load-balancer"})
 
 
 class RecordError(Exception):
     """A record that cannot be read; the message names the file."""
+
+
+# --- the record's shape (what the site reads) -------------------------------------------------------
+@dataclass(frozen=True)
+class RecordStep:
+    """One step of a record. Optional keys are written only when they say something (``None``/empty:
+    absent), so a record reads back into the same object and writes back byte for byte."""
+
+    n: int
+    kind: str
+    sha: str
+    line: int
+    command: str
+    status: Status
+    hidden: bool = False
+    output_sha: str | None = None  # the documented output's hash (None: the step shows none)
+    check: str | None = None  # passed: what was checked (see MATCHED_CHECKS)
+    reason: str | None = None  # why the output was not compared, or why the step was skipped
+    skip: str | None = None  # skipped: needs, directive, after-failure, not-reached, interrupted, other
+    after: int | None = None  # skip == "after-failure": the failed step's `n` (written even when None)
+    needs: tuple[str, ...] = ()  # skip == "needs": what the target lacked
+    why: str | None = None  # failed: output, timeout, exit, claim, refused, other
+    message: str | None = None  # failed
+    diff: str | None = None  # failed, when there is one
+
+    @property
+    def matched(self) -> bool:
+        """Ran, and its documented output, watch or claim was checked (never a step that only ran)."""
+        return self.status == PASSED and self.check in MATCHED_CHECKS
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"n": self.n, "kind": self.kind, "sha": self.sha, "line": self.line,
+                                "command": self.command, "status": self.status}
+        if self.hidden:
+            data["hidden"] = True
+        optional = {"output_sha": self.output_sha, "check": self.check, "reason": self.reason, "skip": self.skip,
+                    "why": self.why, "message": self.message, "diff": self.diff}
+        data.update({key: value for key, value in optional.items() if value is not None})
+        if self.skip == "after-failure":
+            data["after"] = self.after
+        if self.needs:
+            data["needs"] = list(self.needs)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RecordStep:
+        return cls(data["n"], data["kind"], data["sha"], data["line"], data["command"], Status(data["status"]),
+                   bool(data.get("hidden", False)), data.get("output_sha"), data.get("check"), data.get("reason"),
+                   data.get("skip"), data.get("after"), tuple(data.get("needs") or ()), data.get("why"),
+                   data.get("message"), data.get("diff"))
+
+
+@dataclass(frozen=True)
+class Target:
+    """What ran the page: ``control-plane`` (nodes simulated by kwok) or ``cluster`` (real nodes)."""
+
+    kind: str | None
+    kubernetes: str | None
+    kubectl: str | None
+    nodes: int | None
+    kwok: str | None = None  # kwok's version, on a control plane
+
+    @property
+    def control_plane(self) -> bool:
+        """Anything but a full cluster counts as a control plane (never "verified")."""
+        return self.kind != "cluster"
+
+    def to_json(self) -> dict[str, Any]:
+        data = {"kind": self.kind, "kubernetes": self.kubernetes, "kubectl": self.kubectl, "nodes": self.nodes}
+        if self.kwok:
+            data["kwok"] = self.kwok
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Target:
+        return cls(data["kind"], data["kubernetes"], data["kubectl"], data["nodes"], data.get("kwok"))
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Where a page failed: its first failed step (`n`, `line`), or its cleanup (`n` and `line` None)."""
+
+    n: int | None
+    line: int | None
+    why: str
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"n": self.n, "line": self.line, "why": self.why, "message": self.message}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Failure:
+        return cls(data["n"], data["line"], data["why"], data["message"])
+
+
+@dataclass(frozen=True)
+class OutputCounts:
+    documented: int  # steps that show an output
+    compared: int  # of those, passed steps whose output (or watch) was compared
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts a reader needs, derived from the steps (`summarize`)."""
+
+    steps: int
+    run: int
+    matched: int
+    ran_unchecked: int
+    failed: int
+    skipped: int
+    checks: dict[str, int]  # passed steps by what was checked
+    skips: dict[str, int]  # skipped steps by why
+    needs: dict[str, int]  # steps skipped for needs, by the needs ("exec", "cluster-network,node-shell")
+    outputs: OutputCounts
+
+    def to_json(self) -> dict[str, Any]:
+        return {"steps": self.steps, "run": self.run, "matched": self.matched, "ran_unchecked": self.ran_unchecked,
+                "failed": self.failed, "skipped": self.skipped, "checks": dict(self.checks),
+                "skips": dict(self.skips), "needs": dict(self.needs),
+                "outputs": {"documented": self.outputs.documented, "compared": self.outputs.compared}}
+
+
+@dataclass(frozen=True)
+class Record:
+    """A page's record. ``summary`` is derived from the steps, so it always agrees with them."""
+
+    page: str  # docs_src/ja/… (posix)
+    files: dict[str, str]  # repository-relative path → git blob id
+    target: Target
+    date: str
+    commit: str | None
+    outcome: str  # passed | failed
+    steps: tuple[RecordStep, ...]
+    failure: Failure | None = None
+    page_skipped: str | None = None
+    schema: int = SCHEMA
+
+    @property
+    def summary(self) -> Summary:
+        return summarize(self.steps)
+
+    def step(self, n: int | None) -> RecordStep | None:
+        return next((s for s in self.steps if s.n == n), None)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "schema": self.schema, "page": self.page, "files": dict(sorted(self.files.items())),
+            "target": self.target.to_json(), "date": self.date, "commit": self.commit, "outcome": self.outcome,
+            "summary": self.summary.to_json(), "steps": [s.to_json() for s in self.steps],
+        }
+        if self.page_skipped:
+            data["page_skipped"] = self.page_skipped
+        if self.failure is not None:
+            data["failure"] = self.failure.to_json()
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Record:
+        """The record in `data` (KeyError, TypeError or ValueError when it is not one)."""
+        failure = data.get("failure")
+        return cls(data["page"], dict(data["files"]), Target.from_json(data["target"]), data["date"], data["commit"],
+                   data["outcome"], tuple(RecordStep.from_json(s) for s in data["steps"]),
+                   Failure.from_json(failure) if failure is not None else None, data.get("page_skipped"),
+                   data["schema"])
 
 
 # --- identities ---------------------------------------------------------------------------------
@@ -251,7 +418,7 @@ def _infer_skip(identity: StepIdentity, message: str) -> str:
 
 
 def build_record(snap: Snapshot, result: Any, target: Mapping[str, Any], kubectl: str, date: str,
-                 commit: str | None, root: Path) -> dict[str, Any]:
+                 commit: str | None, root: Path) -> Record:
     """The record of one page from its snapshot and its `PageResult` (verify.live.results)."""
     replacements = {str(Path(root).resolve()) + os.sep: "", str(Path(root).resolve()): "."}
     if result.namespace:
@@ -259,70 +426,48 @@ def build_record(snap: Snapshot, result: Any, target: Mapping[str, Any], kubectl
     for secret in snap.secrets:
         replacements[secret] = "***"
     by_line = {r.location.line: r for r in result.steps}
-    steps: list[dict[str, Any]] = []
-    failure: dict[str, Any] | None = None
+    steps: list[RecordStep] = []
+    failure: Failure | None = None
     for identity in snap.steps:
         step = identity.step
-        entry: dict[str, Any] = {"n": identity.n, "kind": identity.kind, "sha": identity.sha, "line": identity.line}
-        if identity.hidden:
-            entry["hidden"] = True
-        if identity.output_sha is not None:
-            entry["output_sha"] = identity.output_sha
         commands = step.commands or (step.text,)
-        entry["command"] = _clean(_short(commands[0]) + (" …" if len(commands) > 1 else ""), replacements)
+        entry = RecordStep(identity.n, identity.kind, identity.sha, identity.line,
+                           _clean(_short(commands[0]) + (" …" if len(commands) > 1 else ""), replacements),
+                           SKIPPED, hidden=identity.hidden, output_sha=identity.output_sha)
         res = by_line.get(identity.line)
         if res is None:
-            entry.update(status="skipped", skip="not-reached")
-            steps.append(entry)
+            steps.append(replace(entry, skip="not-reached"))
             continue
-        entry["status"] = res.status
+        entry = replace(entry, status=Status(res.status))
         message = _clean(res.message or "", replacements)
-        if res.status == "passed":
-            entry["check"] = getattr(res, "check", "") or _infer_check(identity, res)
-            if entry["check"] == "not-compared" and step.output is not None and step.output.directive.skip_reason:
-                entry["reason"] = _clean(step.output.directive.skip_reason, replacements)
-        elif res.status == "skipped":
+        if res.status == PASSED:
+            check = getattr(res, "check", "") or _infer_check(identity, res)
+            reason = None
+            if check == "not-compared" and step.output is not None and step.output.directive.skip_reason:
+                reason = _clean(step.output.directive.skip_reason, replacements)
+            entry = replace(entry, check=check, reason=reason)
+        elif res.status == SKIPPED:
             skip = getattr(res, "skip", "") or _infer_skip(identity, res.message or "")
-            entry["skip"] = skip
-            if skip == "after-failure":
-                entry["after"] = failure["n"] if failure else None
-            else:
-                entry["reason"] = message
             needs = list(getattr(res, "needs", []) or [])
             if skip == "needs" and not needs:
                 needs = _needs_from_message(res.message or "")
-            if needs:
-                entry["needs"] = sorted(needs)
+            entry = replace(entry, skip=skip, needs=tuple(sorted(needs)),
+                            after=failure.n if failure and skip == "after-failure" else None,
+                            reason=None if skip == "after-failure" else message)
         else:
-            entry["why"] = _failure_kind(res.message or "")
-            entry["message"] = _short(message, 300)
-            if res.diff:
-                entry["diff"] = _clean("\n".join(res.diff.splitlines()[:40]), replacements)
+            entry = replace(entry, why=_failure_kind(res.message or ""), message=_short(message, 300),
+                            diff=_clean("\n".join(res.diff.splitlines()[:40]), replacements) if res.diff else None)
             if failure is None:
-                failure = {"n": identity.n, "line": identity.line, "why": entry["why"], "message": entry["message"]}
+                failure = Failure(identity.n, identity.line, entry.why or "other", entry.message or "")
         steps.append(entry)
     # The page as a whole failed without a failed step (its cleanup left something behind).
     cleanup_ok = not result.leftovers
-    outcome = "failed" if failure or not cleanup_ok or result.error else "passed"
+    outcome = FAILED if failure or not cleanup_ok or result.error else PASSED
     if failure is None and not cleanup_ok:
-        failure = {"n": None, "line": None, "why": "cleanup",
-                   "message": _short(_clean("cleanup left: " + ", ".join(result.leftovers), replacements), 300)}
-    record: dict[str, Any] = {
-        "schema": SCHEMA,
-        "page": snap.relative,
-        "files": dict(sorted(snap.files.items())),
-        "target": _target(target, kubectl),
-        "date": date,
-        "commit": commit,
-        "outcome": outcome,
-        "summary": summarize(steps),
-        "steps": steps,
-    }
-    if result.skip_reason:
-        record["page_skipped"] = _clean(result.skip_reason, replacements)
-    if failure is not None:
-        record["failure"] = failure
-    return record
+        failure = Failure(None, None, "cleanup",
+                          _short(_clean("cleanup left: " + ", ".join(result.leftovers), replacements), 300))
+    return Record(snap.relative, dict(snap.files), _target(target, kubectl), date, commit, outcome, tuple(steps),
+                  failure, _clean(result.skip_reason, replacements) if result.skip_reason else None)
 
 
 def _needs_from_message(message: str) -> list[str]:
@@ -330,73 +475,68 @@ def _needs_from_message(message: str) -> list[str]:
                   | set(n.strip() for part in re.findall(r"page needs ([a-z, -]+):", message) for n in part.split(",")))
 
 
-def _target(target: Mapping[str, Any], kubectl: str) -> dict[str, Any]:
-    data = {"kind": target.get("target"), "kubernetes": target.get("server_version"), "kubectl": kubectl,
-            "nodes": target.get("nodes")}
-    if target.get("kwok_version"):
-        data["kwok"] = target["kwok_version"]
-    return data
+def _target(target: Mapping[str, Any], kubectl: str) -> Target:
+    return Target(target.get("target"), target.get("server_version"), kubectl, target.get("nodes"),
+                  target.get("kwok_version") or None)
 
 
-def summarize(steps: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+def summarize(steps: Iterable[RecordStep]) -> Summary:
     """Counts a reader needs: steps, run, matched, failed, skipped (by why), documented outputs compared."""
     steps = list(steps)
-    run = [s for s in steps if s["status"] in ("passed", "failed")]
-    passed = [s for s in steps if s["status"] == "passed"]
-    skipped = [s for s in steps if s["status"] == "skipped"]
+    passed = [s for s in steps if s.status == PASSED]
+    skipped = [s for s in steps if s.status == SKIPPED]
     by_check: dict[str, int] = {}
     for s in passed:
-        by_check[s["check"]] = by_check.get(s["check"], 0) + 1
+        by_check[str(s.check)] = by_check.get(str(s.check), 0) + 1
     by_skip: dict[str, int] = {}
     for s in skipped:
-        by_skip[s.get("skip", "other")] = by_skip.get(s.get("skip", "other"), 0) + 1
+        by_skip[s.skip or "other"] = by_skip.get(s.skip or "other", 0) + 1
     needs: dict[str, int] = {}
     for s in skipped:
-        if s.get("skip") == "needs":
-            key = ",".join(s.get("needs") or ["?"])
+        if s.skip == "needs":
+            key = ",".join(s.needs or ("?",))
             needs[key] = needs.get(key, 0) + 1
-    return {
-        "steps": len(steps),
-        "run": len(run),
-        "matched": sum(1 for s in passed if s["check"] in MATCHED_CHECKS),
-        "ran_unchecked": sum(1 for s in passed if s["check"] not in MATCHED_CHECKS),
-        "failed": len(steps) - len(passed) - len(skipped),
-        "skipped": len(skipped),
-        "checks": dict(sorted(by_check.items())),
-        "skips": dict(sorted(by_skip.items())),
-        "needs": dict(sorted(needs.items())),
-        "outputs": {"documented": sum(1 for s in steps if s.get("output_sha")),
-                    "compared": sum(1 for s in passed if s["check"] in ("output", "watch") and s.get("output_sha"))},
-    }
+    return Summary(
+        steps=len(steps),
+        run=sum(1 for s in steps if s.status in (PASSED, FAILED)),
+        matched=sum(1 for s in passed if s.matched),
+        ran_unchecked=sum(1 for s in passed if not s.matched),
+        failed=len(steps) - len(passed) - len(skipped),
+        skipped=len(skipped),
+        checks=dict(sorted(by_check.items())),
+        skips=dict(sorted(by_skip.items())),
+        needs=dict(sorted(needs.items())),
+        outputs=OutputCounts(documented=sum(1 for s in steps if s.output_sha),
+                             compared=sum(1 for s in passed if s.check in ("output", "watch") and s.output_sha)),
+    )
 
 
 def page_verified(result: Any, control_plane: bool) -> bool:
     """Whether a page's run may be called verified: a full cluster ran it to its end without a failure,
     and no step was left out for a need the cluster lacked (the guestbook without Elasticsearch is not)."""
-    if control_plane or result.status != "passed" or not result.steps:
+    if control_plane or result.status != PASSED or not result.steps:
         return False
-    return not any(s.status == "skipped" and (s.message or "").startswith(("cluster lacks", "page needs"))
+    return not any(s.status == SKIPPED and (s.message or "").startswith(("cluster lacks", "page needs"))
                    for s in result.steps)
 
 
-def verdict(record: Mapping[str, Any]) -> str:
+def verdict(record: Record) -> str:
     """What a record says about its page as a whole: ``failed``, ``verified`` (a full cluster ran every
     step it could and nothing was left out for a missing need), ``partial`` (a full cluster, some steps
     left out for needs it lacked) or ``control-plane`` (ran on the control plane: never "verified")."""
-    if record.get("outcome") != "passed":
+    if record.outcome != PASSED:
         return "failed"
-    if (record.get("target") or {}).get("kind") != "cluster":
+    if record.target.control_plane:
         return "control-plane"
-    if any(s.get("status") == "skipped" and s.get("skip") in ("needs", "not-reached", "other")
-           for s in record.get("steps") or []):
+    if any(s.status == SKIPPED and s.skip in ("needs", "not-reached", "other") for s in record.steps):
         return "partial"
     return "verified"
 
 
 # --- files ---------------------------------------------------------------------------------------
-def dumps(record: Mapping[str, Any]) -> str:
+def dumps(record: Record) -> str:
     """Sorted keys, two-space indents, and one line per step, so a re-run's diff is one line per change."""
-    items = sorted(record.items())
+    items = sorted(record.to_json().items())
     lines = ["{"]
     for index, (key, value) in enumerate(items):
         if key == "steps" and value:
@@ -408,17 +548,15 @@ def dumps(record: Mapping[str, Any]) -> str:
     return "\n".join(lines + ["}"]) + "\n"
 
 
-def write_record(root: Path, record: Mapping[str, Any]) -> Path:
+def write_record(root: Path, record: Record) -> Path:
     """Write `record` atomically at its place under verification/; returns the path."""
-    from verify.report import write_text_atomic
-
-    relative = Path(record["page"]).relative_to(SOURCE_DIR)
+    relative = Path(record.page).relative_to(SOURCE_DIR)
     path = Path(root) / RECORDS_DIR / relative.with_suffix(".json")
-    write_text_atomic(path, dumps(record))
+    write_text(path, dumps(record))
     return path
 
 
-def read_record(path: Path) -> dict[str, Any]:
+def read_record(path: Path) -> Record:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
@@ -428,16 +566,19 @@ def read_record(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("steps"), list) \
             or not isinstance(data.get("files"), dict):
         raise RecordError(f"{path}: not a verification record (schema {SCHEMA}, see verify/records.py)")
-    return data
+    try:
+        return Record.from_json(data)
+    except (KeyError, TypeError, ValueError) as error:
+        raise RecordError(f"{path}: not a verification record: missing or wrong {error}") from None
 
 
-def changed_files(record: Mapping[str, Any], root: Path, page_file: Path | None = None) -> list[str]:
+def changed_files(record: Record, root: Path, page_file: Path | None = None) -> list[str]:
     """The files of the record whose content differs now (or that are gone), repo-relative.
 
     `page_file` is where the page itself is read from (default: its path below `root`)."""
     changed = []
-    for name, blob in sorted((record.get("files") or {}).items()):
-        path = Path(page_file) if page_file is not None and name == record.get("page") else Path(root) / name
+    for name, blob in sorted(record.files.items()):
+        path = Path(page_file) if page_file is not None and name == record.page else Path(root) / name
         try:
             now = file_blob(path)
         except OSError:
@@ -505,10 +646,10 @@ def check_records(root: Path) -> list[RecordProblem]:
             continue
         changed = changed_files(record, root)
         now = set(included_files(page, root)) | {relative}
-        added = sorted(now - set(record.get("files") or {}))
+        added = sorted(now - set(record.files))
         if changed or added:
             what = ", ".join(changed + [f"{a} (newly included)" for a in added])
-            problems.append(RecordProblem(relative, f"changed since its record ({shown}, {record.get('date', '?')}): "
+            problems.append(RecordProblem(relative, f"changed since its record ({shown}, {record.date}): "
                                                     f"{what}; run `python -m verify live --record {relative}`"))
     records_dir = root / RECORDS_DIR
     if records_dir.is_dir():

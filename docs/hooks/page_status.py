@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page
 
 from site_tools.languages import REPO_ROOT, SOURCE_LANGUAGE
 from site_tools.verification import changed_files, has_commands, insert_marks, load_record, page_status, step_marks
+from verify.records import Record
 
 STATUS_PAGE = "verification-status.md"
 _state: dict = {}
@@ -52,7 +53,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def _record(page: Page) -> tuple[dict | None, list[str]]:
+def _record(page: Page) -> tuple[Record | None, list[str]]:
     try:
         record = load_record(_state["records"], page.file.src_uri)
     except ValueError as err:

@@ -65,7 +65,7 @@ def _result(page_path: Path, root: Path, target: dict, *, fail: int | None = Non
     return result
 
 
-def _record(ja_dir: Path, src_uri: str, out: Path, target: dict, **kwargs) -> dict:
+def _record(ja_dir: Path, src_uri: str, out: Path, target: dict, **kwargs) -> records.Record:
     page = ja_dir / src_uri
     root = ja_dir.parent.parent  # <work>/docs_src/ja; manifests are the repository's
     parsed = load_page(page, REPO_ROOT)
@@ -153,11 +153,11 @@ def test_a_control_plane_run_says_so_in_each_language_and_never_verified(status_
 
 def test_the_counts_in_the_slot_are_the_records(status_site) -> None:
     record = records.read_record(status_site.root.parent / "verification" / "tutorials/services/source-ip.json")
-    summary = record["summary"]
+    summary = record.summary
     _, ja = _slot(status_site, "ja", SOURCE_IP)
-    assert f"{summary['steps']}ステップのうち{summary['run']}ステップを実行し" in ja
-    assert f"出力{summary['outputs']['documented']}件のうち{summary['outputs']['compared']}件" in ja
-    assert summary["outputs"]["compared"] < summary["outputs"]["documented"]
+    assert f"{summary.steps}ステップのうち{summary.run}ステップを実行し" in ja
+    assert f"出力{summary.outputs.documented}件のうち{summary.outputs.compared}件" in ja
+    assert summary.outputs.compared < summary.outputs.documented
 
 
 def test_a_failed_run_is_red_and_says_which_step(status_site) -> None:

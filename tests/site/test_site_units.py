@@ -3,6 +3,7 @@ hreflang and sitemaps, diagrams in words, line-break hints."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,8 @@ from site_tools.pages import list_pages, page_url
 from site_tools.sitemap import entries, write_sitemaps
 from site_tools.render_diagrams import with_intrinsic_size
 from site_tools.verification import insert_marks, mark_for, page_status
+from verify.records import Failure, Record, RecordStep, Target
+from verify.results import FAILED, PASSED, SKIPPED
 
 # --- language links -----------------------------------------------------------------------------
 
@@ -149,24 +152,21 @@ def test_prerendered_svg_gets_an_intrinsic_size_for_img() -> None:
 
 # --- verification status (from records, verify/records.py) ---------------------------------------
 
-def record(kind: str = "control-plane", steps: list[dict] | None = None, outcome: str = "passed", **extra) -> dict:
-    """A record shaped like verify.records.build_record's."""
-    steps = steps if steps is not None else [
-        {"n": 1, "kind": "command", "sha": "a", "status": "passed", "check": "output", "output_sha": "o1",
-         "command": "kubectl apply -f web.yaml"},
-        {"n": 2, "kind": "terminal", "sha": "b", "status": "passed", "check": "background", "command": "kubectl get -w"},
-        {"n": 3, "kind": "hidden-command", "sha": "c", "hidden": True, "status": "passed", "check": "exit",
-         "command": "kubectl wait"},
-        {"n": 4, "kind": "command", "sha": "d", "status": "skipped", "skip": "needs", "needs": ["exec"],
-         "output_sha": "o4", "command": "kubectl exec web-0 -- hostname"},
-        {"n": 5, "kind": "command", "sha": "e", "status": "skipped", "skip": "directive", "reason": "例示のため",
-         "command": "kubectl get pods <pod>"},
-    ]
-    data = {"schema": 1, "page": "docs_src/ja/tutorials/a.md", "files": {}, "date": "2026-11-20", "commit": None,
-            "target": {"kind": kind, "kubernetes": "v1.37.2", "kubectl": "v1.37.1", "nodes": 3,
-                       **({"kwok": "0.8.0"} if kind == "control-plane" else {})},
-            "outcome": outcome, "steps": steps, **extra}
-    return data
+STEPS = (
+    RecordStep(1, "command", "a", 9, "kubectl apply -f web.yaml", PASSED, check="output", output_sha="o1"),
+    RecordStep(2, "terminal", "b", 12, "kubectl get -w", PASSED, check="background"),
+    RecordStep(3, "hidden-command", "c", 15, "kubectl wait", PASSED, hidden=True, check="exit"),
+    RecordStep(4, "command", "d", 18, "kubectl exec web-0 -- hostname", SKIPPED, skip="needs", needs=("exec",),
+               output_sha="o4"),
+    RecordStep(5, "command", "e", 21, "kubectl get pods <pod>", SKIPPED, skip="directive", reason="例示のため"),
+)
+
+
+def record(kind: str = "control-plane", steps: tuple[RecordStep, ...] = STEPS, outcome: str = PASSED,
+           failure: Failure | None = None) -> Record:
+    """A record built from verify.records' own types (what build_record returns and read_record reads)."""
+    target = Target(kind, "v1.37.2", "v1.37.1", 3, kwok="0.8.0" if kind == "control-plane" else None)
+    return Record("docs_src/ja/tutorials/a.md", {}, target, "2026-11-20", None, outcome, tuple(steps), failure)
 
 
 def test_no_record_means_not_run_yet_in_both_languages() -> None:
@@ -191,15 +191,14 @@ def test_a_control_plane_record_is_summarised_and_never_verified() -> None:
 
 def test_a_full_cluster_verifies_only_when_nothing_was_left_out_for_a_need() -> None:
     assert page_status(record("cluster"), [], "en").state == "partial"
-    everything = [s for s in record()["steps"] if s.get("skip") != "needs"]
+    everything = tuple(s for s in STEPS if s.skip != "needs")
     status = page_status(record("cluster", everything), [], "en")
     assert status.state == "verified" and "All 4 steps ran, all as expected (verified)." in status.text
 
 
 def test_a_failure_says_which_step_and_why() -> None:
-    steps = record()["steps"]
-    steps[0] = {**steps[0], "status": "failed", "why": "output", "check": None}
-    failed = record(steps=steps, outcome="failed", failure={"n": 1, "line": 9, "why": "output", "message": "…"})
+    steps = (replace(STEPS[0], status=FAILED, why="output", message="…", check=None), *STEPS[1:])
+    failed = record(steps=steps, outcome=FAILED, failure=Failure(1, 9, "output", "…"))
     assert page_status(failed, [], "ja").sentences[1] == ("5ステップのうち3ステップを実行し、1番目のステップ"
                                                          "(kubectl apply -f web.yaml)で失敗しました: 出力が記載と異なりました。")
     assert page_status(failed, [], "en").state == "failed"
@@ -212,7 +211,7 @@ def test_a_page_changed_since_its_record_says_so_first() -> None:
 
 
 def test_marks_never_call_a_step_that_did_not_run_or_was_not_compared_matched() -> None:
-    steps = {s["n"]: s for s in record()["steps"]}
+    steps = {s.n: s for s in STEPS}
     assert mark_for(steps[1], record(), "en").state == "matched"
     assert mark_for(steps[1], record(), "en").label == "Ran on the control plane: output as shown"
     assert mark_for(steps[1], record("cluster"), "ja").label == "実行: 出力は記載どおり"
@@ -225,7 +224,7 @@ def test_marks_never_call_a_step_that_did_not_run_or_was_not_compared_matched() 
 
 
 def test_a_mark_is_accessible_html_placed_after_its_block() -> None:
-    mark = mark_for(record()["steps"][4], record(), "en")
+    mark = mark_for(STEPS[4], record(), "en")
     html = mark.html("en")
     assert 'aria-hidden="true"' in html and '<span class="k8s-sr-only">Verification: </span>' in html
     assert 'title="Record of 2026-11-20, Kubernetes v1.37.2 control plane (simulated nodes)"' in html

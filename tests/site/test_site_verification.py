@@ -36,8 +36,8 @@ def test_each_tutorial_shows_its_record_and_a_mark_under_each_command(
             assert slot.is_visible(), f"{lang}:{src_uri}: no status slot"
             assert slot.get_attribute("data-k8s-verification") == records.verdict(record)
             text = slot.inner_text()
-            assert record["date"] in text and record["target"]["kubernetes"] in text
-            if record["target"]["kind"] == "control-plane":
+            assert record.date in text and str(record.target.kubernetes) in text
+            if record.target.kind == "control-plane":
                 assert ("コントロールプレーン" if lang == "ja" else "control plane") in text
                 assert "検証済み" not in text and "verified" not in text.lower()
             marks = page.locator(".k8s-step-mark")
@@ -53,11 +53,11 @@ def test_each_tutorial_shows_its_record_and_a_mark_under_each_command(
             }))""")
             for detail in details:
                 assert detail["text"].startswith(SR[lang]) and detail["afterCode"] and not detail["inPre"]
-                assert detail["iconHidden"] and record["date"] in detail["title"]
+                assert detail["iconHidden"] and record.date in detail["title"]
                 assert detail["shown"] == detail["codeShown"]  # seen with its block (both hidden in a closed tab)
             states = {m.get_attribute("data-k8s-step") for m in marks.all()}
             assert states <= {"matched", "ran", "skipped", "failed", "changed"}
-            if record["outcome"] == "passed":
+            if record.outcome == "passed":
                 assert "failed" not in states
     finally:
         context.close()

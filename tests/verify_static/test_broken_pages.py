@@ -59,4 +59,4 @@ def test_a_run_over_the_whole_corpus_fails_every_page(fresh_context: StaticConte
     run = run_static(sorted(BROKEN.glob("*.md")), fresh_context, sweep_manifests=False)
     failed_files = {e.location.path.name for e in run.entries if e.status == "failed"}
     assert failed_files >= set(CASES)
-    assert run.counts["failed"] >= len(CASES)
+    assert run.counts.failed >= len(CASES)

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+import atomic_files
 from verify import cli, report
+from verify.report import LiveSection, StaticSection, read_report, update_report
+from verify.results import Counts
 from verify.parsers import read_page
 from verify.static import commands
 from verify.static.cache import JsonCache
@@ -37,6 +40,10 @@ def test_a_good_page_exits_0_with_a_summary_and_a_report(tmp_path: Path, capsys:
     first = static["entries"][0]
     assert first["status"] == "passed" and first["kind"] == "manifest" and first["location"].endswith("page.md:11")
     assert {"status", "check", "location", "message", "checks"} <= set(first)
+    typed = read_report(tmp_path / "verify-report.json")
+    assert typed.live is None and typed.static is not None
+    assert typed.static.summary == Counts(passed=12, failed=0, skipped=1)
+    assert typed.static.to_json() == static  # the typed section reads back what it wrote
 
 
 def test_a_broken_page_exits_1_and_the_report_names_file_line_and_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -70,29 +77,43 @@ def test_an_unknown_option_is_a_usage_error() -> None:
     assert "unrecognized arguments: --no-such-option" in done.stderr
 
 
+def static_section(passed: int = 1) -> StaticSection:
+    return StaticSection("2026-12-01T00:00:00+00:00", 1.5, "v1.37.1", "1.37.0", ["docs_src/ja/a.md"],
+                         Counts(passed=passed), [], {})
+
+
+def live_section() -> LiveSection:
+    return LiveSection({"target": "control-plane", "server_version": "v1.37.2", "nodes": 3, "kwok_version": "v0.8.0"},
+                       False, "kwok-verify", "https://127.0.0.1:6443", "v1.37.1", "2026-12-01T00:00:00+00:00", 2.0,
+                       {}, [], Counts(passed=2, skipped=1), Counts(), {"kind": "none"}, [],
+                       interrupted_at="docs_src/ja/a.md:12")
+
+
 def test_a_failed_write_leaves_the_previous_report_and_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "verify-report.json"
-    report.write_json_atomic(target, {"tiers": {"live": {"summary": "kept"}}})
+    update_report(target, live_section())
     before = target.read_text(encoding="utf-8")
 
-    def explode(*args: object, **kwargs: object) -> None:
+    def explode(fd: int) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(report.json, "dump", explode)
+    monkeypatch.setattr(atomic_files.os, "fsync", explode)
     with pytest.raises(OSError):
-        report.update_report(target, "static", {"summary": {}})
+        update_report(target, static_section())
     assert target.read_text(encoding="utf-8") == before
     assert [p.name for p in tmp_path.iterdir()] == ["verify-report.json"]
 
 
 def test_each_tier_replaces_only_its_own_section(tmp_path: Path) -> None:
     target = tmp_path / "verify-report.json"
-    report.update_report(target, "live", {"summary": "live one"})
-    report.update_report(target, "static", {"summary": "static one"})
-    assert json.loads(target.read_text(encoding="utf-8"))["tiers"] == {
-        "live": {"summary": "live one"},
-        "static": {"summary": "static one"},
-    }
+    update_report(target, live_section())
+    update_report(target, static_section(passed=1))
+    update_report(target, static_section(passed=2))
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["schema"] == report.SCHEMA and list(data["tiers"]) == ["live", "static"]
+    assert data["tiers"]["live"]["interrupted"] is True and data["tiers"]["live"]["target"] == "control-plane"
+    back = read_report(target)
+    assert back.live == live_section() and back.static == static_section(passed=2)
 
 
 def test_a_warm_cache_starts_no_kubectl_process(tmp_path: Path) -> None:

@@ -136,7 +136,7 @@ def fake_result(repo: Path, outcome: dict[int, tuple[str, str]] | None = None) -
     return result
 
 
-def record_for(repo: Path, result: PageResult | None = None, target: dict | None = None, date: str = "2026-12-01") -> dict:
+def record_for(repo: Path, result: PageResult | None = None, target: dict | None = None, date: str = "2026-12-01") -> records.Record:
     page = load_page(page_path(repo), repo)
     snap = records.snapshot(page, repo)
     record = records.build_record(snap, result or fake_result(repo), target or TARGET_CP, "v1.37.1", date, None, repo)
@@ -146,23 +146,22 @@ def record_for(repo: Path, result: PageResult | None = None, target: dict | None
 
 def test_a_record_says_what_ran_and_what_was_compared(repo: Path) -> None:
     record = record_for(repo)
-    by_n = {s["n"]: s for s in record["steps"]}
-    assert [s["kind"] for s in record["steps"]] == ["terminal", "command", "hidden-command", "command", "command",
-                                                    "command", "command"]
-    assert by_n[1]["check"] == "background"  # a watch started in the background is not a match
-    assert by_n[2]["check"] == "output"
-    assert by_n[3]["check"] == "exit" and by_n[3]["hidden"] is True  # a hidden wait
-    assert by_n[4]["check"] == "not-compared" and by_n[4]["reason"] == "node names depend on the cluster"
-    assert by_n[5]["check"] == "none"  # exit=any and no output: nothing was checked
-    assert by_n[6]["skip"] == "needs" and by_n[6]["needs"] == ["exec"]
-    assert by_n[7]["skip"] == "directive" and by_n[7]["reason"] == "illustration only"
-    summary = record["summary"]
-    assert summary["matched"] == 1 and summary["run"] == 5 and summary["skipped"] == 2
-    assert summary["outputs"] == {"documented": 3, "compared": 1}
-    assert record["files"] == {"docs_src/ja/t/page.md": records.file_blob(page_path(repo)),
-                               "manifests/web.yaml": records.file_blob(repo / "manifests" / "web.yaml")}
-    assert record["target"] == {"kind": "control-plane", "kubernetes": "v1.37.2", "kubectl": "v1.37.1",
-                                "kwok": "0.8.0", "nodes": 3}
+    by_n = {s.n: s for s in record.steps}
+    assert [s.kind for s in record.steps] == ["terminal", "command", "hidden-command", "command", "command",
+                                              "command", "command"]
+    assert by_n[1].check == "background"  # a watch started in the background is not a match
+    assert by_n[2].check == "output"
+    assert by_n[3].check == "exit" and by_n[3].hidden is True  # a hidden wait
+    assert by_n[4].check == "not-compared" and by_n[4].reason == "node names depend on the cluster"
+    assert by_n[5].check == "none"  # exit=any and no output: nothing was checked
+    assert by_n[6].skip == "needs" and by_n[6].needs == ("exec",)
+    assert by_n[7].skip == "directive" and by_n[7].reason == "illustration only"
+    summary = record.summary
+    assert summary.matched == 1 and summary.run == 5 and summary.skipped == 2
+    assert summary.outputs == records.OutputCounts(documented=3, compared=1)
+    assert record.files == {"docs_src/ja/t/page.md": records.file_blob(page_path(repo)),
+                            "manifests/web.yaml": records.file_blob(repo / "manifests" / "web.yaml")}
+    assert record.target == records.Target("control-plane", "v1.37.2", "v1.37.1", 3, kwok="0.8.0")
     assert records.verdict(record) == "control-plane"
 
 
@@ -187,10 +186,10 @@ def test_a_failure_is_recorded_with_where_and_why(repo: Path) -> None:
                                 4: ("skipped", "after failure at docs_src/ja/t/page.md:21")})
     result.steps[1].diff = "- configmap/web created\n+ configmap/web configured in verify-page-abc123"
     record = record_for(repo, result)
-    assert record["outcome"] == "failed" and records.verdict(record) == "failed"
-    assert record["failure"]["n"] == 2 and record["failure"]["why"] == "output"
-    assert "NAMESPACE" in record["steps"][1]["diff"] and "verify-page-abc123" not in json.dumps(record)
-    assert record["steps"][2]["skip"] == "after-failure" and record["steps"][2]["after"] == 2
+    assert record.outcome == "failed" and records.verdict(record) == "failed"
+    assert record.failure is not None and record.failure.n == 2 and record.failure.why == "output"
+    assert "NAMESPACE" in str(record.steps[1].diff) and "verify-page-abc123" not in records.dumps(record)
+    assert record.steps[2].skip == "after-failure" and record.steps[2].after == 2
 
 
 def test_only_a_full_cluster_that_left_nothing_out_verifies_a_page(repo: Path) -> None:
@@ -202,7 +201,7 @@ def test_only_a_full_cluster_that_left_nothing_out_verifies_a_page(repo: Path) -
     no_es = fake_result(repo, {6: ("skipped", "cluster lacks elasticsearch (not provided; pass --provide elasticsearch "
                                               "if you have it)")})
     record = record_for(repo, no_es, target=TARGET_CLUSTER)
-    assert record["steps"][5]["needs"] == ["elasticsearch"] and records.verdict(record) == "partial"
+    assert record.steps[5].needs == ("elasticsearch",) and records.verdict(record) == "partial"
 
 
 def test_check_records_names_the_page_without_a_record(repo: Path) -> None:

@@ -141,8 +141,8 @@ def _sandbox(args: argparse.Namespace) -> Any:
 def _check_outputs(args: argparse.Namespace) -> None:
     """Every file the run will write must be writable before the first step (not after a long run)."""
     from verify.cli import UsageError
+    from atomic_files import check_writable
     from verify.records import RECORDS_DIR
-    from verify.report import check_writable
 
     targets = [("--report", args.report)] + ([("--junit", args.junit)] if args.junit else [])
     if getattr(args, "record", False):
@@ -157,10 +157,11 @@ def run_live_command(args: argparse.Namespace) -> int:
     from verify.cli import UsageError, resolve_pages
     from verify.cluster import ClusterError, api_client_for, connect, select
     from verify.live.probe import Prober
-    from verify.live.results import FAILED, claim_total, total, write_junit
+    from verify.live.results import claim_total, total, write_junit
     from verify.live.runner import Settings, run_live
     from verify.model import display_path
-    from verify.report import summary_line, update_report
+    from verify.report import LiveSection, update_report
+    from verify.results import FAILED
 
     from verify.live import recording
     from verify.records import page_verified
@@ -203,30 +204,29 @@ def run_live_command(args: argparse.Namespace) -> int:
     except Exception as error:  # noqa: BLE001 - the server went away after the last page
         probe_leftovers = [f"unknown ({' '.join(str(error).split())[:120]})"]
     if probe_leftovers:
-        counts[FAILED] += 1
+        counts.add(FAILED)
         print(f"FAILED   the capability probe left: {', '.join(probe_leftovers)}", flush=True)
     kubectl_version = _kubectl_version(kubectl)
-    section = {
-        **target.describe(),
-        "verified": not target.control_plane_only and not counts[FAILED] and run.interrupted is None
-                    and not run.aborted and all(page_verified(p, False) for p in run.pages if p.steps),
-        "context": target.context,
-        "server": target.server,
-        "kubectl": kubectl_version,
-        "started": run.started,
-        "seconds": round(run.seconds, 3),
-        "interrupted": run.interrupted is not None,
-        **({"interrupted_at": run.interrupted_at} if run.interrupted is not None else {}),
-        **({"aborted": run.aborted} if run.aborted else {}),
-        "capabilities": prober.capabilities.as_json(),
-        "probe_leftovers": probe_leftovers,
-        "summary": counts,
-        "claims": claim_total(run.pages),
-        "sandbox": sandbox.as_json(),
-        "pages": [{**p.as_json(), "verified": page_verified(p, target.control_plane_only)}
-                  for p in run.pages],
-    }
-    update_report(args.report, "live", section)
+    claims = claim_total(run.pages)
+    section = LiveSection(
+        target=target.describe(),
+        verified=not target.control_plane_only and not counts.failed and run.interrupted is None
+                 and not run.aborted and all(page_verified(p, False) for p in run.pages if p.steps),
+        context=target.context,
+        server=target.server,
+        kubectl=kubectl_version,
+        started=run.started,
+        seconds=run.seconds,
+        interrupted_at=run.interrupted_at if run.interrupted is not None else None,
+        aborted=run.aborted or None,
+        capabilities=prober.capabilities.as_json(),
+        probe_leftovers=probe_leftovers,
+        summary=counts,
+        claims=claims,
+        sandbox=sandbox.as_json(),
+        pages=[{**p.as_json(), "verified": page_verified(p, target.control_plane_only)} for p in run.pages],
+    )
+    update_report(args.report, section)
     if args.junit:
         write_junit(args.junit, run.pages, target.kind)
     if args.record:
@@ -234,8 +234,7 @@ def run_live_command(args: argparse.Namespace) -> int:
     print(f"report: {display_path(args.report.resolve())}" + (f", JUnit: {display_path(args.junit.resolve())}"
                                                                 if args.junit else ""))
     print(f"target: {target_label(target)}")
-    claims = claim_total(run.pages)
-    print(summary_line(counts) + (f" (claims: {summary_line(claims)})" if sum(claims.values()) else ""), flush=True)
+    print(counts.line() + (f" (claims: {claims.line()})" if claims.total else ""), flush=True)
     if run.aborted:
         print(f"verify live: {run.aborted}", file=sys.stderr, flush=True)
         return EXIT_USAGE
@@ -243,4 +242,4 @@ def run_live_command(args: argparse.Namespace) -> int:
         print(f"interrupted at {run.interrupted_at}; cleaned up: {run.cleanup_note or 'nothing had been created'}",
               file=sys.stderr, flush=True)
         return 128 + run.interrupted
-    return EXIT_FAILED if counts[FAILED] else EXIT_OK
+    return EXIT_FAILED if counts.failed else EXIT_OK

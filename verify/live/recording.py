@@ -49,9 +49,9 @@ def write_records(run: Any, taken: dict[Path, records.Snapshot], target: dict[st
         record = records.build_record(snap, result, target, kubectl, date, commit, root)
         path = records.write_record(root, record)
         written += 1
-        summary = record["summary"]
-        say(f"record: {display_path(path)}: {record['outcome']}, {summary['run']} of {summary['steps']} step(s) run, "
-            f"{summary['outputs']['compared']} of {summary['outputs']['documented']} documented output(s) compared")
+        summary = record.summary
+        say(f"record: {display_path(path)}: {record.outcome}, {summary.run} of {summary.steps} step(s) run, "
+            f"{summary.outputs.compared} of {summary.outputs.documented} documented output(s) compared")
     return written
 
 

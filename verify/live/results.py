@@ -1,26 +1,25 @@
-"""Results of a live run: one per step and per page, the `live` section of `verify-report.json`, and
-a JUnit XML file for CI systems."""
+"""Results of a live run: one per step and per page (the pages of the report's `live` section,
+verify.report.LiveSection), and a JUnit XML file for CI systems. Statuses and counts are the result
+layer's (verify.results)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from atomic_files import write_bytes
 from verify.model import Location, display_path
-
-PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+from verify.results import FAILED, PASSED, SKIPPED, Counts, Status
 
 
 @dataclass
 class StepResult:
     location: Location
     kind: str  # command | hidden-command | terminal | in-container | claim
-    status: str
+    status: Status
     command: str = ""
     message: str = ""
     output: str = ""
@@ -60,33 +59,28 @@ class PageResult:
     interrupted: bool = False
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         if self.error or self.leftovers or any(s.status == FAILED for s in self.steps):
             return FAILED
         if self.skip_reason is not None or (self.steps and all(s.status == SKIPPED for s in self.steps)):
             return SKIPPED
         return PASSED
 
-    def counts(self) -> dict[str, int]:
-        counts = {PASSED: 0, FAILED: 0, SKIPPED: 0}
-        for step in self.steps:
-            counts[step.status] += 1
+    def counts(self) -> Counts:
+        """The steps, and one failure more when the page failed as a whole (an error, or leftovers)."""
+        counts = Counts.of(step.status for step in self.steps)
         if self.error or self.leftovers:
-            counts[FAILED] += 1
+            counts.add(FAILED)
         return counts
 
-    def claim_counts(self) -> dict[str, int]:
+    def claim_counts(self) -> Counts:
         """The claim steps alone (`<!-- verify: claim=… -->`), apart from the text matches."""
-        counts = {PASSED: 0, FAILED: 0, SKIPPED: 0}
-        for step in self.steps:
-            if step.kind == "claim":
-                counts[step.status] += 1
-        return counts
+        return Counts.of(step.status for step in self.steps if step.kind == "claim")
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"path": display_path(self.path), "status": self.status,
                                 "namespace": self.namespace, "seconds": round(self.seconds, 3),
-                                "summary": self.counts(), "claims": self.claim_counts(),
+                                "summary": self.counts().to_json(), "claims": self.claim_counts().to_json(),
                                 "steps": [s.as_json() for s in self.steps],
                                 "cleanup": {"leftovers": self.leftovers, "ok": not self.leftovers}}
         if self.skip_reason:
@@ -102,29 +96,21 @@ class PageResult:
         return data
 
 
-def total(pages: Iterable[PageResult]) -> dict[str, int]:
-    counts = {PASSED: 0, FAILED: 0, SKIPPED: 0}
-    for page in pages:
-        for key, value in page.counts().items():
-            counts[key] += value
-    return counts
+def total(pages: Iterable[PageResult]) -> Counts:
+    return sum((page.counts() for page in pages), Counts())
 
 
-def claim_total(pages: Iterable[PageResult]) -> dict[str, int]:
-    counts = {PASSED: 0, FAILED: 0, SKIPPED: 0}
-    for page in pages:
-        for key, value in page.claim_counts().items():
-            counts[key] += value
-    return counts
+def claim_total(pages: Iterable[PageResult]) -> Counts:
+    return sum((page.claim_counts() for page in pages), Counts())
 
 
 def write_junit(path: Path, pages: list[PageResult], target: str) -> None:
-    """One <testsuite> per page, one <testcase> per step; written through a temporary file."""
+    """One <testsuite> per page, one <testcase> per step; written atomically."""
     suites = ET.Element("testsuites", name=f"verify live ({target})")
     for page in pages:
         counts = page.counts()
-        suite = ET.SubElement(suites, "testsuite", name=display_path(page.path), tests=str(sum(counts.values())),
-                              failures=str(counts[FAILED]), skipped=str(counts[SKIPPED]),
+        suite = ET.SubElement(suites, "testsuite", name=display_path(page.path), tests=str(counts.total),
+                              failures=str(counts.failed), skipped=str(counts.skipped),
                               time=f"{page.seconds:.3f}")
         for step in page.steps:
             case = ET.SubElement(suite, "testcase", classname=display_path(page.path),
@@ -137,13 +123,4 @@ def write_junit(path: Path, pages: list[PageResult], target: str) -> None:
         if page.error or page.leftovers:
             case = ET.SubElement(suite, "testcase", classname=display_path(page.path), name="cleanup")
             ET.SubElement(case, "failure", message=page.error or ("left behind: " + ", ".join(page.leftovers)))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            ET.ElementTree(suites).write(handle, encoding="utf-8", xml_declaration=True)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes(path, ET.tostring(suites, encoding="utf-8", xml_declaration=True))

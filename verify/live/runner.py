@@ -28,11 +28,12 @@ from verify.live.claims import ClaimSession, wants_claims
 from verify.live.cleanup import PageCleanup
 from verify.live.probe import Prober
 from verify.live.redact import Redactor, kubeconfig_values
-from verify.live.results import FAILED, PASSED, SKIPPED, PageResult, StepResult
+from verify.live.results import PageResult, StepResult
 from verify.live.shell import Background, CommandResult, ShellSession, passed_env, session_env
 from verify.matching import match, watch_progress
 from verify.model import Page, PageError, Step, StepKind, display_path
 from verify.parsers import load_page
+from verify.results import FAILED, PASSED, SKIPPED
 
 LIVE_KINDS = (StepKind.COMMAND, StepKind.HIDDEN_COMMAND, StepKind.CLAIM)
 

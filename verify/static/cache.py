@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
+
+from atomic_files import write_text
 
 
 class JsonCache:
@@ -37,18 +37,10 @@ class JsonCache:
                 self.dirty = True
 
     def save(self) -> None:
-        """Write the cache if it changed: to a temporary file first, then rename over."""
+        """Write the cache if it changed (atomically: a reader never sees half of it)."""
         if self.path is None or not self.dirty:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.lock:
             text = json.dumps(self.data, ensure_ascii=False, sort_keys=True)
             self.dirty = False
-        fd, tmp = tempfile.mkstemp(prefix=".static-", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text(self.path, text)

@@ -20,7 +20,7 @@ import yaml
 from verify.model import Location, Page, Step, StepKind
 from verify.static.cache import JsonCache
 from verify.static.extract import Invocation, kubectl_invocations, substitute_placeholders
-from verify.static.findings import Finding
+from verify.results import Finding
 from verify.static.kubectl import Job, KubectlChecker
 from verify.static.manifests import SCHEMA_VERSION, _schema_errors, documents
 from verify.static.resources import resolve_kind

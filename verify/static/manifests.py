@@ -14,7 +14,7 @@ import yaml
 
 from verify.model import Location, Step, StepKind
 from verify.static.cache import JsonCache
-from verify.static.findings import Finding
+from verify.results import Finding
 
 SCHEMA_VERSION = "1.37.0"
 #: libyaml's loader when PyYAML has it (much faster), else the pure-Python one; same results.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from verify.model import Location, Output, Step
 from verify.static.extract import kubectl_invocations
-from verify.static.findings import Finding
+from verify.results import Finding
 from verify.static.resources import Resource, resource, resources
 
 VERBS = (

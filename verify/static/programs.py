@@ -28,7 +28,7 @@ from pathlib import Path
 
 from verify.model import Location, Page, Step, StepKind
 from verify.static.extract import PLAUSIBLE, Simple, loop_values, simple_commands, strip_heredocs, substitute_placeholders
-from verify.static.findings import Finding
+from verify.results import Finding
 
 #: Programs the four tutorials run on the reader's machine, and where. A new tool is added here
 #: after review, or allowed on its step. Not here on purpose: sed and awk (no page uses them, and

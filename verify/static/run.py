@@ -10,9 +10,8 @@ from pathlib import Path
 
 from verify.model import Location, PageError, display_path
 from verify.parsers import ParsedPage, read_page
-from verify.report import FAILED, SKIPPED, Entry, summarize
+from verify.results import Counts, Entry, Finding, count_entries
 from verify.static import StaticContext, check_block, prefetch
-from verify.static.findings import Finding
 from verify.static.manifests import manifest_files, validate_file
 
 Progress = Callable[[str], None]
@@ -21,7 +20,7 @@ Progress = Callable[[str], None]
 @dataclass
 class StaticRun:
     entries: list[Entry]
-    counts: dict[str, int]
+    counts: Counts
     pages: int
     manifests: int
     seconds: float
@@ -83,7 +82,7 @@ def run_static(pages: list[Path], ctx: StaticContext, progress: Progress = lambd
             _progress_page(progress, path, [entry])
     ctx.cache.save()
     runs = ctx.checker.runs if ctx.checker else 0
-    return StaticRun(entries, summarize(entries), len(parsed), swept, time.perf_counter() - started, runs, programs)
+    return StaticRun(entries, count_entries(entries), len(parsed), swept, time.perf_counter() - started, runs, programs)
 
 
 def _crash_entry(path: Path, error: Exception) -> Entry:
@@ -98,9 +97,9 @@ LISTING = "     | "
 
 
 def _progress_page(progress: Progress, path: Path, entries: list[Entry], listing: Sequence[str] = ()) -> None:
-    counts = summarize(entries)
-    mark = "FAIL" if counts[FAILED] else "ok  "
-    progress(f"{mark} {display_path(path)}: {counts['passed']} passed, {counts[FAILED]} failed, {counts[SKIPPED]} skipped")
+    counts = count_entries(entries)
+    mark = "FAIL" if counts.failed else "ok  "
+    progress(f"{mark} {display_path(path)}: {counts.line()}")
     for line in listing:
         progress(LISTING + line)
     for entry in entries:
