@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGE = "tutorials/services/source-ip"
 # The Japanese change is dated in the past, so that the banner's date cannot be mistaken for today.
 PAST = "2024-03-05T12:00:00+00:00"
-COPIED = ["mkdocs.yml", "mkdocs.en.yml", "docs", "docs_src", "manifests", "translations", "verification", "package.json", "package-lock.json"]
+COPIED = ["mkdocs.yml", "mkdocs.en.yml", "docs", "docs_src", "manifests", "pagegrammar", "translations", "verification", "package.json", "package-lock.json"]
 
 
 def git(root: Path, *args: str, env: dict[str, str] | None = None) -> str:
