@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from pagegrammar import parse_front_matter
 from site_tools.languages import REPO_ROOT
 from translations.status import blob_id
 
@@ -79,22 +80,19 @@ def commit(root: Path, message: str) -> None:
         _git(root, "commit", "--quiet", "--no-verify", "-m", message)
 
 
-_FRONT = re.compile(r"\A---\n(?P<meta>.*?\n)---\n", re.DOTALL)
 _H1 = re.compile(r"^# (?P<title>.+)$", re.MULTILINE)
 
 
 def _variant(text: str, number: int, weight: int, source_blob: str | None = None) -> str:
     """The page `text` as copy `number`: its own title, H1 and weight (and source blob for a translation)."""
-    match = _FRONT.match(text)
-    if match is None:
-        raise ValueError("a tutorial page without front matter")
-    meta = yaml.safe_load(match.group("meta"))
+    parsed = parse_front_matter(text, f"copy {number} of a tutorial")  # FrontMatterError without front matter
+    meta = dict(parsed.data)
     suffix = f" {number:03d}"
     meta["title"] = f"{meta['title']}{suffix}"
     meta["weight"] = weight
     if source_blob is not None:
         meta.setdefault("translation", {})["source_blob"] = source_blob
-    body = _H1.sub(lambda m: f"# {m.group('title')}{suffix}", text[match.end():], count=1)
+    body = _H1.sub(lambda m: f"# {m.group('title')}{suffix}", text[parsed.body_offset:], count=1)
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
     return f"---\n{front}---\n{body}"
 
@@ -123,7 +121,7 @@ def make_corpus(root: Path, per_language: int, *, site_pages: bool = True, langu
         ja_text = originals["ja"][template]
         en_text = originals["en"][template]
         if number is not None:
-            weight = int(yaml.safe_load(_FRONT.match(ja_text).group("meta"))["weight"]) * 1000 + number
+            weight = int(parse_front_matter(ja_text, template).data["weight"]) * 1000 + number
             ja_text = _variant(ja_text, number, weight)
             en_text = _variant(en_text, number, weight, blob_id(ja_text.encode("utf-8")))
         for lang, text in (("ja", ja_text), ("en", en_text)):

@@ -65,7 +65,7 @@ _STATUS_WORDS = {
 
 
 def _register_translation_status(env, language: str) -> None:
-    from translations import frontmatter
+    from pagegrammar.frontmatter import read_front_matter
     from translations.status import statuses
 
     root = Path(env.project_dir)
@@ -78,7 +78,7 @@ def _register_translation_status(env, language: str) -> None:
         rows = [f"| {words['page']} | {words['state']} | {words['changed']} |", "|---|---|---|"]
         for row in statuses(root, "en"):
             target = row.pair.source if language == "ja" else row.pair.translation
-            title = frontmatter.read(target if target.exists() else row.pair.source).get("title", str(row.relative))
+            title = read_front_matter(target if target.exists() else row.pair.source).data.get("title", str(row.relative))
             if target.exists():
                 link = Path(*([".."] * len(here.parts)), row.relative).as_posix()
                 title = f"[{title}]({link})"

@@ -21,12 +21,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from pagegrammar import closed_fences
 from site_tools.languages import LANGUAGES, REPO_ROOT
 from site_tools.pages import list_pages
 
 DIAGRAMS_DIR = REPO_ROOT / "docs" / "diagrams"
 HASH_LENGTH = 16
-_FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*mermaid\b")
 _HEADER = re.compile(r"^<!-- k8s-diagram source-sha256=(?P<sha>[0-9a-f]{64}) mermaid=(?P<mermaid>\S+) -->")
 
 
@@ -76,28 +76,11 @@ def _shown(path: Path) -> str:
 
 
 def diagrams_in_markdown(text: str, file: Path) -> list[Diagram]:
-    """The mermaid fences of one Markdown text, including fences indented in tabs/admonitions."""
-    found = []
-    lines = text.split("\n")
-    i = 0
-    while i < len(lines):
-        m = _FENCE_OPEN.match(lines[i])
-        if not m:
-            i += 1
-            continue
-        indent, fence = m.group("indent"), m.group("fence")
-        close = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-        body = []
-        j = i + 1
-        while j < len(lines) and not close.match(lines[j]):
-            line = lines[j]
-            body.append(line[len(indent):] if line.startswith(indent) else line.lstrip())
-            j += 1
-        if j == len(lines):
-            raise ValueError(f"{file}:{i + 1}: mermaid fence is never closed")
-        found.append(Diagram(file, i + 1, "\n".join(body)))
-        i = j + 1
-    return found
+    """The mermaid fences of one Markdown text, including fences indented in tabs/admonitions.
+
+    A fence that is never closed raises `pagegrammar.UnclosedFence` (a ValueError) naming file:line.
+    """
+    return [Diagram(file, fence.line, fence.body) for fence in closed_fences(text, file) if fence.language == "mermaid"]
 
 
 def all_diagrams(docs_dirs: list[Path] | None = None) -> list[Diagram]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mkdocs.utils.meta import get_data
+from pagegrammar.frontmatter import read_front_matter as read_page_front_matter
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,11 @@ class PageSource:
 
 
 def read_front_matter(path: Path) -> dict[str, Any]:
-    """The YAML front matter of ``path`` (empty when the page has none)."""
-    _, meta = get_data(path.read_text(encoding="utf-8"))
-    return meta
+    """The YAML front matter of ``path`` (empty when the page has none).
+
+    Front matter that is not a YAML mapping raises `pagegrammar.FrontMatterError` naming the line.
+    """
+    return read_page_front_matter(path, required=False).data
 
 
 def list_pages(docs_dir: Path) -> list[PageSource]:

@@ -27,11 +27,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pagegrammar import find_fences, is_shell
 from verify import records
 from verify.records import Failure, Record, RecordStep, Target
 from verify.results import FAILED, PASSED, SKIPPED, Status
 
-SHELL_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*(shell|console|bash|sh)\b", re.MULTILINE)
 _JA_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 # --- words -----------------------------------------------------------------------------------------
@@ -448,7 +448,7 @@ class StatusRow:
 
 def has_commands(markdown: str) -> bool:
     """Whether a page has a command block (and so a verification status)."""
-    return bool(SHELL_FENCE.search(markdown))
+    return any(is_shell(fence.language) for fence in find_fences(markdown))
 
 
 def status_rows(source_dir: Path, records_dir: Path, root: Path, title_dir: Path | None = None) -> list[StatusRow]:

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from . import frontmatter, gitrepo, glossary, parity, sourcediff, stamping, status, structure
+from pagegrammar import FrontMatterError, UnclosedFence
+
+from . import gitrepo, glossary, parity, sourcediff, stamping, status, structure
 from .align import align_pages
 from .layout import (
     SOURCE_DIR,
@@ -34,7 +36,7 @@ from .layout import (
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 # What one bad page raises; it is reported as that page's error and the other pages go on.
-PAGE_ERRORS = (frontmatter.FrontMatterError, structure.UnclosedFence, UnicodeDecodeError)
+PAGE_ERRORS = (FrontMatterError, UnclosedFence, UnicodeDecodeError)
 
 
 class UsageError(Exception):

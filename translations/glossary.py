@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from pagegrammar.frontmatter import yaml_error
+
 from .findings import Finding, Mismatch
-from .frontmatter import yaml_error
 from .structure import ANCHOR_KINDS, Block, Page
 from .text import snippet, strip_links, strip_untranslated
 

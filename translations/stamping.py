@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from verify.parsers.frontmatter import split_front_matter
+from pagegrammar.frontmatter import read_front_matter, split_front_matter
 
-from . import frontmatter, gitrepo
+from . import gitrepo
 from .layout import PagePair
 from .status import blob_id, display, stamp
 
@@ -100,6 +100,6 @@ def stamp_page(root: Path, pair: PagePair, *, force: bool = False) -> StampResul
 
 def _recorded_or_none(root: Path, pair: PagePair) -> str | None:
     """The recorded source blob, or None for a translation not stamped yet (broken front matter raises)."""
-    info = frontmatter.read(pair.translation, display(root, pair.translation)).get("translation")
+    info = read_front_matter(pair.translation, display(root, pair.translation)).data.get("translation")
     blob = info.get("source_blob") if isinstance(info, dict) else None
     return blob if isinstance(blob, str) else None

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Literal
 
 from atomic_files import write_text
-from verify.parsers.frontmatter import split_front_matter
+from pagegrammar.frontmatter import FrontMatterError, parse_front_matter, read_front_matter, split_front_matter
 
-from . import frontmatter, gitrepo
+from . import gitrepo
 from .layout import PagePair, pairs
 
 State = Literal["current", "outdated", "missing"]
@@ -70,12 +70,14 @@ def display(root: Path, path: Path) -> Path:
 def recorded_blob(translation: Path, name: Path | str | None = None) -> str:
     """The source blob a translation records; errors name the page as `name`."""
     name = name or translation
-    meta = frontmatter.read(translation, name)
+    meta = read_front_matter(translation, name).data
     info = meta.get("translation")
     if not isinstance(info, dict) or not isinstance(info.get("source_blob"), str):
-        raise frontmatter.FrontMatterError(
-            f"{name}:1: front matter has no 'translation: {{source_blob: …}}' "
-            "(run `nox -s translations -- stamp <page>` after translating)"
+        raise FrontMatterError(
+            name,
+            1,
+            "front matter has no 'translation: {source_blob: …}' "
+            "(run `nox -s translations -- stamp <page>` after translating)",
         )
     return info["source_blob"]
 
@@ -111,7 +113,7 @@ def survey(root: Path, pairs_: list[PagePair], *, with_dates: bool = True) -> li
     for pair in pairs_:
         try:
             out.append(status_of(root, pair, with_dates=with_dates))
-        except (frontmatter.FrontMatterError, UnicodeDecodeError, OSError) as exc:
+        except (FrontMatterError, UnicodeDecodeError, OSError) as exc:
             out.append(PageError(pair, str(exc)))
     return out
 
@@ -142,7 +144,7 @@ def stamp(pair: PagePair, name: Path | str | None = None) -> str:
     end of the front matter); the rest of the file is left byte for byte.
     """
     text = pair.translation.read_text(encoding="utf-8")
-    frontmatter.parse(text, name or pair.translation)  # validates; raises with file:line
+    parse_front_matter(text, name or pair.translation)  # validates; raises with file:line
     blob = blob_id(pair.source.read_bytes())
     raw, _ = split_front_matter(text)
     end = text.index("\n") + 1 + len(raw or "")  # the front matter's closing '---' line starts here

@@ -14,29 +14,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import frontmatter
+from pagegrammar import DIRECTIVES, Comment, Fence, FrontMatter, UnclosedFence, closed_fences, find_comments, is_shell
+from pagegrammar import parse_front_matter as read_front
 
-_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
+__all__ = ["ANCHOR_KINDS", "PLACEHOLDER", "PROSE_KINDS", "Block", "Element", "Page", "UnclosedFence", "parse"]
+
 _HEADING = re.compile(r"^(#{1,6})\s+(?P<text>\S.*?)\s*#*\s*$")
 _ADMONITION = re.compile(r"^\s*(?P<mark>!!!|\?\?\?\+?)\s+(?P<kind>[\w-]+)")
 _TAB = re.compile(r'^\s*===\+?\s+"')
 _LIST_ITEM = re.compile(r"^\s*(?:[*+-]|\d+[.)])\s+\S")
-_DIRECTIVE = re.compile(r"^\s*<!--\s*(?P<name>verify|skip|invisible-code-block|clear-namespace)\b")
 
 #: A value the reader supplies, written in each language's own words (docs/conventions.md):
 #: `<あなたのメールアドレス>` on the Japanese page, `<your-email-address>` in the translation.
 #: Angle brackets around text with no whitespace, not `<<` (a heredoc), `< file` or `<!--`.
 PLACEHOLDER = re.compile(r"(?<![<\w])<(?![<=!])[^<>\s]+>")
-_SHELL = ("shell", "sh", "bash", "console")
 # Blocks the reader types or edits; outputs are not among them (`<none>` is what kubectl prints).
 _EDITABLE_OPTIONS = frozenset({"file", "excerpt"})
 
 PROSE_KINDS = ("paragraph", "list item", "table row")
 ANCHOR_KINDS = ("code", "directive")
-
-
-class UnclosedFence(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -81,15 +77,11 @@ class Page:
     elements: list[Element]
     prose: list[tuple[int, str]]  # (line, text) outside code blocks and comments
     blocks: list[Block] = field(default_factory=list)
-    front: frontmatter.FrontMatter = field(default_factory=lambda: frontmatter.FrontMatter({}))
+    front: FrontMatter = field(default_factory=lambda: FrontMatter({}))
 
     @property
     def front_matter(self) -> dict[str, Any]:
         return self.front.data
-
-
-def _language(info: str) -> str:
-    return info.strip().split()[0] if info.strip() else ""
 
 
 def _normalise_code(language: str, lines: list[str], *, editable: bool = False) -> str:
@@ -98,9 +90,9 @@ def _normalise_code(language: str, lines: list[str], *, editable: bool = False) 
     `editable` (commands, and files or excerpts the reader writes): each placeholder is compared
     as `<…>`, so each language may word it differently as long as it stands in the same place.
     """
-    if editable or language in _SHELL:
+    if editable or is_shell(language):
         lines = [PLACEHOLDER.sub("<…>", ln) for ln in lines]
-    if language in _SHELL:
+    if is_shell(language):
         kept = [ln.rstrip() for ln in lines if not ln.lstrip().startswith("#")]
         return "\n".join(ln for ln in kept if ln.strip())
     if language == "mermaid":
@@ -120,11 +112,16 @@ def _indent(line: str) -> int:
 
 
 class _Scanner:
-    """Reads body lines into blocks; one instance per page."""
+    """Reads body lines into blocks; one instance per page.
 
-    def __init__(self, lines: list[str], display: Path | str) -> None:
+    :param fences: the page's fences by the 0-based index of their opening line.
+    :param comments: the page's comments by the 0-based index of their first line.
+    """
+
+    def __init__(self, lines: list[str], fences: dict[int, Fence], comments: dict[int, Comment]) -> None:
         self.lines = lines
-        self.display = display
+        self.fences = fences
+        self.comments = comments
         self.blocks: list[Block] = []
         self.containers: list[tuple[int, int]] = []  # (indent, block index) of open admonitions/tabs
         self.open_prose: int | None = None  # index of the paragraph/list item a next line continues
@@ -141,22 +138,12 @@ class _Scanner:
             block.kind, block.key, block.line, block.lines + ((number, line),), block.container, block.level, block.shown
         )
 
-    def fence(self, i: int, match: re.Match[str]) -> int:
-        indent, marker, info = match["indent"], match["fence"], match["info"]
-        body: list[str] = []
-        j = i + 1
-        while j < len(self.lines):
-            close = self.lines[j].strip()
-            if close.startswith(marker[0] * len(marker)) and set(close) <= {marker[0]}:
-                break
-            body.append(self.lines[j][len(indent):] if self.lines[j].startswith(indent) else self.lines[j].lstrip())
-            j += 1
-        else:
-            raise UnclosedFence(f"{self.display}:{i + 1}: code fence {marker}{info.strip()} is never closed")
-        language = _language(info)
-        key = f"{language}\n{_normalise_code(language, body, editable=self._edited_by_reader(i))}"
+    def fence(self, i: int, fence: Fence) -> int:
+        language = fence.language
+        key = f"{language}\n{_normalise_code(language, fence.body_lines, editable=self._edited_by_reader(i))}"
         self.add("code", key, i + 1, [], shown=f"```{language} block")
-        return j + 1
+        assert fence.end_line is not None  # closed_fences raised for an unclosed one
+        return fence.end_line
 
     def _edited_by_reader(self, fence_index: int) -> bool:
         """Whether the directive right before the fence at `fence_index` says `file` or `excerpt`."""
@@ -168,11 +155,9 @@ class _Scanner:
         options = re.sub(r'"[^"]*"', "", text.split("verify:", 1)[1].removesuffix("-->"))
         return not _EDITABLE_OPTIONS.isdisjoint(options.split())
 
-    def comment(self, i: int) -> int:
-        j = i
-        while "-->" not in self.lines[j] and j + 1 < len(self.lines):
-            j += 1
-        if _DIRECTIVE.match(self.lines[i]):
+    def comment(self, i: int, comment: Comment) -> int:
+        j = comment.end_line - 1
+        if comment.keyword in DIRECTIVES:
             self.directive_end = j
             text = "\n".join(s.strip() for s in self.lines[i : j + 1])
             self.add("directive", text, i + 1, [], shown=text.splitlines()[0][:60])
@@ -189,10 +174,10 @@ class _Scanner:
             indent = _indent(line)
             while self.containers and indent <= self.containers[-1][0]:
                 self.containers.pop()
-            fence = _FENCE.match(line)
-            if fence or line.lstrip().startswith("<!--"):
+            fence, comment = self.fences.get(i), self.comments.get(i)
+            if fence is not None or comment is not None:
                 self.open_prose = None
-                i = self.fence(i, fence) if fence else self.comment(i)
+                i = self.fence(i, fence) if fence is not None else self.comment(i, comment)  # type: ignore[arg-type]
                 continue
             self.line(line, number, indent)
             i += 1
@@ -229,9 +214,12 @@ def parse(path: Path, text: str | None = None, display: Path | str | None = None
     """Read `path` (or `text`); messages name the page as `display` (default: `path`)."""
     text = path.read_text(encoding="utf-8") if text is None else text
     name = display or path
-    front = frontmatter.parse(text, name, required=False)
+    front = read_front(text, name, required=False)
+    fences = [f for f in closed_fences(text, name) if f.start >= front.body_offset]
+    comments = find_comments(text, fences, front.body_offset)
     lines = text.split("\n")
-    blocks = _Scanner(lines, name).scan(front.body_line - 1)
+    scanner = _Scanner(lines, {f.line - 1: f for f in fences}, {c.line - 1: c for c in comments})
+    blocks = scanner.scan(front.body_line - 1)
     elements = [Element(b.kind, b.key, b.line, b.shown) for b in blocks if b.kind not in PROSE_KINDS]
     prose = [pair for b in blocks if b.kind not in ANCHOR_KINDS for pair in b.lines]
     return Page(Path(name), elements, prose, blocks, front)

@@ -11,7 +11,6 @@ from verify.model import (
     Page,
     PageError,
     Problem,
-    Section,
     Step,
     StepKind,
 )
@@ -25,7 +24,6 @@ __all__ = [
     "Page",
     "PageError",
     "Problem",
-    "Section",
     "Step",
     "StepKind",
     "load_page",

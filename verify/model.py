@@ -2,7 +2,7 @@
 
 A `Step` is one fenced block (or hidden block) of a page together with everything the page says
 about it: the directive comment right before it, the documented output that follows a command,
-and the file an included manifest came from. Locations point at the opening fence so every
+and the files its includes came from. Locations point at the opening fence so every
 message can name ``file:line``.
 """
 
@@ -118,15 +118,6 @@ class Output:
 
 
 @dataclass(frozen=True)
-class Section:
-    """A Markdown heading; a step belongs to the last heading before it."""
-
-    level: int
-    title: str
-    line: int
-
-
-@dataclass(frozen=True)
 class Step:
     """One block of a page, in page order."""
 
@@ -136,11 +127,9 @@ class Step:
     commands: tuple[str, ...] = ()  # COMMAND/HIDDEN_COMMAND: logical command lines, no comments
     directive: Directive = NO_DIRECTIVE
     output: Output | None = None
-    include: Path | None = None  # the (first) manifest file a `--8<--` include resolved to
     includes: tuple[Path, ...] = ()  # every file the block's includes resolved to, in order
     title: str | None = None  # `title="…"` of the fence
     info: str = ""  # the whole fence info string
-    section: Section | None = None
     command_lines: tuple[int, ...] = ()  # 1-based file line of each entry of `commands`
     raw: str = ""  # the block text as written in the page (before include resolution)
     claim: Claim | None = None  # CLAIM: the checker and its arguments
@@ -163,12 +152,11 @@ class FrontMatter:
 
 @dataclass(frozen=True)
 class Page:
-    """A parsed page: its front matter, headings and steps, in order."""
+    """A parsed page: its front matter and its steps, in order."""
 
     path: Path
     front_matter: FrontMatter
     steps: tuple[Step, ...]
-    sections: tuple[Section, ...] = ()
 
 
 @dataclass(frozen=True)

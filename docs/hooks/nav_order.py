@@ -20,21 +20,28 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from site_tools.pages import read_front_matter
+from pagegrammar import FrontMatter
+from pagegrammar.frontmatter import read_front_matter
 
 log = logging.getLogger("mkdocs.hooks.nav_order")
 
 
+def _front(page: Page) -> FrontMatter:
+    return read_front_matter(Path(page.file.abs_src_path), required=False) if page.file.abs_src_path else FrontMatter({})
+
+
 def _meta(page: Page) -> dict[str, Any]:
-    return read_front_matter(Path(page.file.abs_src_path)) if page.file.abs_src_path else {}
+    return _front(page).data
 
 
 def _page_key(page: Page) -> tuple[float, str]:
-    meta = _meta(page)
+    front = _front(page)
+    meta = front.data
     weight = meta.get("weight")
     if not isinstance(weight, (int, float)) or isinstance(weight, bool):
+        line = front.key_lines.get("weight", 1)
         log.warning(
-            f"{page.file.abs_src_path}:1: front matter needs a numeric `weight` "
+            f"{page.file.abs_src_path}:{line}: front matter needs a numeric `weight` "
             f"(it orders the navigation; got {weight!r})"
         )
         weight = math.inf

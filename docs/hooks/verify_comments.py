@@ -1,43 +1,25 @@
 """MkDocs hook: drop verification comments before Markdown is rendered.
 
 `<!-- verify: … -->`, `<!-- invisible-code-block: … -->` and Sybil's `<!-- skip: … -->`
-are for the verifier only. Left in, Python-Markdown wraps a comment that sits inside
-a tab, list or admonition into a paragraph together with the following code block,
-which gives invalid HTML (`<p><!-- … --><div>…</div></p>`). Removing the comment
-lines leaves the reader's page exactly as written, minus the invisible parts.
+(the directives of `pagegrammar.comments.DIRECTIVES`) are for the verifier only. Left in,
+Python-Markdown wraps a comment that sits inside a tab, list or admonition into a paragraph
+together with the following code block, which gives invalid HTML
+(`<p><!-- … --><div>…</div></p>`). Removing the comment lines leaves the reader's page exactly
+as written, minus the invisible parts.
 """
 
 from __future__ import annotations
 
-import re
-
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_OPENING = re.compile(r"^\s*<!--\s*(verify:|invisible-code-block:|skip:)")
+from pagegrammar import find_fences
+from pagegrammar.comments import directive_comments
 
 
 def strip_verification_comments(markdown: str) -> str:
-    out: list[str] = []
-    fence: str | None = None
-    in_comment = False
-    for line in markdown.split("\n"):
-        if in_comment:
-            in_comment = "-->" not in line
-            continue
-        match = _FENCE.match(line)
-        if fence is not None:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) and not line.strip()[len(match.group(1)):].strip():
-                fence = None
-            out.append(line)
-            continue
-        if match:
-            fence = match.group(1)
-            out.append(line)
-            continue
-        if _OPENING.match(line):
-            in_comment = "-->" not in line
-            continue
-        out.append(line)
-    return "\n".join(out)
+    """`markdown` without the lines of its directive comments (code blocks are left alone)."""
+    dropped: set[int] = set()
+    for comment in directive_comments(markdown, find_fences(markdown)):
+        dropped.update(range(comment.line, comment.end_line + 1))
+    return "\n".join(line for number, line in enumerate(markdown.split("\n"), 1) if number not in dropped)
 
 
 def on_page_markdown(markdown, page, config, files):

@@ -18,7 +18,7 @@ import yaml
 
 from site_tools.node import ensure_mermaid
 from verify import Page, StepKind, load_page
-from verify.parsers.frontmatter import split_front_matter
+from pagegrammar import parse_front_matter
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "docs_src" / "ja"
@@ -78,8 +78,8 @@ def test_every_page_has_front_matter_with_title_weight_and_requires(page: Page) 
     assert isinstance(meta.weight, int)
     assert isinstance(meta.requires, tuple)
     # the model fills in a missing `requires` (and the checks above always hold): the page itself must say it
-    written, _ = split_front_matter(page.path.read_text(encoding="utf-8"))
-    missing = {"title", "weight", "requires"} - set(yaml.safe_load(written or "") or {})
+    written = parse_front_matter(page.path.read_text(encoding="utf-8"), page.path).data
+    missing = {"title", "weight", "requires"} - set(written)
     assert not missing, f"{page.path.relative_to(ROOT)}: front matter lacks {', '.join(sorted(missing))}"
 
 
@@ -146,7 +146,7 @@ def test_every_manifest_file_parses_into_kubernetes_objects() -> None:
 
 
 def test_every_manifest_file_is_shown_by_a_page() -> None:
-    included = {s.include.resolve() for p in all_pages() for s in load_page(p, ROOT).steps if s.include}
+    included = {f.resolve() for p in all_pages() for s in load_page(p, ROOT).steps for f in s.includes}
     for path in sorted((ROOT / "manifests").rglob("*")):
         if path.is_file():
             assert path.resolve() in included, f"{path.relative_to(ROOT)} is not included by any page"
@@ -156,7 +156,7 @@ _FILE_FLAG = re.compile(r"kubectl\s+(?:apply|create|delete)\b.*?(?:-f|--filename
 
 
 def test_every_file_a_kubectl_command_names_is_shipped_or_declared(page: Page) -> None:
-    shipped = {s.title for s in page.steps if s.include is not None and s.title}
+    shipped = {s.title for s in page.steps if s.includes and s.title}
     for step in shell_steps(page):
         for command in step.commands:
             for name in _FILE_FLAG.findall(command):

@@ -107,7 +107,7 @@ def test_hash_ignores_trailing_blanks_but_not_content() -> None:
 
 
 def test_unclosed_fence_names_file_and_line(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match=r"page\.md:2: mermaid fence is never closed"):
+    with pytest.raises(ValueError, match=r"page\.md:2: code fence ```mermaid is never closed"):
         diagrams_in_markdown("text\n```mermaid\ngraph LR;\n", tmp_path / "page.md")
 
 

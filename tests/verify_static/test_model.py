@@ -81,11 +81,6 @@ def test_hidden_steps_are_commands_the_reader_does_not_see(page) -> None:
     assert hidden.command_lines == (35,)
 
 
-def test_each_step_knows_its_section(page) -> None:
-    assert page.steps[0].section.title == "StatefulSetを作成する"
-    assert [s.title for s in page.sections] == ["良いページ", "StatefulSetを作成する"]
-
-
 def test_front_matter(page) -> None:
     assert page.front_matter.title == "良いページ"
     assert page.front_matter.requires == ("dynamic-pv", "exec")
@@ -94,7 +89,7 @@ def test_front_matter(page) -> None:
 def test_an_include_resolves_to_exactly_what_mkdocs_renders(page) -> None:
     """The manifest text of the step equals the code block pymdownx renders for the page."""
     manifest = page.steps[0]
-    assert manifest.include == ROOT / "tests/fixtures/good/manifests/web.yaml"
+    assert manifest.includes == (ROOT / "tests/fixtures/good/manifests/web.yaml",)
     config = snippet_config(ROOT)
     md = markdown.Markdown(
         extensions=["pymdownx.snippets", "pymdownx.superfences"],

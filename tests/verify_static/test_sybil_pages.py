@@ -22,18 +22,17 @@ def evaluate_all(fresh_context: StaticContext):
     return functools.partial(_evaluate, page_sybil(ROOT, lambda: fresh_context))
 
 
-def _evaluate(sybil, page: Path) -> tuple[list[int], list[str], list[int]]:
-    """(lines that passed, failure messages, lines skipped) for every example of a page."""
+def _evaluate(sybil, page: Path) -> tuple[list[int], list[str], list[tuple[int, str]]]:
+    """(lines that passed, failure messages, (line, reason) of those skipped) for every example of a page."""
     document = sybil.parse(page)
-    sybil.setup(document.namespace)
     passed, failed, skipped = [], [], []
     for example in document.examples():
         try:
             example.evaluate()
         except SybilFailure as failure:
             failed.append(str(failure))
-        except SkipTest:
-            skipped.append(example.line)
+        except SkipTest as skip:
+            skipped.append((example.line, str(skip)))
         else:
             passed.append(example.line)
     return passed, failed, skipped
@@ -41,10 +40,20 @@ def _evaluate(sybil, page: Path) -> tuple[list[int], list[str], list[int]]:
 
 def test_every_block_of_the_good_page_is_an_example_that_passes(evaluate_all) -> None:
     passed, failed, skipped = evaluate_all(FIXTURES / "good" / "page.md")
-    assert failed == [] and skipped == []
-    # a manifest, a command, an output block, and the block after Sybil's own <!-- skip: next -->
-    # (which Sybil passes over without evaluating it) are all examples
-    assert {11, 22, 29, 94} <= set(passed)
+    assert failed == []
+    # a manifest, a command and an output block are examples that pass; the block after Sybil's own
+    # <!-- skip: next --> is an example that is skipped, not evaluated
+    assert {11, 22, 29} <= set(passed)
+    assert [line for line, _ in skipped] == [94]
+
+
+def test_sybil_skip_shows_its_reason(evaluate_all, tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text('---\ntitle: t\nweight: 1\n---\n\n<!-- skip: next "needs Elastic Cloud credentials" -->\n'
+                    "```shell\nkubectl get pods\n```\n\n```shell\nkubectl get pods\n```\n", encoding="utf-8")
+    passed, failed, skipped = evaluate_all(page)
+    assert failed == [] and passed == [11]
+    assert skipped == [(7, "needs Elastic Cloud credentials")]
 
 
 @pytest.mark.parametrize(

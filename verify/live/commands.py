@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from verify.static.extract import kubectl_invocations
 from verify.static.programs import argument_lists
 
 READ_ONLY_VERBS = {"get", "describe", "logs", "top", "version", "cluster-info", "api-resources", "api-versions",
@@ -49,15 +50,10 @@ def _words(command: str) -> list[list[str]]:
     return [words for words in argument_lists(command) if words]
 
 
-def kubectl_invocations(command: str) -> list[list[str]]:
-    """Argument lists of every `kubectl …` in the command line (`kubectl` itself excluded)."""
-    found = []
-    for words in _words(command):
-        for index, word in enumerate(words):
-            if Path(word).name == "kubectl":
-                found.append(words[index + 1:])
-                break
-    return found
+def _kubectl_args(command: str) -> list[list[str]]:
+    """The arguments of each `kubectl …` in the command line, cut out by the static tier's lexer
+    (loops, substitutions and variables resolved as `verify.static.extract` resolves them)."""
+    return [list(invocation.args) for invocation in kubectl_invocations(command)]
 
 
 def _verb(args: list[str]) -> tuple[str, str]:
@@ -69,7 +65,7 @@ def is_read_only(command: str) -> bool:
     """True when every part of the command line only reads: kubectl queries and text filters."""
     if re.search(r"(?<![0-9&])>(?!&)|\btee\b|\bsed\s+-i", command):
         return False
-    invocations = kubectl_invocations(command)
+    invocations = _kubectl_args(command)
     if not invocations:
         return False
     for args in invocations:
@@ -88,7 +84,7 @@ def is_read_only(command: str) -> bool:
 def implicit_needs(command: str) -> set[str]:
     """Capabilities a command needs whatever the page declares."""
     needs: set[str] = set()
-    for args in kubectl_invocations(command):
+    for args in _kubectl_args(command):
         verb, _ = _verb(args)
         if verb in ("exec", "attach", "cp", "port-forward", "logs", "debug"):
             needs.add("exec")
@@ -164,7 +160,7 @@ def _manifest_targets(path: Path) -> list[str]:
 
 def protected_target(command: str, workdir: Path | None = None) -> str | None:
     """What protected object a changing command touches (kube-system or cluster-scoped), or None."""
-    for args in kubectl_invocations(command):
+    for args in _kubectl_args(command):
         verb, sub = _verb(args)
         if verb not in MUTATING_VERBS or (verb, sub) in READ_ONLY_SUBVERBS:
             continue

@@ -1,15 +1,19 @@
-"""Sybil parsers for the page shape, and the page loader both tiers use."""
+"""The page loader both tiers use: a page's text becomes the typed model of `verify.model`.
+
+The page grammar itself (fences, comments, front matter) is `pagegrammar`'s; the builder gives
+each block its meaning (steps, outputs, directives). Nothing here depends on Sybil:
+`verify.static.sybil` adapts an already-parsed page into pytest items.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sybil import Document
-
 from verify.model import Page, PageError
-from verify.parsers.page import NAMESPACE_KEY, Block, PageParser, ParsedPage, parse_document
+from verify.parsers.blocks import Block, ParsedPage
+from verify.parsers.builder import parse_text
 
-__all__ = ["Block", "PageParser", "ParsedPage", "load_page", "parse_document", "read_page"]
+__all__ = ["Block", "ParsedPage", "load_page", "parse_text", "read_page"]
 
 
 def read_page(path: Path, root: Path) -> ParsedPage:
@@ -19,10 +23,10 @@ def read_page(path: Path, root: Path) -> ParsedPage:
     """
     path = Path(path).resolve()
     try:
-        document = Document.parse(str(path), PageParser(root))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise PageError(path, 1, f"cannot read page: {error}", check="input") from None
-    return document.namespace[NAMESPACE_KEY]
+    return parse_text(text, path, Path(root).resolve())
 
 
 def load_page(path: Path, root: Path) -> Page:

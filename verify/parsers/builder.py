@@ -1,19 +1,23 @@
-"""Assemble the lexed fences and comments of one page into steps, outputs and problems.
+"""Assemble the fences and comments of one page into steps, outputs and problems.
 
-Walks the blocks in page order, carrying the directive comments that precede a block, Sybil's
-skip state, and the last command (an output block belongs to the closest command before it).
+The page grammar (`pagegrammar`) finds the front matter, fences and comments; this walks them
+in page order, carrying the directive comments that precede a block, the state of Sybil's
+``<!-- skip -->`` directive (which the verifier implements itself, for both tiers), and the last
+command (an output block belongs to the closest command before it).
 """
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sybil import Document
-
+from pagegrammar import comments as grammar_comments
+from pagegrammar import shell as grammar_shell
+from pagegrammar.comments import DEFAULT_SKIP_REASON, DIRECTIVES, INVISIBLE_CODE_BLOCK, SKIP, SKIP_ACTIONS, VERIFY, Comment
+from pagegrammar.fences import Fence, find_fences
+from pagegrammar.frontmatter import split_front_matter
 from verify import directives as vd
 from verify.claims import ClaimError, is_claim, parse_claim
 from verify.includes import IncludeError, resolve
@@ -24,49 +28,16 @@ from verify.model import (
     Output,
     Page,
     Problem,
-    Section,
     Step,
     StepKind,
 )
 from verify.parsers.blocks import Block, ParsedPage
-from verify.parsers.frontmatter import parse_front_matter, split_front_matter
-from verify.parsers.lexers import CommentLexer, FenceLexer
+from verify.parsers.frontmatter import check_front_matter
 from verify.parsers.shell import split_commands
 
-HEADING = re.compile(r"^(?P<level>#{1,6})[ \t]+(?P<title>.+?)[ \t]*(?:\{[^}]*\})?[ \t]*$", re.MULTILINE)
-TITLE = re.compile(r"""\btitle=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>\S+))""")
-OPENING_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*[A-Za-z{]")
-SHELL_ALIASES = {"bash", "sh", "console", "shell-session", "sh-session", "zsh", "shellsession"}
 YAML = {"yaml", "yml"}
-KNOWN_COMMENTS = {"verify", "skip", "invisible-code-block"}
-SKIP_ACTIONS = {"next", "start", "end"}
 #: At most this many characters of prose may separate a command block from its output block.
 SHORT_PARAGRAPH = 200
-
-
-@dataclass
-class _Fence:
-    start: int
-    end: int
-    line: int
-    prefix: str
-    info: str
-    language: str
-    body: str
-    closed: bool
-
-
-@dataclass
-class _Comment:
-    start: int
-    end: int
-    line: int
-    name: str | None
-    arguments: str
-    source: str
-    closed: bool
-    text: str
-    prefix: str = ""
 
 
 @dataclass
@@ -82,48 +53,17 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _body(text: str, start: int, end: int, prefix: str, closed: bool) -> str:
-    """The fence body with the fence's indentation removed (not dedented any further)."""
-    open_end = text.find("\n", start)
-    if open_end == -1:
-        return ""
-    content_end = text.rfind("\n", 0, end) + 1 if closed else len(text)
-    content = text[open_end + 1 : content_end]
-    if content.endswith("\n"):
-        content = content[:-1]
-    width = len(prefix)
-    lines = []
-    for line in content.split("\n"):
-        lead = len(line) - len(line.lstrip(" \t"))
-        lines.append(line[min(width, lead) :])
-    return "\n".join(lines)
-
-
 def _first_word(text: str) -> str:
     words = text.split()
     return words[0] if words else ""
 
 
-def _language(info: str) -> str:
-    if info.startswith("{"):
-        m = re.search(r"\.([\w-]+)", info)
-        return m.group(1) if m else ""
-    return _first_word(info)
-
-
-def _title(info: str) -> str | None:
-    m = TITLE.search(info)
-    if not m:
-        return None
-    return m.group("dq") if m.group("dq") is not None else m.group("sq") if m.group("sq") is not None else m.group("bare")
-
-
 class _Builder:
-    """Walks the lexed items of one document in order and builds steps."""
+    """Walks the fences and comments of one page in order and builds steps."""
 
-    def __init__(self, document: Document, root: Path) -> None:
-        self.text = document.text
-        self.path = Path(document.path)
+    def __init__(self, text: str, path: Path, root: Path) -> None:
+        self.text = text
+        self.path = Path(path)
         self.root = root
         self.problems: list[Problem] = []
         self.steps: list[Step] = []
@@ -134,90 +74,29 @@ class _Builder:
         self.problems.append(problem)
         return problem
 
-    # -- lexing -----------------------------------------------------------------------------
-    def fences(self, document: Document, body_start: int) -> list[_Fence]:
-        found: list[_Fence] = []
-        for region in FenceLexer()(document):
-            if region.start < body_start:
-                continue
-            lex = region.lexemes
-            info = lex["info"]
-            found.append(
-                _Fence(
-                    start=region.start,
-                    end=region.end,
-                    line=_line_of(self.text, region.start),
-                    prefix=lex["prefix"],
-                    info=info,
-                    language=_language(info),
-                    body=_body(self.text, region.start, region.end, lex["prefix"], lex["closed"]),
-                    closed=lex["closed"],
-                )
-            )
-        found.sort(key=lambda f: f.start)
-        # Sybil's lexer also yields blocks nested in a longer fence; only the outer one is a block.
-        outer: list[_Fence] = []
-        for fence in found:
-            if outer and fence.start < outer[-1].end:
-                continue
-            outer.append(fence)
-        return outer
-
-    def comments(self, document: Document, body_start: int, fences: list[_Fence]) -> list[_Comment]:
-        found = []
-        for region in CommentLexer()(document):
-            if region.start < body_start or any(f.start <= region.start < f.end for f in fences):
-                continue
-            lex = region.lexemes
-            found.append(
-                _Comment(
-                    start=region.start,
-                    end=region.end,
-                    line=_line_of(self.text, region.start),
-                    name=lex["name"],
-                    arguments=lex["arguments"],
-                    source=str(lex["source"]),
-                    closed=lex["closed"],
-                    text=self.text[region.start : region.end],
-                    prefix=lex["prefix"],
-                )
-            )
-        return found
-
-    def sections(self, body_start: int, spans: list[tuple[int, int]]) -> list[tuple[int, Section]]:
-        found = []
-        for m in HEADING.finditer(self.text, body_start):
-            if any(s <= m.start() < e for s, e in spans):
-                continue
-            section = Section(len(m.group("level")), m.group("title").strip(), _line_of(self.text, m.start()))
-            found.append((m.start(), section))
-        return found
-
     # -- building ---------------------------------------------------------------------------
-    def build(self, document: Document) -> ParsedPage:
-        front, problems = parse_front_matter(self.text, self.path)
+    def build(self) -> ParsedPage:
+        front, problems = check_front_matter(self.text, self.path)
         self.problems.extend(problems)
         self.front = front
         _, body_start = split_front_matter(self.text)
         self.body_start = body_start
-        fences = self.fences(document, body_start)
-        comments = self.comments(document, body_start, fences)
+        fences = [f for f in find_fences(self.text) if f.start >= body_start]
+        comments = grammar_comments.find_comments(self.text, fences, body_start)
         spans = [(f.start, f.end) for f in fences] + [(c.start, c.end) for c in comments]
-        sections = self.sections(body_start, spans)
-        items: list[_Fence | _Comment] = sorted([*fences, *comments], key=lambda item: item.start)
+        items: list[Fence | Comment] = sorted([*fences, *comments], key=lambda item: item.start)
 
         pending = _Pending()
         skipping = False  # inside Sybil's skip: start … skip: end
-        skip_next: _Comment | None = None
-        skip_reason = SYBIL_SKIP
-        previous: tuple[_Fence, int] | None = None  # last visible fence and its step index (or -1)
+        skip_next: Comment | None = None
+        skip_reason = DEFAULT_SKIP_REASON
+        previous: tuple[Fence, int] | None = None  # last visible fence and its step index (or -1)
         last_end = body_start  # end of the last block (for the output pairing rule)
 
         for index, item in enumerate(items):
-            section = _section_at(sections, item.start)
-            if isinstance(item, _Comment):
-                if item.name == "invisible-code-block":
-                    step = self.hidden(item, pending, section, skip_reason if (skipping or skip_next is not None) else None)
+            if isinstance(item, Comment):
+                if item.name == INVISIBLE_CODE_BLOCK:
+                    step = self.hidden(item, pending, skip_reason if (skipping or skip_next is not None) else None)
                     skip_next = None
                     pending = _Pending()
                     previous = None
@@ -225,18 +104,19 @@ class _Builder:
                     if step is not None:
                         self.add_step(item.start, item.end, step)
                         # A hidden command is a command block too: an output may follow it.
-                        as_fence = _Fence(item.start, item.end, item.line, item.prefix, "shell", "shell", "", True)
+                        as_fence = Fence(item.start, item.end, item.line, item.end_line, item.prefix, "", "shell", "")
                         previous = (as_fence, len(self.steps) - 1)
                     continue
-                if item.name == "verify" and item.closed and is_claim(item.arguments):
-                    self.claim(item, section, spans, skip_reason if (skipping or skip_next is not None) else None)
+                if item.name == VERIFY and item.closed and is_claim(item.arguments):
+                    self.claim(item, spans, skip_reason if (skipping or skip_next is not None) else None)
                     skip_next = None
                     continue
                 self.comment(item, items[index + 1 :], pending)
-                if item.name == "skip" and item.closed:
-                    action = _first_word(item.arguments)
+                if item.name == SKIP and item.closed:
+                    instruction = grammar_comments.skip_instruction(item.arguments)
+                    action = instruction.action
                     if action in ("next", "start"):
-                        skip_reason = _sybil_reason(item.arguments)
+                        skip_reason = instruction.reason
                     if action == "next":
                         skip_next = item
                     elif action == "start":
@@ -246,7 +126,7 @@ class _Builder:
                 continue
             fence = item
             skipped = skip_reason if (skipping or skip_next is not None) else None
-            step_index = self.fence(fence, pending, section, skipped, previous, last_end)
+            step_index = self.fence(fence, pending, skipped, previous, last_end)
             skip_next = None
             pending = _Pending()
             previous = (fence, step_index)
@@ -257,32 +137,30 @@ class _Builder:
             path=self.path,
             front_matter=front,
             steps=tuple(self.steps),
-            sections=tuple(s for _, s in sections),
         )
         self.problems.sort(key=lambda p: p.location.line)
         return ParsedPage(page, self.problems, sorted(self.blocks, key=lambda b: b[0]))
 
-    def comment(self, comment: _Comment, rest: list[_Fence | _Comment], pending: _Pending) -> None:
+    def comment(self, comment: Comment, rest: list[Fence | Comment], pending: _Pending) -> None:
         """A directive comment: parse it into `pending`, or report it."""
-        stripped = comment.text[4:].lstrip()
         if not comment.closed:
             self.problem(comment.line, "directive", "HTML comment is never closed (missing -->)")
             return
         if comment.name is None:
-            if re.match(r"verify\b", stripped):
+            if comment.keyword == VERIFY:
                 self.problem(comment.line, "directive", "directive needs a colon: <!-- verify: … -->")
             return
-        if comment.name not in KNOWN_COMMENTS:
-            known = ", ".join(sorted(KNOWN_COMMENTS))
+        if comment.name not in DIRECTIVES:
+            known = ", ".join(sorted(DIRECTIVES))
             self.problem(comment.line, "directive", f"unknown directive {comment.name!r} (known: {known})")
             return
-        following = next((i for i in rest if isinstance(i, _Fence) or i.name in KNOWN_COMMENTS), None)
+        following = next((i for i in rest if isinstance(i, Fence) or i.is_directive), None)
         gap = self.text[comment.end : following.start] if following else self.text[comment.end :]
         if following is None or gap.strip():
             self.problem(comment.line, "directive", f"<!-- {comment.name}: … --> is not followed by a block")
             return
-        if comment.name == "skip":
-            action = _first_word(comment.arguments)
+        if comment.name == SKIP:
+            action = grammar_comments.skip_instruction(comment.arguments).action
             if action not in SKIP_ACTIONS:
                 self.problem(comment.line, "directive", f"unknown skip action {action!r} (next, start or end)")
             return
@@ -316,7 +194,7 @@ class _Builder:
             directive = dataclasses.replace(directive, sybil_skip=True, skip_reason=directive.skip_reason or skipped)
         return directive
 
-    def claim(self, comment: _Comment, section: Section | None, spans: list[tuple[int, int]], skipped: str | None) -> None:
+    def claim(self, comment: Comment, spans: list[tuple[int, int]], skipped: str | None) -> None:
         """A `<!-- verify: claim=… -->` comment: a step of its own, backing the prose before it.
 
         The sentence is the closest paragraph of prose before the comment (blocks and comments in
@@ -339,14 +217,14 @@ class _Builder:
                                                                             skip_reason=skipped)
         self.add_step(comment.start, comment.end, Step(
             kind=StepKind.CLAIM, location=Location(self.path, comment.line), text=str(claim), directive=directive,
-            section=section, raw=comment.text, claim=claim))
+            raw=comment.text, claim=claim))
 
-    def hidden(self, comment: _Comment, pending: _Pending, section: Section | None, skipped: str | None) -> Step | None:
+    def hidden(self, comment: Comment, pending: _Pending, skipped: str | None) -> Step | None:
         if not comment.closed:
             self.problem(comment.line, "fence", "invisible-code-block is never closed (missing -->)")
             return None
         language = _first_word(comment.arguments)
-        if language != "shell":
+        if language != grammar_shell.SHELL:
             self.problem(comment.line, "directive", f"invisible-code-block must be shell, not {language or '(none)'!r}")
             return None
         directive = self.directive_for(pending, "shell", skipped)
@@ -362,44 +240,41 @@ class _Builder:
             command_lines=tuple(comment.line + 1 + c.line_offset for c in commands),
             directive=directive,
             info="shell",
-            section=section,
             raw=body,
         )
 
     def fence(
         self,
-        fence: _Fence,
+        fence: Fence,
         pending: _Pending,
-        section: Section | None,
         skipped: str | None,
-        previous: tuple[_Fence, int] | None,
+        previous: tuple[Fence, int] | None,
         last_end: int,
     ) -> int:
         """Turn one fence into a step (or an output of the previous step); return its step index."""
         location = Location(self.path, fence.line)
         language = fence.language
         if not fence.closed:
-            self.problem(fence.line, "fence", f"fence {fence.prefix.strip()}{fence.info and ' ' + fence.info} is never closed")
+            self.problem(fence.line, "fence", f"fence {fence.marker}{fence.info} is never closed")
         else:
-            for offset, line in enumerate(fence.body.split("\n")):
-                if OPENING_FENCE.match(line):
-                    self.problem(
-                        fence.line,
-                        "fence",
-                        f"fence is not closed before line {fence.line + 1 + offset} ({line.strip()!r} opens a new one)",
-                    )
-                    break
+            offset = fence.opening_inside()
+            if offset is not None:
+                line = fence.body.split("\n")[offset]
+                self.problem(
+                    fence.line,
+                    "fence",
+                    f"fence is not closed before line {fence.line + 1 + offset} ({line.strip()!r} opens a new one)",
+                )
         directive = self.directive_for(pending, language, skipped)
-        title = _title(fence.info)
+        title = fence.title
         if language == "text" and not directive.file:
             return self.output(fence, directive, previous, last_end)
-        body, include, includes = fence.body, None, ()
+        body, includes = fence.body, ()
         if "8<" in body:
             try:
                 resolved = resolve(body, self.root)
                 body = resolved.text.rstrip("\n")  # a code block shows no trailing blank lines
                 includes = resolved.files
-                include = resolved.files[0] if resolved.files else None
             except IncludeError as error:
                 self.problem(fence.line + 1 + error.line_offset, "include", str(error))
         if directive.file:
@@ -414,7 +289,7 @@ class _Builder:
             kind = StepKind.CODE
             if not language:
                 self.problem(fence.line, "fence", "fence has no info string (commands are ```shell, outputs ```text)")
-            elif language in SHELL_ALIASES:
+            elif language in grammar_shell.SHELL_ALIASES:
                 self.problem(fence.line, "fence", f"commands are fenced ```shell, not ```{language}")
         commands = split_commands(body) if kind is StepKind.COMMAND else []
         if kind is StepKind.COMMAND and not commands:
@@ -426,17 +301,15 @@ class _Builder:
             commands=tuple(c.text for c in commands),
             command_lines=tuple(fence.line + 1 + c.line_offset for c in commands),
             directive=directive,
-            include=include,
             includes=includes,
             title=title,
             info=fence.info,
-            section=section,
             raw=fence.body,
         )
         self.add_step(fence.start, fence.end, step)
         return len(self.steps) - 1
 
-    def output(self, fence: _Fence, directive: Directive, previous: tuple[_Fence, int] | None, last_end: int) -> int:
+    def output(self, fence: Fence, directive: Directive, previous: tuple[Fence, int] | None, last_end: int) -> int:
         """Attach a ```text block to the command right before it, or report why it cannot be."""
         location = Location(self.path, fence.line)
         reason = self.unpaired_reason(fence, previous, last_end)
@@ -460,7 +333,7 @@ class _Builder:
         self.blocks.append((fence.start, fence.end, Block(location, "output", self.steps[step_index])))
         return step_index
 
-    def unpaired_reason(self, fence: _Fence, previous: tuple[_Fence, int] | None, last_end: int) -> str | None:
+    def unpaired_reason(self, fence: Fence, previous: tuple[Fence, int] | None, last_end: int) -> str | None:
         if previous is None or previous[1] < 0 or last_end != previous[0].end:
             return "no ```shell block precedes it"
         before, step_index = previous
@@ -487,7 +360,7 @@ class _Builder:
         self.steps.append(step)
         self.blocks.append((start, end, Block(step.location, "step", step)))
 
-    def finish_blocks(self, comments: list[_Comment]) -> None:
+    def finish_blocks(self, comments: list[Comment]) -> None:
         """Give every problem a region: the block it lies in, else its own comment's region."""
         by_line: dict[int, list[Problem]] = {}
         for problem in self.problems:
@@ -504,13 +377,6 @@ class _Builder:
             if not mine:
                 continue
             placed.update(id(p) for p in mine)
-            if comment.name == "skip":  # Sybil's own skip parser owns that region
-                target = next((b for b in new_blocks if b[0] > comment.start), new_blocks[-1] if new_blocks else None)
-                if target is not None:
-                    index = new_blocks.index(target)
-                    s, e, b = target
-                    new_blocks[index] = (s, e, dataclasses.replace(b, problems=(*b.problems, *mine)))
-                    continue
             new_blocks.append((comment.start, comment.end, Block(Location(self.path, comment.line), "comment", None, tuple(mine))))
         leftover = [p for p in self.problems if id(p) not in placed]
         if leftover:  # front matter problems: a region over the front matter
@@ -518,7 +384,6 @@ class _Builder:
         self.blocks = new_blocks
 
 
-SYBIL_SKIP = "skipped by Sybil's <!-- skip --> directive"
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
@@ -533,25 +398,6 @@ def _sentence(prose: str, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _sybil_reason(arguments: str) -> str:
-    """The reason of `<!-- skip: next "why" -->` (a Python string literal), or a generic one."""
-    _, _, rest = arguments.partition(" ")
-    try:
-        value = ast.literal_eval(rest.strip()) if rest.strip() else None
-    except (ValueError, SyntaxError):
-        value = None
-    return value if isinstance(value, str) and value else SYBIL_SKIP
-
-
-def _section_at(sections: list[tuple[int, Section]], offset: int) -> Section | None:
-    current = None
-    for start, section in sections:
-        if start > offset:
-            break
-        current = section
-    return current
-
-
-def parse_document(document: Document, root: Path) -> ParsedPage:
-    """Build the page model of a Sybil document."""
-    return _Builder(document, root).build(document)
+def parse_text(text: str, path: Path, root: Path) -> ParsedPage:
+    """Build the page model of the page text `text` read from `path` (includes resolve under `root`)."""
+    return _Builder(text, path, root).build()

@@ -1,50 +1,37 @@
-"""Read a page's YAML front matter into a `FrontMatter`, reporting problems with their line."""
+"""What the verifier needs from a page's front matter, as a `FrontMatter`, with problems by line.
+
+Finding and parsing the YAML is the page grammar's (`pagegrammar.frontmatter`); this module
+checks the keys the verifier reads (`title`, `weight`, `requires`, `cluster_scoped`,
+`external_files`) and reports each problem at the line of the offending key.
+"""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from types import MappingProxyType
 
-import yaml
-
+from pagegrammar import FrontMatterError
+from pagegrammar import parse_front_matter as parse_yaml
 from verify.directives import REQUIREMENTS
 from verify.model import FrontMatter, Location, Problem
 
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 
-
-def split_front_matter(text: str) -> tuple[str | None, int]:
-    """Return the front matter's YAML text (or None) and the offset where the page body starts."""
-    match = FRONT_MATTER.match(text)
-    if match is None:
-        return None, 0
-    return match.group("body") or "", match.end()
-
-
-def parse_front_matter(text: str, path: Path) -> tuple[FrontMatter, list[Problem]]:
+def check_front_matter(text: str, path: Path) -> tuple[FrontMatter, list[Problem]]:
     """Parse the front matter at the top of `text`; problems name the line of the offending key."""
-    body, _ = split_front_matter(text)
     problems: list[Problem] = []
     fallback = FrontMatter(title=path.stem, weight=0)
-    if body is None:
+    try:
+        parsed = parse_yaml(text, path, required=False)
+    except FrontMatterError as error:
+        problems.append(Problem(Location(path, error.line), "front-matter", error.reason))
+        return fallback, problems
+    if not parsed.present:
         problems.append(Problem(Location(path, 1), "front-matter", "page has no front matter (--- title/weight ---)"))
         return fallback, problems
-    try:
-        node = yaml.compose(body, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(body) or {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = 2 + (mark.line if mark else 0)
-        problems.append(Problem(Location(path, line), "front-matter", f"front matter is not valid YAML: {_first_line(error)}"))
-        return fallback, problems
-    if not isinstance(data, dict):
-        problems.append(Problem(Location(path, 2), "front-matter", "front matter must be a mapping"))
-        return fallback, problems
-    lines = _key_lines(node)
+    data = parsed.data
 
     def where(key: str) -> Location:
-        return Location(path, 2 + lines.get(key, -1))
+        return Location(path, parsed.key_lines.get(key, 1))
 
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
@@ -85,14 +72,3 @@ def parse_front_matter(text: str, path: Path) -> tuple[FrontMatter, list[Problem
         external_files=MappingProxyType({str(k): v for k, v in external.items()}),
     )
     return front, problems
-
-
-def _key_lines(node: yaml.Node | None) -> dict[str, int]:
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {k.value: k.start_mark.line for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
-
-
-def _first_line(error: Exception) -> str:
-    problem = getattr(error, "problem", None)
-    return str(problem or error).splitlines()[0]

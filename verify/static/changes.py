@@ -13,11 +13,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from sybil import Document
-
 from verify.model import Location, Page, StepKind
-from verify.parsers import PageParser, read_page
-from verify.parsers.page import NAMESPACE_KEY
+from verify.parsers import parse_text, read_page
 
 HIDDEN, SHOWN, POD = "hidden", "shown", "in a pod"
 
@@ -76,10 +73,7 @@ def page_at(path: Path, root: Path, commit: str) -> Page | None:
     shown = _git(root, "show", f"{commit}:{relative}")
     if shown.returncode != 0:
         return None
-    document = Document(shown.stdout, str(Path(path).resolve()))
-    for region in PageParser(root)(document):
-        document.add(region)
-    return document.namespace[NAMESPACE_KEY].page
+    return parse_text(shown.stdout, Path(path).resolve(), Path(root).resolve()).page
 
 
 def changed_commands(before: list[Command], after: list[Command]) -> list[Change]:

@@ -13,6 +13,7 @@ import functools
 import re
 import shlex
 from dataclasses import dataclass
+from pathlib import Path
 
 PLACEHOLDER = re.compile(r"(?<![<\w])<(?![<\s=])[^<>\n]*?[^<>\s]>")
 FOR_LOOP = re.compile(r"\bfor\s+([A-Za-z_]\w*)\s+in\s+(.+?)\s*(?:;|\n)\s*do\b", re.DOTALL)
@@ -318,7 +319,7 @@ def kubectl_invocations(command: str) -> tuple[Invocation, ...]:
     found: list[Invocation] = []
     for simple, offset in split_simple_commands(prepared):
         words = _words(simple)
-        if not words or words[0] != "kubectl":
+        if not words or Path(words[0]).name != "kubectl":
             continue
         words = _words(substitute_variables(simple, values)) or []
         found.append(Invocation(_typed(_drop_redirections(words[1:])), simple, offset))
