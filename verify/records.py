@@ -42,11 +42,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from languages import SOURCE_LANGUAGE
 from verify.model import Page, Step, StepKind
 
 SCHEMA = 1
 RECORDS_DIR = "verification"
-SOURCE_DIR = Path("docs_src") / "ja"
+SOURCE_DIR = Path(SOURCE_LANGUAGE.docs_dir)
 
 #: What a passed step checked. The first three count as "ran and matched".
 MATCHED_CHECKS = ("output", "watch", "claim")

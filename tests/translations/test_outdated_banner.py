@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGE = "tutorials/services/source-ip"
 # The Japanese change is dated in the past, so that the banner's date cannot be mistaken for today.
 PAST = "2024-03-05T12:00:00+00:00"
-COPIED = ["mkdocs.yml", "mkdocs.en.yml", "docs", "docs_src", "manifests", "translations", "verification", "package.json", "package-lock.json"]
+# The packages too, so that the build runs this tree's code (an editable install may point elsewhere).
+COPIED = ["mkdocs.yml", "mkdocs.en.yml", "docs", "docs_src", "manifests", "verification", "package.json", "package-lock.json",
+          "languages", "site_tools", "translations", "verify"]
 
 
 def git(root: Path, *args: str, env: dict[str, str] | None = None) -> str:
