@@ -23,7 +23,7 @@ from typing import Literal
 from verify.parsers.frontmatter import split_front_matter
 
 from . import frontmatter, gitrepo
-from .layout import PagePair, pairs
+from .layout import DEFAULT_TRANSLATION, PagePair, pairs
 
 State = Literal["current", "outdated", "missing"]
 
@@ -99,7 +99,7 @@ def status_of(root: Path, pair: PagePair, *, with_dates: bool = True) -> PageSta
     return PageStatus(pair, state, recorded, current, changed)
 
 
-def statuses(root: Path, lang: str = "en", *, with_dates: bool = True) -> list[PageStatus]:
+def statuses(root: Path, lang: str = DEFAULT_TRANSLATION, *, with_dates: bool = True) -> list[PageStatus]:
     """Every page's state; raises on the first broken page (the site build must stop there)."""
     return [status_of(root, pair, with_dates=with_dates) for pair in pairs(root, lang)]
 
