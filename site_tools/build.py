@@ -29,14 +29,16 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from languages import LANGUAGES, language
 from site_tools.git_dates import head_commit
-from site_tools.languages import LANGUAGES, REPO_ROOT, language, site_root_url
+from site_tools.languages import REPO_ROOT, site_root_url
 from site_tools.sitemap import write_sitemaps
 
 BUILD_INFO = ".build-info.json"
-_INPUT_FILES = ("mkdocs.yml", "mkdocs.en.yml", "package-lock.json", "pyproject.toml")
-# verify/ too: the hooks parse each page with it to place the verification marks.
-_INPUT_DIRS = ("docs_src", "docs", "manifests", "site_tools", "translations", "verification", "verify")
+_INPUT_FILES = (*(lang.config_file for lang in LANGUAGES), "package-lock.json", "pyproject.toml")
+# verify/ too: the hooks parse each page with it to place the verification marks; languages/ holds
+# the registry and every language's strings.
+_INPUT_DIRS = ("docs_src", "docs", "languages", "manifests", "site_tools", "translations", "verification", "verify")
 
 
 class BuildFailed(RuntimeError):

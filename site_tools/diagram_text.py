@@ -17,13 +17,16 @@ nothing to a reader and are skipped.  Any other diagram type gets no sentences
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-_WORDS = {
-    "ja": {"diagram": "図", "blocked": "届かない", "open": "図の内容（テキスト）", "sep": "。", "paren": "（{}）"},
-    "en": {"diagram": "Diagram", "blocked": "does not get through", "open": "Diagram as text", "sep": ". ",
-           "paren": " ({})"},
-}
+from languages import section
+
+
+def _words(lang: str) -> Mapping[str, str]:
+    """The words of ``lang`` for diagrams (languages/strings/<code>.yaml, section ``diagram``)."""
+    return section(lang, "diagram")
+
 
 _HEADER = re.compile(r"^\s*(?:graph|flowchart)\b(?:\s+(?:TB|TD|BT|RL|LR))?\s*;?\s*$", re.IGNORECASE)
 _SKIP = re.compile(r"^\s*(?:classDef|class|style|linkStyle|click|subgraph|end|direction|%%)\b")
@@ -61,24 +64,24 @@ class DiagramText:
     edges: tuple[Edge, ...]
 
     def sentences(self) -> list[str]:
-        words = _WORDS.get(self.lang, _WORDS["en"])
+        words = _words(self.lang)
         result = []
         for edge in self.edges:
             notes = [note for note in (edge.label, words["blocked"] if edge.blocked else "") if note]
-            joined = ("、" if self.lang == "ja" else ", ").join(notes)
+            joined = words["note_sep"].join(notes)
             result.append(f"{edge.source} → {edge.target}" + (words["paren"].format(joined) if joined else ""))
         return result
 
     def summary(self, number: int) -> str:
         """The accessible name of diagram ``number``: ``図 2: a → b。b → c``."""
-        words = _WORDS.get(self.lang, _WORDS["en"])
+        words = _words(self.lang)
         head = f"{words['diagram']} {number}"
         return f"{head}: {words['sep'].join(self.sentences())}" if self.edges else head
 
     @property
     def heading(self) -> str:
         """The text of the control that shows the list under the diagram."""
-        return _WORDS.get(self.lang, _WORDS["en"])["open"]
+        return _words(self.lang)["open"]
 
 
 def _label(shape: str | None) -> str | None:

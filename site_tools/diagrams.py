@@ -21,8 +21,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from languages import LANGUAGES
 from pagegrammar import closed_fences
-from site_tools.languages import LANGUAGES, REPO_ROOT
+from site_tools.languages import REPO_ROOT
 from site_tools.pages import list_pages
 
 DIAGRAMS_DIR = REPO_ROOT / "docs" / "diagrams"

@@ -1,8 +1,8 @@
-"""The site's languages and the links that pair a page with its translation.
+"""The links that pair a page with its translations, on top of the language registry (``languages``).
 
-Japanese is the source language and is built at the root of ``site/``; each
-translation is a separate MkDocs build under its own prefix (``en/``).  A page
-and its translation share the same ``src_uri``.
+The source language is built at the root of ``site/``; each translation is a
+separate MkDocs build under its registry ``prefix`` (``en/``).  A page and its
+translation share the same ``src_uri``.
 """
 
 from __future__ import annotations
@@ -14,41 +14,10 @@ from urllib.parse import quote
 
 import yaml
 
+from languages import LANGUAGES, SOURCE_LANGUAGE, Language, section
 from site_tools.pages import page_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-@dataclass(frozen=True)
-class Language:
-    """One language of the site.
-
-    ``prefix`` is where its build lives inside ``site/`` ("" for the root,
-    ``"en/"``); ``docs_dir`` and ``config_file`` are relative to the repo root.
-    """
-
-    code: str
-    name: str
-    config_file: str
-    docs_dir: str
-    prefix: str
-    not_translated: str  # label shown beside a link to a page that does not exist yet
-
-
-LANGUAGES: tuple[Language, ...] = (
-    Language("ja", "日本語", "mkdocs.yml", "docs_src/ja", "", "未翻訳"),
-    Language("en", "English", "mkdocs.en.yml", "docs/en", "en/", "not translated yet"),
-)
-SOURCE_LANGUAGE = LANGUAGES[0]
-
-
-def language(code: str) -> Language:
-    """The language with ISO code ``code`` (``ja``, ``en``)."""
-    for lang in LANGUAGES:
-        if lang.code == code:
-            return lang
-    known = ", ".join(lang.code for lang in LANGUAGES)
-    raise KeyError(f"unknown site language {code!r} (known: {known})")
 
 
 @dataclass(frozen=True)
@@ -88,7 +57,7 @@ def alternate_links(
                 href=relative_href(target, here),
                 current=lang.code == current.code,
                 translated=translated,
-                note="" if translated else lang.not_translated,
+                note="" if translated else section(lang.code, "switcher")["not_translated"],
             )
         )
     return links
@@ -122,7 +91,7 @@ def hreflang_links(src_uri: str, available: dict[str, set[str]], root_url: str) 
     present = [lang for lang in LANGUAGES if src_uri in available.get(lang.code, set())]
     if len(present) < 2:
         return []
-    links = [HreflangLink(lang.code, page_address(root_url, lang, src_uri)) for lang in present]
+    links = [HreflangLink(lang.hreflang, page_address(root_url, lang, src_uri)) for lang in present]
     return [*links, HreflangLink("x-default", links[0].href)]
 
 

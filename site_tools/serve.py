@@ -23,8 +23,9 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from languages import language
 from site_tools.build import BuildFailed, build_site, input_digest, is_fresh
-from site_tools.languages import REPO_ROOT, language
+from site_tools.languages import REPO_ROOT
 
 
 class _SiteHandler(SimpleHTTPRequestHandler):

@@ -25,8 +25,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from atomic_files import write_bytes
+from languages import LANGUAGES
 from site_tools.git_dates import last_commit_date
-from site_tools.languages import LANGUAGES, hreflang_links, page_address
+from site_tools.languages import hreflang_links, page_address
 from site_tools.pages import PageSource, list_pages
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

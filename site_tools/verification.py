@@ -23,135 +23,22 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from languages import SOURCE_LANGUAGE, section
 from pagegrammar import find_fences, is_shell
 from verify import records
 from verify.records import Failure, Record, RecordStep, Target
 from verify.results import FAILED, PASSED, SKIPPED, Status
 
+VERIFIER_LANGUAGE = "en"  # the language of the verifier's own messages (reasons it records)
 _JA_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
-# --- words -----------------------------------------------------------------------------------------
-NEED_WORDS = {
-    "ja": {"exec": "コンテナ内でのコマンド実行", "cluster-network": "Pod・Service・ノードのアドレスへの通信",
-           "apparmor": "AppArmorを有効にしたノード", "node-shell": "ノード上のシェル", "load-balancer": "ロードバランサー",
-           "internet": "インターネット接続", "elasticsearch": "Elasticsearch", "multi-node": "2台以上のノード",
-           "dynamic-pv": "動的プロビジョニング(デフォルトのStorageClass)"},
-    "en": {"exec": "running commands in a container", "cluster-network": "traffic to Pod, Service and node addresses",
-           "apparmor": "nodes with AppArmor enabled", "node-shell": "a shell on a node", "load-balancer": "a load balancer",
-           "internet": "internet access", "elasticsearch": "Elasticsearch", "multi-node": "two or more nodes",
-           "dynamic-pv": "dynamic provisioning (a default StorageClass)"},
-}
-
-WORDS: dict[str, dict[str, str]] = {
-    "ja": {
-        "label": "検証状況",
-        "sr": "検証: ",
-        "link": "すべてのページの検証状況",
-        "none": "このページはまだ実行されていません(検証の記録がありません)。",
-        "where_cp": "{date}にKubernetes {version}のコントロールプレーン(ノード{nodes}台はkwokによるシミュレーション)で実行しました。",
-        "where_cluster": "{date}にKubernetes {version}のクラスター(ノード{nodes}台)で実行しました。",
-        "verified": "{steps}ステップをすべて実行し、結果はすべて期待どおりでした(検証済み)。",
-        "ran": "{steps}ステップのうち{run}ステップを実行し、結果はすべて期待どおりでした。",
-        "failed": "{steps}ステップのうち{run}ステップを実行し、{n}番目のステップ({command})で失敗しました: {why}。",
-        "failed_cleanup": "すべてのステップの後の後片付けで失敗しました: {message}。",
-        "outputs": "ページに記載された出力{documented}件のうち{compared}件を、実際の出力と照合しました。",
-        "no_outputs": "ページに記載された出力はありません。",
-        "not_run": "実行しなかったステップ: {parts}。",
-        "part_nodes": "実ノードが必要なもの{count}件({needs})",
-        "part_needs": "{needs}が必要なもの{count}件",
-        "part_directive": "ページの指定により実行しないもの{count}件",
-        "part_after": "失敗の後のため実行しなかったもの{count}件",
-        "part_other": "その他{count}件",
-        "list_sep": "、",
-        "sentence_sep": "",
-        "outdated": "ただし、このページ(または読み込んでいるマニフェスト)はこの実行の後に変更されています"
-                    "(変更されたファイル: {files})。以下は変更前のページについての記録です。",
-        "outdated_short": "この実行の後にページが変更されています。",
-    },
-    "en": {
-        "label": "Verification",
-        "sr": "Verification: ",
-        "link": "Verification status of every page",
-        "none": "This page has not been run yet (it has no verification record).",
-        "where_cp": "Run on {date} on a Kubernetes {version} control plane ({nodes} nodes simulated by kwok).",
-        "where_cluster": "Run on {date} on a Kubernetes {version} cluster ({nodes} nodes).",
-        "verified": "All {steps} steps ran, all as expected (verified).",
-        "ran": "{run} of {steps} steps ran, all as expected.",
-        "failed": "{run} of {steps} steps ran; step {n} ({command}) failed: {why}.",
-        "failed_cleanup": "Cleaning up after the steps failed: {message}.",
-        "outputs": "{compared} of the {documented} outputs shown on the page were compared with the real output.",
-        "no_outputs": "The page shows no outputs.",
-        "not_run": "Not run: {parts}.",
-        "part_nodes": "{count} that need real nodes ({needs})",
-        "part_needs": "{count} that need {needs}",
-        "part_directive": "{count} that the page marks as not to be run",
-        "part_after": "{count} after the failure",
-        "part_other": "{count} for other reasons",
-        "list_sep": ", ",
-        "sentence_sep": " ",
-        "outdated": "This page (or a manifest it includes) changed after this run (changed: {files}); "
-                    "what follows is the record of the page as it was.",
-        "outdated_short": "The page changed after this run.",
-    },
-}
-
-WHY = {
-    "ja": {"output": "出力が記載と異なりました", "timeout": "時間内に終わりませんでした",
-           "exit": "終了ステータスが想定と異なりました", "claim": "ページの説明と異なる結果でした",
-           "refused": "安全のため実行を拒否しました", "cleanup": "後片付けで失敗しました", "other": "失敗しました"},
-    "en": {"output": "the output differed from the one shown", "timeout": "it did not finish in time",
-           "exit": "it ended with an unexpected exit status", "claim": "what the text claims did not hold",
-           "refused": "it was refused for safety", "cleanup": "cleaning up failed", "other": "it failed"},
-}
-
-MARK_WORDS = {
-    "ja": {
-        "where_cp": "コントロールプレーンで実行",
-        "where_cluster": "実行",
-        "output": "{where}: 出力は記載どおり",
-        "watch": "{where}: 流れた行は記載どおり",
-        "claim": "{where}: ページの説明どおりであることを確認",
-        "exit": "{where}: 正常に終了(照合する出力なし)",
-        "not-compared": "{where}: 出力は照合していません",
-        "none": "{where}: 結果は確認していません",
-        "background": "{where}(バックグラウンドで開始): 出力は後の監視のブロックで照合",
-        "skip_nodes": "未実行: 実ノードが必要です",
-        "skip_needs": "未実行: {needs}が必要です",
-        "skip_directive": "未実行: ページの指定によります",
-        "skip_after": "未実行: 前のステップが失敗したため",
-        "skip_other": "未実行",
-        "failed": "失敗: {why}",
-        "changed": "未実行: 前回の実行の後に変更されたステップです",
-        "title_cp": "{date}、Kubernetes {version}のコントロールプレーン(ノードはシミュレーション)での記録",
-        "title_cluster": "{date}、Kubernetes {version}のクラスター(ノード{nodes}台)での記録",
-        "title_changed": "前回の実行({date})の後に、このコマンドか出力例が変更されました",
-    },
-    "en": {
-        "where_cp": "Ran on the control plane",
-        "where_cluster": "Ran",
-        "output": "{where}: output as shown",
-        "watch": "{where}: the watched rows appeared as shown",
-        "claim": "{where}: what the text claims was checked",
-        "exit": "{where}: succeeded (no output to compare)",
-        "not-compared": "{where}: output not compared",
-        "none": "{where}: result not checked",
-        "background": "{where} (started in the background): its output is compared at the watch block below",
-        "skip_nodes": "Not run: needs real nodes",
-        "skip_needs": "Not run: needs {needs}",
-        "skip_directive": "Not run, as the page specifies",
-        "skip_after": "Not run: an earlier step failed",
-        "skip_other": "Not run",
-        "failed": "Failed: {why}",
-        "changed": "Not run: this step changed after the last run",
-        "title_cp": "Record of {date}, Kubernetes {version} control plane (simulated nodes)",
-        "title_cluster": "Record of {date}, Kubernetes {version} cluster ({nodes} nodes)",
-        "title_changed": "This command or its example output changed after the last run ({date})",
-    },
-}
+# --- words: languages/strings/<code>.yaml, section "verification" ------------------------------------
+NEED_WORDS, WORDS, WHY, MARK_WORDS, TABLE_WORDS = "needs", "page", "why", "marks", "table"
 
 STATE_ICONS = {"verified": "check-circle", "control-plane": "check-circle-outline", "partial": "check-circle-outline",
                "failed": "close-circle", "none": "minus-circle-outline", "outdated": "alert-circle-outline"}
@@ -161,8 +48,9 @@ ICONS = {  # Material Design icons (shipped with mkdocs-material): the shape, no
 }
 
 
-def _words(lang: str, table: dict[str, dict[str, str]]) -> dict[str, str]:
-    return table.get(lang, table["en"])
+def _words(lang: str, table: str) -> Mapping[str, str]:
+    """One table of the verification words of ``lang`` (``WORDS``, ``MARK_WORDS``…)."""
+    return section(lang, f"verification.{table}")
 
 
 # --- records -------------------------------------------------------------------------------------------
@@ -311,7 +199,8 @@ class Mark:
         words = _words(lang, WORDS)
         detail = ""
         if self.detail:
-            detail_lang = "ja" if _JA_CHARS.search(self.detail) else "en"
+            # A reason is the source page's own words or one of the verifier's English messages.
+            detail_lang = SOURCE_LANGUAGE.code if _JA_CHARS.search(self.detail) else VERIFIER_LANGUAGE
             attr = f' lang="{detail_lang}"' if detail_lang != lang else ""
             detail = f' <span class="k8s-step-mark__detail"{attr}>({html.escape(self.detail)})</span>'
         return (f'<p class="k8s-step-mark k8s-step-mark--{self.state}" data-k8s-step="{self.state}" '
@@ -417,26 +306,6 @@ def insert_marks(page_html: str, marks: list[tuple[Any, Mark]], lang: str) -> tu
 
 
 # --- the status page ------------------------------------------------------------------------------------
-TABLE_WORDS = {
-    "ja": {"page": "ページ", "target": "実行した環境", "date": "日付", "steps": "実行 / 未実行 / 失敗",
-           "outputs": "照合した出力", "result": "結果", "record": "記録",
-           "cp": "コントロールプレーン(Kubernetes {version}、ノードはシミュレーション)",
-           "cluster": "クラスター(Kubernetes {version}、ノード{nodes}台)",
-           "verified": "検証済み", "control-plane": "期待どおり(コントロールプレーンで実行できた範囲)",
-           "partial": "期待どおり(一部は未実行)", "failed": "**失敗**", "none": "未実行",
-           "current": "最新", "outdated": "**古い**(ページの変更後に未実行)", "missing": "なし",
-           "of": "{compared} / {documented}"},
-    "en": {"page": "Page", "target": "Run against", "date": "Date", "steps": "Run / not run / failed",
-           "outputs": "Outputs compared", "result": "Result", "record": "Record",
-           "cp": "control plane (Kubernetes {version}, simulated nodes)",
-           "cluster": "cluster (Kubernetes {version}, {nodes} nodes)",
-           "verified": "verified", "control-plane": "as expected (as far as a control plane can run)",
-           "partial": "as expected (some steps not run)", "failed": "**failed**", "none": "not run",
-           "current": "current", "outdated": "**outdated** (page changed since)", "missing": "none",
-           "of": "{compared} of {documented}"},
-}
-
-
 @dataclass(frozen=True)
 class StatusRow:
     src_uri: str

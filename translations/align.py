@@ -21,6 +21,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from languages import SOURCE_LANGUAGE, TRANSLATIONS
+
 from .glossary import Glossary
 from .structure import ANCHOR_KINDS, Block, Page
 from .text import containment, neutral_tokens
@@ -102,18 +104,21 @@ def sections(page: Page) -> list[Section]:
 
 class Words:
     """Neutral tokens of texts, plus one token per glossary term they use, so that the
-    Japanese 「ロードバランサー」 and the English "load balancer" count as the same word."""
+    Japanese 「ロードバランサー」 and the English "load balancer" count as the same word.
 
-    def __init__(self, glossary: Glossary | None, lang: str) -> None:
+    The token names the term in `named_in` (both sides of a comparison use the translation's)."""
+
+    def __init__(self, glossary: Glossary | None, lang: str, named_in: str | None = None) -> None:
         self.glossary = glossary
         self.lang = lang
+        self.named_in = named_in or lang
 
     def __call__(self, text: str) -> set[str]:
         tokens = neutral_tokens(text)
         if self.glossary:
             for term in self.glossary.terms:
                 if term.count(text, self.lang):
-                    tokens.add(f"glossary:{term.en}")
+                    tokens.add(f"glossary:{term.text(self.named_in)}")
         return tokens
 
 
@@ -197,11 +202,18 @@ class Alignment:
 MOVED_THRESHOLD = 0.6
 
 
-def align_pages(source: Page, translation: Page, glossary: Glossary | None = None) -> Alignment:
+def word_pair(glossary: Glossary | None, lang: str | None = None) -> tuple[Words, Words]:
+    """The words of a source page and of its translation into `lang` (default: the registry's first)."""
+    lang = lang or TRANSLATIONS[0].code
+    return Words(glossary, SOURCE_LANGUAGE.code, lang), Words(glossary, lang)
+
+
+def align_pages(source: Page, translation: Page, glossary: Glossary | None = None, lang: str | None = None) -> Alignment:
+    """Pair the sections of `source` with those of its `translation` into `lang` (default: the first translation)."""
     src, dst = sections(source), sections(translation)
-    ja_words, en_words = Words(glossary, "ja"), Words(glossary, "en")
-    profiles_a = [_profile(s, ja_words) for s in src]
-    profiles_b = [_profile(s, en_words) for s in dst]
+    source_words, translation_words = word_pair(glossary, lang)
+    profiles_a = [_profile(s, source_words) for s in src]
+    profiles_b = [_profile(s, translation_words) for s in dst]
     similarity = {
         (i, j): _section_similarity(profiles_a[i], profiles_b[j]) for i in range(len(src)) for j in range(len(dst))
     }
@@ -230,7 +242,7 @@ def align_pages(source: Page, translation: Page, glossary: Glossary | None = Non
     result.unpaired_source = [src[i] for i in left]
     result.unpaired_translation = [dst[j] for j in right]
     for i, j in sorted(paired) + moved:
-        result.pairs.append(SectionPair(src[i], dst[j], _align_blocks(src[i], dst[j], ja_words, en_words)))
+        result.pairs.append(SectionPair(src[i], dst[j], _align_blocks(src[i], dst[j], source_words, translation_words)))
     return result
 
 

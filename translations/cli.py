@@ -2,8 +2,12 @@
 
     python -m translations [PAGE…]              # status table (every page, or the ones named)
     python -m translations --check [PAGE…]      # exit 1 if a page is missing/outdated or fails parity/glossary
-    python -m translations --diff PAGE          # Japanese changes since PAGE's translation, sentence by sentence
-    python -m translations stamp [--force] PAGE…  # record the current Japanese source as translated
+    python -m translations --diff PAGE          # source changes since PAGE's translation, sentence by sentence
+    python -m translations stamp [--force] PAGE…  # record the current source page as translated
+    python -m translations --lang LANG …        # any of the above for one translation (default: the first)
+    python -m translations --check --all-languages  # the check, for every translation
+
+The languages are those of languages/registry.yaml; the source language is Japanese.
 
 A PAGE is written as the status table prints it (tutorials/services/source-ip.md), as a unique
 file name (source-ip.md), with or without .md, or as the full path of either language's file.
@@ -18,12 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from languages import SOURCE_LANGUAGE, TRANSLATIONS
 from pagegrammar import FrontMatterError, UnclosedFence
 
 from . import gitrepo, glossary, parity, sourcediff, stamping, status, structure
 from .align import align_pages
 from .layout import (
+    DEFAULT_TRANSLATION,
     SOURCE_DIR,
+    TRANSLATION_DIRS,
     PageNotFound,
     PagePair,
     UnknownLanguage,
@@ -55,9 +62,11 @@ def _parser() -> _Parser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="\n".join(__doc__.splitlines()[2:]),
     )
-    parser.add_argument("--lang", default="en", help="the translation to look at (default: en)")
+    parser.add_argument("--lang", default=DEFAULT_TRANSLATION,
+                        help=f"the translation to look at: {', '.join(t.code for t in TRANSLATIONS)} (default: {DEFAULT_TRANSLATION})")
+    parser.add_argument("--all-languages", action="store_true", help="status/--check: every translation, one after the other")
     parser.add_argument("--check", action="store_true", help="exit 1 when anything needs a translator")
-    parser.add_argument("--diff", metavar="PAGE", help="print the Japanese changes since PAGE was translated")
+    parser.add_argument("--diff", metavar="PAGE", help="print the source page's changes since PAGE was translated")
     parser.add_argument("--force", action="store_true", help="stamp: record the version even where it is refused")
     parser.add_argument("words", nargs="*", metavar="[stamp] PAGE", help="pages (status, --check), or 'stamp PAGE…'")
     return parser
@@ -88,15 +97,17 @@ def _check_page(root: Path, row: status.PageStatus, gloss: glossary.Glossary) ->
     if row.state == "missing":
         return [f"{en}: missing (translation of {SOURCE_DIR / rel})"]
     problems = []
+    lang_option = "" if pair.lang == DEFAULT_TRANSLATION else f"--lang {pair.lang} "
     if row.state == "outdated":
-        problems.append(f"{en}: outdated (its Japanese source changed; see `nox -s translations -- --diff {rel}`)")
+        problems.append(f"{en}: outdated (its {SOURCE_LANGUAGE.english_name} source changed; "
+                        f"see `nox -s translations -- {lang_option}--diff {rel}`)")
     src = structure.parse(pair.source, display=_rel(root, pair.source))
     dst = structure.parse(pair.translation, display=en)
-    alignment = align_pages(src, dst, gloss)
-    problems += [str(m) for m in parity.compare_pages(src, dst, gloss, alignment)]
-    problems += [str(f) for f in glossary.check_spellings(gloss, src, "ja")]
+    alignment = align_pages(src, dst, gloss, pair.lang)
+    problems += [str(m) for m in parity.compare_pages(src, dst, gloss, alignment, lang=pair.lang)]
+    problems += [str(f) for f in glossary.check_spellings(gloss, src, SOURCE_LANGUAGE.code)]
     problems += [str(f) for f in glossary.check_spellings(gloss, dst, pair.lang)]
-    problems += [str(m) for m in glossary.check_terms(gloss, src, dst, alignment)]
+    problems += [str(m) for m in glossary.check_terms(gloss, src, dst, alignment, pair.lang)]
     return problems
 
 
@@ -114,7 +125,8 @@ def run_check(root: Path, lang: str, chosen: list[PagePair] | None = None) -> Re
             report.errors.append(str(exc))
     if chosen is None:
         for orphan in orphan_translations(root, lang):
-            report.problems.append(f"docs/{lang}/{orphan}: translation of a Japanese page that no longer exists")
+            report.problems.append(f"{(TRANSLATION_DIRS[lang] / orphan).as_posix()}: translation of "
+                                   f"a {SOURCE_LANGUAGE.english_name} page that no longer exists")
     return report
 
 
@@ -172,15 +184,17 @@ def _diff(root: Path, pair: PagePair) -> int:
               f"translate the whole of {ja}", file=sys.stderr)
         return EXIT_USAGE
     if row.state == "current":
-        print(f"{en} is current: the Japanese page has not changed since.")
+        print(f"{en} is current: the {SOURCE_LANGUAGE.english_name} page has not changed since.")
         return EXIT_OK
     old = status.source_text_at(root, row.recorded_blob or "")
     new = pair.source.read_text(encoding="utf-8")
     when = f", last changed {row.source_changed}" if row.source_changed else ""
     print(f"Changes to {ja} since the version translated in {en} ({(row.recorded_blob or '?')[:12]} -> now{when}).")
     print("Sentences: '- ' removed, '+ ' added, '~ ' rewritten with [-removed-] and {+added+} words.\n")
-    print(sourcediff.render(old, new, pair.translation, source_name=ja, translation_name=en, glossary=_load_glossary(root)))
-    print(f"Once {en} is updated: nox -s translations -- stamp {pair.relative.as_posix()}")
+    print(sourcediff.render(old, new, pair.translation, source_name=ja, translation_name=en, glossary=_load_glossary(root),
+                            lang=pair.lang))
+    lang_option = "" if pair.lang == DEFAULT_TRANSLATION else f"--lang {pair.lang} "
+    print(f"Once {en} is updated: nox -s translations -- {lang_option}stamp {pair.relative.as_posix()}")
     return EXIT_OK
 
 
@@ -203,6 +217,16 @@ def _stamp(root: Path, chosen: list[PagePair], force: bool) -> int:
     return code
 
 
+def _every_language(root: Path, words: list[str], check_too: bool) -> int:
+    """The status table (and check) of each translation in turn; the worst exit code."""
+    code = EXIT_OK
+    for lang in TRANSLATIONS:
+        print(f"== {lang.code} ({lang.english_name}, {lang.docs_dir}) ==")
+        chosen = [resolve(root, w, lang.code) for w in words] if words else None
+        code = max(code, _status(root, lang.code, chosen, check_too))
+    return code
+
+
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     root = (root or Path.cwd()).resolve()
     try:
@@ -221,6 +245,10 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
             return _stamp(root, [resolve(root, w, lang) for w in words], args.force)
         if args.force:
             raise UsageError("--force only applies to stamp")
+        if args.all_languages:
+            if args.diff:
+                raise UsageError("--all-languages applies to the status table and --check, not --diff")
+            return _every_language(root, words, args.check)
         if args.diff:
             if args.check or words:
                 raise UsageError("--diff takes one PAGE and cannot be combined with --check")

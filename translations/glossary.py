@@ -1,17 +1,21 @@
-"""The glossary: agreed term pairs and preferred spellings, checked on both sides.
+"""The glossary: agreed terms and preferred spellings, checked in every language.
 
 File format (docs/glossary.yml)::
 
-    terms:                       # each time the Japanese page uses `ja`, the translation uses `en`
+    terms:                       # each time the source page uses its text (`ja`), a translation uses its own
       - ja: コントロールプレーン
         en: control plane
-    avoid:                       # spellings not to use in prose (regular expressions)
+    avoid:                       # spellings not to use in prose, per language (regular expressions)
       ja:
         - pattern: "コンテナー"
           use: コンテナ
       en:
         - pattern: "(?i)\\bmaster node"
           use: control plane node
+
+A term names its text in every language of the registry (languages/registry.yaml), keyed by
+language code; a language with spaces between words (``word_spaces``) matches a term in any
+inflection, the others match it literally.
 
 Prose is read block by block, not line by line, so a term or a spelling split by a line
 break is still found ("master" at the end of one line, "node" at the start of the next).
@@ -23,12 +27,15 @@ translates it: one "load balancer" turned into "LB" is reported even where the p
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import yaml
 
+from languages import SOURCE_LANGUAGE, TRANSLATIONS, codes, language
 from pagegrammar.frontmatter import yaml_error
 
 from .findings import Finding, Mismatch
@@ -63,23 +70,32 @@ def _english_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<![A-Za-z])" + r"(?:\s+|-)?".join(parts) + r"(?![A-Za-z])", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Term:
-    ja: str
-    en: str
+    """One agreed term: its text in each language, by language code."""
 
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        return _english_pattern(self.en)
+    texts: Mapping[str, str]
+
+    def text(self, lang: str) -> str:
+        return self.texts[lang]
+
+    @cached_property
+    def _patterns(self) -> dict[str, re.Pattern[str]]:
+        return {
+            lang: _english_pattern(text) if language(lang).word_spaces else re.compile(re.escape(text))
+            for lang, text in self.texts.items()
+        }
+
+    def pattern(self, lang: str) -> re.Pattern[str]:
+        """How the term is found in `lang`: any inflection where words are spaced, else literally."""
+        return self._patterns[lang]
 
     def count(self, text: str, lang: str) -> int:
         """How many times `text` (prose, in `lang`) uses this term."""
         return len(self.offsets(join_lines(text, lang), lang))
 
     def offsets(self, flat: str, lang: str) -> list[int]:
-        if lang == "ja":
-            return [m.start() for m in re.finditer(re.escape(self.ja), flat)]
-        return [m.start() for m in self.pattern.finditer(flat)]
+        return [m.start() for m in self.pattern(lang).finditer(flat)]
 
 
 @dataclass(frozen=True)
@@ -106,11 +122,12 @@ def load(path: Path, display: Path | str | None = None) -> Glossary:
         raise GlossaryError(f"{name}:1: the glossary must be a mapping with 'terms' and 'avoid'")
     terms = []
     for n, entry in enumerate(data.get("terms") or [], 1):
-        if not isinstance(entry, dict) or not entry.get("ja") or not entry.get("en"):
-            raise GlossaryError(f"{name}: terms entry {n} needs both 'ja' and 'en'")
-        terms.append(Term(str(entry["ja"]), str(entry["en"])))
+        terms.append(Term(_texts(name, n, entry)))
     avoid: dict[str, tuple[Avoid, ...]] = {}
     for lang, entries in (data.get("avoid") or {}).items():
+        if lang not in codes():
+            raise GlossaryError(f"{name}: avoid.{lang}: {lang!r} is not a language of languages/registry.yaml "
+                                f"({', '.join(codes())})")
         items = []
         for entry in entries or []:
             try:
@@ -121,9 +138,30 @@ def load(path: Path, display: Path | str | None = None) -> Glossary:
     return Glossary(tuple(terms), avoid)
 
 
+def _texts(name: Path | str, n: int, entry: object) -> dict[str, str]:
+    """A term's texts: one for every language of the registry, and no other."""
+    wanted = codes()
+    if not isinstance(entry, dict):
+        raise GlossaryError(f"{name}: terms entry {n} must map each language ({', '.join(wanted)}) to the term")
+    missing = [code for code in wanted if not entry.get(code)]
+    unknown = [str(key) for key in entry if key not in wanted]
+    if missing:
+        raise GlossaryError(f"{name}: terms entry {n} needs {' and '.join(repr(c) for c in wanted)}; "
+                            f"it has no {', '.join(repr(c) for c in missing)}")
+    if unknown:
+        raise GlossaryError(f"{name}: terms entry {n}: {', '.join(map(repr, unknown))} is not a language of "
+                            f"languages/registry.yaml ({', '.join(wanted)})")
+    return {code: str(entry[code]) for code in wanted}
+
+
+def _glue(lang: str) -> str:
+    """What joins two lines of prose: a space where words are spaced, nothing in Japanese."""
+    return " " if language(lang).word_spaces else ""
+
+
 def join_lines(text: str, lang: str) -> str:
-    """One line of prose: Japanese lines join without a space, other languages with one."""
-    return ("" if lang == "ja" else " ").join(line.strip() for line in text.split("\n"))
+    """One line of prose: lines join with a space where words are spaced, with nothing in Japanese."""
+    return _glue(lang).join(line.strip() for line in text.split("\n"))
 
 
 @dataclass(frozen=True)
@@ -144,7 +182,7 @@ class _Prose:
 
 def _prose(block: Block, lang: str, *, with_code: bool = False) -> _Prose:
     """`with_code` keeps the text of inline code (not link targets or URLs)."""
-    glue = "" if lang == "ja" else " "
+    glue = _glue(lang)
     text, starts = "", []
     for number, line in block.lines:
         if text:
@@ -174,10 +212,10 @@ def check_spellings(glossary: Glossary, page: Page, lang: str) -> list[Finding]:
 def _uses(term: Term, block: Block, lang: str) -> list[int]:
     """The line of each use of `term` in a block's prose.
 
-    In a translation, a term inside inline code counts: the reader sees the word there
+    In a translation (not the source), a term inside inline code counts: the reader sees the word there
     (a quoted English error message needs no Japanese-style gloss).
     """
-    prose = _prose(block, lang, with_code=lang != "ja")
+    prose = _prose(block, lang, with_code=lang != SOURCE_LANGUAGE.code)
     return [prose.line_at(offset) for offset in term.offsets(prose.text, lang)]
 
 
@@ -191,28 +229,32 @@ def _block_pairs(alignment: Alignment) -> list[tuple[Block, Block]]:
     return [(a, b) for a, b in out if a.kind not in ANCHOR_KINDS]
 
 
-def check_terms(glossary: Glossary, source: Page, translation: Page, alignment: Alignment) -> list[Mismatch]:
+def check_terms(
+    glossary: Glossary, source: Page, translation: Page, alignment: Alignment, lang: str | None = None
+) -> list[Mismatch]:
     """Each paragraph, list item, table row or heading that uses a glossary term keeps it in its translation.
 
     Terms are looked for block by block, not once per page: a translation that says "load
     balancer" in one paragraph and "LB" in the next is caught. English may use a pronoun for
     a repeated term, so a block needs the agreed term at least once, not as often as the source.
+    `lang` is the translation's language (default: the registry's first translation).
     """
+    src, dst = SOURCE_LANGUAGE.code, lang or TRANSLATIONS[0].code
     found = []
     for a, b in _block_pairs(alignment):
         for term in glossary.terms:
-            ja = _uses(term, a, "ja")
-            if not ja or _uses(term, b, "en"):
+            uses = _uses(term, a, src)
+            if not uses or _uses(term, b, dst):
                 continue
-            times = "" if len(ja) == 1 else f" {len(ja)} times"
+            times = "" if len(uses) == 1 else f" {len(uses)} times"
             found.append(
                 Mismatch(
                     source.path,
-                    ja[0],
+                    uses[0],
                     translation.path,
                     b.line,
-                    f"the source's {a.kind} «{snippet(a.text)}» uses '{term.ja}'{times}, but its translation "
-                    f"«{snippet(b.text)}» never says '{term.en}' (docs/glossary.yml)",
+                    f"the source's {a.kind} «{snippet(a.text)}» uses '{term.text(src)}'{times}, but its translation "
+                    f"«{snippet(b.text)}» never says '{term.text(dst)}' (docs/glossary.yml)",
                 )
             )
     return found

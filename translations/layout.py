@@ -6,35 +6,37 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_tools.languages import LANGUAGES, SOURCE_LANGUAGE
+from languages import SOURCE_LANGUAGE, TRANSLATIONS
 from site_tools.pages import list_pages
 
 SOURCE_DIR = Path(SOURCE_LANGUAGE.docs_dir)
-TRANSLATION_DIRS = {lang.code: Path(lang.docs_dir) for lang in LANGUAGES if lang != SOURCE_LANGUAGE}
+TRANSLATION_DIRS = {lang.code: Path(lang.docs_dir) for lang in TRANSLATIONS}
+# The translation the tools look at when none is named (`--lang`): the registry's first.
+DEFAULT_TRANSLATION = TRANSLATIONS[0].code
 
 
 @dataclass(frozen=True)
 class PagePair:
-    """A Japanese source page and where its translation into `lang` lives (it may not exist)."""
+    """A source page and where its translation into `lang` lives (it may not exist)."""
 
     relative: Path  # e.g. tutorials/services/source-ip.md
-    source: Path  # absolute path of the Japanese page
+    source: Path  # absolute path of the source page
     translation: Path  # absolute path of the translated page
     lang: str
 
 
 def source_pages(root: Path) -> list[Path]:
-    """Every Japanese page (the pages the site builds), relative to the source directory, in a stable order."""
+    """Every source page (the pages the site builds), relative to the source directory, in a stable order."""
     return sorted(Path(page.src_uri) for page in list_pages(root / SOURCE_DIR))
 
 
-def pairs(root: Path, lang: str = "en") -> list[PagePair]:
+def pairs(root: Path, lang: str = DEFAULT_TRANSLATION) -> list[PagePair]:
     base, target = root / SOURCE_DIR, root / TRANSLATION_DIRS[lang]
     return [PagePair(rel, base / rel, target / rel, lang) for rel in source_pages(root)]
 
 
-def orphan_translations(root: Path, lang: str = "en") -> list[Path]:
-    """Translated pages whose Japanese source no longer exists."""
+def orphan_translations(root: Path, lang: str = DEFAULT_TRANSLATION) -> list[Path]:
+    """Translated pages whose source page no longer exists."""
     base = root / SOURCE_DIR
     return sorted(
         Path(page.src_uri) for page in list_pages(root / TRANSLATION_DIRS[lang]) if not (base / page.src_uri).exists()
@@ -54,12 +56,12 @@ def check_language(code: str) -> str:
         raise UnknownLanguage(f"--lang {code}: {code} is the source language; translations exist into: {known}")
     raise UnknownLanguage(
         f"--lang {code}: unknown language {code!r}; translations exist into: {known} "
-        f"(source: {SOURCE_LANGUAGE.code}; languages are listed in site_tools/languages.py)"
+        f"(source: {SOURCE_LANGUAGE.code}; languages are listed in languages/registry.yaml)"
     )
 
 
 class PageNotFound(LookupError):
-    """A page name that matches no Japanese page, or more than one."""
+    """A page name that matches no source page, or more than one."""
 
 
 def _normalise(name: str, lang: str) -> str:
@@ -70,7 +72,7 @@ def _normalise(name: str, lang: str) -> str:
     return text if text.endswith(".md") else text + ".md"
 
 
-def resolve(root: Path, name: str, lang: str = "en") -> PagePair:
+def resolve(root: Path, name: str, lang: str = DEFAULT_TRANSLATION) -> PagePair:
     """The page `name` stands for: a path as the status table prints it, either full path,
     or a unique tail of one (`source-ip.md`, `services/source-ip`), with or without `.md`."""
     everything = pairs(root, lang)
@@ -90,4 +92,4 @@ def resolve(root: Path, name: str, lang: str = "en") -> PagePair:
         near = difflib.get_close_matches(Path(wanted).name, [Path(n).name for n in names], n=3, cutoff=0.5)
         close = [n for n in names if Path(n).name in near]
     hint = f"did you mean {', '.join(close)}?" if close else f"pages: {', '.join(names) or 'none'}"
-    raise PageNotFound(f"{name}: no such Japanese page under {SOURCE_DIR}/ ({hint})")
+    raise PageNotFound(f"{name}: no such {SOURCE_LANGUAGE.english_name} page under {SOURCE_DIR}/ ({hint})")

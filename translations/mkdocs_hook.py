@@ -1,29 +1,32 @@
 """MkDocs hook for translated builds: tells each page whether its translation is current.
 
 Sets `page.meta["translation_status"]` (current/outdated) and, for an outdated page,
-`page.meta["source_changed"]` (ISO date); docs/hooks/page_status.py turns them into a
-banner that links to the Japanese page through the language switcher's links.
+`page.meta["source_changed"]` (ISO date, when known); docs/hooks/page_status.py turns them
+into a banner that links to the source page through the language switcher's links.
+The source language's own build (languages/registry.yaml) has nothing to say.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from languages import language
 from translations.layout import SOURCE_DIR, PagePair
 from translations.status import status_of
 
 
 def on_page_markdown(markdown, page, config, files):
-    if config["theme"]["language"] == "ja":
+    lang = language(config["theme"]["language"])
+    if lang.source:
         return markdown
     root = Path(config.config_file_path).resolve().parent
     rel = Path(page.file.src_path)
     source = root / SOURCE_DIR / rel
     if not source.exists():
         return markdown
-    pair = PagePair(rel, source, Path(page.file.abs_src_path), config["theme"]["language"])
+    pair = PagePair(rel, source, Path(page.file.abs_src_path), lang.code)
     row = status_of(root, pair)
     page.meta["translation_status"] = row.state
-    if row.state == "outdated":
-        page.meta["source_changed"] = row.source_changed or "an unknown date"
+    if row.state == "outdated" and row.source_changed:
+        page.meta["source_changed"] = row.source_changed
     return markdown

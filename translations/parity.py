@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .align import Alignment, Section, SectionPair, Words, align_pages, nearest
+from .align import Alignment, Section, SectionPair, Words, align_pages, nearest, word_pair
 from .findings import Mismatch
 from .glossary import Glossary
 from .structure import ANCHOR_KINDS, Block, Element, Page, parse
@@ -104,9 +104,11 @@ def _shown_word(token: str) -> str:
     return repr(token.removeprefix("glossary:"))
 
 
-def _heading_mismatches(src: Page, dst: Page, alignment: Alignment, glossary: Glossary | None) -> list[Mismatch]:
+def _heading_mismatches(
+    src: Page, dst: Page, alignment: Alignment, glossary: Glossary | None, lang: str | None
+) -> list[Mismatch]:
     """Paired headings must have the same level and keep the source heading's words that survive translation."""
-    ja_words, en_words = Words(glossary, "ja"), Words(glossary, "en")
+    ja_words, en_words = word_pair(glossary, lang)
     others = [(s, _heading_words(s.heading.text, en_words)) for s in alignment.translation if s.heading]
     out = []
     for pair in alignment.pairs:
@@ -234,16 +236,19 @@ def _block_mismatches(src: Page, dst: Page, pair: SectionPair) -> list[Mismatch]
     return out
 
 
-def compare(source: Path, translation: Path, glossary: Glossary | None = None) -> list[Mismatch]:
-    return compare_pages(parse(source), parse(translation), glossary)
+def compare(source: Path, translation: Path, glossary: Glossary | None = None, lang: str | None = None) -> list[Mismatch]:
+    return compare_pages(parse(source), parse(translation), glossary, lang=lang)
 
 
-def compare_pages(src: Page, dst: Page, glossary: Glossary | None = None, alignment: Alignment | None = None) -> list[Mismatch]:
-    alignment = alignment or align_pages(src, dst, glossary)
+def compare_pages(
+    src: Page, dst: Page, glossary: Glossary | None = None, alignment: Alignment | None = None, lang: str | None = None
+) -> list[Mismatch]:
+    """What differs in structure between `src` and its translation `dst` into `lang` (default: the first translation)."""
+    alignment = alignment or align_pages(src, dst, glossary, lang)
     problems = front_matter_mismatches(src, dst)
     problems += _sequence_mismatches(src, dst, ANCHOR_KINDS, "code blocks and directives")
     problems += _section_mismatches(src, dst, alignment)
-    problems += _heading_mismatches(src, dst, alignment, glossary)
+    problems += _heading_mismatches(src, dst, alignment, glossary, lang)
     for pair in alignment.pairs:
         problems += _block_mismatches(src, dst, pair)
     return problems

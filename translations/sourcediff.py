@@ -118,12 +118,13 @@ def render(
     source_name: Path,
     translation_name: Path,
     glossary: Glossary | None = None,
+    lang: str | None = None,
 ) -> str:
     """The report `--diff` prints: each changed place, its English counterpart, the changed sentences."""
     old = parse(source_name, text=old_text, display=source_name)
     new = parse(source_name, text=new_text, display=source_name)
     english = parse(translation, display=translation_name)
-    alignment = align_pages(old, english, glossary)
+    alignment = align_pages(old, english, glossary, lang)
     new_sections = sections(new)
     old_lines, new_lines = old_text.split("\n"), new_text.split("\n")
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)

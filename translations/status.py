@@ -24,7 +24,7 @@ from atomic_files import write_text
 from pagegrammar.frontmatter import FrontMatterError, parse_front_matter, read_front_matter, split_front_matter
 
 from . import gitrepo
-from .layout import PagePair, pairs
+from .layout import DEFAULT_TRANSLATION, PagePair, pairs
 
 State = Literal["current", "outdated", "missing"]
 
@@ -102,7 +102,7 @@ def status_of(root: Path, pair: PagePair, *, with_dates: bool = True) -> PageSta
     return PageStatus(pair, state, recorded, current, changed)
 
 
-def statuses(root: Path, lang: str = "en", *, with_dates: bool = True) -> list[PageStatus]:
+def statuses(root: Path, lang: str = DEFAULT_TRANSLATION, *, with_dates: bool = True) -> list[PageStatus]:
     """Every page's state; raises on the first broken page (the site build must stop there)."""
     return [status_of(root, pair, with_dates=with_dates) for pair in pairs(root, lang)]
 

@@ -12,11 +12,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
+from languages import LANGUAGES
 from verify.model import display_path
 from verify.report import StaticSection, update_report
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-PAGE_ROOTS = (Path("docs_src") / "ja", Path("docs") / "en")
+PAGE_ROOTS = tuple(Path(lang.docs_dir) for lang in LANGUAGES)  # languages/registry.yaml
 
 
 class UsageError(Exception):
@@ -24,7 +25,7 @@ class UsageError(Exception):
 
 
 def default_pages(root: Path) -> list[Path]:
-    """Every page under docs_src/ja, plus docs/en if it exists."""
+    """Every page of every language (docs_src/ja, docs/en…) whose directory exists."""
     pages: list[Path] = []
     for base in PAGE_ROOTS:
         if (root / base).is_dir():

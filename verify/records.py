@@ -43,12 +43,13 @@ from pathlib import Path
 from typing import Any
 
 from atomic_files import write_text
+from languages import SOURCE_LANGUAGE
 from verify.model import Page, Step, StepKind
 from verify.results import FAILED, PASSED, SKIPPED, Status
 
 SCHEMA = 1
 RECORDS_DIR = "verification"
-SOURCE_DIR = Path("docs_src") / "ja"
+SOURCE_DIR = Path(SOURCE_LANGUAGE.docs_dir)
 
 #: What a passed step checked that counts as "ran and matched" (the others, exit, not-compared, none
 #: and background, only ran: see the module docstring).

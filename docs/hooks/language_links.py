@@ -1,7 +1,8 @@
 """MkDocs hook: per-page links to the same page in the other languages.
 
-Each language is its own build (Japanese at the root of ``site/``, English under
-``en/``), so the switcher cannot ask MkDocs where the other page is.  This hook
+Each language of the registry (``languages/registry.yaml``) is its own build
+(the source language at the root of ``site/``, each translation under its
+prefix, ``en/``), so the switcher cannot ask MkDocs where the other page is.  This hook
 lists the other languages' pages (from their docs directories) and gives every
 page relative links, rendered by ``docs/overrides/partials/alternate.html`` with
 no JavaScript: they work on the published site, ``nox -s serve`` and any local
@@ -26,7 +27,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from site_tools.languages import LANGUAGES, REPO_ROOT, alternate_links, hreflang_links, language, root_url_from
+from languages import LANGUAGES, language
+from site_tools.languages import REPO_ROOT, alternate_links, hreflang_links, root_url_from
 from site_tools.pages import list_pages
 
 _state: dict = {}

@@ -9,7 +9,7 @@
 - Translation freshness, on translated pages: the translation workflow sets
   ``translation_status`` (``current``/``outdated``/``missing``) and
   ``source_changed`` (a date) in ``page.meta``; an outdated page gets a banner
-  that links to its Japanese source.
+  (in the build's language: ``translation_banner`` of languages/strings/) that links to its source.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from site_tools.languages import REPO_ROOT, SOURCE_LANGUAGE
+from languages import SOURCE_LANGUAGE, section
+from site_tools.languages import REPO_ROOT
 from site_tools.verification import changed_files, has_commands, insert_marks, load_record, page_status, step_marks
 from verify.records import Record
 
@@ -95,11 +96,11 @@ def _translation_notice(page: Page) -> TranslationNotice | None:
     if _state["lang"] == SOURCE_LANGUAGE.code or page.meta.get("translation_status") != "outdated":
         return None
     source = next((link for link in getattr(page, "language_links", []) if link.lang == SOURCE_LANGUAGE.code), None)
-    changed = page.meta.get("source_changed")
-    when = f" on {changed}" if changed else ""
+    words = section(_state["lang"], "translation_banner")
+    when = words["when"].format(date=page.meta.get("source_changed") or words["unknown_date"])
     return TranslationNotice(
-        text=f"The Japanese source of this page changed{when}; this translation may be out of date.",
-        link_text="Read the Japanese page",
+        text=words["text"].format(when=when),
+        link_text=words["link"],
         href=source.href if source else "",
     )
 

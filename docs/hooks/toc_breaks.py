@@ -14,6 +14,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from languages import language
 from site_tools.japanese import break_hints
 
 
@@ -24,6 +25,6 @@ def _hint(items: list) -> None:
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
-    if config.theme["language"] == "ja":
+    if not language(config.theme["language"]).word_spaces:  # languages/registry.yaml
         _hint(list(page.toc))
     return context

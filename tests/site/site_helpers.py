@@ -13,8 +13,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
+from languages import LANGUAGES, language
 from site_tools.build import BuildFailed, build_site
-from site_tools.languages import LANGUAGES, REPO_ROOT, language
+from site_tools.languages import REPO_ROOT
 from site_tools.node import NodeDependencyError, ensure_mermaid
 from site_tools.pages import PageSource, list_pages, page_url
 

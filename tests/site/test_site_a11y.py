@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from languages import LANGUAGES
 from site_helpers import BuiltSite, unavailable
 from site_tools.diagram_text import describe
 from site_tools.diagrams import diagrams_in_markdown
-from site_tools.languages import LANGUAGES
 from site_tools.node import NodeDependencyError, ensure_axe
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

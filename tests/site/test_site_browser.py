@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from languages import LANGUAGES
 from site_tools.diagrams import diagrams_in_markdown
-from site_tools.languages import LANGUAGES, REPO_ROOT
+from site_tools.languages import REPO_ROOT
 from site_tools.pages import list_pages
 
 from site_helpers import BuiltSite, split_like_material

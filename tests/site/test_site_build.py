@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from languages import LANGUAGES, language
 from site_helpers import BuiltSite, all_pages, parse, resolve
-from site_tools.languages import LANGUAGES, language
 from site_tools.node import MERMAID_JS
 from site_tools.pages import page_url
 

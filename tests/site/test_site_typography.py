@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from languages import LANGUAGES
 from site_helpers import BuiltSite
-from site_tools.languages import LANGUAGES, REPO_ROOT
+from site_tools.languages import REPO_ROOT
 
 WIDTHS = (390, 1280)
 LINE_BREAKS_JS = re.sub(r"\A/\*.*?\*/\s*", "", (Path(__file__).parent / "line_breaks.js").read_text(encoding="utf-8"), flags=re.S)

@@ -10,6 +10,7 @@ import pytest
 
 from site_helpers import split_like_material, unavailable
 
+from languages import language
 from site_tools.diagrams import (
     Diagram,
     diagram_hash,
@@ -20,7 +21,7 @@ from site_tools.diagrams import (
 from site_tools.diagram_text import describe
 from site_tools.git_dates import last_commit_date
 from site_tools.japanese import break_hints
-from site_tools.languages import REPO_ROOT, alternate_links, hreflang_links, language, relative_href, root_url_from
+from site_tools.languages import REPO_ROOT, alternate_links, hreflang_links, relative_href, root_url_from
 from site_tools.pages import list_pages, page_url
 from site_tools.sitemap import entries, write_sitemaps
 from site_tools.render_diagrams import with_intrinsic_size

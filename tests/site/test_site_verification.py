@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from site_tools.languages import LANGUAGES, REPO_ROOT
+from languages import LANGUAGES
+from site_tools.languages import REPO_ROOT
 from verify import records
 from verify.parsers import load_page
 

@@ -6,7 +6,7 @@ import pytest
 
 from tests.translations.fixture_repo import DRIFT_EN, DRIFT_JA, MakeRepo
 
-from site_tools.languages import LANGUAGES, SOURCE_LANGUAGE
+from languages import LANGUAGES, SOURCE_LANGUAGE
 
 GOOD = "tutorials/good.md"
 BROKEN = "tutorials/broken.md"

@@ -15,7 +15,8 @@ PAGE = "tutorials/services/source-ip"
 # The Japanese change is dated in the past, so that the banner's date cannot be mistaken for today.
 PAST = "2024-03-05T12:00:00+00:00"
 # The packages as well: the build in the copy must import this tree's code, not the installed project's.
-COPIED = ["mkdocs.yml", "mkdocs.en.yml", "docs", "docs_src", "manifests", "pagegrammar", "translations", "verify", "site_tools", "atomic_files", "verification", "package.json", "package-lock.json"]
+COPIED = ["mkdocs.yml", "mkdocs.en.yml", "docs", "docs_src", "manifests", "verification", "package.json", "package-lock.json",
+          "atomic_files", "languages", "pagegrammar", "site_tools", "translations", "verify"]
 
 
 def git(root: Path, *args: str, env: dict[str, str] | None = None) -> str:

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from languages import SOURCE_LANGUAGE
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -172,7 +174,7 @@ def run_live_command(args: argparse.Namespace) -> int:
     if args.check_records:
         return recording.check(root)
     _check_outputs(args)
-    names = args.pages or [str(root / "docs_src" / "ja")]
+    names = args.pages or [str(root / SOURCE_LANGUAGE.docs_dir)]
     pages = resolve_pages(names, root)
     taken = recording.snapshots(pages, root) if args.record else {}
     kubectl = _kubectl()

@@ -46,7 +46,7 @@ class _Pending:
 
     directive: Directive = NO_DIRECTIVE
     used: list[str] = field(default_factory=list)
-    comments: list[_Comment] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
 
 
 def _line_of(text: str, offset: int) -> int:
