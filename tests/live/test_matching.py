@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from verify.matching import match, token_match, watch_progress
+from verify.live.matching import match, token_match, watch_progress
 
 PODS = """\
 NAME    READY   STATUS    RESTARTS   AGE

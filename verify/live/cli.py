@@ -155,7 +155,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 def run_live_command(args: argparse.Namespace) -> int:
     from verify.cli import UsageError, resolve_pages
-    from verify.cluster import ClusterError, api_client_for, connect, select
+    from verify.live.cluster import ClusterError, api_client_for, connect, select
     from verify.live.probe import Prober
     from verify.live.results import FAILED, claim_total, total, write_junit
     from verify.live.runner import Settings, run_live

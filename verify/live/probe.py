@@ -20,7 +20,7 @@ elasticsearch    given with ``--provide elasticsearch`` (the reader brings their
 node-shell       given with ``--provide node-shell`` (commands run on a node over SSH)
 ===============  =====================================================================
 
-On a control-plane target (`verify.cluster.Target.control_plane_only`) every need that takes a
+On a control-plane target (`verify.live.cluster.Target.control_plane_only`) every need that takes a
 container runtime is answered "no" at once, with that reason, and nothing is attempted.
 """
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from verify.model import Location, Output, Step
 from verify.static.extract import kubectl_invocations
 from verify.static.findings import Finding
-from verify.static.resources import Resource, resource, resources
+from verify.resources import Resource, resource, resources
 
 VERBS = (
     "created|configured|unchanged|deleted|patched|scaled|labeled|annotated|serverside-applied|restarted|"

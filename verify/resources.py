@@ -1,4 +1,9 @@
-"""Kubernetes 1.37 resource facts the static tier needs, read from `verify/data/`."""
+"""Kubernetes 1.37 facts both tiers need.
+
+The kinds kubectl knows (names, group, scope, the columns `kubectl get` prints) are read from
+`verify/data/printer_columns_1.37.yaml`, which `python -m cluster printer-columns` generates from
+the API server itself; the node port range is kube-apiserver's default.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ from pathlib import Path
 
 import yaml
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "printer_columns_1.37.yaml"
+DATA = Path(__file__).resolve().parent / "data" / "printer_columns_1.37.yaml"
+#: kube-apiserver's default --service-node-port-range (the control plane's too).
+NODE_PORT_RANGE = range(30000, 32768)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from verify.resources import NODE_PORT_RANGE
+
 ELLIPSIS = "..."
 KUBECTL_LITERALS = frozenset({"<none>", "<pending>", "<unknown>", "<unset>", "<invalid>", "<nil>", "<no value>"})
 _DURATION = re.compile(r"^(?:\d+(?:ms|s|m|h|d|y))+$")
@@ -122,7 +124,6 @@ def _placeholder_regex(token: str) -> re.Pattern[str] | None:
 
 
 _PORT_SPEC = re.compile(r"(\d+):(\d+)/(TCP|UDP|SCTP)")
-NODE_PORT_RANGE = range(30000, 32768)  # the API server's default --service-node-port-range
 
 
 def _node_ports(token: str) -> str | None:
