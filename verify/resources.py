@@ -34,10 +34,14 @@ class Resource:
 
 
 @functools.lru_cache(maxsize=1)
+def _data() -> dict:
+    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
 def resources() -> dict[str, Resource]:
-    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     table = {}
-    for kind, entry in data["kinds"].items():
+    for kind, entry in _data()["kinds"].items():
         table[kind] = Resource(
             kind=kind,
             names=tuple(entry.get("names", ())),
@@ -71,3 +75,24 @@ def resolve_kind(name: str) -> str | None:
 def resource(name: str) -> Resource | None:
     kind = resolve_kind(name)
     return resources()[kind] if kind else None
+
+
+@functools.lru_cache(maxsize=1)
+def _cluster_scoped_names() -> frozenset[str]:
+    """Lower-case kinds and names of every cluster-scoped resource the file records.
+
+    `cluster_scoped` lists every cluster-scoped kind the API server serves (with the names kubectl
+    accepts); the kinds the static tier knows say their scope themselves (`namespaced: false`).
+    """
+    names: set[str] = set()
+    for kind, aliases in (_data().get("cluster_scoped") or {}).items():
+        names.update([kind, *aliases])
+    for kind, known in resources().items():
+        if not known.namespaced:
+            names.update([kind, *known.names])
+    return frozenset(n.lower() for n in names)
+
+
+def is_cluster_scoped(name: str) -> bool:
+    """`ClusterRole`, `clusterroles`, `pv`, `apiservice` → True; `pod`, `sts` → False."""
+    return name.lower() in _cluster_scoped_names()
