@@ -6,7 +6,8 @@ import dataclasses
 import re
 import shlex
 
-from verify.model import MATCH_MODES, Directive, Location
+from verify.matchers import MATCH_MODES
+from verify.model import Directive, Location
 
 #: What a page or a step may need from a cluster (front matter `requires:` and `requires=`).
 REQUIREMENTS: frozenset[str] = frozenset(
