@@ -57,7 +57,7 @@ def parse_get(args: tuple[str, ...]) -> GetCall | None:
     if not args or args[0] != "get":
         return None
     positional: list[str] = []
-    wide = all_ns = show_labels = watch_events = False
+    all_ns = show_labels = watch_events = False
     labels: list[str] = []
     output = None
     i = 1
