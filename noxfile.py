@@ -122,7 +122,7 @@ def serve(session: nox.Session) -> None:
 def diagrams(session: nox.Session) -> None:
     """Re-render docs/diagrams/*.svg (mermaid, Debian chromium) for diagrams whose source changed."""
     _python(session, "-m", "site_tools.node")
-    _python(session, "-m", "site_tools.diagrams", "render", *session.posargs)
+    _python(session, "-m", "site_tools.render_diagrams", "render", *session.posargs)
 
 
 @nox.session(python=False)

@@ -8,16 +8,15 @@ mermaid.  Because the file name is the source's hash, a diagram whose source
 changed has no SVG until ``nox -s diagrams`` renders it again, and the check
 below (run by the tests and by the build hook) names the page and line.
 
-Command line: ``python -m site_tools.diagrams check`` (exit 1 on any problem)
-and ``python -m site_tools.diagrams render [--force]`` (needs Chromium).
+Command line (in `site_tools.render_diagrams`, which renders with Chromium):
+``python -m site_tools.render_diagrams check`` (exit 1 on any problem) and
+``python -m site_tools.render_diagrams render [--force]``.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,35 +135,3 @@ def freshness_problems(
             if path.stem not in wanted:
                 problems.append(f"{_shown(path)}: no page has this diagram any more: run `nox -s diagrams` to prune it")
     return problems
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m site_tools.diagrams", description=__doc__.split("\n\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="exit 1 when a diagram has no fresh SVG or an SVG is unused")
-    render = sub.add_parser("render", help="render missing SVGs with Chromium and prune unused ones")
-    render.add_argument("--force", action="store_true", help="render every diagram again")
-    args = parser.parse_args(argv)
-
-    from site_tools.node import locked_mermaid_version
-
-    diagrams = all_diagrams()
-    if args.command == "check":
-        problems = freshness_problems(diagrams, mermaid_version=locked_mermaid_version())
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(diagrams)} diagram(s), {len(problems)} problem(s)")
-        return 1 if problems else 0
-
-    from site_tools.render_diagrams import render_all  # needs playwright: imported only here
-
-    written, pruned = render_all(diagrams, force=args.force)
-    print(f"{len(diagrams)} diagram(s): {written} rendered, {pruned} unused SVG(s) removed")
-    problems = freshness_problems(diagrams, mermaid_version=locked_mermaid_version())
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

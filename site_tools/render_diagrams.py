@@ -3,10 +3,14 @@
 Uses the same ``mermaid.min.js`` (node_modules) and the same configuration
 (``docs/overrides/assets/javascripts/diagrams.js``) as the live site, so the
 image a reader without JavaScript sees matches the live one.
+
+Command line: ``python -m site_tools.render_diagrams render [--force]`` renders every diagram
+without a fresh SVG and prunes unused ones; ``… check`` only reports (exit 1 on any problem).
 """
 
 from __future__ import annotations
 
+import argparse
 import math
 import re
 import shutil
@@ -15,9 +19,17 @@ import sys
 from pathlib import Path
 
 from site_tools.browser import launch
-from site_tools.diagrams import DIAGRAMS_DIR, Diagram, normalise, recorded_mermaid_version, svg_header
+from site_tools.diagrams import (
+    DIAGRAMS_DIR,
+    Diagram,
+    all_diagrams,
+    freshness_problems,
+    normalise,
+    recorded_mermaid_version,
+    svg_header,
+)
 from site_tools.languages import REPO_ROOT
-from site_tools.node import ensure_mermaid, installed_mermaid_version
+from site_tools.node import ensure_mermaid, installed_mermaid_version, locked_mermaid_version
 
 DIAGRAMS_JS = REPO_ROOT / "docs" / "overrides" / "assets" / "javascripts" / "diagrams.js"
 
@@ -97,3 +109,29 @@ def render_all(diagrams: list[Diagram], *, force: bool = False) -> tuple[int, in
     return len(todo), removed
 
 
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m site_tools.render_diagrams", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="exit 1 when a diagram has no fresh SVG or an SVG is unused")
+    render = sub.add_parser("render", help="render missing SVGs with Chromium and prune unused ones")
+    render.add_argument("--force", action="store_true", help="render every diagram again")
+    args = parser.parse_args(argv)
+
+    diagrams = all_diagrams()
+    if args.command == "check":
+        problems = freshness_problems(diagrams, mermaid_version=locked_mermaid_version())
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(diagrams)} diagram(s), {len(problems)} problem(s)")
+        return 1 if problems else 0
+
+    written, pruned = render_all(diagrams, force=args.force)
+    print(f"{len(diagrams)} diagram(s): {written} rendered, {pruned} unused SVG(s) removed")
+    problems = freshness_problems(diagrams, mermaid_version=locked_mermaid_version())
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,4 +1,4 @@
-"""The command line: `python -m verify static [PAGE…]` (and `live`, added by `verify.live`).
+"""The command line: `python -m verify static|live|all [PAGE…]` (the live tier's options: `verify.live.cli`).
 
 Exit status: 0 every check passed, 1 a check failed, 2 bad input or usage (a page that does not
 exist, an unknown option).
@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
 from languages import LANGUAGES
+from verify.live import cli as live_cli
 from verify.model import display_path
+from verify.options import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, resolve_pages
 from verify.report import StaticSection, update_report
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 PAGE_ROOTS = tuple(Path(lang.docs_dir) for lang in LANGUAGES)  # languages/registry.yaml
-
-
-class UsageError(Exception):
-    """Bad input on the command line: reported in one line, exit status 2."""
 
 
 def default_pages(root: Path) -> list[Path]:
@@ -30,27 +27,6 @@ def default_pages(root: Path) -> list[Path]:
     for base in PAGE_ROOTS:
         if (root / base).is_dir():
             pages.extend(sorted((root / base).rglob("*.md")))
-    return pages
-
-
-def resolve_pages(names: Sequence[str], root: Path) -> list[Path]:
-    """Pages named on the command line (files or directories of pages), or the default set."""
-    if not names:
-        return default_pages(root)
-    pages: list[Path] = []
-    for name in names:
-        path = Path(name)
-        if path.is_dir():
-            found = sorted(path.rglob("*.md"))
-            if not found:
-                raise UsageError(f"no pages (*.md) under {name}")
-            pages.extend(found)
-        elif path.is_file():
-            if path.suffix != ".md":
-                raise UsageError(f"not a Markdown page: {name}")
-            pages.append(path)
-        else:
-            raise UsageError(f"no such page: {name}")
     return pages
 
 
@@ -69,7 +45,7 @@ def run_static_command(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     if not root.is_dir():
         raise UsageError(f"no such directory: {args.root}")
-    pages = resolve_pages(args.pages, root)
+    pages = resolve_pages(args.pages) if args.pages else default_pages(root)
     ctx = make_context(root, use_cache=not args.no_cache, jobs=args.jobs)
     if ctx.checker is None:
         print("warning: no kubectl found next to Python or on PATH; kubectl checks are not run", file=sys.stderr)
@@ -119,28 +95,37 @@ def _changes(args: argparse.Namespace, pages: list[Path], root: Path) -> list | 
         raise UsageError(str(error)) from None
 
 
+def run_both_command(args: argparse.Namespace) -> int:
+    """Static tier on the pages named (all pages when none), then the live tier."""
+    if args.check_records:
+        return live_cli.run_live_command(args)
+    live_cli.check_outputs(args)
+    code = run_static_command(args)
+    return code if code else live_cli.run_live_command(args)
+
+
+def _add_static_options(parser: argparse.ArgumentParser, prefix: str = "") -> None:
+    parser.add_argument("--no-cache", action="store_true", help=f"{prefix}ignore and do not write .cache/verify/")
+    parser.add_argument("--jobs", type=int, default=None, help=f"{prefix}parallel kubectl processes")
+    parser.add_argument("--changed-since", default=None, metavar="REV",
+                        help=f"{prefix}also print every command added or altered since git revision REV, hidden ones first")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m verify", description="Verify the tutorial pages.")
     sub = parser.add_subparsers(dest="tier", metavar="TIER", required=True)
     static = sub.add_parser("static", help="every check that needs no cluster")
     add_common(static)
-    static.add_argument("--no-cache", action="store_true", help="ignore and do not write .cache/verify/")
-    static.add_argument("--jobs", type=int, default=None, help="parallel kubectl processes")
-    static.add_argument("--changed-since", default=None, metavar="REV",
-                        help="also print every command added or altered since git revision REV, hidden ones first")
+    _add_static_options(static)
     static.set_defaults(handler=run_static_command)
-    for register in _extensions():
-        register(sub)
+    live_cli.register(sub)
+    both = sub.add_parser("all", help="the static tier, then (if it passed) the live tier, on the same pages",
+                          description="`python -m verify all [live options] [PAGE…]`: what `nox -s verify` "
+                                      "runs. Exit status as for `static`, then `live`.")
+    live_cli.add_live_options(both)
+    _add_static_options(both, "static tier: ")
+    both.set_defaults(handler=run_both_command)
     return parser
-
-
-def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:
-    """Tiers that live in other modules register their own subcommand (`register(subparsers)`)."""
-    try:
-        from verify.live.cli import register  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    return [register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

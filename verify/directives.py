@@ -6,21 +6,12 @@ import dataclasses
 import re
 import shlex
 
-from verify.model import MATCH_MODES, Directive, Location
+from verify.matchers import MATCH_MODES
+from verify.model import Directive, Location
+from verify.needs import NEEDS
 
 #: What a page or a step may need from a cluster (front matter `requires:` and `requires=`).
-REQUIREMENTS: frozenset[str] = frozenset(
-    {
-        "multi-node",
-        "dynamic-pv",
-        "load-balancer",
-        "apparmor",
-        "internet",
-        "elasticsearch",
-        "exec",
-        "node-shell",
-    }
-)
+REQUIREMENTS: frozenset[str] = frozenset(NEEDS)
 
 TERMINALS = frozenset({"watch"})
 INTERACTIVE = frozenset({"rewrite", "pty"})

@@ -56,14 +56,11 @@ class StepKind(enum.Enum):
     CLAIM = "claim"  # <!-- verify: claim=NAME … -->: what the sentence before it claims, checked from cluster data
 
 
-MATCH_MODES: tuple[str, ...] = ("like", "exact", "contains", "regex", "unordered", "watch")
-
-
 @dataclass(frozen=True)
 class Directive:
     """The options of the `<!-- verify: … -->` comment(s) right before a block (all off by default)."""
 
-    mode: str | None = None  # one of MATCH_MODES, for an output block
+    mode: str | None = None  # a name in verify.matchers.MODES, for an output block
     terminal: str | None = None  # e.g. "watch": run this command in a background terminal
     terminal_show: bool = False  # `terminal=watch show`: stop that terminal and compare its output
     skip_reason: str | None = None  # `skip reason="…"` or Sybil's `<!-- skip: next -->`

@@ -9,7 +9,7 @@ Two places could hold a fixed wait, and both are checked:
   looks. What a page's hidden steps run is read with the static tier's own review of the page
   (`verify.static.programs.review_page`), so ``kubectl run … -- sleep 1h`` (the container's command)
   is not a sleep here;
-- the verifier's code that waits (``verify/live``, ``verify/claims``, ``verify/cluster.py``): every
+- the verifier's code that waits (``verify/live``, ``verify/claims``): every
   ``time.sleep`` is the pause of a loop that stops as soon as what it waits for has happened (the
   output matches, nothing is left, an address is assigned, a process has ended). A loop whose only
   ways out are the clock, or a process that is still running (a guard, not the thing awaited),
@@ -31,8 +31,7 @@ from verify.parsers import read_page
 from verify.static.programs import HOST, review_page
 
 ROOT = Path(__file__).resolve().parents[2]
-WAITING_CODE = [*sorted((ROOT / "verify" / "live").glob("*.py")), *sorted((ROOT / "verify" / "claims").glob("*.py")),
-                ROOT / "verify" / "cluster.py"]
+WAITING_CODE = [*sorted((ROOT / "verify" / "live").glob("*.py")), *sorted((ROOT / "verify" / "claims").glob("*.py"))]
 
 # --- hidden steps ---------------------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ class ControlPlane:
     context: str
 
     def api_client(self) -> Any:
-        from verify.cluster import api_client_for
+        from verify.live.cluster import api_client_for
 
         return api_client_for(self.kubeconfig, self.context)
 

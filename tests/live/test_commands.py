@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from verify.cluster import is_allowed
+from verify.live.cluster import is_allowed
 from verify.live import commands as cmds
 from verify.live.redact import Redactor, secret_values
 from verify.live.runner import page_gating_needs, step_needs
@@ -108,3 +108,24 @@ def test_secret_blocks_are_redacted() -> None:
     redact = Redactor(["hunter2-xyz"])
     assert redact("login with hunter2-xyz now") == "login with *** now"
     assert redact("") == ""
+
+
+def test_cluster_scoped_kinds_come_from_the_api_servers_discovery_data() -> None:
+    """The guard reads scope from verify/data/printer_columns_1.37.yaml (generated from the server), not a hand list."""
+    from verify.resources import resources
+
+    kinds = resources()
+    cluster_wide = [r for r in kinds.values() if not r.namespaced]
+    assert {"namespace", "node", "clusterrole", "persistentvolume", "storageclass"} <= {r.kind for r in cluster_wide}
+    for known in cluster_wide:
+        for name in (known.kind, *known.names):
+            assert cmds.protected_target(f"kubectl delete {name} x") == f"kubectl delete {name} (cluster-scoped)"
+    for known in (r for r in kinds.values() if r.namespaced):
+        assert cmds.protected_target(f"kubectl delete {known.names[0]} x") is None
+
+
+def test_a_manifest_of_a_cluster_scoped_kind_is_protected_whatever_its_case(tmp_path: Path) -> None:
+    (tmp_path / "storage.yaml").write_text("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\n"
+                                      "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n")
+    assert cmds.protected_target("kubectl apply -f storage.yaml", tmp_path) == \
+        "kubectl apply -f storage.yaml: StorageClass fast (cluster-scoped)"

@@ -94,8 +94,9 @@ def test_the_static_tiers_printer_columns_are_what_the_api_server_serves(control
     """verify/data/printer_columns_1.37.yaml is `python -m cluster printer-columns` output, not hand-edited."""
     from cluster import printer_columns
 
-    committed = yaml.safe_load(printer_columns.DATA.read_text(encoding="utf-8"))["kinds"]
-    assert printer_columns.regenerate(list(committed)) == committed
+    committed = yaml.safe_load(printer_columns.DATA.read_text(encoding="utf-8"))
+    assert printer_columns.regenerate(list(committed["kinds"])) == committed["kinds"]
+    assert printer_columns.cluster_scoped() == committed["cluster_scoped"]
 
 
 def test_the_context_is_added_to_the_users_kubeconfig_without_switching_to_it(

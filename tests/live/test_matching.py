@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from verify.matching import match, token_match, watch_progress
+from verify.live.matching import match, watch_progress
+from verify.matchers import token_match
 
 PODS = """\
 NAME    READY   STATUS    RESTARTS   AGE

@@ -6,7 +6,8 @@ from __future__ import annotations
 import time
 
 from tests.live.conftest import ControlPlane
-from verify.live.probe import NEEDS_RUNTIME, Prober
+from verify.live.probe import Prober
+from verify.needs import NEEDS_RUNTIME
 
 
 def test_the_control_plane_offers_nodes_and_volumes_but_nothing_that_runs_containers(

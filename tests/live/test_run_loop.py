@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from verify.cluster import Target
+from verify.live.cluster import Target
 from verify.live import runner as live_runner
 from verify.live.results import PageResult
 from verify.live.runner import Settings, run_live

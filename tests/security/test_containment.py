@@ -254,7 +254,7 @@ def test_the_live_command_line_says_which_sandbox_and_can_require_one(monkeypatc
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     import argparse
 
-    from verify.cli import UsageError
+    from verify.options import UsageError
     from verify.live import cli as live_cli
 
     monkeypatch.setattr(sandboxes, "detect", lambda: Sandbox("none", "bwrap not found"))

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from verify.matching import NODE_PORT_RANGE
 from verify.claims.evidence import (
     ADDED,
     DELETED,
@@ -33,6 +32,7 @@ from verify.claims.evidence import (
     termination,
     terminating,
 )
+from verify.resources import NODE_PORT_RANGE
 
 NODE_PORTS = NODE_PORT_RANGE  # kube-apiserver's default --service-node-port-range (the control plane's too)
 Args = dict[str, str]

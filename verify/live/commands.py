@@ -4,7 +4,8 @@
 * `implicit_needs`: capabilities it needs whatever the page says (``kubectl exec`` needs ``exec``,
   ``git clone`` needs ``internet``);
 * `protected_target`: it changes kube-system or cluster-scoped objects (allowed only where the page
-  declares ``cluster_scoped``);
+  declares ``cluster_scoped``); which kinds are cluster-scoped is read from the API server's own
+  discovery data, recorded in `verify/data/printer_columns_1.37.yaml` (`verify.resources`);
 * `rewrite_interactive`: ``kubectl run -i --tty … -- sh`` turned into ``kubectl run -i … -- sh -c '…'``.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from verify.resources import is_cluster_scoped
 from verify.static.extract import kubectl_invocations
 from verify.static.programs import argument_lists
 
@@ -28,16 +30,6 @@ MUTATING_VERBS = {"create", "apply", "delete", "patch", "replace", "edit", "labe
                   "debug", "cp"}
 SAFE_TOOLS = {"grep", "egrep", "head", "tail", "sort", "uniq", "wc", "cut", "awk", "tr", "echo", "printf", "jq",
               "column", "cat", "true", "test", "[", "for", "do", "done", "in", "while", "if", "then", "fi", "sleep"}
-CLUSTER_SCOPED = {"namespace", "namespaces", "ns", "node", "nodes", "no", "clusterrole", "clusterroles",
-                  "clusterrolebinding", "clusterrolebindings", "persistentvolume", "persistentvolumes", "pv",
-                  "storageclass", "storageclasses", "sc", "priorityclass", "priorityclasses", "pc",
-                  "customresourcedefinition", "customresourcedefinitions", "crd", "crds", "apiservice",
-                  "apiservices", "mutatingwebhookconfiguration", "mutatingwebhookconfigurations",
-                  "validatingwebhookconfiguration", "validatingwebhookconfigurations", "runtimeclass",
-                  "runtimeclasses", "ingressclass", "ingressclasses", "csidriver", "csidrivers"}
-CLUSTER_SCOPED_KINDS = {"Namespace", "Node", "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass",
-                        "PriorityClass", "CustomResourceDefinition", "APIService", "MutatingWebhookConfiguration",
-                        "ValidatingWebhookConfiguration", "RuntimeClass", "IngressClass", "CSIDriver"}
 PROTECTED_NAMESPACES = {"kube-system", "kube-public", "kube-node-lease"}
 # Programs that open a connection to the address they are given.
 CONNECTING_TOOLS = {"curl", "wget", "ping", "nc", "ncat", "telnet", "nslookup", "dig", "host"}
@@ -151,7 +143,7 @@ def _manifest_targets(path: Path) -> list[str]:
         kind = str(doc.get("kind", ""))
         namespace = str((doc.get("metadata") or {}).get("namespace", ""))
         name = (doc.get("metadata") or {}).get("name", "")
-        if kind in CLUSTER_SCOPED_KINDS:
+        if is_cluster_scoped(kind):
             found.append(f"{kind} {name} (cluster-scoped)")
         elif namespace in PROTECTED_NAMESPACES:
             found.append(f"{kind} {name} in {namespace}")
@@ -170,7 +162,7 @@ def protected_target(command: str, workdir: Path | None = None) -> str | None:
         positional = [a for a in args if not a.startswith("-")]
         for word in positional[1:3]:
             resource = word.split("/")[0].split(".")[0].lower()
-            if resource in CLUSTER_SCOPED:
+            if is_cluster_scoped(resource):
                 return f"kubectl {verb} {word} (cluster-scoped)"
         for name in _flag_values(args, "-f", "--filename"):
             path = Path(name)

@@ -10,11 +10,11 @@ from typing import Any
 
 from verify import records
 from verify.model import PageError, display_path
+from verify.options import UsageError
 
 
 def snapshots(pages: list[Path], root: Path) -> dict[Path, records.Snapshot]:
     """Each page's files and step keys before the run; a page that is not a Japanese source page is an error."""
-    from verify.cli import UsageError
     from verify.parsers import load_page
 
     taken: dict[Path, records.Snapshot] = {}

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from verify.cluster import Target, answers, write_private_kubeconfig
+from verify.live.cluster import Target, answers, write_private_kubeconfig
 from verify.live import commands as cmds
 from verify.live.claims import ClaimSession, wants_claims
 from verify.live.cleanup import PageCleanup
@@ -30,7 +30,7 @@ from verify.live.probe import Prober
 from verify.live.redact import Redactor, kubeconfig_values
 from verify.live.results import PageResult, StepResult
 from verify.live.shell import Background, CommandResult, ShellSession, passed_env, session_env
-from verify.matching import match, watch_progress
+from verify.live.matching import match, watch_progress
 from verify.model import Page, PageError, Step, StepKind, display_path
 from verify.parsers import load_page
 from verify.results import FAILED, PASSED, SKIPPED

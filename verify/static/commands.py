@@ -23,7 +23,7 @@ from verify.static.extract import Invocation, kubectl_invocations, substitute_pl
 from verify.results import Finding
 from verify.static.kubectl import Job, KubectlChecker
 from verify.static.manifests import SCHEMA_VERSION, _schema_errors, documents
-from verify.static.resources import resolve_kind
+from verify.resources import resolve_kind
 
 BASH_LINE = re.compile(r"line (\d+): (.*)")
 JSON_PATCH_OPS = {"add", "remove", "replace", "move", "copy", "test"}

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from verify.model import Location, Output, Step
 from verify.static.extract import kubectl_invocations
+from verify.resources import Resource, resource, resources
 from verify.results import Finding
-from verify.static.resources import Resource, resource, resources
 
 VERBS = (
     "created|configured|unchanged|deleted|patched|scaled|labeled|annotated|serverside-applied|restarted|"
@@ -57,7 +57,7 @@ def parse_get(args: tuple[str, ...]) -> GetCall | None:
     if not args or args[0] != "get":
         return None
     positional: list[str] = []
-    wide = all_ns = show_labels = watch_events = False
+    all_ns = show_labels = watch_events = False
     labels: list[str] = []
     output = None
     i = 1

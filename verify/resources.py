@@ -1,4 +1,9 @@
-"""Kubernetes 1.37 resource facts the static tier needs, read from `verify/data/`."""
+"""Kubernetes 1.37 facts both tiers need.
+
+The kinds kubectl knows (names, group, scope, the columns `kubectl get` prints) are read from
+`verify/data/printer_columns_1.37.yaml`, which `python -m cluster printer-columns` generates from
+the API server itself; the node port range is kube-apiserver's default.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ from pathlib import Path
 
 import yaml
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "printer_columns_1.37.yaml"
+DATA = Path(__file__).resolve().parent / "data" / "printer_columns_1.37.yaml"
+#: kube-apiserver's default --service-node-port-range (the control plane's too).
+NODE_PORT_RANGE = range(30000, 32768)
 
 
 @dataclass(frozen=True)
@@ -27,10 +34,14 @@ class Resource:
 
 
 @functools.lru_cache(maxsize=1)
+def _data() -> dict:
+    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
 def resources() -> dict[str, Resource]:
-    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     table = {}
-    for kind, entry in data["kinds"].items():
+    for kind, entry in _data()["kinds"].items():
         table[kind] = Resource(
             kind=kind,
             names=tuple(entry.get("names", ())),
@@ -64,3 +75,24 @@ def resolve_kind(name: str) -> str | None:
 def resource(name: str) -> Resource | None:
     kind = resolve_kind(name)
     return resources()[kind] if kind else None
+
+
+@functools.lru_cache(maxsize=1)
+def _cluster_scoped_names() -> frozenset[str]:
+    """Lower-case kinds and names of every cluster-scoped resource the file records.
+
+    `cluster_scoped` lists every cluster-scoped kind the API server serves (with the names kubectl
+    accepts); the kinds the static tier knows say their scope themselves (`namespaced: false`).
+    """
+    names: set[str] = set()
+    for kind, aliases in (_data().get("cluster_scoped") or {}).items():
+        names.update([kind, *aliases])
+    for kind, known in resources().items():
+        if not known.namespaced:
+            names.update([kind, *known.names])
+    return frozenset(n.lower() for n in names)
+
+
+def is_cluster_scoped(name: str) -> bool:
+    """`ClusterRole`, `clusterroles`, `pv`, `apiservice` → True; `pod`, `sts` → False."""
+    return name.lower() in _cluster_scoped_names()
