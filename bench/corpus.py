@@ -117,13 +117,16 @@ def make_corpus(root: Path, per_language: int, *, site_pages: bool = True, langu
     plan: list[tuple[str, str, int | None]] = [(uri, uri, None) for uri in kept]
     for index in range(per_language - len(plan)):
         template = TUTORIALS[index % len(TUTORIALS)]
-        number = index + 1
-        plan.append((template[: -len(".md")] + f"-{number:03d}.md", template, number))
+        copy = index + 1
+        plan.append((template[: -len(".md")] + f"-{copy:03d}.md", template, copy))
     for uri, template, number in plan:
         ja_text = originals["ja"][template]
         en_text = originals["en"][template]
         if number is not None:
-            weight = int(yaml.safe_load(_FRONT.match(ja_text).group("meta"))["weight"]) * 1000 + number
+            front = _FRONT.match(ja_text)
+            if front is None:
+                raise ValueError(f"{template} has no front matter")
+            weight = int(yaml.safe_load(front.group("meta"))["weight"]) * 1000 + number
             ja_text = _variant(ja_text, number, weight)
             en_text = _variant(en_text, number, weight, blob_id(ja_text.encode("utf-8")))
         for lang, text in (("ja", ja_text), ("en", en_text)):
