@@ -1,7 +1,7 @@
 """The project's one entry point: `nox -s site`, `nox -s tests`, and the rest.
 
 Every Python session runs in one shared environment, `.nox/shared`, holding the project
-(editable) with its test extras. It is filled once, with uv (installed into it by pip when uv
+(editable) with its test and lint extras. It is filled once, with uv (installed into it by pip when uv
 is not already at hand), and refilled only when pyproject.toml or the interpreter changes, so
 that a session on a warm environment starts without running any installer at all.
 
@@ -29,6 +29,7 @@ SHARED_ENV = ROOT / ".nox" / "shared"
 _STAMP = SHARED_ENV / ".k8s-tutorials-installed"
 _BIN = SHARED_ENV / ("Scripts" if os.name == "nt" else "bin")
 _PYTHON = _BIN / ("python.exe" if os.name == "nt" else "python")
+_EXTRAS = ".[test,lint]"
 
 
 def _wanted_stamp() -> str:
@@ -54,7 +55,7 @@ def _uv() -> str | None:
 
 def _fill_environment(session: nox.Session) -> None:
     """Create `.nox/shared` and install the project into it (uv when possible, else pip)."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - nox itself may run on an older Python than the project's
         session.error(f"the project needs Python 3.11 or newer; nox runs on {sys.version.split()[0]}")
     _STAMP.unlink(missing_ok=True)
     uv = _uv()
@@ -71,9 +72,9 @@ def _fill_environment(session: nox.Session) -> None:
         except CommandFailed:
             session.warn("could not install uv; installing with pip instead (slower)")
     if uv:
-        session.run_install(uv, "pip", "install", "--quiet", "--python", str(_PYTHON), "-e", ".[test]", external=True)
+        session.run_install(uv, "pip", "install", "--quiet", "--python", str(_PYTHON), "-e", _EXTRAS, external=True)
     else:
-        session.run_install(str(_PYTHON), "-m", "pip", "install", "--quiet", "-e", ".[test]", external=True)
+        session.run_install(str(_PYTHON), "-m", "pip", "install", "--quiet", "-e", _EXTRAS, external=True)
     _STAMP.write_text(_wanted_stamp(), encoding="utf-8")
 
 
@@ -95,13 +96,21 @@ def _python(session: nox.Session, *args: str) -> None:
     code, which is re-raised as SystemExit so that a caller (CI, a script) can tell a failed check
     (1) from bad input (2).
     """
+    code = _exit_code(session, _PYTHON, *args)
+    if code:
+        raise SystemExit(code)
+
+
+def _exit_code(session: nox.Session, executable: Path, *args: str) -> int:
+    """Run EXECUTABLE (one of the shared environment's) with ARGS there; its exit code, logged when not 0."""
     env = _environment(session)
     try:
-        session.run(str(_PYTHON), *args, env=env, external=True)
+        session.run(str(executable), *args, env=env, external=True)
     except CommandFailed as failed:
         code = failed.return_code if failed.return_code is not None else 1
-        session.log(f"session {session.name} failed: `python {' '.join(args)}` exited {code}")
-        raise SystemExit(code) from None
+        session.log(f"session {session.name} failed: `{executable.stem} {' '.join(args)}` exited {code}")
+        return code
+    return 0
 
 
 @nox.session(python=False)
@@ -130,6 +139,26 @@ def tests(session: nox.Session) -> None:
     """Run the whole test suite (`-- ARGS` go to pytest; `--install-only` just fills the environment)."""
     _environment(session)
     _python(session, "-m", "pytest", *session.posargs)
+
+
+@nox.session(python=False)
+def lint(session: nox.Session) -> None:
+    """ruff, mypy and import-linter's contracts, as configured in pyproject.toml; changes no file.
+
+    All three run even when one fails, so that one run shows every finding; the session then exits
+    with the first failing tool's code. `-- PATH…` limits ruff and mypy to those paths.
+    """
+    paths = list(session.posargs)
+    codes = [
+        _exit_code(session, _PYTHON, "-m", "ruff", "check", "--no-fix", *paths),
+        _exit_code(session, _PYTHON, "-m", "mypy", *paths),
+        # The contracts are about the whole import graph, so they never take paths.
+        _exit_code(session, _BIN / ("lint-imports.exe" if os.name == "nt" else "lint-imports"),
+                   "--no-logo", "--cache-dir", str(ROOT / ".cache" / "import-linter")),
+    ]
+    failed = [code for code in codes if code]
+    if failed:
+        raise SystemExit(failed[0])
 
 
 @nox.session(python=False)
@@ -173,7 +202,7 @@ def cluster(session: nox.Session) -> None:
         _python(session, "-m", "cluster", action)
         return
     missing = [tool for tool in ("kind", "docker", "kubectl") if shutil.which(tool) is None]
-    if not missing and subprocess.run(["docker", "info"], capture_output=True).returncode != 0:
+    if not missing and subprocess.run(["docker", "info"], capture_output=True, check=False).returncode != 0:
         missing.append("a running Docker daemon (docker info failed)")
     if missing:
         session.error("cannot create a kind cluster, missing: " + ", ".join(missing)

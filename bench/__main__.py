@@ -17,10 +17,12 @@ from __future__ import annotations
 import argparse
 import shutil
 import signal
-import traceback
 import sys
 import tempfile
 import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import live, reader, site, static
@@ -59,14 +61,7 @@ def _terminate(signum: int, _frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections ({', '.join(SECTIONS)})")
-    parser.add_argument("--budget", type=float, default=840.0, metavar="SECONDS",
-                        help="the whole run's time budget; repeated rounds are dropped to stay within it")
-    parser.add_argument("--out", type=Path, default=None, help=f"results file (default: {RESULTS.relative_to(REPO_ROOT)} "
-                                                                 "for a full run, none otherwise)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (copies, builds, logs)")
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     only = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = [s for s in only if s not in SECTIONS]
     if unknown:
@@ -80,84 +75,123 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bench: {info['cpus']} CPUs ({info['cpu_model']}), {info['memory_gb']} GB, load {info['load_average_at_start']}; "
           f"budget {args.budget:.0f} s", flush=True)
     work = Path(tempfile.mkdtemp(prefix="bench-"))
-    log = work / "bench.log"
-    measurements: list[Measurement] = []
-    rows: list[dict] = []
+    run = _Run(work)
     try:
-        real = snapshot(work / "repo")
-        print(f"bench: working tree copied to {real} (commit {commit_id(REPO_ROOT)}); output of every run in {log}",
-              flush=True)
-
-        def section(name: str, run) -> None:  # type: ignore[no-untyped-def]
-            try:
-                found = run()
-            except Exception as error:  # noqa: BLE001 - one section's failure must not lose the others
-                print(f"bench: section {name} failed: {error}\n{traceback.format_exc()}", file=sys.stderr, flush=True)
-                measurements.append(_skipped(name, f"{name} (failed)", f"{type(error).__name__}: {error}"))
-                return
-            measurements.extend(found if isinstance(found, list) else [found])
-
-        site_ok = False
-        if "site" in only or "reader" in only:
-            print("\n1. site build, real pages", flush=True)
-            section("site", lambda: site.measure_real(real, work, runs=3, log=log))
-            built = [m for m in measurements if m.section == "site"]
-            site_ok = bool(built) and built[-1].a is not None and built[-1].a["exit_codes"] == [0]
-        if "static" in only:
-            print("\n2. static tier, real pages", flush=True)
-            section("static", lambda: static.measure_real(real, work, runs=3, log=log))
-        if "reader" in only:
-            print("\n4. reader's cost", flush=True)
-            if site_ok:
-                def read() -> list[Measurement]:
-                    found, rows[:] = reader.measure(work / "site-real", work / "baseline-real",
-                                                    {"ja": real / JA, "en": real / EN}, runs=3)
-                    return found
-                section("reader", read)
-            else:
-                measurements.append(_skipped("reader", "reader's cost", "the site did not build"))
-
-        plane = _control_plane()
-        if "cluster" in only:
-            print("\n3. control plane: start (a second instance) and build (cache hit)", flush=True)
-            if plane is None:
-                measurements.append(_skipped("cluster", "control plane start", "the control plane's binaries are not "
-                                             "built or it is not running"))
-            else:
-                section("cluster", lambda: list(live.control_plane_start(real, work, plane[2], runs=2, log=log)))
-            section("cluster", lambda: live.build_warm(real, runs=3, log=log))
-
-        if "corpus" in only:
-            print(f"\n2. static tier, corpus of {CORPUS} vs 4 pages per language", flush=True)
-            section("static", lambda: static.measure_corpus(real, work, CORPUS, log=log))
-
-        if "live" in only:
-            print(f"\n3. live tier overhead: {PAGE.name}", flush=True)
-            if plane is None:
-                measurements.append(_skipped("live", "live tier overhead", "the control plane is not running "
-                                             "(`nox -s cluster -- --kwok`)"))
-            else:
-                reserve = CORPUS_ROUND_ESTIMATE if "corpus" in only else 0.0
-                section("live", lambda: live.measure_overhead(real, real / PAGE, work, plane[0], plane[1], log=log,
-                                                              deadline=started + args.budget - reserve))
-
-        if "corpus" in only:
-            print(f"\n1. site build, corpus of {CORPUS} pages per language", flush=True)
-            section("site", lambda: site.measure_corpus(snapshot(work / "corpus-repo"), work, CORPUS, runs=1, log=log))
+        _measure(run, only, deadline=started + args.budget)
     finally:
         elapsed = time.monotonic() - started
-        _print(measurements, rows)
+        _print(run.measurements, run.rows)
         print(f"\nbench: {elapsed / 60:.1f} min in all (budget {args.budget / 60:.1f} min)", flush=True)
-        if out is not None and measurements:
-            write_results(out, measurements, {"machine": info, "commit": commit_id(REPO_ROOT),
-                                              "seconds": round(elapsed, 1), "sections": only, "pages": rows,
-                                              "tables": _tables(measurements)})
+        if out is not None and run.measurements:
+            write_results(out, run.measurements, {"machine": info, "commit": commit_id(REPO_ROOT),
+                                                  "seconds": round(elapsed, 1), "sections": only, "pages": run.rows,
+                                                  "tables": _tables(run.measurements)})
             print(f"bench: results in {out}")
         if args.keep:
             print(f"bench: kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections ({', '.join(SECTIONS)})")
+    parser.add_argument("--budget", type=float, default=840.0, metavar="SECONDS",
+                        help="the whole run's time budget; repeated rounds are dropped to stay within it")
+    parser.add_argument("--out", type=Path, default=None, help=f"results file (default: {RESULTS.relative_to(REPO_ROOT)} "
+                                                                 "for a full run, none otherwise)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (copies, builds, logs)")
+    return parser
+
+
+@dataclass
+class _Run:
+    """One benchmark run: its temporary directory, the working tree's copy in it, and what was measured so far."""
+
+    work: Path
+    real: Path = Path()
+    measurements: list[Measurement] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)  # the reader's cost, page by page
+
+    @property
+    def log(self) -> Path:
+        return self.work / "bench.log"
+
+    def section(self, name: str, measure: Callable[[], Measurement | list[Measurement]]) -> None:
+        """Run one section's measurement; its failure is recorded as such and the other sections go on."""
+        try:
+            found = measure()
+        except Exception as error:  # noqa: BLE001 - one section's failure must not lose the others
+            print(f"bench: section {name} failed: {error}\n{traceback.format_exc()}", file=sys.stderr, flush=True)
+            self.skip(name, f"{name} (failed)", f"{type(error).__name__}: {error}")
+            return
+        self.measurements.extend(found if isinstance(found, list) else [found])
+
+    def skip(self, section: str, name: str, why: str) -> None:
+        self.measurements.append(_skipped(section, name, why))
+
+
+def _measure(run: _Run, only: list[str], deadline: float) -> None:
+    """The sections asked for, in the order that lets them share work (the reader's cost reads the site built)."""
+    real = run.real = snapshot(run.work / "repo")
+    work, log = run.work, run.log
+    print(f"bench: working tree copied to {real} (commit {commit_id(REPO_ROOT)}); output of every run in {log}",
+          flush=True)
+    if "site" in only or "reader" in only:
+        print("\n1. site build, real pages", flush=True)
+        run.section("site", lambda: site.measure_real(real, work, runs=3, log=log))
+    if "static" in only:
+        print("\n2. static tier, real pages", flush=True)
+        run.section("static", lambda: static.measure_real(real, work, runs=3, log=log))
+    if "reader" in only:
+        _reader(run)
+    plane = _control_plane()
+    if "cluster" in only:
+        _cluster(run, plane)
+    if "corpus" in only:
+        print(f"\n2. static tier, corpus of {CORPUS} vs 4 pages per language", flush=True)
+        run.section("static", lambda: static.measure_corpus(real, work, CORPUS, log=log))
+    if "live" in only:
+        _live(run, plane, deadline=deadline - (CORPUS_ROUND_ESTIMATE if "corpus" in only else 0.0))
+    if "corpus" in only:
+        print(f"\n1. site build, corpus of {CORPUS} pages per language", flush=True)
+        run.section("site", lambda: site.measure_corpus(snapshot(work / "corpus-repo"), work, CORPUS, runs=1, log=log))
+
+
+def _reader(run: _Run) -> None:
+    print("\n4. reader's cost", flush=True)
+    built = [m for m in run.measurements if m.section == "site"]
+    if not (built and built[-1].a is not None and built[-1].a["exit_codes"] == [0]):
+        run.skip("reader", "reader's cost", "the site did not build")
+        return
+
+    def read() -> list[Measurement]:
+        found, run.rows[:] = reader.measure(run.work / "site-real", run.work / "baseline-real",
+                                            {"ja": run.real / JA, "en": run.real / EN}, runs=3)
+        return found
+
+    run.section("reader", read)
+
+
+def _cluster(run: _Run, plane: tuple[Path, str, Path] | None) -> None:
+    print("\n3. control plane: start (a second instance) and build (cache hit)", flush=True)
+    if plane is None:
+        run.skip("cluster", "control plane start", "the control plane's binaries are not built or it is not running")
+    else:
+        binaries = plane[2]
+        run.section("cluster", lambda: list(live.control_plane_start(run.real, run.work, binaries, runs=2, log=run.log)))
+    run.section("cluster", lambda: live.build_warm(run.real, runs=3, log=run.log))
+
+
+def _live(run: _Run, plane: tuple[Path, str, Path] | None, deadline: float) -> None:
+    print(f"\n3. live tier overhead: {PAGE.name}", flush=True)
+    if plane is None:
+        run.skip("live", "live tier overhead", "the control plane is not running (`nox -s cluster -- --kwok`)")
+        return
+    kubeconfig, context, _ = plane
+    run.section("live", lambda: live.measure_overhead(run.real, run.real / PAGE, run.work, kubeconfig, context,
+                                                      log=run.log, deadline=deadline))
 
 
 def _tables(measurements: list[Measurement]) -> dict[str, str]:

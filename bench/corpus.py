@@ -115,8 +115,8 @@ def make_corpus(root: Path, per_language: int, *, site_pages: bool = True, langu
     plan: list[tuple[str, str, int | None]] = [(uri, uri, None) for uri in kept]
     for index in range(per_language - len(plan)):
         template = TUTORIALS[index % len(TUTORIALS)]
-        number = index + 1
-        plan.append((template[: -len(".md")] + f"-{number:03d}.md", template, number))
+        copy = index + 1
+        plan.append((template[: -len(".md")] + f"-{copy:03d}.md", template, copy))
     for uri, template, number in plan:
         ja_text = originals["ja"][template]
         en_text = originals["en"][template]

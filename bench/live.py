@@ -59,9 +59,11 @@ def baseline_script(page: Page, lines: set[int]) -> str:
         "set -m  # each background terminal is its own process group, stopped as a whole",
         "# Labelled like a verify run's namespace: a verify run's cleanup on the shared control plane deletes",
         "# any other namespace created while it ran.",
-        f"printf 'apiVersion: v1\\nkind: Namespace\\nmetadata:\\n  name: %s\\n  labels: {{{RUN_LABEL}: bench}}\\n' \"$BENCH_NS\" | kubectl create -f - >/dev/null",
+        f"printf 'apiVersion: v1\\nkind: Namespace\\nmetadata:\\n  name: %s\\n  labels: {{{RUN_LABEL}: bench}}\\n' "
+        "\"$BENCH_NS\" | kubectl create -f - >/dev/null",
         "TERMINAL=",
-        "stop_terminal() { if [ -n \"$TERMINAL\" ]; then kill -- \"-$TERMINAL\" 2>/dev/null; wait \"$TERMINAL\" 2>/dev/null; TERMINAL=; fi; }",
+        "stop_terminal() { if [ -n \"$TERMINAL\" ]; then "
+        "kill -- \"-$TERMINAL\" 2>/dev/null; wait \"$TERMINAL\" 2>/dev/null; TERMINAL=; fi; }",
     ]
     terminals = 0
     for step in page.steps:
@@ -80,7 +82,8 @@ def baseline_script(page: Page, lines: set[int]) -> str:
     out += [
         "stop_terminal",
         "# Cleanup as the verifier does it: the namespace and the volumes its claims had, gone.",
-        "PVS=$(kubectl get pv -o jsonpath='{range .items[?(@.spec.claimRef.namespace==\"'\"$BENCH_NS\"'\")]}pv/{.metadata.name} {end}')",
+        "PVS=$(kubectl get pv -o jsonpath="
+        "'{range .items[?(@.spec.claimRef.namespace==\"'\"$BENCH_NS\"'\")]}pv/{.metadata.name} {end}')",
         'kubectl delete namespace "$BENCH_NS" --wait=true --timeout=300s >/dev/null',
         'if [ -n "$PVS" ]; then kubectl wait --for=delete $PVS --timeout=300s >/dev/null 2>&1; fi',
         "true",

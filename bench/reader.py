@@ -26,7 +26,7 @@ from languages import LANGUAGES, language
 from bench.results import Measurement
 from site_tools.browser import launch
 from site_tools.pages import list_pages, page_url
-from site_tools.serve import serve_directory
+from site_tools.serve import base_url, serve_directory
 
 TARGET_KB = 300
 DIAGRAM_PAGE = "tutorials/services/source-ip.md"
@@ -45,9 +45,8 @@ def served(root: Path) -> Iterator[str]:
     server = serve_directory(root, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    host, port = server.server_address[:2]
     try:
-        yield f"http://{host}:{port}"
+        yield base_url(server)
     finally:
         server.shutdown()
         server.server_close()
@@ -152,8 +151,8 @@ def measure(site: Path, baseline_site: Path, docs_dirs: dict[str, Path], runs: i
                 notes=[f"{sum(r['mermaid_loaded'] for r in rows)} page(s) loaded mermaid, "
                        f"{sum(1 for r in rows if r['diagrams'])} page(s) have a diagram"]))
 
-            for lang in ("ja", "en"):
-                path = "/" + language(lang).prefix + page_url(DIAGRAM_PAGE)
+            for code in ("ja", "en"):
+                path = "/" + language(code).prefix + page_url(DIAGRAM_PAGE)
                 fcp, drawn, plain_fcp = [], [], []
                 for _ in range(runs):
                     a = load(browser, site, base, path)
@@ -161,11 +160,11 @@ def measure(site: Path, baseline_site: Path, docs_dirs: dict[str, Path], runs: i
                         fcp.append(a.fcp_ms)
                     if a.drawn_ms is not None:
                         drawn.append(a.drawn_ms)
-                    if lang == "ja":
+                    if code == "ja":
                         b = load(browser, baseline_site, plain, "/" + page_url(DIAGRAM_PAGE))
                         if b.fcp_ms is not None:
                             plain_fcp.append(b.fcp_ms)
-                measurements.append(_render_measurement(lang, fcp, drawn, plain_fcp))
+                measurements.append(_render_measurement(code, fcp, drawn, plain_fcp))
     finally:
         browser.close()
         playwright.stop()

@@ -30,32 +30,38 @@ import subprocess
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
 
 _started = time.perf_counter()
 
+from verify.cli import default_pages  # noqa: E402
+from verify.static import make_context  # noqa: E402
 from verify.static import manifests as _manifests  # noqa: E402
 from verify.static import programs as _programs  # noqa: E402
 from verify.static import run as _run  # noqa: E402
-from verify.static import make_context  # noqa: E402
-from verify.cli import default_pages  # noqa: E402
 
 _imported = time.perf_counter()
-_totals: Counter[str] = Counter()
+_totals: defaultdict[str, float] = defaultdict(float)
 _lock = threading.Lock()
 _processes: Counter[str] = Counter()
-_process_wall: Counter[str] = Counter()
+_process_wall: defaultdict[str, float] = defaultdict(float)
 
 
 _stack = threading.local()
 
 
-def _timed(name: str, func):  # type: ignore[no-untyped-def]
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _timed(name: str, func: Callable[_P, _T]) -> Callable[_P, _T]:
     """Wrap `func` so that its time, minus the time of timed calls inside it, is added to `name`."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _T:
         frames = _stack.__dict__.setdefault("frames", [])
         frame = [time.perf_counter(), 0.0]
         frames.append(frame)
@@ -74,7 +80,7 @@ def _timed(name: str, func):  # type: ignore[no-untyped-def]
 _real_run = subprocess.run
 
 
-def _counting_run(argv, *args, **kwargs):  # type: ignore[no-untyped-def]
+def _counting_run(argv: Any, *args: Any, **kwargs: Any) -> subprocess.CompletedProcess[Any]:
     program = Path(str(argv[0])).name if argv else "?"
     if program == "kubectl" and len(argv) > 1 and argv[1] == "patch":
         program = "kubectl patch --local"
@@ -115,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     run = _run.run_static(pages, ctx)
     total = time.perf_counter() - begin
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run = _real_run  # type: ignore[assignment]
+    subprocess.run = _real_run
 
     phases = {name: round(_totals[name], 3) for name in ("parse", "prefetch", "schema", "review", "checks", "sweep")}
     result = {

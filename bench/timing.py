@@ -101,7 +101,7 @@ def run_once(command: Command, log: Path | None = None) -> Run:
         wall = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
     finally:
-        if log is not None:
+        if not isinstance(out, int):  # the log file, not DEVNULL
             out.close()
     return Run(wall, usage.ru_utime + usage.ru_stime, proc.returncode)
 

@@ -87,7 +87,7 @@ def _go() -> str:
 
 
 def go_version() -> str:
-    done = subprocess.run([_go(), "env", "GOVERSION"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run([_go(), "env", "GOVERSION"], capture_output=True, text=True, timeout=60, check=False)
     return done.stdout.strip() or "unknown"
 
 
@@ -145,10 +145,10 @@ def ensure(log: Callable[[str], None] = print) -> Path:
         "on 2 cores, mostly kube-apiserver and kube-controller-manager)")
     for target in todo:
         with tempfile.TemporaryDirectory(dir=folder, prefix=".build-") as scratch:
-            for command, (package, name) in zip(target.command(Path(scratch)), target.outputs):
+            for command, (package, name) in zip(target.command(Path(scratch)), target.outputs, strict=True):
                 started = time.monotonic()
                 log(f"  go build {package} ...")
-                done = subprocess.run(command, cwd=HERE / target.module, env=env, capture_output=True, text=True)
+                done = subprocess.run(command, cwd=HERE / target.module, env=env, capture_output=True, text=True, check=False)
                 if done.returncode != 0:
                     tail = "\n".join(done.stderr.strip().splitlines()[-15:])
                     raise BuildError(f"`{' '.join(command)}` in cluster/{target.module} failed "

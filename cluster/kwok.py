@@ -85,7 +85,7 @@ def _env(binaries: Path) -> dict[str, str]:
 def _run(command: list[str], env: dict[str, str], timeout: float = 120.0, input_: str | None = None,
          check: bool = True) -> subprocess.CompletedProcess[str]:
     try:
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, input=input_)
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, input=input_, check=False)
     except subprocess.TimeoutExpired:
         raise ClusterError(f"`{' '.join(command)}` did not finish within {timeout:.0f}s") from None
     if check and done.returncode != 0:
@@ -183,7 +183,7 @@ def add_user_context(env: dict[str, str]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_user_context(env)
     sources = [str(target)] if target.is_file() else []
-    merged_env = {**env, "KUBECONFIG": os.pathsep.join(sources + [str(private_kubeconfig())])}
+    merged_env = {**env, "KUBECONFIG": os.pathsep.join([*sources, str(private_kubeconfig())])}
     merged = yaml.safe_load(_run([_kubectl(), "config", "view", "--raw", "--flatten"], merged_env, 30).stdout) or {}
     before = (yaml.safe_load(target.read_text(encoding="utf-8")) or {}) if target.is_file() else {}
     merged["current-context"] = before.get("current-context", "")

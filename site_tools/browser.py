@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # Playwright is needed only where a browser is launched
+    from playwright.sync_api import Browser, Playwright
 
 CHROMIUM_ARGS = (
     "--no-sandbox",
@@ -25,7 +29,7 @@ def chromium_path() -> Path | None:
     return None
 
 
-def launch(playwright, **kwargs):
+def launch(playwright: Playwright, **kwargs: Any) -> Browser:
     """A headless Chromium from ``playwright`` (``sync_playwright().start()``), or RuntimeError."""
     path = chromium_path()
     if path is None:

@@ -57,6 +57,13 @@ def serve_directory(root: Path, host: str = "127.0.0.1", port: int = 0) -> Threa
     return ThreadingHTTPServer((host, port), handler)
 
 
+def base_url(server: ThreadingHTTPServer) -> str:
+    """``http://HOST:PORT`` of a server from serve_directory, with the port it was given."""
+    host, port = server.server_address[:2]
+    name = host.decode() if isinstance(host, bytes) else host  # typeshed allows bytes; an IPv4 server has a str
+    return f"http://{name}:{port}"
+
+
 def _rebuild_forever(out: Path, interval: float) -> None:
     digest = input_digest()
     while True:
@@ -96,8 +103,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     server = serve_directory(args.out, args.host, args.port)
     threading.Thread(target=_rebuild_forever, args=(args.out, 1.0), daemon=True).start()
-    host, port = server.server_address[:2]
-    print(f"serving {args.out} on http://{host}:{port}/ (English: http://{host}:{port}/en/); Ctrl-C stops", flush=True)
+    url = base_url(server)
+    print(f"serving {args.out} on {url}/ (English: {url}/en/); Ctrl-C stops", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

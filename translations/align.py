@@ -256,10 +256,8 @@ def nearest(blocks: Sequence[Block], pairs: Pairs, index: int, side: int) -> int
     """The line on the other side closest to where item `index` of `side` (0 or 1) would be."""
     position = next(k for k, p in enumerate(pairs) if p[side] == index)
     other = 1 - side
-    for k in range(position, -1, -1):
-        if pairs[k][other] is not None:
-            return blocks[pairs[k][other]].line
-    for k in range(position, len(pairs)):
-        if pairs[k][other] is not None:
-            return blocks[pairs[k][other]].line
+    for k in [*range(position, -1, -1), *range(position, len(pairs))]:
+        found = pairs[k][other]
+        if found is not None:
+            return blocks[found].line
     return None

@@ -13,7 +13,7 @@ from pathlib import Path
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
     try:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True)
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
     except OSError:
         return None
 

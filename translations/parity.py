@@ -65,7 +65,7 @@ def _sequence_mismatches(src: Page, dst: Page, kinds: tuple[str, ...], what: str
 
 
 def _first_difference(a: str, b: str) -> str:
-    for x, y in zip(a.splitlines(), b.splitlines()):
+    for x, y in zip(a.splitlines(), b.splitlines(), strict=False):  # unequal lengths are reported below
         if x != y:
             return f" (first differing line: {x!r} vs {y!r})"
     return " (one block has more lines)"
@@ -208,7 +208,7 @@ def _block_mismatches(src: Page, dst: Page, pair: SectionPair) -> list[Mismatch]
                                 f"{x.shown} here is not the same as {y.shown} in the translation"))
     for side in (0, 1):
         page, own, other = (src, a, b) if side == 0 else (dst, b, a)
-        unpaired = {p[side] for p in pair.blocks if p[1 - side] is None and p[side] is not None}
+        unpaired = {index for p in pair.blocks if p[1 - side] is None and (index := p[side]) is not None}
         reported = _reported(own.blocks, unpaired, page)
         if len(reported) > SUMMARY_AFTER:
             kinds = sorted({blk.kind for blk in reported})

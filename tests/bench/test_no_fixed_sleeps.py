@@ -155,7 +155,7 @@ def _is_sleep(call: ast.Call) -> bool:
             and func.value.id == "time") or (isinstance(func, ast.Name) and func.id == "sleep")
 
 
-def fixed_sleeps(path: Path) -> list[Sleep]:
+def fixed_sleeps(path: Path, root: Path = ROOT) -> list[Sleep]:
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     parents: dict[ast.AST, ast.AST] = {}
     for node in ast.walk(tree):
@@ -165,7 +165,7 @@ def fixed_sleeps(path: Path) -> list[Sleep]:
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and _is_sleep(node)):
             continue
-        where = f"{path.relative_to(ROOT)}:{node.lineno}"
+        where = f"{path.relative_to(root)}:{node.lineno}"
         loop = parents.get(node)
         while loop is not None and not isinstance(loop, (ast.While, ast.For, ast.FunctionDef, ast.AsyncFunctionDef)):
             loop = parents.get(loop)
@@ -211,10 +211,5 @@ def test_the_rule_tells_a_fixed_wait_from_a_poll(tmp_path: Path) -> None:
         "            return\n"
         "        time.sleep(0.02)\n",
         encoding="utf-8")
-    global ROOT
-    saved, ROOT = ROOT, tmp_path
-    try:
-        lines = sorted(int(s.where.rsplit(":", 1)[1]) for s in fixed_sleeps(code))
-    finally:
-        ROOT = saved
+    lines = sorted(int(s.where.rsplit(":", 1)[1]) for s in fixed_sleeps(code, root=tmp_path))
     assert lines == [5, 8]

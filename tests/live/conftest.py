@@ -99,7 +99,7 @@ def live_command(kubeconfig: Path, report: Path, *args: str) -> list[str]:
 def run_live(kubeconfig: Path, tmp_path: Path, *args: str, timeout: float = 300) -> Run:
     report = tmp_path / "verify-report.json"
     done = subprocess.run(live_command(kubeconfig, report, *args), cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
     data = json.loads(report.read_text()) if report.exists() else None
     return Run(done.returncode, done.stdout, done.stderr, data)
 
@@ -131,8 +131,10 @@ def leftovers(cluster: ControlPlane, live: dict[str, Any]) -> list[str]:
     namespaces = {page["namespace"] for page in live["pages"] if page.get("namespace")}
     assert namespaces, "the run created no namespace"
     core = client.CoreV1Api(cluster.api_client())
-    found = [f"namespace {ns.metadata.name}" for ns in core.list_namespace().items if ns.metadata.name in namespaces]
-    found += [f"pv {pv.metadata.name} (claim {pv.spec.claim_ref.namespace}/{pv.spec.claim_ref.name})"
+    # The API server always fills metadata and a PersistentVolume's spec; the client's types leave them optional.
+    found = [f"namespace {ns.metadata.name}" for ns in core.list_namespace().items
+             if ns.metadata and ns.metadata.name in namespaces]
+    found += [f"pv {pv.metadata.name if pv.metadata else '?'} (claim {pv.spec.claim_ref.namespace}/{pv.spec.claim_ref.name})"
               for pv in core.list_persistent_volume().items
-              if pv.spec.claim_ref and pv.spec.claim_ref.namespace in namespaces]
+              if pv.spec and pv.spec.claim_ref and pv.spec.claim_ref.namespace in namespaces]
     return found

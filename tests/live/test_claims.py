@@ -108,7 +108,8 @@ def test_ordered_creation_fails_when_two_pods_are_created_out_of_order() -> None
     events = moved(rec.events, web1, web0.rv + 1)  # web-1 created right after web-0, before web-0 is Ready
     outcome = run(rec, text, events)
     assert not outcome.ok
-    assert outcome.problems[0].startswith("web-1 was created (rv ") and "before web-0 was Running and Ready" in outcome.problems[0]
+    assert outcome.problems[0].startswith("web-1 was created (rv ")
+    assert "before web-0 was Running and Ready" in outcome.problems[0]
     assert outcome.expected == ["web-0 created", "web-0 Running and Ready", "web-1 created", "web-1 Running and Ready"]
 
 
@@ -145,7 +146,8 @@ def test_ordered_deletion_fails_when_the_next_pod_starts_terminating_too_early()
     web4 = find(rec.events, "Pod", "web-4", lambda e: e.rv > since and bool(e.object["metadata"].get("deletionTimestamp")))
     web3 = find(rec.events, "Pod", "web-3", lambda e: e.rv > since and bool(e.object["metadata"].get("deletionTimestamp")))
     outcome = run(rec, text, moved(rec.events, web3, web4.rv + 1))
-    assert not outcome.ok and "web-3 started terminating" in outcome.problems[0] and "while web-4 still existed" in outcome.problems[0]
+    assert not outcome.ok
+    assert "web-3 started terminating" in outcome.problems[0] and "while web-4 still existed" in outcome.problems[0]
     # the order the page claims is the reverse ordinal order: the opposite order fails as it is recorded
     swapped = CHECKERS["ordered-deletion"].check(rec.evidence(checked(rec, text), {}), {"pods": "web-3,web-4"})
     assert not swapped.ok and "web-4 started terminating" in swapped.problems[0]
@@ -190,7 +192,8 @@ def test_stable_identity_fails_when_a_pod_comes_back_under_another_claim() -> No
     for event in events:
         if event.kind == "Pod" and event.name == "web-1" and event.rv > since * 10:
             event.object["spec"]["claims"] = ["www-web-9"]
-    widened = Recording(rec.page, events, [], [dataclasses.replace(c, since=c.since * 10, until=c.until * 10) for c in rec.claims])
+    widened = Recording(rec.page, events, [],
+                        [dataclasses.replace(c, since=c.since * 10, until=c.until * 10) for c in rec.claims])
     outcome = run(widened, text)
     assert not outcome.ok and "the new web-1 mounts www-web-9, the old one www-web-1" in outcome.problems
 
@@ -248,7 +251,8 @@ def test_node_port_out_of_range_and_missing_health_check_port_fail() -> None:
                 port["nodePort"] = 8080
         if event.kind == "Service" and event.name == "loadbalancer":
             event.object["spec"].pop("healthCheckNodePort", None)
-    assert "port 80 has node port 8080, not one in the range" in run(rec, "claim=node-port service=nodeport", page="source-ip").problems
+    outcome = run(rec, "claim=node-port service=nodeport", page="source-ip")
+    assert "port 80 has node port 8080, not one in the range" in outcome.problems
     outcome = run(rec, "claim=health-check-node-port service=loadbalancer", page="source-ip")
     assert outcome.problems == ["healthCheckNodePort is None: not a port of its own in the node port range"]
 
@@ -302,7 +306,7 @@ def test_a_failed_claim_reports_the_sentence_the_expected_order_and_the_observed
     assert "  1. web-0 created\n  2. web-0 Running and Ready\n  3. web-1 created\n  4. web-1 Running and Ready" in diff
     assert "  ✗ web-1 was created" in diff
     lines = diff.splitlines()
-    observed = lines[lines.index(next(l for l in lines if l.startswith("observed events"))) + 1:]
+    observed = lines[lines.index(next(entry for entry in lines if entry.startswith("observed events"))) + 1:]
     assert all(line.lstrip().startswith("rv ") for line in observed) and len(observed) == 6
     assert [line.split()[2:4] for line in observed] == [
         ["ADDED", "Pod/web-0"], ["ADDED", "Pod/web-1"], ["MODIFIED", "Pod/web-0"], ["MODIFIED", "Pod/web-0"],
@@ -377,7 +381,9 @@ def test_a_claim_is_a_step_of_its_own_that_knows_the_sentence_it_backs(tmp_path:
                                               "claim=parallel-creation pods=web-2,web-3",
                                               "claim=ordered-deletion pods=web-1,web-0"]
     # blocks between the sentence and the claim are passed over; markup is dropped
-    assert claims[0].claim.sentence == claims[1].claim.sentence == "web-0がReadyになるまで、web-1は作成されません。"
+    first, second = claims[0].claim, claims[1].claim
+    assert first is not None and second is not None
+    assert first.sentence == second.sentence == "web-0がReadyになるまで、web-1は作成されません。"
     assert [(p.location.line, p.message) for p in parsed.problems] == [
         (18, "concurrent=… applies to the output of a watch (terminal=watch show, or the watch match mode)"),
         (27, "a claim comes after the sentence it backs; no prose precedes it in its section"),

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from verify.live.cleanup import RUN_LABEL, Kind, PageCleanup
 
-NOW = _dt.datetime.now(_dt.timezone.utc)
+NOW = _dt.datetime.now(_dt.UTC)
 
 
 def _item(name: str, labels: dict[str, str] | None = None, claim_namespace: str | None = None) -> SimpleNamespace:

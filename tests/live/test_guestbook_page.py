@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.live.conftest import ROOT, leftovers, run_live
-from tests.live.conftest import ControlPlane
+from tests.live.conftest import ROOT, ControlPlane, leftovers, run_live
 
 GUESTBOOK_PAGE = ROOT / "docs_src/ja/tutorials/stateless-application/guestbook-logs-metrics-with-elk.md"
 

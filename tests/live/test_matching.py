@@ -158,7 +158,8 @@ def test_watch_objects_the_page_calls_concurrent_may_interleave_in_any_order() -
     assert match(WATCH, INTERLEAVED, "watch", concurrent=["web-0", "web-1"]).ok
     # ... but each object's own rows stay in order
     swapped = INTERLEAVED.replace("web-0   1/1     Running             0          2s\n", "")
-    swapped = swapped.replace("NAME    READY   STATUS    RESTARTS   AGE\n", "NAME READY STATUS RESTARTS AGE\nweb-0 1/1 Running 0 2s\n")
+    swapped = swapped.replace("NAME    READY   STATUS    RESTARTS   AGE\n",
+                              "NAME READY STATUS RESTARTS AGE\nweb-0 1/1 Running 0 2s\n")
     assert not match(WATCH, swapped, "watch", concurrent=["web-0", "web-1"]).ok
 
 

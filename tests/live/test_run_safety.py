@@ -14,8 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.live.conftest import ROOT, leftovers, live_command, run_live, write_page
-from tests.live.conftest import ControlPlane
+from tests.live.conftest import ROOT, ControlPlane, Run, leftovers, live_command, run_live, write_page
 
 
 def _processes(needle: str) -> list[str]:
@@ -111,7 +110,9 @@ def _interrupt_mid_page(kubeconfig: Path, tmp_path: Path, signum: int, *extra: s
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)
+    stdout = proc.stdout
+    assert stdout is not None
+    reader = threading.Thread(target=lambda: lines.extend(iter(stdout.readline, "")), daemon=True)
     reader.start()
     try:
         deadline = time.monotonic() + 60
@@ -157,7 +158,7 @@ def test_sigterm_cleans_up_too(control_plane: ControlPlane, kubeconfig: Path, tm
     assert leftovers(control_plane, live) == []
 
 
-def _one_line_error(run) -> str:  # noqa: ANN001
+def _one_line_error(run: Run) -> str:
     assert run.code == 2, run.stdout + run.stderr
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1, run.stderr

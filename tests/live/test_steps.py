@@ -7,9 +7,8 @@ import json
 import shlex
 from pathlib import Path
 
+from tests.live.conftest import ROOT, ControlPlane, leftovers, run_live, write_page
 from verify.live.commands import container_script, rewrite_interactive
-from tests.live.conftest import ROOT, leftovers, run_live, write_page
-from tests.live.conftest import ControlPlane
 
 
 def test_a_read_only_query_is_retried_until_its_output_matches(control_plane: ControlPlane, kubeconfig: Path,

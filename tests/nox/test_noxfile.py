@@ -6,9 +6,11 @@ noxfile, so they use the shared environment `.nox/shared`, filling it first if n
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -50,3 +52,23 @@ def test_success_exits_0_and_a_warm_session_installs_nothing() -> None:
     assert result.returncode == 0, output
     assert "usage: python -m translations" in output
     assert not [line for line in output.splitlines() if any(word in line for word in INSTALLERS)], output
+
+
+def test_the_lint_session_is_listed() -> None:
+    """`.ci/run` runs `nox -s lint`; a renamed or dropped session would fail CI only at its end."""
+    result = _nox("--list")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert any(line.split()[1:2] == ["lint"] for line in result.stdout.splitlines() if line.strip()), result.stdout
+
+
+def test_verify_sends_an_option_value_to_the_live_tier_not_to_the_static_tier_as_a_page(tmp_path: Path) -> None:
+    """`nox -s verify -- --junit live.xml PAGE` once sent an existing live.xml to the static tier as a page."""
+    junit = tmp_path / "live.xml"
+    junit.write_text("<testsuites/>", encoding="utf-8")  # exists, as it does on the second run
+    report = tmp_path / "report.json"
+    page = "docs_src/ja/tutorials/security/apparmor.md"
+    result = _nox("-s", "verify", "--", "--junit", str(junit), "--report", str(report),
+                  "--kubeconfig", str(tmp_path / "absent"), page)
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output  # the static tier passed; the live tier has no kubeconfig
+    assert json.loads(report.read_text(encoding="utf-8"))["tiers"]["static"]["pages"] == [page]

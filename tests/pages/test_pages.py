@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "docs_src" / "ja"
 
 TUTORIALS = {
-    "tutorials/stateless-application/guestbook-logs-metrics-with-elk.md": "例: PHP / Redisを使用したゲストブックの例にロギングとメトリクスを追加する",
+    "tutorials/stateless-application/guestbook-logs-metrics-with-elk.md":
+        "例: PHP / Redisを使用したゲストブックの例にロギングとメトリクスを追加する",
     "tutorials/stateful-application/basic-stateful-set.md": "StatefulSetの基本",
     "tutorials/security/apparmor.md": "AppArmorを使用してコンテナのリソースへのアクセスを制限する",
     "tutorials/services/source-ip.md": "送信元IPを使用する",
@@ -94,7 +95,7 @@ def test_tutorial_pages_have_the_tutorial_sections() -> None:
 
 def test_every_shell_block_is_accepted_by_bash(page: Page) -> None:
     for step in shell_steps(page):
-        proc = subprocess.run(["bash", "-n"], input=step.text, capture_output=True, text=True)
+        proc = subprocess.run(["bash", "-n"], input=step.text, capture_output=True, text=True, check=False)
         assert proc.returncode == 0, f"{step.location}: bash -n rejects the block: {proc.stderr.strip()}"
 
 
@@ -159,8 +160,8 @@ def test_every_file_a_kubectl_command_names_is_shipped_or_declared(page: Page) -
     shipped = {s.title for s in page.steps if s.includes and s.title}
     for step in shell_steps(page):
         for command in step.commands:
-            for name in _FILE_FLAG.findall(command):
-                name = name.strip("'\"").removeprefix("./")
+            for named in _FILE_FLAG.findall(command):
+                name = named.strip("'\"").removeprefix("./")
                 if name in ("-", "/dev/stdin"):
                     continue
                 assert name in shipped or name in page.front_matter.external_files, (
@@ -184,7 +185,7 @@ def built_site(tmp_path_factory) -> Path:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", "mkdocs.yml", "-d", str(out)],
-        cwd=ROOT, capture_output=True, text=True, env=env,
+        cwd=ROOT, capture_output=True, text=True, env=env, check=False,
     )
     assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
     return out

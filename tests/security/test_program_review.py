@@ -146,7 +146,7 @@ def test_piping_into_a_shell_is_a_finding(command: str) -> None:
 ])
 def test_running_fetched_text_is_a_finding(command: str) -> None:
     found = failures(review_page(page_of(command)), "safety")
-    assert found and all(f.startswith("11: ") and "fetched by `curl" in f or "fetched by `wget" in f for f in found), found
+    assert found and all((f.startswith("11: ") and "fetched by `curl" in f) or "fetched by `wget" in f for f in found), found
 
 
 def test_a_variable_holding_fetched_text_stays_fetched_across_steps() -> None:

@@ -16,11 +16,11 @@ from collections.abc import Iterator
 import pytest
 
 from site_helpers import BuiltSite, build_or_fail, docs_dirs_in_repo, require_mermaid, unavailable, write_stand_in
-from site_tools.build import input_digest, is_fresh
 from site_tools.browser import chromium_path, launch
+from site_tools.build import input_digest, is_fresh
 from site_tools.languages import REPO_ROOT
 from site_tools.pages import list_pages
-from site_tools.serve import serve_directory
+from site_tools.serve import base_url, serve_directory
 
 _STAND_INS: list[str] = []
 
@@ -54,8 +54,7 @@ def site_url(built_site: BuiltSite) -> Iterator[str]:
     server = serve_directory(built_site.root, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    host, port = server.server_address[:2]
-    yield f"http://{host}:{port}"
+    yield base_url(server)
     server.shutdown()
     server.server_close()
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -20,7 +21,7 @@ from site_tools.node import NodeDependencyError, ensure_mermaid
 from site_tools.pages import PageSource, list_pages, page_url
 
 
-def unavailable(reason: str) -> None:
+def unavailable(reason: str) -> NoReturn:
     """Skip with ``reason``; in CI (``CI`` set) fail instead, since CI must run these tests."""
     if os.environ.get("CI"):
         pytest.fail(f"CI is set, so this must run, but: {reason}", pytrace=False)

@@ -178,7 +178,8 @@ def test_tabs_switch_with_arrow_keys(browser, built_site: BuiltSite, site_url: s
         page.keyboard.press("Tab")
         if page.evaluate("!!document.activeElement.closest('.tabbed-set')"):
             break
-    shown = "() => [...document.querySelector('.tabbed-set .tabbed-content').children].map(b => getComputedStyle(b).display !== 'none')"
+    shown = ("() => [...document.querySelector('.tabbed-set .tabbed-content').children]"
+             ".map(b => getComputedStyle(b).display !== 'none')")
     assert page.evaluate(shown) == [True, False]
     page.keyboard.press("ArrowRight")
     assert page.evaluate(shown) == [False, True]

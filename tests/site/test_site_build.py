@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 from urllib.parse import urlsplit
@@ -68,7 +69,7 @@ def test_navigation_follows_the_front_matter_weight(built_site: BuiltSite, lang:
     order = _next_pages(built_site, lang)
     assert sorted(order) == sorted(meta), "some pages are missing from the navigation"
     assert order[0] == "index.md"
-    for a, b in zip(order, order[1:]):
+    for a, b in itertools.pairwise(order):
         if posixpath.dirname(a) == posixpath.dirname(b):
             assert meta[a]["weight"] <= meta[b]["weight"], f"{a} (weight {meta[a]['weight']}) comes before {b}"
     top = [uri for uri in order[1:] if "/" not in uri]
@@ -122,6 +123,6 @@ def test_mermaid_is_served_by_the_site_and_only_on_pages_with_diagrams(built_sit
         )
         with_diagrams += bool(figures)
     assert with_diagrams, "no page has a diagram: the Source IP page should"
-    for lang in LANGUAGES:
-        served = built_site.root / lang.prefix / "assets/javascripts/mermaid.min.js"
+    for each in LANGUAGES:
+        served = built_site.root / each.prefix / "assets/javascripts/mermaid.min.js"
         assert served.read_bytes() == MERMAID_JS.read_bytes()

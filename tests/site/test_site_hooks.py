@@ -15,6 +15,7 @@ from site_tools.languages import REPO_ROOT
 
 def load_hook(name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(f"hook_{name}", REPO_ROOT / "docs" / "hooks" / f"{name}.py")
+    assert spec is not None and spec.loader is not None, name
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

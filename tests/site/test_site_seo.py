@@ -123,7 +123,8 @@ def test_the_site_has_one_sitemap_index_naming_one_sitemap_per_language(built_si
     assert _validate(_schema("siteindex.xsd"), data) is None
     locs = [e.text for e in ET.fromstring(data).findall("sm:sitemap/sm:loc", NS)]
     assert locs == [ROOT_URL + language_sitemap(lang.code) for lang in LANGUAGES]
-    leftovers = [p for p in built_site.root.rglob("sitemap*.xml*") if p.name not in {INDEX, *(language_sitemap(l.code) for l in LANGUAGES)}]
+    expected = {INDEX, *(language_sitemap(lang.code) for lang in LANGUAGES)}
+    leftovers = [p for p in built_site.root.rglob("sitemap*.xml*") if p.name not in expected]
     assert not leftovers, f"other sitemaps left in the site: {leftovers}"
     robots = (built_site.root / "robots.txt").read_text(encoding="utf-8")
     assert f"Sitemap: {ROOT_URL}{INDEX}" in robots.splitlines()
@@ -159,7 +160,8 @@ def test_lastmod_is_the_last_commit_of_each_page_not_the_build_date(built_site: 
     dated = 0
     for lang in LANGUAGES:
         root = ET.fromstring((built_site.root / language_sitemap(lang.code)).read_bytes())
-        lastmod = {u.findtext("sm:loc", namespaces=NS): u.findtext("sm:lastmod", namespaces=NS) for u in root.findall("sm:url", NS)}
+        lastmod = {u.findtext("sm:loc", namespaces=NS): u.findtext("sm:lastmod", namespaces=NS)
+                   for u in root.findall("sm:url", NS)}
         for page in built_site.pages(lang.code):
             expected = _git_date(page.path)
             assert lastmod[_address(lang.code, page.src_uri)] == expected, f"{page.path}"
@@ -187,9 +189,11 @@ def _urlset(*urls: str) -> bytes:
         ('<url><loc>https://example.org/a/</loc><lastmod>20 Nov 2026</lastmod></url>', "lastmod"),
         ('<url><loc>https://example.org/a/</loc><lastmod>2026-11-20T08:00:00</lastmod></url>', "lastmod"),  # no zone
         ('<url><loc>https://example.org/a/</loc><xhtml:link rel="alternate" hreflang="ja"/></url>', "href"),
-        ('<url><loc>https://example.org/a/</loc><xhtml:link rel="alternate" hreflang="Japanese" href="https://example.org/"/></url>', "hreflang"),
+        ('<url><loc>https://example.org/a/</loc>'
+         '<xhtml:link rel="alternate" hreflang="Japanese" href="https://example.org/"/></url>', "hreflang"),
         ('<url><loc>https://example.org/a/</loc><xhtml:meta rel="alternate"/></url>', "meta"),
-        ('<url><xhtml:link rel="alternate" hreflang="ja" href="https://example.org/"/><loc>https://example.org/a/</loc></url>', "loc"),
+        ('<url><xhtml:link rel="alternate" hreflang="ja" href="https://example.org/"/>'
+         '<loc>https://example.org/a/</loc></url>', "loc"),
     ],
 )
 def test_the_sitemap_schema_rejects_what_the_protocol_forbids(url: str, problem: str) -> None:

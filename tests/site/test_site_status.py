@@ -17,13 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from site_helpers import BuiltSite, build_or_fail, parse, require_mermaid, resolve, write_stand_in
 from site_tools.languages import REPO_ROOT
 from site_tools.pages import list_pages
 from verify import records
 from verify.live.results import PageResult, StepResult
 from verify.parsers import load_page
-
-from site_helpers import BuiltSite, build_or_fail, parse, require_mermaid, resolve, write_stand_in
 
 SOURCE_IP = "tutorials/services/source-ip.md"
 APPARMOR = "tutorials/security/apparmor.md"
@@ -107,14 +106,20 @@ def status_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     _record(ja_dir, STATEFULSET, records_dir, CLUSTER)
     _record(ja_dir, JA_ONLY, records_dir, CP)
     # The page changes after its record: one word of its documented output.
-    page = ja_dir / JA_ONLY
-    page.write_text(page.read_text(encoding="utf-8").replace("Client Version", "Client version"), encoding="utf-8")
+    changed = ja_dir / JA_ONLY
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Client Version", "Client version"), encoding="utf-8")
     build_or_fail(work / "site", docs_dirs={"ja": ja_dir, "en": en_dir}, verification_dir=records_dir)
     return BuiltSite(work / "site", {"ja": ja_dir, "en": en_dir})
 
 
 def _html(site: BuiltSite, lang: str, src_uri: str) -> str:
     return site.html_file(lang, src_uri).read_text(encoding="utf-8")
+
+
+def _found(pattern: str, html: str) -> re.Match[str]:
+    match = re.search(pattern, html, re.DOTALL)
+    assert match, f"no {pattern!r} in the page"
+    return match
 
 
 def _text(site: BuiltSite, lang: str, src_uri: str) -> str:
@@ -139,7 +144,8 @@ def _marks(site: BuiltSite, lang: str, src_uri: str) -> list[tuple[str, str]]:
 def test_a_control_plane_run_says_so_in_each_language_and_never_verified(status_site) -> None:
     attrs, ja = _slot(status_site, "ja", SOURCE_IP)
     assert attrs == {"class": " k8s-page-status--control-plane", "state": "control-plane", "record": "current"}
-    assert "検証状況: 2026-11-20にKubernetes v1.37.2のコントロールプレーン(ノード3台はkwokによるシミュレーション)で実行しました。" in ja
+    assert ("検証状況: 2026-11-20にKubernetes v1.37.2のコントロールプレーン"
+            "(ノード3台はkwokによるシミュレーション)で実行しました。") in ja
     assert re.search(r"\d+ステップのうち\d+ステップを実行し、結果はすべて期待どおりでした。", ja)
     assert re.search(r"ページに記載された出力\d+件のうち\d+件を、実際の出力と照合しました。", ja)
     assert re.search(r"実行しなかったステップ: 実ノードが必要なもの\d+件\(", ja)
@@ -162,7 +168,7 @@ def test_the_counts_in_the_slot_are_the_records(status_site) -> None:
 
 def test_a_failed_run_is_red_and_says_which_step(status_site) -> None:
     for lang, words in (("ja", "3番目のステップ"), ("en", "step 3")):
-        attrs, text = _slot(status_site, lang, APPARMOR)
+        attrs, _text = _slot(status_site, lang, APPARMOR)
         assert attrs["state"] == "failed"
         html = _html(status_site, lang, APPARMOR)
         failure = re.search(r'<span class="k8s-page-status__sentence k8s-page-status__failure">([^<]*)</span>', html)
@@ -239,7 +245,7 @@ def test_marks_sit_outside_the_code_so_copying_a_command_copies_only_the_command
     for code in re.findall(r"<pre>.*?</pre>", html, re.DOTALL):
         assert "k8s-step-mark" not in code
     assert re.search(r'</code></pre></div>\s*<p class="k8s-step-mark', html)
-    mark = re.search(r'<p class="k8s-step-mark[^>]*>(.*?)</p>', html, re.DOTALL).group(0)
+    mark = _found(r'<p class="k8s-step-mark[^>]*>(.*?)</p>', html).group(0)
     assert 'aria-hidden="true"' in mark and 'class="k8s-sr-only"' in mark and 'title="2026-11-20、' in mark
 
 
@@ -247,8 +253,8 @@ def test_the_slot_links_to_the_status_page_which_lists_every_page(status_site) -
     site = status_site
     for lang, words in (("ja", ("コントロールプレーン(Kubernetes v1.37.2、ノードはシミュレーション)", "**失敗**", "検証済み")),
                         ("en", ("control plane (Kubernetes v1.37.2, simulated nodes)", "failed", "verified"))):
-        slot = re.search(r'<div class="k8s-page-status.*?</div>', _html(site, lang, SOURCE_IP), re.DOTALL).group(0)
-        href = unescape(re.search(r'<a href="([^"]+)">', slot).group(1))
+        slot = _found(r'<div class="k8s-page-status.*?</div>', _html(site, lang, SOURCE_IP)).group(0)
+        href = unescape(_found(r'<a href="([^"]+)">', slot).group(1))
         assert resolve(site, lang, SOURCE_IP, href) == site.html_file(lang, STATUS_PAGE)
         text = _text(site, lang, STATUS_PAGE)
         for page in (SOURCE_IP, APPARMOR, GUESTBOOK, STATEFULSET, JA_ONLY, NO_RECORD):
@@ -267,7 +273,8 @@ def test_outdated_translation_shows_the_banner_with_a_link_to_the_japanese_side(
         "The Japanese source of this page changed on 2026-11-01; this translation may be out of date."
         in _text(site, "en", OUTDATED)
     )
-    link = next(a for tag, a in parse(html).tags if tag == "a" and a.get("hreflang") == "ja" and "md-select__link" not in a.get("class", ""))
+    link = next(a for tag, a in parse(html).tags
+                if tag == "a" and a.get("hreflang") == "ja" and "md-select__link" not in a.get("class", ""))
     # This page has no Japanese source, so the banner (like the switcher) leads to the Japanese home page.
     assert resolve(site, "en", OUTDATED, link["href"]) == site.html_file("ja", "index.md")
 

@@ -11,6 +11,7 @@ import pytest
 from site_helpers import split_like_material, unavailable
 
 from languages import language
+from site_tools.diagram_text import describe
 from site_tools.diagrams import (
     Diagram,
     diagram_hash,
@@ -18,13 +19,12 @@ from site_tools.diagrams import (
     freshness_problems,
     svg_header,
 )
-from site_tools.diagram_text import describe
 from site_tools.git_dates import last_commit_date
 from site_tools.japanese import break_hints
 from site_tools.languages import REPO_ROOT, alternate_links, hreflang_links, relative_href, root_url_from
 from site_tools.pages import list_pages, page_url
-from site_tools.sitemap import entries, write_sitemaps
 from site_tools.render_diagrams import with_intrinsic_size
+from site_tools.sitemap import entries, write_sitemaps
 from site_tools.verification import insert_marks, mark_for, page_status
 from verify.records import Failure, Record, RecordStep, Target
 from verify.results import FAILED, PASSED, SKIPPED
@@ -34,7 +34,8 @@ from verify.results import FAILED, PASSED, SKIPPED
 
 @pytest.mark.parametrize(
     ("src_uri", "url"),
-    [("index.md", ""), ("tutorials/index.md", "tutorials/"), ("tutorials/services/source-ip.md", "tutorials/services/source-ip/")],
+    [("index.md", ""), ("tutorials/index.md", "tutorials/"),
+     ("tutorials/services/source-ip.md", "tutorials/services/source-ip/")],
 )
 def test_page_url_is_the_directory_url_mkdocs_gives(src_uri: str, url: str) -> None:
     assert page_url(src_uri) == url
@@ -178,7 +179,8 @@ def test_no_record_means_not_run_yet_in_both_languages() -> None:
 def test_a_control_plane_record_is_summarised_and_never_verified() -> None:
     status = page_status(record(), [], "ja")
     assert status.state == "control-plane"
-    assert status.text == ("2026-11-20にKubernetes v1.37.2のコントロールプレーン(ノード3台はkwokによるシミュレーション)で実行しました。"
+    assert status.text == ("2026-11-20にKubernetes v1.37.2のコントロールプレーン"
+                           "(ノード3台はkwokによるシミュレーション)で実行しました。"
                            "5ステップのうち3ステップを実行し、結果はすべて期待どおりでした。"
                            "ページに記載された出力2件のうち1件を、実際の出力と照合しました。"
                            "実行しなかったステップ: 実ノードが必要なもの1件(コンテナ内でのコマンド実行)、"
@@ -219,7 +221,8 @@ def test_marks_never_call_a_step_that_did_not_run_or_was_not_compared_matched() 
     assert mark_for(steps[2], record(), "en").state == "ran"
     assert mark_for(steps[3], record(), "en").state == "ran"
     skipped = mark_for(steps[4], record(), "ja")
-    assert (skipped.state, skipped.label, skipped.detail) == ("skipped", "未実行: 実ノードが必要です", "コンテナ内でのコマンド実行")
+    assert (skipped.state, skipped.label, skipped.detail) == ("skipped", "未実行: 実ノードが必要です",
+                                                              "コンテナ内でのコマンド実行")
     assert mark_for(steps[5], record(), "en").detail == "例示のため"
     assert mark_for(None, record(), "en").state == "changed"
 

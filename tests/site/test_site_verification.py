@@ -7,11 +7,10 @@ from __future__ import annotations
 import pytest
 
 from languages import LANGUAGES
+from site_helpers import BuiltSite
 from site_tools.languages import REPO_ROOT
 from verify import records
 from verify.parsers import load_page
-
-from site_helpers import BuiltSite
 
 TUTORIALS = sorted(p.relative_to(REPO_ROOT / "docs_src" / "ja").as_posix()
                    for p in (REPO_ROOT / "docs_src" / "ja" / "tutorials").rglob("*.md"))

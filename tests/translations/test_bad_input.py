@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.translations.fixture_repo import DRIFT_EN, DRIFT_JA, MakeRepo
-
 from languages import LANGUAGES, SOURCE_LANGUAGE
+from tests.translations.fixture_repo import DRIFT_EN, DRIFT_JA, MakeRepo
 
 GOOD = "tutorials/good.md"
 BROKEN = "tutorials/broken.md"
@@ -84,7 +83,8 @@ def test_an_unknown_language_names_the_known_ones(drift_repo, capsys) -> None:
 
 
 def test_a_broken_glossary_names_its_line(drift_repo, capsys) -> None:
-    (drift_repo.root / "docs/glossary.yml").write_text("terms:\n  - {ja: ロードバランサー, en: load balancer\navoid: {}\n", encoding="utf-8")
+    (drift_repo.root / "docs/glossary.yml").write_text("terms:\n  - {ja: ロードバランサー, en: load balancer\navoid: {}\n",
+                                                       encoding="utf-8")
     code, out = drift_repo.cli("--check", capsys=capsys)
     assert code == 2
     assert "error: docs/glossary.yml:2: invalid YAML:" in out

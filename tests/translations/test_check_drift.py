@@ -86,21 +86,23 @@ def test_a_deleted_block_is_caught(drift_repo: Repo, capsys, removed: str, kind:
     ja_line = drift_repo.line_of(drift_repo.ja(PAGE), ja_text)
     hits = [f for f in found if f.startswith(f"{JA}:{ja_line} <-> {EN}:") and f"{kind} «" in f and "has no counterpart" in f]
     assert len(hits) == 1, found
-    assert re.search(rf"\d+ in its translation", hits[0])
+    assert re.search(r"\d+ in its translation", hits[0])
 
 
 def test_an_extra_list_item_is_caught(drift_repo: Repo, capsys) -> None:
     drifted(drift_repo, "* Permission to create Pods\n", "* Permission to create Pods\n* A second terminal\n")
     code, found = check(drift_repo, capsys)
     assert code == 1
-    expected = f"<-> {EN}:{drift_repo.line_of(drift_repo.en(PAGE), '* A second terminal')}: the translation has an extra list item"
+    line = drift_repo.line_of(drift_repo.en(PAGE), "* A second terminal")
+    expected = f"<-> {EN}:{line}: the translation has an extra list item"
     assert any(expected in f for f in found), found
 
 
 @pytest.mark.parametrize(
     ("old", "new", "says"),
     [
-        ("requires: [load-balancer]", "requires: []", "'requires' is [\"load-balancer\"] in the source but [] in the translation"),
+        ("requires: [load-balancer]", "requires: []",
+         "'requires' is [\"load-balancer\"] in the source but [] in the translation"),
         ("cluster_scoped: false", "cluster_scoped: true", "'cluster_scoped' is false in the source but true in the translation"),
         ("cluster_scoped: false\n", "", "'cluster_scoped: false' is missing from the translation"),
     ],
@@ -137,15 +139,18 @@ def test_an_avoided_spelling_split_by_a_line_break_is_caught(drift_repo: Repo, c
 
 
 def test_a_term_split_by_a_line_break_counts(make_repo, capsys) -> None:
-    ja = DRIFT_JA.replace("作成したServiceとDeploymentを削除します。", "作成したServiceとDeploymentをコントロールプレーンから削除します。")
-    en = DRIFT_EN.replace("Delete the Service and the Deployment you created.", "Delete the Service and the Deployment you created\nfrom the control\nplane.")
+    ja = DRIFT_JA.replace("作成したServiceとDeploymentを削除します。",
+                          "作成したServiceとDeploymentをコントロールプレーンから削除します。")
+    en = DRIFT_EN.replace("Delete the Service and the Deployment you created.",
+                          "Delete the Service and the Deployment you created\nfrom the control\nplane.")
     repo = make_repo({PAGE: (ja, en)})
     code, out = repo.cli("--check", capsys=capsys)
     assert code == 0, out
 
 
 def test_a_japanese_term_split_by_a_line_break_is_found(make_repo, capsys) -> None:
-    ja = DRIFT_JA.replace("作成したServiceとDeploymentを削除します。", "作成したServiceとDeploymentをコントロール\nプレーンから削除します。")
+    ja = DRIFT_JA.replace("作成したServiceとDeploymentを削除します。",
+                          "作成したServiceとDeploymentをコントロール\nプレーンから削除します。")
     repo = make_repo({PAGE: (ja, DRIFT_EN)})
     code, out = repo.cli("--check", capsys=capsys)
     assert code == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from tests.translations.fixture_repo import DRIFT_EN, DRIFT_JA, Repo
-
 from translations.sourcediff import sentence_diff, word_diff
 from translations.text import sentences, words
 
@@ -60,7 +59,8 @@ def test_an_added_paragraph_says_after_which_english_line_it_goes(drift_repo: Re
 
 def test_the_english_place_follows_the_translation_not_the_line_number(make_repo, capsys) -> None:
     """The English page has an extra line early on; the place must still be the translated paragraph."""
-    en = DRIFT_EN.replace("This page exposes a Service through a load balancer.", "This page exposes a Service\nthrough a load balancer.")
+    en = DRIFT_EN.replace("This page exposes a Service through a load balancer.",
+                          "This page exposes a Service\nthrough a load balancer.")
     repo = make_repo({PAGE: (DRIFT_JA, en)})
     change_japanese(repo, "作成したServiceとDeploymentを削除します。", "作成したServiceとDeploymentをすべて削除します。")
     code, out = repo.cli("--diff", PAGE, capsys=capsys)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from tests.translations.fixture_repo import DRIFT_EN, DRIFT_JA, MakeRepo, Repo
-
 from translations.status import blob_id
 
 PAGE = "tutorials/lb/example.md"
@@ -20,7 +19,8 @@ def recorded(repo: Repo) -> str:
 def test_a_translated_page_is_stamped_and_then_current(drift_repo: Repo, capsys) -> None:
     drift_repo.write(drift_repo.ja(PAGE), CHANGED_JA)
     drift_repo.commit("Japanese change")
-    drift_repo.write(drift_repo.en(PAGE), drift_repo.en(PAGE).read_text(encoding="utf-8").replace("create a Deployment.", "create one Deployment."))
+    source = drift_repo.en(PAGE).read_text(encoding="utf-8")
+    drift_repo.write(drift_repo.en(PAGE), source.replace("create a Deployment.", "create one Deployment."))
     code, out = drift_repo.cli("stamp", "example", capsys=capsys)
     assert code == 0, out
     assert recorded(drift_repo) == blob_id(CHANGED_JA.encode())

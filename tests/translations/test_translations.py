@@ -160,7 +160,8 @@ def test_each_page_gets_its_state(repo: Path) -> None:
 
 def test_an_outdated_page_knows_when_its_source_changed(repo: Path) -> None:
     stale = next(s for s in statuses(repo) if str(s.relative) == "stale.md")
-    out = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=repo, capture_output=True, text=True).stdout.strip()
+    out = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=repo, capture_output=True, text=True,
+                         check=True).stdout.strip()
     assert stale.source_changed == out
 
 
@@ -247,7 +248,8 @@ def test_a_changed_output_is_a_mismatch(repo: Path) -> None:
 
 def test_a_changed_directive_is_a_mismatch(repo: Path) -> None:
     problems = _mismatches(repo, _en(repo).replace("<!-- verify: like -->", "<!-- verify: exact -->"))
-    assert any("code blocks and directives: <!-- verify: like --> here is not the same as <!-- verify: exact -->" in p for p in problems)
+    expected = "code blocks and directives: <!-- verify: like --> here is not the same as <!-- verify: exact -->"
+    assert any(expected in p for p in problems)
 
 
 def test_a_dropped_directive_is_a_mismatch(repo: Path) -> None:
@@ -262,12 +264,15 @@ def test_a_changed_diagram_edge_is_a_mismatch_but_a_label_is_not(repo: Path) -> 
 
 def test_a_missing_admonition_is_a_mismatch(repo: Path) -> None:
     problems = _mismatches(repo, _en(repo).replace('!!! note "Note"', '??? note "Note"'))
-    assert any(p.endswith("admonition '!!! note' here is not the same as admonition '??? note' in the translation") for p in problems)
+    expected = "admonition '!!! note' here is not the same as admonition '??? note' in the translation"
+    assert any(p.endswith(expected) for p in problems)
 
 
 def test_a_missing_tab_is_a_mismatch(repo: Path) -> None:
     text = _en(repo).replace('=== "Managed service"\n\n    In the cloud.\n', "")
-    assert any("tab «=== \"マネージドサービス\"» has no counterpart in the translation (2 tabs in '## 手順', 1 in its translation '## Steps')" in p for p in _mismatches(repo, text))
+    expected = ("tab «=== \"マネージドサービス\"» has no counterpart in the translation "
+                "(2 tabs in '## 手順', 1 in its translation '## Steps')")
+    assert any(expected in p for p in _mismatches(repo, text))
 
 
 def test_an_extra_heading_is_a_mismatch(repo: Path) -> None:

@@ -24,14 +24,17 @@ def args_of(command: str) -> list[tuple[str, ...]]:
 @pytest.mark.parametrize(
     "command, expected",
     [
-        ('for i in 0 1; do kubectl exec "web-$i" -- sh -c \'echo "$(hostname)"\'; done', [("exec", "web-0", "--", "sh", "-c", 'echo "$(hostname)"')]),
+        ('for i in 0 1; do kubectl exec "web-$i" -- sh -c \'echo "$(hostname)"\'; done',
+         [("exec", "web-0", "--", "sh", "-c", 'echo "$(hostname)"')]),
         ("for i in {0..2}; do kubectl get pod web-$i; done", [("get", "pod", "web-0")]),
         ("kubectl delete pod <pod_name>", [("delete", "pod", "x")]),
         ("echo $(kubectl get pods -o name)", [("get", "pods", "-o", "name")]),
-        ("POD=$(kubectl get pod -l app=nginx -o name) && kubectl exec $POD -- hostname", [("get", "pod", "-l", "app=nginx", "-o", "name"), ("exec", "x", "--", "hostname")]),
+        ("POD=$(kubectl get pod -l app=nginx -o name) && kubectl exec $POD -- hostname",
+         [("get", "pod", "-l", "app=nginx", "-o", "name"), ("exec", "x", "--", "hostname")]),
         ("kubectl get pods -n kube-system | grep kube-state 2>&1", [("get", "pods", "-n", "kube-system")]),
         ("cat <<EOF | kubectl apply -f -\nkind: Pod\nEOF", [("apply", "-f", "-")]),
-        ("kubectl get pod web-0 --template '{{range $i, $c := .spec.containers}}{{$c.image}}{{end}}'", [("get", "pod", "web-0", "--template", "{{range $i, $c := .spec.containers}}{{$c.image}}{{end}}")]),
+        ("kubectl get pod web-0 --template '{{range $i, $c := .spec.containers}}{{$c.image}}{{end}}'",
+         [("get", "pod", "web-0", "--template", "{{range $i, $c := .spec.containers}}{{$c.image}}{{end}}")]),
         ("kubectl get pod ${POD:-web-1}", [("get", "pod", "web-1")]),
         ("curl -s http://localhost:8080", []),
         ("kubectl scale sts web --replicas=$N", [("scale", "sts", "web", "--replicas=1")]),
@@ -117,13 +120,15 @@ def command_with_output(command: str, text: str) -> Step:
         ("kubectl get events", "LAST SEEN TYPE REASON OBJECT MESSAGE", True),
         ("kubectl get events", "LAST SEEN FIRST SEEN COUNT NAME KIND SUBOBJECT TYPE REASON SOURCE MESSAGE", False),
         ("kubectl get svc nginx", "NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S) AGE", True),
-        ("kubectl get nodes -o wide", "NAME STATUS ROLES AGE VERSION INTERNAL-IP EXTERNAL-IP OS-IMAGE KERNEL-VERSION CONTAINER-RUNTIME", True),
+        ("kubectl get nodes -o wide",
+         "NAME STATUS ROLES AGE VERSION INTERNAL-IP EXTERNAL-IP OS-IMAGE KERNEL-VERSION CONTAINER-RUNTIME", True),
         ("kubectl get deployments", "NAME READY UP-TO-DATE AVAILABLE AGE", True),
         ("kubectl get deployments", "NAME DESIRED CURRENT UP-TO-DATE AVAILABLE AGE", False),
     ],
 )
 def test_get_table_headers_are_the_ones_kubectl_1_37_prints(command: str, header: str, ok: bool) -> None:
     step = command_with_output(command, header + "\nweb-0   1/1")
+    assert step.output is not None
     findings = check_header(step, step.output)
     assert [f.ok for f in findings] == [ok]
     assert findings[0].location.line == 11
@@ -131,10 +136,12 @@ def test_get_table_headers_are_the_ones_kubectl_1_37_prints(command: str, header
 
 @pytest.mark.parametrize(
     "command",
-    ["kubectl get pods -o yaml", "kubectl get pods,svc", "kubectl get all", "kubectl get pods --no-headers", "kubectl get pods | grep web", "kubectl get widgets"],
+    ["kubectl get pods -o yaml", "kubectl get pods,svc", "kubectl get all", "kubectl get pods --no-headers",
+     "kubectl get pods | grep web", "kubectl get widgets"],
 )
 def test_outputs_that_are_not_one_known_table_are_not_judged(command: str) -> None:
     step = command_with_output(command, "NAME DESIRED CURRENT AGE")
+    assert step.output is not None
     assert check_header(step, step.output) == []
 
 
@@ -161,7 +168,8 @@ def test_action_and_delete_messages(line: str, ok: bool, words: str) -> None:
 
 
 def test_lines_that_are_not_messages_are_left_alone() -> None:
-    assert check_messages(Output(text="web-0\nHostname: x\nwidget.example.com/a created", mode="like", location=Location(HERE, 1))) == []
+    output = Output(text="web-0\nHostname: x\nwidget.example.com/a created", mode="like", location=Location(HERE, 1))
+    assert check_messages(output) == []
 
 
 # -- directives ------------------------------------------------------------------------------------------

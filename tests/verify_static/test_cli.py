@@ -46,7 +46,8 @@ def test_a_good_page_exits_0_with_a_summary_and_a_report(tmp_path: Path, capsys:
     assert typed.static.to_json() == static  # the typed section reads back what it wrote
 
 
-def test_a_broken_page_exits_1_and_the_report_names_file_line_and_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_broken_page_exits_1_and_the_report_names_file_line_and_check(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
     assert run(tmp_path, str(BROKEN / "wrong-kubectl-flag.md")) == 1
     out = capsys.readouterr().out
     assert "wrong-kubectl-flag.md:10: [kubectl]" in out
@@ -72,7 +73,8 @@ def test_bad_input_exits_2_in_one_line_and_writes_no_report(
 
 
 def test_an_unknown_option_is_a_usage_error() -> None:
-    done = subprocess.run([sys.executable, "-m", "verify", "static", "--no-such-option"], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "verify", "static", "--no-such-option"], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
     assert done.returncode == 2
     assert "unrecognized arguments: --no-such-option" in done.stderr
 
@@ -140,7 +142,7 @@ def test_verify_all_reads_option_values_as_values_not_as_pages(tmp_path: Path) -
     page = "docs_src/ja/tutorials/security/apparmor.md"
     done = subprocess.run([sys.executable, "-m", "verify", "all", "--junit", str(junit), "--report", str(report),
                            "--kubeconfig", str(tmp_path / "absent"), page],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+                          cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 2, done.stdout + done.stderr  # static passed; live has no kubeconfig
     static = json.loads(report.read_text())["tiers"]["static"]
     assert static["pages"] == [page]

@@ -120,7 +120,8 @@ def test_load_page_raises_at_the_first_problem(tmp_path: Path) -> None:
 
 
 def test_read_page_collects_every_problem(tmp_path: Path) -> None:
-    page = write(tmp_path, "<!-- verify: bogus -->\n```shell\nkubectl get pods\n```\n\n```text\norphan?\n```\n\n```\nno info\n```\n")
+    page = write(tmp_path, "<!-- verify: bogus -->\n```shell\nkubectl get pods\n```\n\n"
+                           "```text\norphan?\n```\n\n```\nno info\n```\n")
     problems = read_page(page, ROOT).problems
     assert [(p.location.line, p.check) for p in problems] == [(6, "directive"), (15, "fence")]
 
@@ -147,7 +148,8 @@ def test_an_output_after_a_hidden_step_belongs_to_the_hidden_step(tmp_path: Path
     )
     steps = load_page(page, ROOT).steps
     assert steps[0].output is None and steps[0].directive.skip_reason == "example address"
-    assert steps[1].kind is StepKind.HIDDEN_COMMAND and steps[1].output.text == "hello"
+    assert steps[1].kind is StepKind.HIDDEN_COMMAND
+    assert steps[1].output is not None and steps[1].output.text == "hello"
 
 
 def test_a_cluster_scoped_step_needs_the_page_to_say_so(tmp_path: Path) -> None:

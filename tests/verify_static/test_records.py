@@ -172,7 +172,7 @@ def test_a_record_file_is_stable_sorted_and_has_no_absolute_path(repo: Path) -> 
     record_for(repo)
     assert path.read_text(encoding="utf-8") == first
     record_for(repo, date="2026-12-02")
-    changed = [a for a, b in zip(first.splitlines(), path.read_text(encoding="utf-8").splitlines()) if a != b]
+    changed = [a for a, b in zip(first.splitlines(), path.read_text(encoding="utf-8").splitlines(), strict=True) if a != b]
     assert changed == ['  "date": "2026-12-01",']
     assert str(repo) not in first and "verify-page-abc123" not in first
     data = json.loads(first)
