@@ -23,7 +23,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-__all__ = ["write_bytes", "write_text", "write_json", "check_writable"]
+__all__ = ["check_writable", "write_bytes", "write_json", "write_text"]
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None) -> None:

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from languages import LANGUAGES, language
 from bench.results import Measurement
+from languages import LANGUAGES, language
 from site_tools.browser import launch
 from site_tools.pages import list_pages, page_url
 from site_tools.serve import base_url, serve_directory

@@ -7,7 +7,7 @@ import os
 import platform
 import subprocess
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +141,7 @@ def commit_id(root: Path) -> str:
 
 def write_results(path: Path, measurements: list[Measurement], extra: dict[str, Any]) -> None:
     data = {
-        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
         **extra,
         "measurements": [asdict(m) for m in measurements],
     }

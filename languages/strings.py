@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterator, Mapping
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +122,7 @@ def load_strings(code: str, directory: Path = STRINGS_DIR, reference: str | None
     return Section(code, strings_file(code, directory), "", data)
 
 
-@lru_cache(maxsize=None)
+@cache
 def strings(code: str) -> Section:
     """The UI strings of the registry's language ``code`` (checked; cached)."""
     return load_strings(language(code).code)

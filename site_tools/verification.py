@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from collections.abc import Mapping
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -211,7 +211,7 @@ class Mark:
                 f'<span class="k8s-step-mark__label">{html.escape(self.label)}</span>{detail}</p>')
 
 
-@lru_cache(maxsize=None)
+@cache
 def icon_svg(name: str) -> str:
     """The inline SVG of a Material Design icon shipped with mkdocs-material."""
     import material

@@ -143,12 +143,12 @@ def _table(rows: list[status.PageStatus | status.PageError], dated: bool) -> str
     lines = [f"{'page':<{width}}  state", f"{'-' * width}  --------"]
     for r in rows:
         if isinstance(r, status.PageError):
-            lines.append(f"{str(r.relative):<{width}}  error (see below)")
+            lines.append(f"{r.relative!s:<{width}}  error (see below)")
             continue
         note = ""
         if r.state == "outdated":
             note = f" (source changed {r.source_changed})" if r.source_changed else (" (change date unknown)" if not dated else "")
-        lines.append(f"{str(r.relative):<{width}}  {r.state}{note}")
+        lines.append(f"{r.relative!s:<{width}}  {r.state}{note}")
     return "\n".join(lines)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from languages import LANGUAGES
@@ -56,7 +56,7 @@ def run_static_command(args: argparse.Namespace) -> int:
         if not args.quiet or not line.startswith(("ok", LISTING)):
             print(line, flush=True)
 
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     run = run_static(pages, ctx, progress, sweep_manifests=not args.pages)
     section = StaticSection.of(
         run.entries,

@@ -52,7 +52,7 @@ def _registry(tmp_path: Path, text: str) -> Path:
 # --- the registry ----------------------------------------------------------------------------------
 def test_the_source_comes_first_and_every_other_language_is_a_translation() -> None:
     assert SOURCE_LANGUAGE is LANGUAGES[0] and SOURCE_LANGUAGE.source and SOURCE_LANGUAGE.prefix == ""
-    assert TRANSLATIONS == LANGUAGES[1:] and not any(lang.source for lang in TRANSLATIONS)
+    assert LANGUAGES[1:] == TRANSLATIONS and not any(lang.source for lang in TRANSLATIONS)
 
 
 def test_an_unknown_code_names_the_registry() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from verify.live.cluster import is_allowed
 from verify.live import commands as cmds
+from verify.live.cluster import is_allowed
 from verify.live.redact import Redactor, secret_values
 from verify.live.runner import page_gating_needs, step_needs
 from verify.model import Directive, FrontMatter, Location, Page, Step, StepKind

@@ -39,7 +39,7 @@ def test_docs_conventions_list_exactly_the_needs_of_the_table() -> None:
 
 
 def test_pages_may_require_exactly_the_needs_of_the_table() -> None:
-    assert REQUIREMENTS == frozenset(NEEDS)
+    assert frozenset(NEEDS) == REQUIREMENTS
 
 
 def test_a_need_added_to_the_table_is_probed_with_its_probe(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from verify.live.cluster import Target
 from verify.live import runner as live_runner
+from verify.live.cluster import Target
 from verify.live.results import PageResult
 from verify.live.runner import Settings, run_live
 

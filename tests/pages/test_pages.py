@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pagegrammar import parse_front_matter
 from site_tools.node import ensure_mermaid
 from verify import Page, StepKind, load_page
-from pagegrammar import parse_front_matter
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "docs_src" / "ja"

@@ -254,8 +254,8 @@ def test_the_live_command_line_says_which_sandbox_and_can_require_one(monkeypatc
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     import argparse
 
-    from verify.options import UsageError
     from verify.live import cli as live_cli
+    from verify.options import UsageError
 
     monkeypatch.setattr(sandboxes, "detect", lambda: Sandbox("none", "bwrap not found"))
     args = argparse.Namespace(pass_env=[], require_sandbox=False)

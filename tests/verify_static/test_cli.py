@@ -12,9 +12,9 @@ import pytest
 
 import atomic_files
 from verify import cli, report
+from verify.parsers import read_page
 from verify.report import LiveSection, StaticSection, read_report, update_report
 from verify.results import Counts
-from verify.parsers import read_page
 from verify.static import commands
 from verify.static.cache import JsonCache
 from verify.static.kubectl import KubectlChecker, find_kubectl

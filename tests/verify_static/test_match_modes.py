@@ -38,7 +38,7 @@ def test_docs_conventions_describe_every_mode_with_the_tables_words() -> None:
 
 
 def test_the_directive_parser_accepts_exactly_the_tables_modes() -> None:
-    assert directives.MATCH_MODES == tuple(MODES)
+    assert tuple(MODES) == directives.MATCH_MODES
 
 
 @pytest.mark.parametrize("mode", sorted(MODES))

@@ -29,8 +29,8 @@ from verify.claims.evidence import (
     running_and_ready,
     sequence,
     short,
-    termination,
     terminating,
+    termination,
 )
 from verify.resources import NODE_PORT_RANGE
 

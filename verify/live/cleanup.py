@@ -65,7 +65,7 @@ def _names(kind: Kind, namespace: str | None = None) -> dict[str, _dt.datetime |
     """
     try:
         items = kind.lister().items
-    except Exception as error:  # noqa: BLE001 - a kind the server does not serve has no objects
+    except Exception as error:
         if getattr(error, "status", None) == 404:
             return {}
         raise
@@ -92,14 +92,14 @@ class PageCleanup:
     timeout: float = 300.0
     poll: float = 0.25
     before: dict[str, set[str]] = field(default_factory=dict)
-    started: _dt.datetime = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc))
+    started: _dt.datetime = field(default_factory=lambda: _dt.datetime.now(_dt.UTC))
     ready: bool = False  # a snapshot exists: only then may "new since the snapshot" be deleted
 
     def __post_init__(self) -> None:
         self.kinds = _kinds(self.api_client, self.kube_system)
 
     def snapshot(self) -> None:
-        self.started = _dt.datetime.now(_dt.timezone.utc)
+        self.started = _dt.datetime.now(_dt.UTC)
         self.before = {kind.name: set(_names(kind)) for kind in self.kinds}
         self.ready = True
 
@@ -124,7 +124,7 @@ class PageCleanup:
     def _delete(self, kind: Kind, name: str) -> None:
         try:
             kind.deleter(name)
-        except Exception as error:  # noqa: BLE001 - already gone is fine, the final check decides
+        except Exception as error:
             if getattr(error, "status", None) not in (404, 409):
                 raise
 

@@ -132,16 +132,15 @@ def check_outputs(args: argparse.Namespace) -> None:
 
 
 def run_live_command(args: argparse.Namespace) -> int:
+    from verify.live import recording
     from verify.live.cluster import ClusterError, api_client_for, connect, select
     from verify.live.probe import Prober
     from verify.live.results import claim_total, total, write_junit
     from verify.live.runner import Settings, run_live
     from verify.model import display_path
+    from verify.records import page_verified
     from verify.report import LiveSection, update_report
     from verify.results import FAILED
-
-    from verify.live import recording
-    from verify.records import page_verified
 
     root = args.root.resolve()
     if not root.is_dir():

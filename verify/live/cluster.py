@@ -194,7 +194,7 @@ def answers(api_client: Any, timeout: float = 3.0) -> bool:
     return True
 
 
-def api_client_for(kubeconfig: Path, context: str | None = None):  # noqa: ANN201 - kubernetes.client.ApiClient
+def api_client_for(kubeconfig: Path, context: str | None = None):
     from kubernetes import config
 
     return config.new_client_from_config(config_file=str(kubeconfig), context=context)

@@ -94,7 +94,7 @@ class Prober:
                 try:
                     core.read_namespace(name)
                     left.append(f"namespace {name}")
-                except Exception as error:  # noqa: BLE001
+                except Exception as error:
                     if getattr(error, "status", None) != 404:
                         raise
             if not left or time.monotonic() >= deadline:

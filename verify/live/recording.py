@@ -35,7 +35,7 @@ def snapshots(pages: list[Path], root: Path) -> dict[Path, records.Snapshot]:
 def write_records(run: Any, taken: dict[Path, records.Snapshot], target: dict[str, Any], kubectl: str, root: Path,
                   say: Callable[[str], None]) -> int:
     """A record for each page the run took to its end; returns how many were written."""
-    date = _dt.datetime.now(_dt.timezone.utc).date().isoformat()
+    date = _dt.datetime.now(_dt.UTC).date().isoformat()
     commit = records.head_commit(root)
     written = 0
     for result in run.pages:

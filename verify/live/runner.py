@@ -22,15 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from verify.live.cluster import Target, answers, write_private_kubeconfig
 from verify.live import commands as cmds
 from verify.live.claims import ClaimSession, wants_claims
 from verify.live.cleanup import PageCleanup
+from verify.live.cluster import Target, answers, write_private_kubeconfig
+from verify.live.matching import match, watch_progress
 from verify.live.probe import Prober
 from verify.live.redact import Redactor, kubeconfig_values
 from verify.live.results import PageResult, StepResult
 from verify.live.shell import Background, CommandResult, ShellSession, passed_env, session_env
-from verify.live.matching import match, watch_progress
 from verify.model import Page, PageError, Step, StepKind, display_path
 from verify.parsers import load_page
 from verify.results import FAILED, PASSED, SKIPPED
@@ -565,7 +565,7 @@ class LiveRun:
 def run_live(paths: list[Path], settings: Settings, target: Target, api_client: Any, prober: Prober,
              progress: Callable[[str], None]) -> LiveRun:
     """Run every page in turn; SIGINT/SIGTERM stop the run after the current page is cleaned up."""
-    run = LiveRun([], started=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
+    run = LiveRun([], started=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
     run_id = secrets.token_hex(4)
     started = time.monotonic()
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from verify.model import Page, Step, StepKind
 from verify.parsers import Block, ParsedPage
+from verify.results import Finding
 from verify.static import commands, manifests, outputs, programs
 from verify.static.cache import JsonCache
-from verify.results import Finding
 from verify.static.kubectl import KubectlChecker, find_kubectl, kubectl_home, run_jobs
 
 CACHE_FILE = Path(".cache") / "verify" / "static.json"

@@ -18,12 +18,12 @@ from typing import Any
 import yaml
 
 from verify.model import Location, Page, Step, StepKind
+from verify.resources import resolve_kind
+from verify.results import Finding
 from verify.static.cache import JsonCache
 from verify.static.extract import Invocation, kubectl_invocations, substitute_placeholders
-from verify.results import Finding
 from verify.static.kubectl import Job, KubectlChecker
 from verify.static.manifests import SCHEMA_VERSION, _schema_errors, documents
-from verify.resources import resolve_kind
 
 BASH_LINE = re.compile(r"line (\d+): (.*)")
 JSON_PATCH_OPS = {"add", "remove", "replace", "move", "copy", "test"}

@@ -13,8 +13,8 @@ from typing import Any
 import yaml
 
 from verify.model import Location, Step, StepKind
-from verify.static.cache import JsonCache
 from verify.results import Finding
+from verify.static.cache import JsonCache
 
 SCHEMA_VERSION = "1.37.0"
 #: libyaml's loader when PyYAML has it (much faster), else the pure-Python one; same results.

@@ -14,9 +14,9 @@ import shlex
 from dataclasses import dataclass
 
 from verify.model import Location, Output, Step
-from verify.static.extract import kubectl_invocations
 from verify.resources import Resource, resource, resources
 from verify.results import Finding
+from verify.static.extract import kubectl_invocations
 
 VERBS = (
     "created|configured|unchanged|deleted|patched|scaled|labeled|annotated|serverside-applied|restarted|"

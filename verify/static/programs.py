@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from verify.model import Location, Page, Step, StepKind
-from verify.static.extract import PLAUSIBLE, Simple, loop_values, simple_commands, strip_heredocs, substitute_placeholders
 from verify.results import Finding
+from verify.static.extract import PLAUSIBLE, Simple, loop_values, simple_commands, strip_heredocs, substitute_placeholders
 
 #: Programs the four tutorials run on the reader's machine, and where. A new tool is added here
 #: after review, or allowed on its step. Not here on purpose: sed and awk (no page uses them, and
@@ -48,11 +48,10 @@ REVIEWED: dict[str, str] = {
 }
 #: Shell builtins that neither run text nor redefine commands (so not eval, source, ., alias, trap, enable).
 BUILTINS = frozenset(
-    ": [ [[ break cd continue declare dirs echo exit export false getopts kill let local popd printf "
-    "pushd pwd read readonly return set shift shopt test times true type typeset ulimit umask unset wait".split()
+    [":", "[", "[[", "break", "cd", "continue", "declare", "dirs", "echo", "exit", "export", "false", "getopts", "kill", "let", "local", "popd", "printf", "pushd", "pwd", "read", "readonly", "return", "set", "shift", "shopt", "test", "times", "true", "type", "typeset", "ulimit", "umask", "unset", "wait"]
 )
 #: Words that are syntax, not programs.
-KEYWORDS = frozenset("if then else elif fi do done while until esac in { } ! ]] time function".split())
+KEYWORDS = frozenset(["if", "then", "else", "elif", "fi", "do", "done", "while", "until", "esac", "in", "{", "}", "!", "]]", "time", "function"])
 #: The header of these (`for x in …`, `case $x in`) is not a command.
 HEADERS = frozenset({"for", "select", "case", "function"})
 #: Builtins that run the program named after them (checked in its place).
@@ -415,7 +414,7 @@ class Reviewer:
                 self.state.fetched[name] = fetched
             else:
                 self.state.fetched.pop(name, None)
-            if "$" in value or value == PLAUSIBLE and simple.substitutions:
+            if "$" in value or (value == PLAUSIBLE and simple.substitutions):
                 self.state.values.pop(name, None)
             else:
                 self.state.values[name] = value
