@@ -24,9 +24,10 @@ from urllib.parse import unquote, urlsplit
 
 from bench.results import Measurement
 from languages import LANGUAGES, language
+from pagegrammar.pages import list_pages
 from site_tools.browser import launch
-from site_tools.pages import list_pages, page_url
 from site_tools.serve import base_url, serve_directory
+from site_tools.urls import page_url
 
 TARGET_KB = 300
 DIAGRAM_PAGE = "tutorials/services/source-ip.md"

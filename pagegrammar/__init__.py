@@ -5,7 +5,8 @@ One module per part of the grammar, each the only place that knows it:
 - `fences`: fenced code blocks (```` ``` ```` and ``~~~``, longer fences, indented fences);
 - `comments`: HTML comments, and the one table of verification directives they carry;
 - `shell`: the fence languages that mean "shell";
-- `frontmatter`: the YAML front matter, with the line of each key.
+- `frontmatter`: the YAML front matter, with the line of each key;
+- `pages`: which files of a docs folder are pages.
 
 The verifier, the translation tools, the site tools and the MkDocs hooks all read pages through
 this package; it depends only on the standard library and PyYAML.
@@ -17,6 +18,7 @@ from pagegrammar.comments import DIRECTIVES, INVISIBLE_CODE_BLOCK, SKIP, VERIFY,
 from pagegrammar.errors import GrammarError
 from pagegrammar.fences import Fence, UnclosedFence, closed_fences, find_fences
 from pagegrammar.frontmatter import FrontMatter, FrontMatterError, parse_front_matter, split_front_matter
+from pagegrammar.pages import PageSource, list_pages
 from pagegrammar.shell import SHELL, SHELL_ALIASES, is_shell
 
 __all__ = [
@@ -31,11 +33,13 @@ __all__ = [
     "FrontMatter",
     "FrontMatterError",
     "GrammarError",
+    "PageSource",
     "UnclosedFence",
     "closed_fences",
     "find_comments",
     "find_fences",
     "is_shell",
+    "list_pages",
     "parse_front_matter",
     "split_front_matter",
 ]

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from languages import LANGUAGES
 from pagegrammar import closed_fences
+from pagegrammar.pages import list_pages
 from site_tools.languages import REPO_ROOT
-from site_tools.pages import list_pages
 
 DIAGRAMS_DIR = REPO_ROOT / "docs" / "diagrams"
 HASH_LENGTH = 16

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import yaml
 
 from languages import LANGUAGES, SOURCE_LANGUAGE, Language, section
-from site_tools.pages import page_url
+from site_tools.urls import page_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

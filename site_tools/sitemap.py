@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 
 from atomic_files import write_bytes
 from languages import LANGUAGES
+from pagegrammar.pages import PageSource, list_pages
 from site_tools.git_dates import last_commit_date
 from site_tools.languages import hreflang_links, page_address
-from site_tools.pages import PageSource, list_pages
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"

@@ -323,7 +323,7 @@ def has_commands(markdown: str) -> bool:
 def status_rows(source_dir: Path, records_dir: Path, root: Path, title_dir: Path | None = None) -> list[StatusRow]:
     """Every Japanese page with commands, its record and what changed since; titles from ``title_dir``'s
     page of the same path when it exists (the translation), else from the Japanese page."""
-    from site_tools.pages import list_pages, read_front_matter
+    from pagegrammar.pages import list_pages, read_front_matter
 
     rows = []
     for page in list_pages(Path(source_dir)):

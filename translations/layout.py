@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from languages import SOURCE_LANGUAGE, TRANSLATIONS
-from site_tools.pages import list_pages
+from pagegrammar.pages import list_pages
 
 SOURCE_DIR = Path(SOURCE_LANGUAGE.docs_dir)
 TRANSLATION_DIRS = {lang.code: Path(lang.docs_dir) for lang in TRANSLATIONS}

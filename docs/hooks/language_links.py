@@ -28,8 +28,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from languages import LANGUAGES, language
+from pagegrammar.pages import list_pages
 from site_tools.languages import REPO_ROOT, alternate_links, hreflang_links, root_url_from
-from site_tools.pages import list_pages
 
 _state: dict = {}
 

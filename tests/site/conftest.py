@@ -19,7 +19,7 @@ from site_helpers import BuiltSite, build_or_fail, docs_dirs_in_repo, require_me
 from site_tools.browser import chromium_path, launch
 from site_tools.build import input_digest, is_fresh
 from site_tools.languages import REPO_ROOT
-from site_tools.pages import list_pages
+from pagegrammar.pages import list_pages
 from site_tools.serve import base_url, serve_directory
 
 _STAND_INS: list[str] = []

@@ -18,7 +18,8 @@ from languages import LANGUAGES, language
 from site_tools.build import BuildFailed, build_site
 from site_tools.languages import REPO_ROOT
 from site_tools.node import NodeDependencyError, ensure_mermaid
-from site_tools.pages import PageSource, list_pages, page_url
+from pagegrammar.pages import PageSource, list_pages
+from site_tools.urls import page_url
 
 
 def unavailable(reason: str) -> NoReturn:

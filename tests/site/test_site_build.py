@@ -12,7 +12,7 @@ import pytest
 from languages import LANGUAGES, language
 from site_helpers import BuiltSite, all_pages, parse, resolve
 from site_tools.node import MERMAID_JS
-from site_tools.pages import page_url
+from site_tools.urls import page_url
 
 
 def test_each_language_is_built_at_its_own_root(built_site: BuiltSite) -> None:

@@ -12,7 +12,7 @@ import pytest
 from languages import LANGUAGES, language
 from site_helpers import BuiltSite, all_pages, parse, unavailable
 from site_tools.languages import REPO_ROOT, site_root_url
-from site_tools.pages import page_url
+from site_tools.urls import page_url
 from site_tools.sitemap import INDEX, SITEMAP_NS, XHTML_NS, language_sitemap
 
 SCHEMAS = Path(__file__).parent / "schemas"

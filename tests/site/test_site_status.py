@@ -19,7 +19,7 @@ import pytest
 
 from site_helpers import BuiltSite, build_or_fail, parse, require_mermaid, resolve, write_stand_in
 from site_tools.languages import REPO_ROOT
-from site_tools.pages import list_pages
+from pagegrammar.pages import list_pages
 from verify import records
 from verify.live.results import PageResult, StepResult
 from verify.parsers import load_page

@@ -22,7 +22,8 @@ from site_tools.diagrams import (
 from site_tools.git_dates import last_commit_date
 from site_tools.japanese import break_hints
 from site_tools.languages import REPO_ROOT, alternate_links, hreflang_links, relative_href, root_url_from
-from site_tools.pages import list_pages, page_url
+from pagegrammar.pages import list_pages
+from site_tools.urls import page_url
 from site_tools.render_diagrams import with_intrinsic_size
 from site_tools.sitemap import entries, write_sitemaps
 from site_tools.verification import insert_marks, mark_for, page_status

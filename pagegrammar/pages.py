@@ -1,4 +1,8 @@
-"""Markdown pages of one language and the front matter the site reads from them."""
+"""Which files of a docs folder are pages, and the front matter read from each.
+
+The translation tools pair pages by `PageSource.src_uri`; the site lists them for its
+sitemaps, links and status tables. Their URLs are the site's business (`site_tools.urls`).
+"""
 
 from __future__ import annotations
 
@@ -52,15 +56,3 @@ def list_pages(docs_dir: Path) -> list[PageSource]:
         ),
         key=lambda page: page.src_uri,
     )
-
-
-def page_url(src_uri: str) -> str:
-    """The directory URL MkDocs gives a page (``use_directory_urls``), relative to its build root.
-
-    ``index.md`` → ``""``, ``a/index.md`` → ``a/``, ``a/b.md`` → ``a/b/``.
-    """
-    stem = src_uri[: -len(".md")] if src_uri.endswith(".md") else src_uri
-    if stem == "index" or stem.endswith("/index"):
-        stem = stem[: -len("index")]
-        return stem
-    return stem + "/"
