@@ -24,7 +24,10 @@ from verify.claims.checks import CHECKERS, Checker, Outcome
 from verify.claims.evidence import Event, Evidence
 from verify.model import Claim, Page, StepKind
 
-__all__ = ["CHECKERS", "Checker", "ClaimError", "Event", "Evidence", "Outcome", "is_claim", "manifests", "page_problems", "parse_claim"]
+__all__ = [
+    "CHECKERS", "Checker", "ClaimError", "Event", "Evidence", "Outcome", "is_claim", "manifests", "page_problems",
+    "parse_claim",
+]
 
 _CLAIM_WORD = re.compile(r"(?:^|\s)claim=")
 _VALUE = re.compile(r"^[A-Za-z0-9_.:/@=,+-]+$")

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import pairwise
+from typing import Any, NamedTuple
 
 from verify.claims.evidence import (
     ADDED,
@@ -77,6 +78,16 @@ def _names(args: Args) -> list[str]:
     return names
 
 
+def _is(event_type: str, uid: str | None) -> Callable[[Event], bool]:
+    """A predicate for `Evidence.first`: the events of this type of the object with this uid."""
+    return lambda e: e.type == event_type and e.uid == uid
+
+
+def _added_other_than(uid: str) -> Callable[[Event], bool]:
+    """A predicate for `Evidence.first`: the ADDED event of an object of the same name but another uid."""
+    return lambda e: e.type == ADDED and e.uid != uid
+
+
 def _ready_pods(evidence: Evidence, names: list[str]) -> bool:
     for name in names:
         made = created(evidence, name)
@@ -93,16 +104,10 @@ def _ordered_creation(evidence: Evidence, args: Args) -> Outcome:
     for name in names:
         expected += [f"{name} created", f"{name} Running and Ready"]
     outcome = Outcome([], expected)
-    made = {n: created(evidence, n) for n in names}
-    ready = {n: became_ready(evidence, made[n]) if made[n] else None for n in names}
-    for name in names:
-        if made[name] is None:
-            outcome.problems.append(f"{name} was not created after the watch began")
-        elif ready[name] is None:
-            outcome.problems.append(f"{name} (uid {short(made[name].uid)}) never became Running and Ready")
+    made, ready = _created_and_ready(evidence, names, outcome)
     if outcome.problems:
         return outcome
-    for previous, name in zip(names, names[1:]):
+    for previous, name in pairwise(names):
         if made[name].rv < ready[previous].rv:
             outcome.problems.append(f"{name} was created (rv {made[name].rv}) before {previous} was Running and Ready "
                                     f"(rv {ready[previous].rv})")
@@ -115,6 +120,25 @@ def _ordered_creation(evidence: Evidence, args: Args) -> Outcome:
     return outcome
 
 
+def _created_and_ready(evidence: Evidence, names: list[str],
+                       outcome: Outcome) -> tuple[dict[str, Event], dict[str, Event]]:
+    """Each Pod's ADDED event and the event at which it became Running and Ready, by name; a Pod that lacks
+    either is a problem in `outcome` and is left out of both."""
+    made: dict[str, Event] = {}
+    ready: dict[str, Event] = {}
+    for name in names:
+        added = created(evidence, name)
+        if added is None:
+            outcome.problems.append(f"{name} was not created after the watch began")
+            continue
+        became = became_ready(evidence, added)
+        if became is None:
+            outcome.problems.append(f"{name} (uid {short(added.uid)}) never became Running and Ready")
+            continue
+        made[name], ready[name] = added, became
+    return made, ready
+
+
 def _ordered_deletion(evidence: Evidence, args: Args) -> Outcome:
     names = _list(args, "pods")
     expected = []
@@ -124,7 +148,7 @@ def _ordered_deletion(evidence: Evidence, args: Args) -> Outcome:
     ends = _terminations(evidence, names, outcome)
     if outcome.problems:
         return outcome
-    for previous, name in zip(names, names[1:]):
+    for previous, name in pairwise(names):
         if ends[name][0].rv < ends[previous][1].rv:
             outcome.problems.append(f"{name} started terminating (rv {ends[name][0].rv}) while {previous} still existed "
                                     f"(gone at rv {ends[previous][1].rv})")
@@ -159,18 +183,18 @@ def _gone(evidence: Evidence, names: list[str]) -> bool:
 def _parallel_creation(evidence: Evidence, args: Args) -> Outcome:
     names = _list(args, "pods")
     outcome = Outcome([], [f"{', '.join(names)} all created before any of them is Running and Ready"])
-    made = {n: created(evidence, n) for n in names}
-    missing = [n for n in names if made[n] is None]
+    made = {n: e for n in names if (e := created(evidence, n)) is not None}
+    missing = [n for n in names if n not in made]
     if missing:
         outcome.problems.append(f"{', '.join(missing)} not created after the watch began")
         return outcome
-    ready = {n: became_ready(evidence, made[n]) for n in names}
+    ready = {n: e for n in names if (e := became_ready(evidence, made[n])) is not None}  # those that did, in order
     last = max(names, key=lambda n: made[n].rv)
-    first_ready = min((n for n in names if ready[n]), key=lambda n: ready[n].rv, default=None)
+    first_ready = min(ready, key=lambda n: ready[n].rv, default=None)
     if first_ready is not None and ready[first_ready].rv < made[last].rv:
         outcome.problems.append(f"{last} was created (rv {made[last].rv}) only after {first_ready} was Running and "
                                 f"Ready (rv {ready[first_ready].rv}): the controller waited for it")
-    outcome.facts = [f"{n} created at rv {made[n].rv}" + (f", Running and Ready at rv {ready[n].rv}" if ready[n] else "")
+    outcome.facts = [f"{n} created at rv {made[n].rv}" + (f", Running and Ready at rv {ready[n].rv}" if n in ready else "")
                      for n in names]
     return outcome
 
@@ -192,7 +216,16 @@ def _parallel_deletion(evidence: Evidence, args: Args) -> Outcome:
 
 # --- identity, storage, updates --------------------------------------------------------------------
 
-def _replacement(evidence: Evidence, name: str, outcome: Outcome) -> tuple[dict[str, Any], Event, Event, Event] | None:
+class Replacement(NamedTuple):
+    """A Pod deleted and created again under the same name."""
+
+    before: dict[str, Any]  # the old Pod as the window began
+    gone: Event  # the old Pod's DELETED event
+    new: Event  # the replacement's ADDED event
+    ready: Event  # the event at which the replacement became Running and Ready
+
+
+def _replacement(evidence: Evidence, name: str, outcome: Outcome) -> Replacement | None:
     """The Pod `name` as the window began, when it was gone, its replacement's ADDED and Ready events."""
     before = evidence.before("Pod", name)
     if before is None:
@@ -203,7 +236,7 @@ def _replacement(evidence: Evidence, name: str, outcome: Outcome) -> tuple[dict[
     if gone is None:
         outcome.problems.append(f"{name} (uid {short(uid)}) was not deleted")
         return None
-    new = evidence.first(lambda e: e.type == ADDED and e.uid != uid, "Pod", name, after=gone.rv)
+    new = evidence.first(_added_other_than(uid), "Pod", name, after=gone.rv)
     if new is None:
         outcome.problems.append(f"{name} was not created again after it was deleted")
         return None
@@ -211,7 +244,7 @@ def _replacement(evidence: Evidence, name: str, outcome: Outcome) -> tuple[dict[
     if ready is None:
         outcome.problems.append(f"the new {name} (uid {short(new.uid)}) never became Running and Ready")
         return None
-    return before, gone, new, ready
+    return Replacement(before, gone, new, ready)
 
 
 def _replaced(evidence: Evidence, names: list[str]) -> bool:
@@ -220,7 +253,7 @@ def _replaced(evidence: Evidence, names: list[str]) -> bool:
         if before is None:
             return False
         uid = before["metadata"]["uid"]
-        new = evidence.first(lambda e, uid=uid: e.type == ADDED and e.uid != uid, "Pod", name)
+        new = evidence.first(_added_other_than(uid), "Pod", name)
         if new is None or became_ready(evidence, new) is None:
             return False
     return True
@@ -250,7 +283,8 @@ def _claim_kept(evidence: Evidence, claim: str, outcome: Outcome) -> None:
     if phase != "Bound":
         outcome.problems.append(f"claim {claim} is {phase or 'not Bound'}")
         return
-    outcome.facts.append(f"claim {claim}: uid {short(uid_now)} before and after, {phase} to {(now.get('spec') or {}).get('volumeName')}")
+    volume = (now.get("spec") or {}).get("volumeName")
+    outcome.facts.append(f"claim {claim}: uid {short(uid_now)} before and after, {phase} to {volume}")
 
 
 def _stable_identity(evidence: Evidence, args: Args) -> Outcome:
@@ -294,19 +328,20 @@ def _rolling_update(evidence: Evidence, args: Args) -> Outcome:
     for name in names:
         expected += [f"{name} starts terminating", f"new {name} ({image}) Running and Ready"]
     outcome = Outcome([], expected)
-    found = {n: _replacement(evidence, n, outcome) for n in names}
+    # Every name is looked up (each one missing is a problem of its own); those found are kept.
+    found = {n: r for n in names if (r := _replacement(evidence, n, outcome)) is not None}
     if outcome.problems:
         return outcome
     for name in names:
-        _, gone, new, ready = found[name]  # type: ignore[misc]
-        started, _ = termination(evidence, name, found[name][0]["metadata"]["uid"])  # type: ignore[index]
+        new, ready = found[name].new, found[name].ready
+        started, _ = termination(evidence, name, found[name].before["metadata"]["uid"])
         if image not in images(new.object):
             outcome.problems.append(f"the new {name} runs {', '.join(images(new.object))}, not {image}")
         outcome.facts.append(f"{name}: terminating from rv {started.rv if started else '?'}, new uid {short(new.uid)} "
                              f"created at rv {new.rv}, Running and Ready at rv {ready.rv}")
-    for previous, name in zip(names, names[1:]):
-        started, _ = termination(evidence, name, found[name][0]["metadata"]["uid"])  # type: ignore[index]
-        ready_previous = found[previous][3]  # type: ignore[index]
+    for previous, name in pairwise(names):
+        started, _ = termination(evidence, name, found[name].before["metadata"]["uid"])
+        ready_previous = found[previous].ready
         if started is not None and started.rv < ready_previous.rv:
             outcome.problems.append(f"{name} started terminating (rv {started.rv}) before the new {previous} was "
                                     f"Running and Ready (rv {ready_previous.rv})")
@@ -320,12 +355,12 @@ def _partition(evidence: Evidence, args: Args) -> Outcome:
     found = _replacement(evidence, name, outcome)
     if found is None:
         return outcome
-    _, _, new, _ = found
+    new = found.new
     if image not in images(new.object):
         outcome.problems.append(f"the new {name} runs {', '.join(images(new.object))}, not {image}")
     owner = controller(new.object)
     sts = evidence.state("StatefulSet", owner["name"], new.rv) if owner and owner.get("kind") == "StatefulSet" else None
-    if sts is None:
+    if owner is None or sts is None:
         outcome.problems.append(f"the new {name} has no StatefulSet as its controller")
         return outcome
     spec = sts.get("spec") or {}
@@ -349,19 +384,20 @@ def _adopted(evidence: Evidence, args: Args) -> Outcome:
             outcome.problems.append(f"{name} did not exist when the watch began")
             continue
         uid = before["metadata"]["uid"]
-        if controller(before) is not None:
-            outcome.problems.append(f"{name} still had a controller when the watch began ({controller(before)['name']})")
+        old_owner = controller(before)
+        if old_owner is not None:
+            outcome.problems.append(f"{name} still had a controller when the watch began ({old_owner['name']})")
             continue
         adoption = _adoption(evidence, name, uid)
         if adoption is None:
             outcome.problems.append(f"{name} (uid {short(uid)}) never got a StatefulSet as its controller")
             continue
         owner = controller(adoption.object) or {}
-        made = evidence.first(lambda e, o=owner: e.type == ADDED and e.uid == o.get("uid"), "StatefulSet", owner.get("name"))
+        made = evidence.first(_is(ADDED, owner.get("uid")), "StatefulSet", owner.get("name"))
         if made is None:
             outcome.problems.append(f"{name}'s new controller {owner.get('name')} (uid {short(owner.get('uid', ''))}) "
                                     "was not created after the watch began")
-        gone = evidence.first(lambda e: e.type == DELETED and e.uid == uid, "Pod", name, after=None)
+        gone = evidence.first(_is(DELETED, uid), "Pod", name, after=None)
         if gone is not None and gone.rv < adoption.rv:
             outcome.problems.append(f"{name} was deleted (rv {gone.rv}) before it was adopted")
         outcome.facts.append(f"{name}: uid {short(uid)} adopted at rv {adoption.rv} by StatefulSet "
@@ -436,14 +472,16 @@ def _selected(evidence: Evidence, selector: str) -> dict[str, dict[str, Any]]:
 
 
 def _listed(evidence: Evidence, service: str) -> dict[str, dict[str, Any]]:
-    found = {}
+    """The Ready Pod endpoints in the Service's EndpointSlices, by Pod name."""
+    found: dict[str, dict[str, Any]] = {}
     for slice_ in evidence.objects("EndpointSlice").values():
         if ((slice_.get("metadata") or {}).get("labels") or {}).get(SERVICE_NAME_LABEL) != service:
             continue
         for endpoint in slice_.get("endpoints") or []:
             target = endpoint.get("targetRef") or {}
-            if target.get("kind") == "Pod" and endpoint.get("ready"):
-                found[target.get("name")] = endpoint
+            name = target.get("name")
+            if target.get("kind") == "Pod" and endpoint.get("ready") and name:  # a Pod reference always names it
+                found[name] = endpoint
     return found
 
 

@@ -207,7 +207,8 @@ def summary(event: Event) -> str:
     elif event.kind == "StatefulSet":
         spec = obj.get("spec") or {}
         partition = ((spec.get("updateStrategy") or {}).get("rollingUpdate") or {}).get("partition")
-        extra = f"replicas={spec.get('replicas')} {spec.get('podManagementPolicy', '')} images={','.join(map(str, spec.get('images', [])))}"
+        template_images = ",".join(map(str, spec.get("images", [])))
+        extra = f"replicas={spec.get('replicas')} {spec.get('podManagementPolicy', '')} images={template_images}"
         extra += f" partition={partition}" if partition is not None else ""
     elif event.kind == "Service":
         spec = obj.get("spec") or {}
@@ -307,7 +308,7 @@ def sequence(evidence: Evidence, kinds: Iterable[str], names: Iterable[str], lim
         last[key] = body
         lines.append(describe(event))
     if len(lines) > limit:
-        lines = lines[: limit // 2] + [f"… {len(lines) - limit} more …"] + lines[-limit // 2:]
+        lines = [*lines[: limit // 2], f"… {len(lines) - limit} more …", *lines[-limit // 2:]]
     return lines
 
 
