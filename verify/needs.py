@@ -63,6 +63,8 @@ def _dynamic_pv(probing: Probing) -> tuple[bool, str]:
     from kubernetes import client
 
     for sc in client.StorageV1Api(probing.api_client).list_storage_class().items:
+        if sc.metadata is None:  # the API server always sets it; nothing to read without it
+            continue
         annotations = sc.metadata.annotations or {}
         if annotations.get("storageclass.kubernetes.io/is-default-class") == "true":
             probing.default_storage_class = sc.metadata.name

@@ -106,9 +106,9 @@ class PageCleanup:
     def create_namespace(self) -> None:
         from kubernetes import client
 
+        labels = {RUN_LABEL: self.run_id, "app.kubernetes.io/managed-by": "verify"}
         client.CoreV1Api(self.api_client).create_namespace(
-            {"metadata": {"name": self.namespace, "labels": {RUN_LABEL: self.run_id,
-                                                             "app.kubernetes.io/managed-by": "verify"}}})
+            client.V1Namespace(metadata=client.V1ObjectMeta(name=self.namespace, labels=labels)))
 
     def _new(self) -> list[tuple[Kind, str]]:
         found = []

@@ -85,8 +85,9 @@ def _kubectl_version(kubectl: Path) -> str:
     import subprocess
 
     try:
+        # A failing kubectl prints no JSON: the ValueError below says "unknown", as for any other failure.
         done = subprocess.run([str(kubectl), "version", "--client", "-o", "json"], capture_output=True, text=True,
-                              timeout=30)
+                              timeout=30, check=False)
         return str(json.loads(done.stdout)["clientVersion"]["gitVersion"])
     except (OSError, ValueError, KeyError, subprocess.TimeoutExpired):
         return "unknown"

@@ -18,9 +18,12 @@ import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:  # imported when used: the client library takes a while to load
+    from kubernetes.client import ApiClient
 
 DEFAULT_ALLOWED = ("kind-*", "k3d-*", "minikube", "docker-desktop")
 KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node"
@@ -91,7 +94,7 @@ def _load(path: Path) -> dict[str, Any]:
     return data
 
 
-def _named(items: Iterable[Any], name: str) -> dict[str, Any] | None:
+def _named(items: Iterable[Any] | None, name: str) -> dict[str, Any] | None:
     for item in items or []:
         if isinstance(item, dict) and item.get("name") == name:
             return item
@@ -162,7 +165,7 @@ def _classify(target: Target, api_client: Any, timeout: float) -> None:
     except Exception as error:  # noqa: BLE001 - a cluster that answers /version but not nodes is unusable
         raise ClusterError(f'cannot list the nodes of context "{target.context}": {_reason(error)}') from None
     target.nodes = len(nodes)
-    simulated = [n for n in nodes if (n.metadata.annotations or {}).get(KWOK_NODE_ANNOTATION) == "fake"]
+    simulated = [n for n in nodes if n.metadata and (n.metadata.annotations or {}).get(KWOK_NODE_ANNOTATION) == "fake"]
     if simulated:
         target.kind = CONTROL_PLANE
         version = (simulated[0].status.node_info.kubelet_version if simulated[0].status
@@ -194,7 +197,7 @@ def answers(api_client: Any, timeout: float = 3.0) -> bool:
     return True
 
 
-def api_client_for(kubeconfig: Path, context: str | None = None):
+def api_client_for(kubeconfig: Path, context: str | None = None) -> ApiClient:
     from kubernetes import config
 
     return config.new_client_from_config(config_file=str(kubeconfig), context=context)
@@ -204,7 +207,8 @@ def write_private_kubeconfig(target: Target, namespace: str, path: Path, kubectl
     """A kubeconfig with only the target context (credentials inlined), whose namespace is `namespace`."""
     completed = subprocess.run(
         [kubectl, "config", "view", "--raw", "--minify", "--flatten", "--context", target.context, "-o", "json"],
-        env={**os.environ, "KUBECONFIG": str(target.kubeconfig)}, capture_output=True, text=True, timeout=30)
+        env={**os.environ, "KUBECONFIG": str(target.kubeconfig)}, capture_output=True, text=True, timeout=30,
+        check=False)
     if completed.returncode != 0:
         last = (completed.stderr.strip().splitlines() or [f"kubectl exited with {completed.returncode}"])[-1]
         raise ClusterError(f"cannot copy context {target.context}: {last}")

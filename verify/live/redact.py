@@ -38,8 +38,8 @@ def host_values(environ: Mapping[str, str] | None = None) -> list[str]:
     for name, value in environ.items():
         if name in NOT_SECRET or name.startswith("LC_"):
             continue
-        for candidate in (value, *value.splitlines()):
-            candidate = candidate.strip()
+        for part in (value, *value.splitlines()):
+            candidate = part.strip()
             if len(candidate) >= HOST_MIN_LENGTH:
                 values.append(candidate)
     return values
@@ -80,8 +80,8 @@ class Redactor:
         self.add(values)
 
     def add(self, values: Iterable[str]) -> None:
-        for value in values:
-            value = value.strip()
+        for raw in values:
+            value = raw.strip()
             if len(value) >= MIN_LENGTH:
                 self._values.add(value)
 

@@ -33,7 +33,7 @@ from verify.live.results import PageResult, StepResult
 from verify.live.shell import Background, CommandResult, ShellSession, passed_env, session_env
 from verify.model import Page, PageError, Step, StepKind, display_path
 from verify.parsers import load_page
-from verify.results import FAILED, PASSED, SKIPPED
+from verify.results import FAILED, PASSED, SKIPPED, Status
 
 LIVE_KINDS = (StepKind.COMMAND, StepKind.HIDDEN_COMMAND, StepKind.CLAIM)
 
@@ -197,10 +197,8 @@ class PageRunner:
         except Interrupted as signal_:
             interrupted = signal_
             self.result.interrupted = True
-            done = {(s.location.path, s.location.line) for s in self.result.steps}
-            for step in steps:
-                if (step.location.path, step.location.line) not in done:
-                    self._record(step, _step_kind(step), SKIPPED, message=f"interrupted by {signal_}", echo=False)
+            for step in self._not_run(steps):
+                self._record(step, _step_kind(step), SKIPPED, message=f"interrupted by {signal_}", echo=False)
         except Exception:
             if not self._gone(self.current):
                 raise
@@ -209,12 +207,14 @@ class PageRunner:
         if interrupted is not None:
             raise interrupted
         if self.cluster_gone:
-            done = {s.location for s in self.result.steps}
-            for step in steps:
-                if step.location not in done:
-                    self._record(step, _step_kind(step), SKIPPED, "not run: the API server stopped answering",
-                                 echo=False)
+            for step in self._not_run(steps):
+                self._record(step, _step_kind(step), SKIPPED, "not run: the API server stopped answering", echo=False)
             raise ClusterGone(self.cluster_gone)
+
+    def _not_run(self, steps: list[Step]) -> list[Step]:
+        """The steps that have no result yet."""
+        done = {s.location for s in self.result.steps}
+        return [step for step in steps if step.location not in done]
 
     def _gone(self, step: Step | None) -> bool:
         """Whether the API server stopped answering (asked once; remembered with where it happened)."""
@@ -238,8 +238,8 @@ class PageRunner:
             stubborn = self.session.close() if self.session else []
             leftovers = [f"process still running: {c}" for c in stubborn]
             if self._gone(self.current):  # nothing to ask a server that does not answer: say so, once
-                self.result.leftovers = leftovers + [f"namespace {self.namespace} may remain (the API server stopped "
-                                                     "answering)"]
+                self.result.leftovers = [*leftovers, f"namespace {self.namespace} may remain (the API server stopped "
+                                                      "answering)"]
                 self.cleanup_note = f"nothing: the API server stopped answering; namespace {self.namespace} may remain"
             else:
                 try:
@@ -272,7 +272,7 @@ class PageRunner:
                                             encoding="utf-8")
 
     # --- steps ----------------------------------------------------------------------------------
-    def _record(self, step: Step, kind: str, status: str, message: str = "", command: str | None = None,
+    def _record(self, step: Step, kind: str, status: Status, message: str = "", command: str | None = None,
                 output: str = "", diff: str = "", seconds: float = 0.0, attempts: int = 0,
                 notes: list[str] | None = None, echo: bool = True) -> StepResult:
         text = command if command is not None else "\n".join(step.commands)
@@ -375,7 +375,8 @@ class PageRunner:
             took = time.monotonic() - tried
             timed_out = any(r.timed_out for r in results)
             bad_exit = None if timed_out else _unexpected_exit(results, step.directive.exit_status)
-            outcome = match(documented.text, output, documented.mode, self.namespace, self.prober.default_storage_class) if documented else None
+            outcome = match(documented.text, output, documented.mode, self.namespace,
+                            self.prober.default_storage_class) if documented else None
             if not timed_out and (outcome is None or outcome.ok) and bad_exit is None:
                 notes = [f"tolerated {t.kind}: {t.documented} ≈ {t.actual}" for t in (outcome.tolerated
                                                                                        if outcome is not None else [])]
@@ -399,7 +400,7 @@ class PageRunner:
                 cut = " (a later try was cut off by the step's deadline; this is the last complete output)"
             if timed_out:
                 message = f"timed out after {self._timeout(step):.0f}s: {_short(results[-1].command, 60)}"
-            elif outcome is not None and not outcome.ok:
+            elif documented is not None and outcome is not None and not outcome.ok:  # an outcome means a documented output
                 message = "output differs from the documented output at " + str(documented.location)
                 if bad_exit is not None:
                     message += f" ({bad_exit})"
@@ -505,17 +506,18 @@ class PageRunner:
             return
         self._record(step, "command", PASSED, command=command, output=result.output,
                      seconds=time.monotonic() - started, notes=[note])
-        for member, text in zip(group, parts):
+        for member, text in zip(group, parts, strict=True):  # one part per member, by construction
             if self.failed_at:
                 self._record(member, "in-container", SKIPPED, f"after failure at {self.failed_at}", echo=False)
                 continue
-            outcome = match(member.output.text, text, member.output.mode, self.namespace,
-                            self.prober.default_storage_class) if member.output else None
-            if outcome is None or outcome.ok:
+            documented = member.output
+            outcome = match(documented.text, text, documented.mode, self.namespace,
+                            self.prober.default_storage_class) if documented else None
+            if documented is None or outcome is None or outcome.ok:
                 self._record(member, "in-container", PASSED, output=text, notes=[note])
             else:
                 self._fail(member, "in-container", f"output differs from the documented output at "
-                                                   f"{member.output.location}", output=text, diff=outcome.diff)
+                                                   f"{documented.location}", output=text, diff=outcome.diff)
 
     def _skip_after_failure(self, steps: list[Step]) -> None:
         for member in steps:

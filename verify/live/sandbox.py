@@ -106,7 +106,8 @@ def _probe(bwrap: str) -> str | None:
     with tempfile.TemporaryDirectory(prefix="verify-sandbox-probe-") as tmp:
         argv = [bwrap, *NAMESPACES, *filesystem(Path(tmp)), "--chdir", tmp, "--", "/bin/sh", "-c", "true"]
         try:
-            done = subprocess.run(argv, capture_output=True, text=True, timeout=30, env={"PATH": "/usr/bin:/bin"})
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=30, env={"PATH": "/usr/bin:/bin"},
+                                  check=False)
         except (OSError, subprocess.TimeoutExpired) as error:
             return str(error)
     if done.returncode == 0:

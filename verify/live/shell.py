@@ -13,6 +13,7 @@ failure or Ctrl-C.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
@@ -101,10 +102,8 @@ def _kill_group(proc: subprocess.Popen[bytes], grace: float = 2.0) -> None:
             if proc.poll() is not None and not _group_alive(proc.pid):
                 return
             time.sleep(0.02)
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        pass
 
 
 def _group_alive(pgid: int) -> bool:
