@@ -334,7 +334,8 @@ def source_relative(root: Path, page_path: Path) -> Path:
 
 def head_commit(root: Path) -> str | None:
     try:
-        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=30)
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=30,
+                              check=False)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
@@ -546,7 +547,7 @@ def dumps(record: Record) -> str:
         else:
             text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2).replace("\n", "\n  ")
         lines.append(f"  {json.dumps(key)}: {text}" + ("," if index < len(items) - 1 else ""))
-    return "\n".join(lines + ["}"]) + "\n"
+    return "\n".join([*lines, "}"]) + "\n"
 
 
 def write_record(root: Path, record: Record) -> Path:
@@ -656,7 +657,7 @@ def check_records(root: Path) -> list[RecordProblem]:
     if records_dir.is_dir():
         for stray in sorted(records_dir.rglob("*.json")):
             if stray.resolve() not in expected:
-                page = (SOURCE_DIR / stray.relative_to(records_dir).with_suffix(".md")).as_posix()
-                problems.append(RecordProblem(page, f"{stray.relative_to(root).as_posix()} records a page that does "
+                source = (SOURCE_DIR / stray.relative_to(records_dir).with_suffix(".md")).as_posix()
+                problems.append(RecordProblem(source, f"{stray.relative_to(root).as_posix()} records a page that does "
                                                     "not exist or has no commands; delete it"))
     return problems

@@ -14,6 +14,7 @@ import pytest
 from verify import cli, records
 from verify.live.results import PageResult, StepResult
 from verify.parsers import load_page
+from verify.results import Status
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "docs_src" / "ja"
@@ -132,11 +133,12 @@ def fake_result(repo: Path, outcome: dict[int, tuple[str, str]] | None = None) -
         if step.directive.skip_reason:
             status, message = "skipped", step.directive.skip_reason
         status, message = (outcome or {}).get(identity.n, (status, message))
-        result.steps.append(StepResult(step.location, identity.kind, status, "\n".join(step.commands), message))
+        result.steps.append(StepResult(step.location, identity.kind, Status(status), "\n".join(step.commands), message))
     return result
 
 
-def record_for(repo: Path, result: PageResult | None = None, target: dict | None = None, date: str = "2026-12-01") -> records.Record:
+def record_for(repo: Path, result: PageResult | None = None, target: dict | None = None,
+               date: str = "2026-12-01") -> records.Record:
     page = load_page(page_path(repo), repo)
     snap = records.snapshot(page, repo)
     record = records.build_record(snap, result or fake_result(repo), target or TARGET_CP, "v1.37.1", date, None, repo)
