@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import shlex
+from typing import Any
 
 from verify.matchers import MATCH_MODES
 from verify.model import Directive, Location
@@ -52,7 +53,12 @@ class DirectiveError(ValueError):
     """An option that is not in the vocabulary, or a value that is not allowed."""
 
 
-def parse_options(text: str) -> tuple[dict[str, object], list[str]]:
+#: Parsed options: a valued option's text, or True for a bare word (a flag, `skip`, `show`); the match mode
+#: under "mode".
+Options = dict[str, str | bool]
+
+
+def parse_options(text: str) -> tuple[Options, list[str]]:
     """Parse an option string such as ``unordered timeout=120`` into a dict of options.
 
     Returns the options and the names of the options used, in order (to check where they apply).
@@ -62,43 +68,50 @@ def parse_options(text: str) -> tuple[dict[str, object], list[str]]:
         words = shlex.split(text)
     except ValueError as error:
         raise DirectiveError(f"cannot split directive options {text!r}: {error}") from None
-    options: dict[str, object] = {}
+    options: Options = {}
     used: list[str] = []
     for word in words:
         name, has_value, value = word.partition("=")
-        if not has_value:
-            if name in MATCH_MODES:
-                if "mode" in options:
-                    raise DirectiveError(f"two match modes: {options['mode']} and {name}")
-                options["mode"] = name
-                used.append("mode")
-            elif name in FLAGS:
-                options[name] = True
-                used.append(name)
-            elif name == "skip":
-                options["skip"] = True
-                used.append("skip")
-            elif name == "show":
-                options["show"] = True
-            elif name in VALUED:
-                raise DirectiveError(f"option {name!r} needs a value ({name}=…)")
-            else:
-                raise DirectiveError(_unknown(name))
-            continue
-        if name == "mode":
-            if value in MATCH_MODES:
-                raise DirectiveError(f"write the match mode alone ({value}), not mode={value}")
-            raise DirectiveError(f"match mode {value!r} does not exist (match modes: {', '.join(MATCH_MODES)})")
-        if name not in VALUED:
-            raise DirectiveError(_unknown(name))
-        if not value:
-            raise DirectiveError(f"option {name!r} has an empty value")
-        options[name] = value
-        if name != "reason":
-            used.append(name)
+        if has_value:
+            _valued_word(name, value, options, used)
+        else:
+            _bare_word(name, options, used)
     if "reason" in options:
         used.append("allow" if "allow" in options else "skip")
     return options, used
+
+
+def _bare_word(name: str, options: Options, used: list[str]) -> None:
+    """A word without `=`: a match mode, a flag, `skip` or `show`."""
+    if name in MATCH_MODES:
+        if "mode" in options:
+            raise DirectiveError(f"two match modes: {options['mode']} and {name}")
+        options["mode"] = name
+        used.append("mode")
+    elif name in FLAGS or name == "skip":
+        options[name] = True
+        used.append(name)
+    elif name == "show":
+        options["show"] = True
+    elif name in VALUED:
+        raise DirectiveError(f"option {name!r} needs a value ({name}=…)")
+    else:
+        raise DirectiveError(_unknown(name))
+
+
+def _valued_word(name: str, value: str, options: Options, used: list[str]) -> None:
+    """A `name=value` word."""
+    if name == "mode":
+        if value in MATCH_MODES:
+            raise DirectiveError(f"write the match mode alone ({value}), not mode={value}")
+        raise DirectiveError(f"match mode {value!r} does not exist (match modes: {', '.join(MATCH_MODES)})")
+    if name not in VALUED:
+        raise DirectiveError(_unknown(name))
+    if not value:
+        raise DirectiveError(f"option {name!r} has an empty value")
+    options[name] = value
+    if name != "reason":
+        used.append(name)
 
 
 def _unknown(name: str) -> str:
@@ -109,72 +122,112 @@ def _unknown(name: str) -> str:
     )
 
 
-def build(options: dict[str, object], location: Location | None = None) -> Directive:
-    """Turn parsed options into a `Directive`, validating values."""
-    fields: dict[str, object] = {"location": location}
-    if "mode" in options:
-        fields["mode"] = options["mode"]
-    terminal = options.get("terminal")
-    if terminal is not None:
-        if terminal not in TERMINALS:
-            raise DirectiveError(f"unknown terminal {terminal!r}; known: {', '.join(sorted(TERMINALS))}")
-        fields["terminal"] = terminal
-    if options.get("show"):
-        if terminal is None:
-            raise DirectiveError("'show' only goes with terminal=…")
-        fields["terminal_show"] = True
+def build(options: Options, location: Location | None = None) -> Directive:
+    """Turn parsed options into a `Directive`, validating values (each in turn: the first bad one is reported)."""
+    mode = _text(options, "mode")
+    terminal, terminal_show = _terminal(options)
+    allow, allow_reason, skip_reason = _allow_or_skip(options)
+    requires = _requires(options)
+    interactive = _interactive(options)
+    timeout = _timeout(options)
+    exit_status = _exit_status(options)
+    concurrent = _concurrent(options)
+    directive = Directive(mode=mode, terminal=terminal, terminal_show=terminal_show, skip_reason=skip_reason,
+                          requires=requires, interactive=interactive, timeout=timeout, exit_status=exit_status,
+                          allow=allow, allow_reason=allow_reason, concurrent=concurrent, location=location)
+    # FLAGS names bool fields of Directive (tests/verify_static/test_model.py keeps it so); `Any` lets one table
+    # serve every flag instead of a keyword argument per flag here.
+    flags: dict[str, Any] = {attribute: True for option, attribute in FLAGS.items() if options.get(option)}
+    return dataclasses.replace(directive, **flags)
+
+
+def _text(options: Options, name: str) -> str | None:
+    value = options.get(name)
+    return None if value is None else str(value)
+
+
+def _terminal(options: Options) -> tuple[str | None, bool]:
+    """`terminal=watch`, and `show` (which only goes with it)."""
+    terminal = _text(options, "terminal")
+    if terminal is not None and terminal not in TERMINALS:
+        raise DirectiveError(f"unknown terminal {terminal!r}; known: {', '.join(sorted(TERMINALS))}")
+    show = bool(options.get("show"))
+    if show and terminal is None:
+        raise DirectiveError("'show' only goes with terminal=…")
+    return terminal, show
+
+
+def _allow_or_skip(options: Options) -> tuple[tuple[str, ...], str | None, str | None]:
+    """`allow=… reason="…"` or `skip reason="…"` (not both in one comment): the programs allowed, the reason
+    for allowing them, the reason for skipping."""
     if options.get("skip") and "allow" in options:
         raise DirectiveError("skip and allow=… each need their own reason: write them in two comments")
     if "allow" in options:
-        fields["allow"], fields["allow_reason"] = _allow(options)
-    elif options.get("skip") or "reason" in options:
-        reason = options.get("reason")
+        programs, reason = _allow(options)
+        return programs, reason, None
+    if options.get("skip") or "reason" in options:
+        reason_given = options.get("reason")
         if not options.get("skip"):
             raise DirectiveError("reason=… only goes with skip or allow=…")
-        if not reason:
+        if not reason_given:
             raise DirectiveError('skip needs a reason: skip reason="…"')
-        fields["skip_reason"] = str(reason)
-    if "requires" in options:
-        needs = tuple(n.strip() for n in str(options["requires"]).split(",") if n.strip())
-        unknown = [n for n in needs if n not in REQUIREMENTS]
-        if unknown or not needs:
-            raise DirectiveError(
-                f"unknown requirement(s) {', '.join(unknown) or '(none given)'}; known: {', '.join(sorted(REQUIREMENTS))}"
-            )
-        fields["requires"] = needs
-    interactive = options.get("interactive")
-    if interactive is not None:
-        if interactive not in INTERACTIVE:
-            raise DirectiveError(f"interactive={interactive} is not one of {', '.join(sorted(INTERACTIVE))}")
-        fields["interactive"] = interactive
-    if "timeout" in options:
-        try:
-            seconds = float(str(options["timeout"]))
-        except ValueError:
-            raise DirectiveError(f"timeout={options['timeout']} is not a number of seconds") from None
-        if seconds <= 0:
-            raise DirectiveError(f"timeout={options['timeout']} must be positive")
-        fields["timeout"] = seconds
-    if "exit" in options:
-        expected = str(options["exit"])
-        if expected != "any" and not (expected.isdigit() and int(expected) < 256):
-            raise DirectiveError(f"exit={expected} is not an exit status (0-255) or 'any'")
-        fields["exit_status"] = expected
-    if "concurrent" in options:
-        names = tuple(n.strip() for n in str(options["concurrent"]).split(",") if n.strip())
-        if len(names) < 2 or any(not OBJECT_NAME.match(n) for n in names):
-            raise DirectiveError(f"concurrent={options['concurrent']} is not a comma-separated list of two or more "
-                                 "object names (concurrent=web-0,web-1)")
-        if options.get("mode", "watch") != "watch":
-            raise DirectiveError("concurrent=… only goes with the watch match mode")
-        fields["concurrent"] = names
-    for option, attribute in FLAGS.items():
-        if options.get(option):
-            fields[attribute] = True
-    return Directive(**fields)  # type: ignore[arg-type]
+        return (), None, str(reason_given)
+    return (), None, None
 
 
-def _allow(options: dict[str, object]) -> tuple[tuple[str, ...], str]:
+def _requires(options: Options) -> tuple[str, ...]:
+    if "requires" not in options:
+        return ()
+    needs = tuple(n.strip() for n in str(options["requires"]).split(",") if n.strip())
+    unknown = [n for n in needs if n not in REQUIREMENTS]
+    if unknown or not needs:
+        raise DirectiveError(
+            f"unknown requirement(s) {', '.join(unknown) or '(none given)'}; known: {', '.join(sorted(REQUIREMENTS))}"
+        )
+    return needs
+
+
+def _interactive(options: Options) -> str | None:
+    interactive = _text(options, "interactive")
+    if interactive is not None and interactive not in INTERACTIVE:
+        raise DirectiveError(f"interactive={interactive} is not one of {', '.join(sorted(INTERACTIVE))}")
+    return interactive
+
+
+def _timeout(options: Options) -> float | None:
+    if "timeout" not in options:
+        return None
+    try:
+        seconds = float(str(options["timeout"]))
+    except ValueError:
+        raise DirectiveError(f"timeout={options['timeout']} is not a number of seconds") from None
+    if seconds <= 0:
+        raise DirectiveError(f"timeout={options['timeout']} must be positive")
+    return seconds
+
+
+def _exit_status(options: Options) -> str | None:
+    if "exit" not in options:
+        return None
+    expected = str(options["exit"])
+    if expected != "any" and not (expected.isdigit() and int(expected) < 256):
+        raise DirectiveError(f"exit={expected} is not an exit status (0-255) or 'any'")
+    return expected
+
+
+def _concurrent(options: Options) -> tuple[str, ...]:
+    if "concurrent" not in options:
+        return ()
+    names = tuple(n.strip() for n in str(options["concurrent"]).split(",") if n.strip())
+    if len(names) < 2 or any(not OBJECT_NAME.match(n) for n in names):
+        raise DirectiveError(f"concurrent={options['concurrent']} is not a comma-separated list of two or more "
+                             "object names (concurrent=web-0,web-1)")
+    if options.get("mode", "watch") != "watch":
+        raise DirectiveError("concurrent=… only goes with the watch match mode")
+    return names
+
+
+def _allow(options: Options) -> tuple[tuple[str, ...], str]:
     """`allow=sudo,helm reason="…"`: the programs, and the reason a reviewer accepted them."""
     programs = tuple(p.strip() for p in str(options["allow"]).split(",") if p.strip())
     bad = [p for p in programs if not PROGRAM.match(p)]

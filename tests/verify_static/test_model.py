@@ -190,3 +190,15 @@ def test_an_expected_exit_status_is_part_of_the_step() -> None:
     for bad in ("exit=-1", "exit=300", "exit=sometimes"):
         with pytest.raises(DirectiveError, match="is not an exit status"):
             build(parse_options(bad)[0])
+
+
+def test_each_flag_sets_a_bool_field_of_the_directive() -> None:
+    import dataclasses
+
+    from verify.directives import FLAGS, build, parse_options
+    from verify.model import Directive
+
+    fields = {f.name: f for f in dataclasses.fields(Directive)}
+    for word, attribute in FLAGS.items():
+        assert fields[attribute].default is False, attribute
+        assert getattr(build(parse_options(word)[0]), attribute) is True
