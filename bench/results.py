@@ -119,7 +119,8 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     try:
-        memory_kb = int(next(l.split()[1] for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")))
+        meminfo = Path("/proc/meminfo").read_text().splitlines()
+        memory_kb = int(next(row.split()[1] for row in meminfo if row.startswith("MemTotal")))
     except (OSError, StopIteration, ValueError):
         memory_kb = 0
     try:

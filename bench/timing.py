@@ -8,6 +8,7 @@ process (wall time from outside, CPU time from the kernel's accounting of the fi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import statistics
 import subprocess
@@ -87,8 +88,8 @@ def run_once(command: Command, log: Path | None = None) -> Run:
     """Run `command` once; its output goes to `log` (appended) or is thrown away."""
     if command.before is not None:
         command.before()
-    out = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115
-    try:
+    with contextlib.ExitStack() as files:
+        out = files.enter_context(open(log, "ab")) if log is not None else subprocess.DEVNULL
         started = time.perf_counter()
         proc = subprocess.Popen(list(map(str, command.argv)), cwd=command.cwd, env=dict(command.env) if command.env else None,
                                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
@@ -100,9 +101,6 @@ def run_once(command: Command, log: Path | None = None) -> Run:
             killer.cancel()
         wall = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
-    finally:
-        if not isinstance(out, int):  # the log file, not DEVNULL
-            out.close()
     return Run(wall, usage.ru_utime + usage.ru_stime, proc.returncode)
 
 

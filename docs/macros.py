@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mkdocs_macros.plugin import MacrosPlugin
+
 from languages import SOURCE_LANGUAGE, TRANSLATIONS, language, name_in, section
 
 KUBERNETES_VERSION = "v1.37"
 
 
-def define_env(env) -> None:
+def define_env(env: MacrosPlugin) -> None:
     """Register the variables and macros the pages use."""
     lang = language(env.conf["theme"]["language"])
     env.variables["kubernetes_version"] = KUBERNETES_VERSION
@@ -28,7 +30,7 @@ def define_env(env) -> None:
         return section(lang.code, "macros")["cluster_prerequisites"].format(version=KUBERNETES_VERSION)
 
 
-def _register_translation_status(env, language_code: str) -> None:
+def _register_translation_status(env: MacrosPlugin, language_code: str) -> None:
     from pagegrammar.frontmatter import read_front_matter
     from translations.status import statuses
 
@@ -59,7 +61,7 @@ def _register_translation_status(env, language_code: str) -> None:
         return "\n".join(rows)
 
 
-def _register_verification_status(env, language: str) -> None:
+def _register_verification_status(env: MacrosPlugin, language: str) -> None:
     from site_tools.verification import legend, status_rows, status_table
 
     root = Path(env.project_dir)

@@ -62,8 +62,9 @@ def _parser() -> _Parser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="\n".join(__doc__.splitlines()[2:]),
     )
+    codes = ", ".join(t.code for t in TRANSLATIONS)
     parser.add_argument("--lang", default=DEFAULT_TRANSLATION,
-                        help=f"the translation to look at: {', '.join(t.code for t in TRANSLATIONS)} (default: {DEFAULT_TRANSLATION})")
+                        help=f"the translation to look at: {codes} (default: {DEFAULT_TRANSLATION})")
     parser.add_argument("--all-languages", action="store_true", help="status/--check: every translation, one after the other")
     parser.add_argument("--check", action="store_true", help="exit 1 when anything needs a translator")
     parser.add_argument("--diff", metavar="PAGE", help="print the source page's changes since PAGE was translated")
@@ -146,8 +147,10 @@ def _table(rows: list[status.PageStatus | status.PageError], dated: bool) -> str
             lines.append(f"{r.relative!s:<{width}}  error (see below)")
             continue
         note = ""
-        if r.state == "outdated":
-            note = f" (source changed {r.source_changed})" if r.source_changed else (" (change date unknown)" if not dated else "")
+        if r.state == "outdated" and r.source_changed:
+            note = f" (source changed {r.source_changed})"
+        elif r.state == "outdated" and not dated:
+            note = " (change date unknown)"
         lines.append(f"{r.relative!s:<{width}}  {r.state}{note}")
     return "\n".join(lines)
 

@@ -96,15 +96,18 @@ def _normalise_code(language: str, lines: list[str], *, editable: bool = False) 
         kept = [ln.rstrip() for ln in lines if not ln.lstrip().startswith("#")]
         return "\n".join(ln for ln in kept if ln.strip())
     if language == "mermaid":
-        out = []
-        for ln in lines:
-            ln = re.sub(r'"[^"]*"', '""', ln)
-            ln = re.sub(r"\[[^\]]*\]|\([^)]*\)|\{[^}]*\}|\|[^|]*\|", "_", ln)
-            ln = re.sub(r"-\.\s.*?\s\.->", "-..->", ln)
-            ln = re.sub(r"--\s[^->]+?\s-->", "-->", ln)
-            out.append(ln.strip())
+        out = [_mermaid_shape(ln) for ln in lines]
         return "\n".join(ln for ln in out if ln and not ln.startswith("%%"))
     return "\n".join(ln.rstrip() for ln in lines).strip("\n")
+
+
+def _mermaid_shape(line: str) -> str:
+    """A mermaid line without its words: quoted strings, node and edge labels."""
+    line = re.sub(r'"[^"]*"', '""', line)
+    line = re.sub(r"\[[^\]]*\]|\([^)]*\)|\{[^}]*\}|\|[^|]*\|", "_", line)
+    line = re.sub(r"-\.\s.*?\s\.->", "-..->", line)
+    line = re.sub(r"--\s[^->]+?\s-->", "-->", line)
+    return line.strip()
 
 
 def _indent(line: str) -> int:
@@ -135,7 +138,7 @@ class _Scanner:
     def extend(self, index: int, number: int, line: str) -> None:
         block = self.blocks[index]
         self.blocks[index] = Block(
-            block.kind, block.key, block.line, block.lines + ((number, line),), block.container, block.level, block.shown
+            block.kind, block.key, block.line, (*block.lines, (number, line)), block.container, block.level, block.shown
         )
 
     def fence(self, i: int, fence: Fence) -> int:
@@ -175,12 +178,15 @@ class _Scanner:
             while self.containers and indent <= self.containers[-1][0]:
                 self.containers.pop()
             fence, comment = self.fences.get(i), self.comments.get(i)
-            if fence is not None or comment is not None:
+            if fence is not None:
                 self.open_prose = None
-                i = self.fence(i, fence) if fence is not None else self.comment(i, comment)  # type: ignore[arg-type]
-                continue
-            self.line(line, number, indent)
-            i += 1
+                i = self.fence(i, fence)
+            elif comment is not None:
+                self.open_prose = None
+                i = self.comment(i, comment)
+            else:
+                self.line(line, number, indent)
+                i += 1
         return self.blocks
 
     def line(self, line: str, number: int, indent: int) -> None:

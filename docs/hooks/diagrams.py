@@ -14,7 +14,7 @@ replaced by a ``<figure class="k8s-diagram">`` holding
 The figure has no ``pre.mermaid`` left, so Material's own integration (which
 would fetch mermaid from a CDN and hide the SVG in a closed shadow root) never
 starts.  Only pages with a diagram load mermaid: the theme override checks
-``page.k8s_diagrams``.  A diagram without a fresh SVG is a warning, so the
+``page.meta.k8s.diagrams`` (site_tools/page_state.py).  A diagram without a fresh SVG is a warning, so the
 strict build fails and names the page and line.
 """
 
@@ -34,6 +34,7 @@ from mkdocs.utils import get_relative_url
 from site_tools.diagram_text import DiagramText, describe
 from site_tools.diagrams import DIAGRAMS_DIR, diagram_hash, diagrams_in_markdown
 from site_tools.node import MERMAID_JS, MERMAID_LICENSE, NodeDependencyError, ensure_mermaid
+from site_tools.page_state import page_state
 
 log = logging.getLogger("mkdocs.hooks.diagrams")
 
@@ -103,7 +104,7 @@ def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files
         return _figure(source, page, count, lang)
 
     content = _BLOCK.sub(replace, content)
-    page.k8s_diagrams = count
+    page_state(page).diagrams = count
     return content
 
 

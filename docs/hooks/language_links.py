@@ -4,9 +4,9 @@ Each language of the registry (``languages/registry.yaml``) is its own build
 (the source language at the root of ``site/``, each translation under its
 prefix, ``en/``), so the switcher cannot ask MkDocs where the other page is.  This hook
 lists the other languages' pages (from their docs directories) and gives every
-page relative links, rendered by ``docs/overrides/partials/alternate.html`` with
-no JavaScript: they work on the published site, ``nox -s serve`` and any local
-static server.  A page not translated yet links to that language's home page
+page relative links (``page_state(page).language_links``, site_tools/page_state.py),
+rendered by ``docs/overrides/partials/alternate.html`` with no JavaScript: they work
+on the published site, ``nox -s serve`` and any local static server.  A page not translated yet links to that language's home page
 and says so.
 
 The same pairing gives each page's ``<head>`` its ``<link rel="alternate"
@@ -30,6 +30,7 @@ from mkdocs.structure.pages import Page
 from languages import LANGUAGES, language
 from pagegrammar.pages import list_pages
 from site_tools.languages import REPO_ROOT, alternate_links, hreflang_links, root_url_from
+from site_tools.page_state import page_state
 
 _state: dict = {}
 
@@ -58,6 +59,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
-    page.language_links = alternate_links(page.file.src_uri, _state["current"], _state["available"])
-    page.k8s_hreflang = hreflang_links(page.file.src_uri, _state["available"], _state["root_url"])
+    state = page_state(page)
+    state.language_links = alternate_links(page.file.src_uri, _state["current"], _state["available"])
+    state.hreflang = hreflang_links(page.file.src_uri, _state["available"], _state["root_url"])
     return context

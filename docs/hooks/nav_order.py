@@ -99,6 +99,7 @@ def _order(items: list, titles: dict[str, str]) -> float:
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     _order(nav.items, dict(config.extra.get("section_titles") or {}))
     nav.pages = _pages(nav.items)
-    for before, page, after in zip([None, *nav.pages[:-1]], nav.pages, [*nav.pages[1:], None]):
+    pages = nav.pages  # each page with the one before it and the one after it (None at either end)
+    for before, page, after in zip([None, *pages][:-1], pages, [*pages, None][1:], strict=True):
         page.previous_page, page.next_page = before, after
     return nav

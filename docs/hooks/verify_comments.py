@@ -10,6 +10,10 @@ as written, minus the invisible parts.
 
 from __future__ import annotations
 
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
 from pagegrammar import find_fences
 from pagegrammar.comments import directive_comments
 
@@ -22,5 +26,5 @@ def strip_verification_comments(markdown: str) -> str:
     return "\n".join(line for number, line in enumerate(markdown.split("\n"), 1) if number not in dropped)
 
 
-def on_page_markdown(markdown, page, config, files):
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     return strip_verification_comments(markdown)

@@ -115,7 +115,8 @@ def test_check_writable_says_why_before_a_run_starts(tmp_path: Path) -> None:
     try:
         if os.access(locked, os.W_OK):
             pytest.skip("running as a user who may write anywhere (root)")
-        assert check_writable(locked / "report.json").startswith(f"cannot write {locked / 'report.json'}")
+        problem = check_writable(locked / "report.json")
+        assert problem is not None and problem.startswith(f"cannot write {locked / 'report.json'}")
     finally:
         locked.chmod(0o700)
     assert names(tmp_path) == ["file", "locked"]

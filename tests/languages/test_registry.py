@@ -16,8 +16,9 @@ from languages.strings import STRINGS_DIR, load_strings, strings
 from translations import glossary
 
 ROOT = Path(__file__).resolve().parents[2]
-ENTRY = ("  - code: {code}\n    name: N\n    english_name: N\n    source: {source}\n    docs_dir: d/{code}\n"
-         "    config_file: {code}.yml\n    prefix: '{prefix}'\n    hreflang: {code}\n    search_lang: en\n    word_spaces: true\n")
+ENTRY = ("  - code: {code}\n    name: N\n    english_name: N\n    source: {source}\n"
+         "    docs_dir: d/{code}\n    config_file: {code}.yml\n    prefix: '{prefix}'\n    hreflang: {code}\n"
+         "    search_lang: en\n    word_spaces: true\n")
 
 
 class _Config(yaml.SafeLoader):
@@ -111,7 +112,8 @@ def test_an_extra_string_is_refused_as_a_likely_typo(tmp_path: Path) -> None:
 
 def test_a_string_must_keep_the_placeholders(tmp_path: Path) -> None:
     directory = _copy_strings(tmp_path, lambda data: data["verification"]["page"].update(ran="{run} steps ran."))
-    with pytest.raises(StringsError, match=r"verification.page.ran has the placeholders \['run'\], ja.yaml has \['run', 'steps'\]"):
+    expected = r"verification.page.ran has the placeholders \['run'\], ja.yaml has \['run', 'steps'\]"
+    with pytest.raises(StringsError, match=expected):
         load_strings("en", directory)
 
 

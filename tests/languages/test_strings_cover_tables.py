@@ -20,4 +20,5 @@ def test_every_need_has_words_in_every_language(lang) -> None:
     missing = sorted(set(NEEDS) - set(words))
     unknown = sorted(set(words) - set(NEEDS))
     assert not missing, f"languages/strings/{lang.code}.yaml: verification.needs lacks {missing} (declared in verify/needs.py)"
-    assert not unknown, f"languages/strings/{lang.code}.yaml: verification.needs names {unknown}, which verify/needs.py does not declare"
+    assert not unknown, (f"languages/strings/{lang.code}.yaml: verification.needs names {unknown}, "
+                         "which verify/needs.py does not declare")

@@ -71,7 +71,8 @@ def git(root: Path, *args: str) -> str:
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.run([sys.executable, *args], cwd=root, capture_output=True, text=True, env=env)
+    # The caller asserts on the exit code, with the output in the message.
+    return subprocess.run([sys.executable, *args], cwd=root, capture_output=True, text=True, env=env, check=False)
 
 
 def add_toy_language(repo: Path) -> None:
@@ -89,14 +90,17 @@ def add_toy_language(repo: Path) -> None:
     docs = repo / "docs/eo"
     (docs / "tutorials/services").mkdir(parents=True)
     (docs / "tutorials/security").mkdir(parents=True)
-    blob = re.search(r"source_blob: (\w+)", (repo / "docs/en/index.md").read_text(encoding="utf-8")).group(1)
+    found = re.search(r"source_blob: (\w+)", (repo / "docs/en/index.md").read_text(encoding="utf-8"))
+    assert found, "docs/en/index.md has no source_blob"
+    blob = found.group(1)
     (docs / "index.md").write_text(TOY_INDEX.format(blob=blob), encoding="utf-8")
     for page in (PAGE, OUTDATED, "verification-status.md", "translation-status.md"):
         shutil.copy2(repo / "docs/en" / page, docs / page)
     # A glossary term the toy page drops, and a spelling the glossary tells Toy to avoid.
     toy_page = docs / PAGE
     text = toy_page.read_text(encoding="utf-8")
-    toy_page.write_text(text.replace("explains what happens to the source IP", "explains what happens to the origin IP") + "\nThis works on k8s.\n", encoding="utf-8")
+    text = text.replace("explains what happens to the source IP", "explains what happens to the origin IP")
+    toy_page.write_text(text + "\nThis works on k8s.\n", encoding="utf-8")
     gloss = repo / "docs/glossary.yml"
     text = gloss.read_text(encoding="utf-8")
     text = re.sub(r"(\{ja: [^,]+, en: ([^}]+))\}", r"\1, eo: \2}", text)

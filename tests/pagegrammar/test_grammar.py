@@ -38,7 +38,7 @@ echo inside
 
 
 def test_fences_have_language_lines_and_body_without_their_indentation() -> None:
-    shell, yaml, markdown = find_fences(PAGE)
+    shell, yaml, _markdown = find_fences(PAGE)
     assert (shell.language, shell.line, shell.end_line, shell.body) == ("shell", 6, 8, "kubectl get pods")
     assert (yaml.language, yaml.title, yaml.line, yaml.end_line) == ("yaml", "web.yaml", 10, 12)
     assert yaml.prefix == "    " and yaml.body == "kind: Pod"
@@ -81,7 +81,8 @@ def test_comments_outside_code_blocks_with_their_names() -> None:
         (1, "verify", "verify"), (5, "invisible-code-block", "invisible-code-block"), (8, None, "verify"), (9, None, "a"),
     ]
     hidden = comments[1]
-    assert hidden.arguments == "shell" and hidden.end_line == 7 and hidden.source.strip() == "kubectl wait --for=condition=Ready pod/web-0"
+    assert hidden.arguments == "shell" and hidden.end_line == 7
+    assert hidden.source.strip() == "kubectl wait --for=condition=Ready pod/web-0"
     assert [c.line for c in directive_comments(text, find_fences(text))] == [1, 5]
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from site_tools.diagrams import DIAGRAMS_DIR, all_diagrams
 from site_tools.languages import REPO_ROOT
+from site_tools.page_state import page_state
 
 
 def load_hook(name: str) -> ModuleType:
@@ -48,7 +49,7 @@ def test_mermaid_block_becomes_a_figure_with_a_noscript_image() -> None:
     html = diagrams.on_page_content(f'<p>x</p><pre class="mermaid"><code>{escaped}</code></pre>', page, config, None)
     assert 'class="mermaid"' not in html
     assert f'<noscript><img class="k8s-diagram__image" src="../../../assets/diagrams/{diagram.hash}.svg"' in html
-    assert page.k8s_diagrams == 1
+    assert page_state(page).diagrams == 1
     assert (DIAGRAMS_DIR / f"{diagram.hash}.svg").is_file()
 
 

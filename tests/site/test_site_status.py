@@ -23,6 +23,7 @@ from pagegrammar.pages import list_pages
 from verify import records
 from verify.live.results import PageResult, StepResult
 from verify.parsers import load_page
+from verify.results import FAILED, PASSED, SKIPPED
 
 SOURCE_IP = "tutorials/services/source-ip.md"
 APPARMOR = "tutorials/security/apparmor.md"
@@ -48,18 +49,18 @@ def _result(page_path: Path, root: Path, target: dict, *, fail: int | None = Non
     for identity in records.identities(page):
         step = identity.step
         text = "\n".join(step.commands) or step.text
-        status, message = "passed", "started in the background (first terminal)" if identity.kind == "terminal" else ""
+        status, message = PASSED, "started in the background (first terminal)" if identity.kind == "terminal" else ""
         if failed_at:
-            status, message = "skipped", f"after failure at {failed_at}"
+            status, message = SKIPPED, f"after failure at {failed_at}"
         elif identity.n == fail:
-            status, message = "failed", "output differs from the documented output at x.md:1"
+            status, message = FAILED, "output differs from the documented output at x.md:1"
             failed_at = f"x.md:{identity.line}"
         elif step.directive.skip_reason:
-            status, message = "skipped", step.directive.skip_reason
+            status, message = SKIPPED, step.directive.skip_reason
         elif target["target"] == "control-plane" and any(word in text for word in REAL_NODES):
-            status, message = "skipped", "cluster lacks exec (needs a container runtime: control-plane target)"
+            status, message = SKIPPED, "cluster lacks exec (needs a container runtime: control-plane target)"
         elif needs and needs in step.directive.requires:
-            status, message = "skipped", f"cluster lacks {needs} (not provided; pass --provide {needs} if you have it)"
+            status, message = SKIPPED, f"cluster lacks {needs} (not provided; pass --provide {needs} if you have it)"
         result.steps.append(StepResult(step.location, identity.kind, status, text, message))
     return result
 

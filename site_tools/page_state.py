@@ -1,0 +1,65 @@
+"""What the MkDocs hooks work out about a page, typed, for each other and for the theme's templates.
+
+The hooks (``docs/hooks/*.py``) run one after the other on each page; some of what they find is needed
+by a later hook (the translation banner links to the source page that ``language_links`` found) or by a
+template (``docs/overrides``). It lives in one :class:`PageState` per page, kept in the page's own
+``page.meta`` under :data:`META_KEY` (MkDocs refills ``page.meta`` from the front matter before the hooks
+see the page, so nothing survives from one build to the next), and the templates read it as
+``page.meta.k8s``. Adding something a template shows is adding a field here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from site_tools.languages import AlternateLink, HreflangLink
+from site_tools.verification import PageStatus
+from verify.records import Record
+
+META_KEY = "k8s"
+
+
+@dataclass(frozen=True)
+class TranslationNotice:
+    """The outdated-translation banner: the sentence, and a link to the source page in ``hreflang``."""
+
+    text: str
+    link_text: str
+    href: str
+    hreflang: str
+
+
+@dataclass
+class PageState:
+    """One page's state in one build; each field says which hook sets it."""
+
+    # docs/hooks/language_links.py: the switcher's links and the <head>'s hreflang links.
+    language_links: list[AlternateLink] = field(default_factory=list)
+    hreflang: list[HreflangLink] = field(default_factory=list)
+    # docs/hooks/diagrams.py: how many mermaid diagrams the page has (the template loads mermaid if any).
+    diagrams: int = 0
+    # docs/hooks/page_status.py: whether the page has commands, its record and the files changed since,
+    # what the status slot shows, the link to the status page, and the outdated-translation banner.
+    has_commands: bool = False
+    record: Record | None = None
+    changed: list[str] = field(default_factory=list)
+    status: PageStatus | None = None
+    status_href: str = ""
+    translation: TranslationNotice | None = None
+
+
+class HasMeta(Protocol):
+    """A page: MkDocs' ``Page`` (or a test's stand-in with a ``meta`` dict)."""
+
+    meta: MutableMapping[str, Any]
+
+
+def page_state(page: HasMeta) -> PageState:
+    """The state of ``page`` in this build, created empty on first use."""
+    state = page.meta.get(META_KEY)
+    if not isinstance(state, PageState):
+        state = PageState()
+        page.meta[META_KEY] = state
+    return state
