@@ -26,14 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import live, reader, site, static
-from bench.corpus import EN, JA, snapshot
+from bench.corpus import docs_dir, snapshot
 from bench.results import RESULTS, Measurement, commit_id, machine, table, write_results
+from languages import LANGUAGES, SOURCE_LANGUAGE
 from site_tools.languages import REPO_ROOT
 
 SECTIONS = ("site", "static", "reader", "cluster", "live", "corpus")
 TITLES = {"site": "1. Site build", "static": "2. Static tier", "live": "3. Live tier", "cluster": "3. Control plane",
           "reader": "4. Reader's cost"}
-PAGE = Path("docs_src/ja/tutorials/stateful-application/basic-stateful-set.md")
+PAGE = docs_dir(SOURCE_LANGUAGE) / "tutorials/stateful-application/basic-stateful-set.md"
 CORPUS = 400
 #: Rough seconds the corpus site build takes on the 2-core machine (one round), to keep within the budget.
 CORPUS_ROUND_ESTIMATE = 240.0
@@ -168,7 +169,7 @@ def _reader(run: _Run) -> None:
 
     def read() -> list[Measurement]:
         found, run.rows[:] = reader.measure(run.work / "site-real", run.work / "baseline-real",
-                                            {"ja": run.real / JA, "en": run.real / EN}, runs=3)
+                                            {lang.code: run.real / docs_dir(lang) for lang in LANGUAGES}, runs=3)
         return found
 
     run.section("reader", read)

@@ -5,12 +5,13 @@ temporary directory and lays the working tree over it, so the benchmark measures
 now, while other people keep editing the real tree. The site reads ``node_modules/`` (linked) and
 ``verify-report.json`` (copied), which git does not track.
 
-`make_corpus` replaces the pages of such a copy with N pages per language shaped like the real
-ones: the four tutorials, then copies of them in turn (``tutorials/<section>/<page>-NNN.md``, the
-same directory, so every relative link and ``--8<--`` include still resolves), each with its own
-title and weight; an English copy records the git blob of its Japanese copy, so it is a current
-translation, as a real one would be. The copies are committed, so the sitemap's dates and the
-translation status come from git as they do for the real pages.
+`make_corpus` replaces the pages of such a copy with N pages per language of the registry
+(``languages/registry.yaml``) shaped like the real ones: the four tutorials, then copies of them in
+turn (``tutorials/<section>/<page>-NNN.md``, the same directory, so every relative link and
+``--8<--`` include still resolves), each with its own title and weight; a translation's copy records
+the git blob of the source language's copy, so it is a current translation, as a real one would be.
+The copies are committed, so the sitemap's dates and the translation status come from git as they
+do for the real pages.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from languages import LANGUAGES, SOURCE_LANGUAGE, TRANSLATIONS, Language
 from pagegrammar import parse_front_matter
 from site_tools.languages import REPO_ROOT
 from translations.status import blob_id
@@ -34,7 +36,14 @@ TUTORIALS = (
 )
 #: Pages of the site that are not tutorials (kept in a site corpus: the home and translation status).
 SITE_PAGES = ("index.md", "translation-status.md")
-JA, EN = Path("docs_src/ja"), Path("docs/en")
+
+def docs_dir(lang: Language) -> Path:
+    """Where the pages of `lang` are, relative to the repository (``docs_src/ja``, ``docs/en``)."""
+    return Path(lang.docs_dir)
+
+
+#: The source language's pages: what the plain one-language baseline builds.
+SOURCE_DOCS = docs_dir(SOURCE_LANGUAGE)
 _GIT_ID = ["-c", "user.name=bench", "-c", "user.email=bench@localhost", "-c", "commit.gpgsign=false"]
 
 
@@ -97,36 +106,44 @@ def _variant(text: str, number: int, weight: int, source_blob: str | None = None
     return f"---\n{front}---\n{body}"
 
 
-def make_corpus(root: Path, per_language: int, *, site_pages: bool = True, languages: tuple[str, ...] = ("ja", "en")) -> int:
+def make_corpus(root: Path, per_language: int, *, site_pages: bool = True, languages: tuple[str, ...] | None = None) -> int:
     """Replace the pages under `root` with `per_language` pages per language; returns how many per language.
 
-    With `site_pages`, the home page and the translation status page are kept and count towards
-    `per_language`; the rest are the four tutorials and then numbered copies of them.
+    Every language of the registry gets its pages, or only those whose codes are in `languages`
+    (the others are left with none). With `site_pages`, the home page and the translation status
+    page are kept and count towards `per_language`; the rest are the four tutorials and then numbered
+    copies of them.
     """
-    source = {"ja": root / JA, "en": root / EN}
-    originals = {lang: {uri: (source[lang] / uri).read_text(encoding="utf-8") for uri in (*SITE_PAGES, *TUTORIALS)}
-                 for lang in ("ja", "en")}
-    for lang in ("ja", "en"):
-        shutil.rmtree(source[lang])
-        source[lang].mkdir(parents=True)
+    wanted = {lang.code for lang in LANGUAGES} if languages is None else set(languages)
+    folders = {lang.code: root / docs_dir(lang) for lang in LANGUAGES}
+    # The source language is read even when it is not wanted: each translation's copy records its blob.
+    originals = {code: {uri: (folders[code] / uri).read_text(encoding="utf-8") for uri in (*SITE_PAGES, *TUTORIALS)}
+                 for code in folders if code in wanted or code == SOURCE_LANGUAGE.code}
     kept = [*(SITE_PAGES if site_pages else ()), *TUTORIALS]
     if per_language < len(kept):
         raise ValueError(f"a corpus needs at least {len(kept)} pages per language")
+    for folder in folders.values():
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
     plan: list[tuple[str, str, int | None]] = [(uri, uri, None) for uri in kept]
     for index in range(per_language - len(plan)):
         template = TUTORIALS[index % len(TUTORIALS)]
         copy = index + 1
         plan.append((template[: -len(".md")] + f"-{copy:03d}.md", template, copy))
     for uri, template, number in plan:
-        ja_text = originals["ja"][template]
-        en_text = originals["en"][template]
+        texts = {code: pages[template] for code, pages in originals.items()}
         if number is not None:
-            weight = int(parse_front_matter(ja_text, template).data["weight"]) * 1000 + number
-            ja_text = _variant(ja_text, number, weight)
-            en_text = _variant(en_text, number, weight, blob_id(ja_text.encode("utf-8")))
-        for lang, text in (("ja", ja_text), ("en", en_text)):
-            if lang in languages:
-                target = source[lang] / uri
+            source = texts[SOURCE_LANGUAGE.code]
+            weight = int(parse_front_matter(source, template).data["weight"]) * 1000 + number
+            texts[SOURCE_LANGUAGE.code] = source = _variant(source, number, weight)
+            blob = blob_id(source.encode("utf-8"))
+            for lang in TRANSLATIONS:
+                if lang.code in texts:
+                    texts[lang.code] = _variant(texts[lang.code], number, weight, blob)
+        for code, text in texts.items():
+            if code in wanted:
+                target = folders[code] / uri
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text, encoding="utf-8")
     return len(plan)

@@ -1,9 +1,9 @@
-"""1. Site build: the project's build (both languages) against a plain one-language mkdocs-material build.
+"""1. Site build: the project's build (every language) against a plain one-language mkdocs-material build.
 
 A: ``python -m site_tools.build --out OUT`` in a copy of the repository (what ``nox -s site``
-runs after ``npm ci``): two strict builds in parallel with every hook and the macros plugin, the
-merge and the sitemap index. B: ``python -m mkdocs build`` of the same Japanese pages with the
-configuration of `bench.baseline`. Then the same on a generated corpus of 400 pages per language.
+runs after ``npm ci``): one strict build per language of the registry, in parallel, with every hook
+and the macros plugin, the merge and the sitemap index. B: ``python -m mkdocs build`` of the same
+source-language pages with the configuration of `bench.baseline`. Then the same on a generated corpus of 400 pages per language.
 """
 
 from __future__ import annotations
@@ -14,29 +14,32 @@ import sys
 from pathlib import Path
 
 from bench.baseline import write_baseline_config
-from bench.corpus import JA, commit, make_corpus
+from bench.corpus import SOURCE_DOCS, commit, make_corpus
 from bench.results import Measurement
-from bench.timing import Command, compare
+from bench.timing import Command, Pair, compare
+from languages import LANGUAGES, SOURCE_LANGUAGE
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+_ALL = " + ".join(lang.code for lang in LANGUAGES)
 
 
 def _commands(root: Path, work: Path, tag: str) -> tuple[Command, Command]:
     out = work / f"site-{tag}"
     base_out = work / f"baseline-{tag}"
-    config = write_baseline_config(root, root / JA, base_out, work / f"baseline-{tag}.yml")
-    project = Command("project build (ja + en)", [sys.executable, "-m", "site_tools.build", "--out", str(out)],
+    config = write_baseline_config(root, root / SOURCE_DOCS, base_out, work / f"baseline-{tag}.yml")
+    project = Command(f"project build ({_ALL})", [sys.executable, "-m", "site_tools.build", "--out", str(out)],
                       cwd=root, env=ENV, before=lambda: shutil.rmtree(out, ignore_errors=True))
-    plain = Command("plain mkdocs-material (ja)", [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)],
+    plain = Command(f"plain mkdocs-material ({SOURCE_LANGUAGE.code})",
+                    [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)],
                     cwd=work, env=ENV, before=lambda: shutil.rmtree(base_out, ignore_errors=True))
     return project, plain
 
 
-def _measurement(name: str, pair, target: float, notes: list[str]) -> Measurement:  # type: ignore[no-untyped-def]
+def _measurement(name: str, pair: Pair, target: float, notes: list[str]) -> Measurement:
     failed = sorted({r.code for side in (pair.a, pair.b) for r in side.runs if r.code != 0})
     cpu_a, cpu_b = pair.a.cpu.median, pair.b.cpu.median
-    notes = [*notes, f"CPU time (all processes): A {cpu_a:.1f} s for two languages, B {cpu_b:.1f} s for one "
-                     f"(A per language / B = {cpu_a / 2 / cpu_b:.2f})"]
+    notes = [*notes, f"CPU time (all processes): A {cpu_a:.1f} s for {len(LANGUAGES)} languages, B {cpu_b:.1f} s for one "
+                     f"(A per language / B = {cpu_a / len(LANGUAGES) / cpu_b:.2f})"]
     measurement = Measurement.from_pair("site", name, pair, target=target, notes=notes)
     if failed:
         # A failed build is no figure: its time says nothing about a build that works.
@@ -49,9 +52,10 @@ def measure_real(root: Path, work: Path, runs: int, log: Path) -> Measurement:
     project, plain = _commands(root, work, "real")
     print(f"  real pages: {project.describe()}  vs  {plain.describe()}", flush=True)
     pair = compare(project, plain, runs=runs, warmup=1, log=log)
-    pages = len(list((root / JA).rglob("*.md")))
+    pages = len(list((root / SOURCE_DOCS).rglob("*.md")))
     return _measurement(f"build, real pages ({pages} per language)", pair, 1.5,
-                        ["A builds both languages (two processes in parallel on 2 cores); B builds Japanese only"])
+                        [f"A builds {len(LANGUAGES)} languages (one process each, in parallel on 2 cores); "
+                         f"B builds {SOURCE_LANGUAGE.english_name} only"])
 
 
 def measure_corpus(root: Path, work: Path, per_language: int, runs: int, log: Path) -> Measurement:

@@ -7,9 +7,10 @@ from pathlib import Path
 import yaml
 
 from bench.baseline import baseline_config
-from bench.corpus import EN, JA, TUTORIALS, make_corpus
+from bench.corpus import TUTORIALS, docs_dir, make_corpus
 from bench.live import baseline_script
 from bench.timing import Stats
+from languages import LANGUAGES, SOURCE_LANGUAGE, TRANSLATIONS
 from translations.status import blob_id, recorded_blob
 from verify.model import StepKind
 from verify.parsers import load_page
@@ -40,19 +41,23 @@ def test_the_baseline_keeps_the_theme_and_extensions_and_drops_what_the_project_
 
 
 def test_the_corpus_has_n_pages_per_language_and_current_translations(tmp_path: Path) -> None:
-    for folder in (JA, EN):
+    for lang in LANGUAGES:
+        folder = docs_dir(lang)
         for page in (ROOT / folder).rglob("*.md"):
             target = tmp_path / folder / page.relative_to(ROOT / folder)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(page.read_bytes())
     assert make_corpus(tmp_path, 10) == 10
-    ja = sorted(p.relative_to(tmp_path / JA) for p in (tmp_path / JA).rglob("*.md"))
-    en = sorted(p.relative_to(tmp_path / EN) for p in (tmp_path / EN).rglob("*.md"))
-    assert ja == en and len(ja) == 10
-    assert all((tmp_path / JA / uri).is_file() for uri in TUTORIALS)
+    source = tmp_path / docs_dir(SOURCE_LANGUAGE)
+    pages = sorted(p.relative_to(source) for p in source.rglob("*.md"))
+    assert len(pages) == 10
+    assert all((source / uri).is_file() for uri in TUTORIALS)
     copy = Path(TUTORIALS[0][: -len(".md")] + "-001.md")
-    assert recorded_blob(tmp_path / EN / copy) == blob_id((tmp_path / JA / copy).read_bytes())
-    text = (tmp_path / JA / copy).read_text(encoding="utf-8")
+    for lang in TRANSLATIONS:
+        translated = tmp_path / docs_dir(lang)
+        assert sorted(p.relative_to(translated) for p in translated.rglob("*.md")) == pages, lang.code
+        assert recorded_blob(translated / copy) == blob_id((source / copy).read_bytes()), lang.code
+    text = (source / copy).read_text(encoding="utf-8")
     assert "--8<--" in text or "```shell" in text  # the shape of a real page
 
 
