@@ -157,7 +157,7 @@ def line_match(documented: str, actual: str) -> list[Tolerance] | None:
 def _pair_tokens(doc: list[str], act: list[str]) -> list[Tolerance] | None:
     """Tolerances for two equally long token lists matched pairwise, or None when a pair differs."""
     found: list[Tolerance] = []
-    for d, a in zip(doc, act):
+    for d, a in zip(doc, act, strict=True):  # every caller passes lists of one length
         kind = token_match(d, a)
         if kind is None:
             return None

@@ -7,8 +7,9 @@ them); ``watch`` has a module of its own (`verify.matchers.watch`).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from verify.matchers.lines import ELLIPSIS, MatchResult, Tolerance, line_match, split_lines
 
@@ -19,18 +20,27 @@ def _show(tol: list[Tolerance], line: str) -> str:
     return line
 
 
-def _align(doc: list[str], act: list[str]) -> tuple[bool, list[tuple[str, str, list[Tolerance]]]]:
+#: Whether a documented line (by index) accepts an actual line (by index), and with which tolerances (None: no).
+_Pairing = Callable[[int, int], list[Tolerance] | None]
+#: One line of the alignment: "=" same, "~" tolerated, "-" documented only, "+" actual only, "…" absorbed.
+_Op = tuple[str, str, list[Tolerance]]
+
+
+def _align(doc: list[str], act: list[str]) -> tuple[bool, list[_Op]]:
     """Edit-distance alignment where `...` lines absorb any actual lines at no cost."""
+
+    @functools.cache
+    def pairing(i: int, j: int) -> list[Tolerance] | None:
+        return line_match(doc[i], act[j])
+
+    cost = _costs(doc, act, pairing)
+    return cost[0][0] == 0, _trace(doc, act, cost, pairing)
+
+
+def _costs(doc: list[str], act: list[str], pairing: _Pairing) -> list[list[int]]:
+    """cost[i][j]: the fewest lines left unmatched aligning doc[i:] with act[j:]."""
     n, m = len(doc), len(act)
     inf = 10 ** 9
-    matches: dict[tuple[int, int], list[Tolerance] | None] = {}
-
-    def lm(i: int, j: int) -> list[Tolerance] | None:
-        key = (i, j)
-        if key not in matches:
-            matches[key] = line_match(doc[i], act[j])
-        return matches[key]
-
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
     cost[n][m] = 0
     for j in range(m - 1, -1, -1):
@@ -45,10 +55,16 @@ def _align(doc: list[str], act: list[str]) -> tuple[bool, list[tuple[str, str, l
                 best = cost[i + 1][j] + 1
                 if j < m:
                     best = min(best, cost[i][j + 1] + 1)
-                    if lm(i, j) is not None:
+                    if pairing(i, j) is not None:
                         best = min(best, cost[i + 1][j + 1])
             cost[i][j] = best
-    ops: list[tuple[str, str, list[Tolerance]]] = []
+    return cost
+
+
+def _trace(doc: list[str], act: list[str], cost: list[list[int]], pairing: _Pairing) -> list[_Op]:
+    """Walk the cheapest alignment `cost` describes, one operation per line."""
+    n, m = len(doc), len(act)
+    ops: list[_Op] = []
     i = j = 0
     while i < n or j < m:
         if i < n and doc[i].strip() == ELLIPSIS:
@@ -59,8 +75,8 @@ def _align(doc: list[str], act: list[str]) -> tuple[bool, list[tuple[str, str, l
                 ops.append(("…", act[j], []))
                 j += 1
             continue
-        if i < n and j < m and lm(i, j) is not None and cost[i][j] == cost[i + 1][j + 1]:
-            tol = lm(i, j) or []
+        if i < n and j < m and pairing(i, j) is not None and cost[i][j] == cost[i + 1][j + 1]:
+            tol = pairing(i, j) or []
             ops.append(("~" if tol else "=", act[j], tol))
             i, j = i + 1, j + 1
         elif i < n and cost[i][j] == cost[i + 1][j] + 1:
@@ -69,10 +85,10 @@ def _align(doc: list[str], act: list[str]) -> tuple[bool, list[tuple[str, str, l
         else:
             ops.append(("+", act[j], []))
             j += 1
-    return cost[0][0] == 0, ops
+    return ops
 
 
-def _render(ops: Iterable[tuple[str, str, list[Tolerance]]]) -> str:
+def _render(ops: Iterable[_Op]) -> str:
     out = []
     for op, line, tol in ops:
         if op == "~":

@@ -254,43 +254,13 @@ class _Builder:
         """Turn one fence into a step (or an output of the previous step); return its step index."""
         location = Location(self.path, fence.line)
         language = fence.language
-        if not fence.closed:
-            self.problem(fence.line, "fence", f"fence {fence.marker}{fence.info} is never closed")
-        else:
-            offset = fence.opening_inside()
-            if offset is not None:
-                line = fence.body.split("\n")[offset]
-                self.problem(
-                    fence.line,
-                    "fence",
-                    f"fence is not closed before line {fence.line + 1 + offset} ({line.strip()!r} opens a new one)",
-                )
+        self.check_closed(fence)
         directive = self.directive_for(pending, language, skipped)
         title = fence.title
         if language == "text" and not directive.file:
             return self.output(fence, directive, previous, last_end)
-        body, includes = fence.body, ()
-        if "8<" in body:
-            try:
-                resolved = resolve(body, self.root)
-                body = resolved.text.rstrip("\n")  # a code block shows no trailing blank lines
-                includes = resolved.files
-            except IncludeError as error:
-                self.problem(fence.line + 1 + error.line_offset, "include", str(error))
-        if directive.file:
-            kind = StepKind.FILE_CONTENT
-        elif language == "shell":
-            kind = StepKind.COMMAND
-        elif language in YAML:
-            kind = StepKind.EXCERPT if directive.excerpt else StepKind.MANIFEST
-        elif language == "mermaid":
-            kind = StepKind.DIAGRAM
-        else:
-            kind = StepKind.CODE
-            if not language:
-                self.problem(fence.line, "fence", "fence has no info string (commands are ```shell, outputs ```text)")
-            elif language in grammar_shell.SHELL_ALIASES:
-                self.problem(fence.line, "fence", f"commands are fenced ```shell, not ```{language}")
+        body, includes = self.included(fence)
+        kind = self.step_kind(fence, directive)
         commands = split_commands(body) if kind is StepKind.COMMAND else []
         if kind is StepKind.COMMAND and not commands:
             self.problem(fence.line, "fence", "```shell block has no command")
@@ -308,6 +278,48 @@ class _Builder:
         )
         self.add_step(fence.start, fence.end, step)
         return len(self.steps) - 1
+
+    def check_closed(self, fence: Fence) -> None:
+        """Report a fence that is never closed, or that a line inside it would close and open again."""
+        if not fence.closed:
+            self.problem(fence.line, "fence", f"fence {fence.marker}{fence.info} is never closed")
+            return
+        offset = fence.opening_inside()
+        if offset is not None:
+            line = fence.body.split("\n")[offset]
+            self.problem(
+                fence.line,
+                "fence",
+                f"fence is not closed before line {fence.line + 1 + offset} ({line.strip()!r} opens a new one)",
+            )
+
+    def included(self, fence: Fence) -> tuple[str, tuple[Path, ...]]:
+        """The fence's body with its `--8<--` includes resolved, and the files it included."""
+        if "8<" not in fence.body:
+            return fence.body, ()
+        try:
+            resolved = resolve(fence.body, self.root)
+        except IncludeError as error:
+            self.problem(fence.line + 1 + error.line_offset, "include", str(error))
+            return fence.body, ()
+        return resolved.text.rstrip("\n"), resolved.files  # a code block shows no trailing blank lines
+
+    def step_kind(self, fence: Fence, directive: Directive) -> StepKind:
+        """What the fence is, from its language and directive; a language that looks like a mistake is reported."""
+        language = fence.language
+        if directive.file:
+            return StepKind.FILE_CONTENT
+        if language == "shell":
+            return StepKind.COMMAND
+        if language in YAML:
+            return StepKind.EXCERPT if directive.excerpt else StepKind.MANIFEST
+        if language == "mermaid":
+            return StepKind.DIAGRAM
+        if not language:
+            self.problem(fence.line, "fence", "fence has no info string (commands are ```shell, outputs ```text)")
+        elif language in grammar_shell.SHELL_ALIASES:
+            self.problem(fence.line, "fence", f"commands are fenced ```shell, not ```{language}")
+        return StepKind.CODE
 
     def output(self, fence: Fence, directive: Directive, previous: tuple[Fence, int] | None, last_end: int) -> int:
         """Attach a ```text block to the command right before it, or report why it cannot be."""
@@ -377,7 +389,8 @@ class _Builder:
             if not mine:
                 continue
             placed.update(id(p) for p in mine)
-            new_blocks.append((comment.start, comment.end, Block(Location(self.path, comment.line), "comment", None, tuple(mine))))
+            region = Block(Location(self.path, comment.line), "comment", None, tuple(mine))
+            new_blocks.append((comment.start, comment.end, region))
         leftover = [p for p in self.problems if id(p) not in placed]
         if leftover:  # front matter problems: a region over the front matter
             new_blocks.append((0, self.body_start, Block(Location(self.path, 1), "page", None, tuple(leftover))))

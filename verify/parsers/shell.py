@@ -38,69 +38,83 @@ def _scan_line(line: str, state: _Scan, heredocs: list[tuple[str, bool]]) -> Non
     i = 0
     word_start = True  # at a position where a comment or a keyword could start
     state.continued = False
-    n = len(line)
-    while i < n:
-        c = line[i]
+    while i < len(line):
         if state.quote == "'":
-            if c == "'":
-                state.quote = None
-            i += 1
-            continue
-        if state.quote == '"':
-            if c == "\\":
-                i += 2
-                continue
-            if c == '"':
-                state.quote = None
-            elif c == "$" and line.startswith("$(", i):
-                state.depth += 1
-                i += 2
-                continue
-            elif c == ")" and state.depth:
-                state.depth -= 1
-            i += 1
-            continue
-        if c == "\\":
-            if i == n - 1:
-                state.continued = True
+            i = _single_quoted(line, i, state)
+        elif state.quote == '"':
+            i = _double_quoted(line, i, state)
+        else:
+            advanced = _unquoted(line, i, state, heredocs, word_start)
+            if advanced is None:  # a comment or a trailing backslash: nothing more on this line counts
                 return
-            i += 2
-            word_start = False
-            continue
-        if c in "'\"":
-            state.quote = c
-            i += 1
-            word_start = False
-            continue
-        if c == "#" and word_start:
-            return  # the rest of the line is a comment
-        if c in "({":
-            state.depth += 1
-        elif c in ")}" and state.depth:
-            state.depth -= 1
-        if c == "<":
-            heredoc = HEREDOC.match(line, i)
-            if heredoc:
-                heredocs.append((heredoc.group(3), bool(heredoc.group(1))))
-                i = heredoc.end()
-                continue
-        word = WORD.match(line, i) if word_start else None
-        if word is not None:
-            token = word.group(0)
-            end = word.end()
-            if end == n or line[end] in " \t;&|)":
-                if token in OPENERS:
-                    state.compound += 1
-                elif token in CLOSERS and state.compound:
-                    state.compound -= 1
-            i = end
-            word_start = False
-            continue
-        word_start = c in " \t;&|()`"
-        i += 1
+            i, word_start = advanced
     stripped = line.rstrip()
     if stripped.endswith(("|", "&&", "||")) and not stripped.endswith(("\\|",)):
         state.continued = True
+
+
+def _single_quoted(line: str, i: int, state: _Scan) -> int:
+    """One character inside '…'; the index of the next."""
+    if line[i] == "'":
+        state.quote = None
+    return i + 1
+
+
+def _double_quoted(line: str, i: int, state: _Scan) -> int:
+    """One character (or escape, or `$(`) inside "…"; the index of the next."""
+    c = line[i]
+    if c == "\\":
+        return i + 2
+    if c == '"':
+        state.quote = None
+    elif c == "$" and line.startswith("$(", i):
+        state.depth += 1
+        return i + 2
+    elif c == ")" and state.depth:
+        state.depth -= 1
+    return i + 1
+
+
+def _unquoted(line: str, i: int, state: _Scan, heredocs: list[tuple[str, bool]],
+              word_start: bool) -> tuple[int, bool] | None:
+    """One character, word or heredoc operator outside quotes: the index of what follows and whether a word
+    could start there; None when the rest of the line does not count (a comment, a trailing backslash)."""
+    c = line[i]
+    if c == "\\":
+        if i == len(line) - 1:
+            state.continued = True
+            return None
+        return i + 2, False
+    if c in "'\"":
+        state.quote = c
+        return i + 1, False
+    if c == "#" and word_start:
+        return None  # the rest of the line is a comment
+    if c in "({":
+        state.depth += 1
+    elif c in ")}" and state.depth:
+        state.depth -= 1
+    if c == "<":
+        heredoc = HEREDOC.match(line, i)
+        if heredoc:
+            heredocs.append((heredoc.group(3), bool(heredoc.group(1))))
+            return heredoc.end(), word_start
+    word = WORD.match(line, i) if word_start else None
+    if word is not None:
+        _keyword(line, word, state)
+        return word.end(), False
+    return i + 1, c in " \t;&|()`"
+
+
+def _keyword(line: str, word: re.Match[str], state: _Scan) -> None:
+    """Count a compound command's opening or closing keyword (a whole word, not `done-ish`)."""
+    end = word.end()
+    if end == len(line) or line[end] in " \t;&|)":
+        token = word.group(0)
+        if token in OPENERS:
+            state.compound += 1
+        elif token in CLOSERS and state.compound:
+            state.compound -= 1
 
 
 def split_commands(body: str) -> list[Command]:
