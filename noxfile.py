@@ -115,7 +115,7 @@ def _exit_code(session: nox.Session, executable: Path, *args: str) -> int:
 
 @nox.session(python=False)
 def site(session: nox.Session) -> None:
-    """Build site/: Japanese at /, English at /en/ (two strict builds in parallel; `-- --serial`)."""
+    """Build site/: the source language at /, each translation under its prefix (strict builds in parallel; `-- --serial`)."""
     _python(session, "-m", "site_tools.node")  # npm ci: mermaid and axe-core from package-lock.json
     _python(session, "-m", "site_tools.build", *session.posargs)
 

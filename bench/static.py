@@ -18,6 +18,7 @@ from pathlib import Path
 from bench.corpus import make_corpus
 from bench.results import Measurement
 from bench.timing import Command, compare
+from languages import LANGUAGES
 
 TARGET_FLAT = 110.0
 
@@ -32,7 +33,8 @@ def _static(root: Path, work: Path, label: str, cold: bool, code: Path) -> Comma
 
 def static_root(source: Path, dest: Path, per_language: int | None) -> Path:
     """The pages, translations and manifests of `source` at `dest`; with `per_language`, a corpus instead."""
-    for name in ("docs_src", "docs", "manifests"):
+    # Each language's pages are under the top folder of its docs_dir (languages/registry.yaml): docs_src/, docs/.
+    for name in dict.fromkeys((*(Path(lang.docs_dir).parts[0] for lang in LANGUAGES), "manifests")):
         shutil.copytree(source / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     if per_language is not None:
         make_corpus(dest, per_language, site_pages=False)

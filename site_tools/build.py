@@ -1,9 +1,10 @@
 """Build the site: one MkDocs build per language, merged into ``site/``.
 
-Japanese (``mkdocs.yml``, docs_src/ja) lands at the root, English
-(``mkdocs.en.yml``, docs/en) under ``en/``.  Each build is strict and runs in
-its own process; by default the two run in parallel.  The merged tree gets one
-sitemap index for both languages (``site_tools.sitemap``) and replaces
+Each language of ``languages/registry.yaml`` is one build: the source language
+(``mkdocs.yml``, docs_src/ja) lands at the root, each translation (``mkdocs.en.yml``,
+docs/en) under its prefix, ``en/``.  Each build is strict and runs in its own
+process; by default they run in parallel.  The merged tree gets one sitemap
+index for every language (``site_tools.sitemap``) and replaces
 ``site/`` only when every build succeeded, and records a digest of its inputs
 in ``site/.build-info.json`` so that ``--if-stale`` (used by the tests and
 ``nox -s serve``) can skip a build that would change nothing.
@@ -38,7 +39,11 @@ BUILD_INFO = ".build-info.json"
 _INPUT_FILES = (*(lang.config_file for lang in LANGUAGES), "package-lock.json", "pyproject.toml")
 # verify/ too: the hooks parse each page with it to place the verification marks; languages/ holds
 # the registry and every language's strings.
-_INPUT_DIRS = ("docs_src", "docs", "languages", "manifests", "site_tools", "translations", "verification", "verify")
+# Each language's pages are under its docs_dir's top folder (docs_src/, docs/), wherever the registry puts it.
+_INPUT_DIRS = tuple(dict.fromkeys((
+    *(Path(lang.docs_dir).parts[0] for lang in LANGUAGES),
+    "docs", "languages", "manifests", "site_tools", "translations", "verification", "verify",
+)))
 
 
 class BuildFailed(RuntimeError):

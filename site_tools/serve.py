@@ -1,14 +1,14 @@
 """Preview the site locally.
 
-``python -m site_tools.serve`` builds both languages (parallel, strict), serves
-the merged ``site/`` on http://127.0.0.1:8000/ (Japanese at ``/``, English at
-``/en/``) and rebuilds it when a page, manifest, hook or config changes; reload
-the browser page to see the result.  The switcher works here exactly as on the
-published site.
+``python -m site_tools.serve`` builds every language of the registry (parallel,
+strict), serves the merged ``site/`` on http://127.0.0.1:8000/ (the source
+language at ``/``, each translation under its prefix, ``/en/``) and rebuilds it
+when a page, manifest, hook or config changes; reload the browser page to see the
+result.  The switcher works here exactly as on the published site.
 
-``--lang en`` (or ``ja``) previews one language with ``mkdocs serve`` instead:
-live reload, but the other language is not served, so the switcher's links
-lead nowhere.
+``--lang en`` (or any code of the registry) previews one language with ``mkdocs
+serve`` instead: live reload, but the other languages are not served, so the
+switcher's links lead nowhere.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from languages import language
+from languages import TRANSLATIONS, language
 from site_tools.build import BuildFailed, build_site, input_digest, is_fresh
 from site_tools.languages import REPO_ROOT
 
@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     server = serve_directory(args.out, args.host, args.port)
     threading.Thread(target=_rebuild_forever, args=(args.out, 1.0), daemon=True).start()
     url = base_url(server)
-    print(f"serving {args.out} on {url}/ (English: {url}/en/); Ctrl-C stops", flush=True)
+    others = ", ".join(f"{lang.english_name}: {url}/{lang.prefix}" for lang in TRANSLATIONS)
+    print(f"serving {args.out} on {url}/ ({others}); Ctrl-C stops", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

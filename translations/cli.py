@@ -94,16 +94,16 @@ def _load_glossary(root: Path) -> glossary.Glossary:
 
 def _check_page(root: Path, row: status.PageStatus, gloss: glossary.Glossary) -> list[str]:
     rel, pair = row.relative, row.pair
-    en = _rel(root, pair.translation)
+    target = _rel(root, pair.translation)
     if row.state == "missing":
-        return [f"{en}: missing (translation of {SOURCE_DIR / rel})"]
+        return [f"{target}: missing (translation of {SOURCE_DIR / rel})"]
     problems = []
     lang_option = "" if pair.lang == DEFAULT_TRANSLATION else f"--lang {pair.lang} "
     if row.state == "outdated":
-        problems.append(f"{en}: outdated (its {SOURCE_LANGUAGE.english_name} source changed; "
+        problems.append(f"{target}: outdated (its {SOURCE_LANGUAGE.english_name} source changed; "
                         f"see `nox -s translations -- {lang_option}--diff {rel}`)")
     src = structure.parse(pair.source, display=_rel(root, pair.source))
-    dst = structure.parse(pair.translation, display=en)
+    dst = structure.parse(pair.translation, display=target)
     alignment = align_pages(src, dst, gloss, pair.lang)
     problems += [str(m) for m in parity.compare_pages(src, dst, gloss, alignment, lang=pair.lang)]
     problems += [str(f) for f in glossary.check_spellings(gloss, src, SOURCE_LANGUAGE.code)]
@@ -181,30 +181,30 @@ def _status(root: Path, lang: str, chosen: list[PagePair] | None, check_too: boo
 
 def _diff(root: Path, pair: PagePair) -> int:
     row = status.status_of(root, pair)
-    en, ja = _rel(root, pair.translation), _rel(root, pair.source)
+    target, source = _rel(root, pair.translation), _rel(root, pair.source)
     if row.state == "missing":
-        print(f"error: {en} does not exist yet, so there is no translated version to compare with; "
-              f"translate the whole of {ja}", file=sys.stderr)
+        print(f"error: {target} does not exist yet, so there is no translated version to compare with; "
+              f"translate the whole of {source}", file=sys.stderr)
         return EXIT_USAGE
     if row.state == "current":
-        print(f"{en} is current: the {SOURCE_LANGUAGE.english_name} page has not changed since.")
+        print(f"{target} is current: the {SOURCE_LANGUAGE.english_name} page has not changed since.")
         return EXIT_OK
     old = status.source_text_at(root, row.recorded_blob or "")
     new = pair.source.read_text(encoding="utf-8")
     when = f", last changed {row.source_changed}" if row.source_changed else ""
-    print(f"Changes to {ja} since the version translated in {en} ({(row.recorded_blob or '?')[:12]} -> now{when}).")
+    print(f"Changes to {source} since the version translated in {target} ({(row.recorded_blob or '?')[:12]} -> now{when}).")
     print("Sentences: '- ' removed, '+ ' added, '~ ' rewritten with [-removed-] and {+added+} words.\n")
-    print(sourcediff.render(old, new, pair.translation, source_name=ja, translation_name=en, glossary=_load_glossary(root),
-                            lang=pair.lang))
+    print(sourcediff.render(old, new, pair.translation, source_name=source, translation_name=target,
+                            glossary=_load_glossary(root), lang=pair.lang))
     lang_option = "" if pair.lang == DEFAULT_TRANSLATION else f"--lang {pair.lang} "
-    print(f"Once {en} is updated: nox -s translations -- {lang_option}stamp {pair.relative.as_posix()}")
+    print(f"Once {target} is updated: nox -s translations -- {lang_option}stamp {pair.relative.as_posix()}")
     return EXIT_OK
 
 
 def _stamp(root: Path, chosen: list[PagePair], force: bool) -> int:
     code = EXIT_OK
     for pair in chosen:
-        en = _rel(root, pair.translation)
+        target = _rel(root, pair.translation)
         try:
             result = stamping.stamp_page(root, pair, force=force)
         except stamping.StampRefused as exc:
@@ -214,9 +214,9 @@ def _stamp(root: Path, chosen: list[PagePair], force: bool) -> int:
         for warning in result.warnings:
             print(f"warning: stamped anyway (--force): {warning}", file=sys.stderr)
         if result.changed:
-            print(f"{en}: now records source {result.blob[:12]}")
+            print(f"{target}: now records source {result.blob[:12]}")
         else:
-            print(f"{en}: already records the current source {result.blob[:12]}")
+            print(f"{target}: already records the current source {result.blob[:12]}")
     return code
 
 

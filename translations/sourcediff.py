@@ -16,8 +16,11 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from languages import language
+
 from .align import Alignment, Section, align_pages, sections
 from .glossary import Glossary
+from .layout import DEFAULT_TRANSLATION
 from .structure import Block, Page, parse
 from .text import sentences, words
 
@@ -120,11 +123,12 @@ def render(
     glossary: Glossary | None = None,
     lang: str | None = None,
 ) -> str:
-    """The report `--diff` prints: each changed place, its English counterpart, the changed sentences."""
+    """The report `--diff` prints: each changed place, its counterpart in the translation, the changed sentences."""
     old = parse(source_name, text=old_text, display=source_name)
     new = parse(source_name, text=new_text, display=source_name)
     english = parse(translation, display=translation_name)
     alignment = align_pages(old, english, glossary, lang)
+    label = language(lang or DEFAULT_TRANSLATION).english_name  # the translation's language, as `align_pages` has it
     new_sections = sections(new)
     old_lines, new_lines = old_text.split("\n"), new_text.split("\n")
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
@@ -139,7 +143,7 @@ def render(
         inserted = i2 == i1
         place = english_place(alignment, old, english, max(i1, 1) if inserted else i1 + 1)
         out.append(f"{Place(source_name, new_line, heading)}")
-        out.append(f"  English: {'after ' if inserted else ''}{place}")
+        out.append(f"  {label}: {'after ' if inserted else ''}{place}")
         out += ["  " + line for line in sentence_diff("\n".join(old_lines[i1:i2]), "\n".join(new_lines[j1:j2]))]
         out.append("")
     return "\n".join(out)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from languages import SOURCE_LANGUAGE, language
 from pagegrammar.frontmatter import read_front_matter, split_front_matter
 
 from . import gitrepo
@@ -37,30 +38,30 @@ def _body(text: str) -> str:
 
 def _refusals(root: Path, pair: PagePair) -> list[str]:
     """What would make this stamp unusable later, each with its fix; --force overrides these."""
-    ja = display(root, pair.source)
+    source, source_name = display(root, pair.source), SOURCE_LANGUAGE.english_name
     if not gitrepo.is_repository(root):
         return [
-            f"{root} is not a git repository, so the Japanese version being stamped could not be found "
+            f"{root} is not a git repository, so the {source_name} version being stamped could not be found "
             "later by --diff; stamp inside the project's git checkout"
         ]
     if not gitrepo.is_tracked(root, pair.source):
         return [
-            f"{ja} is not committed (git does not track it yet), so --diff could not find this version later; "
-            f"commit it first: git add {ja} && git commit"
+            f"{source} is not committed (git does not track it yet), so --diff could not find this version later; "
+            f"commit it first: git add {source} && git commit"
         ]
     committed = gitrepo.committed_blob(root, pair.source)
     if committed is None:
-        return [f"{ja} is added but not committed yet; commit it first: git commit {ja}"]
+        return [f"{source} is added but not committed yet; commit it first: git commit {source}"]
     if committed != blob_id(pair.source.read_bytes()):
         return [
-            f"{ja} has uncommitted changes, so the version being stamped is not in git history and --diff "
-            f"could not find it later; commit the Japanese page first (git commit {ja}), or undo the changes"
+            f"{source} has uncommitted changes, so the version being stamped is not in git history and --diff "
+            f"could not find it later; commit the {source_name} page first (git commit {source}), or undo the changes"
         ]
     return []
 
 
 def _silencing(root: Path, pair: PagePair, recorded: str, page: str) -> list[str]:
-    """A warning when the English body is what it was at the last stamp while the source changed."""
+    """A warning when the translation's body is what it was at the last stamp while the source changed."""
     if not gitrepo.is_repository(root):
         return []
     then = gitrepo.text_when_recorded(root, pair.translation, recorded)
@@ -69,21 +70,22 @@ def _silencing(root: Path, pair: PagePair, recorded: str, page: str) -> list[str
     commit, text = then
     if _body(text) != _body(pair.translation.read_text(encoding="utf-8")):
         return []
-    en = display(root, pair.translation)
+    target, source_name = display(root, pair.translation), SOURCE_LANGUAGE.english_name
     return [
-        f"the English text of {en} has not changed since it was stamped (commit {commit[:12]}), but its Japanese "
-        f"source has: this stamp would only hide the outdated banner; update the translation first "
-        f"(nox -s translations -- --diff {page}), or use --force if the Japanese change needs no translation"
+        f"the {language(pair.lang).english_name} text of {target} has not changed since it was stamped "
+        f"(commit {commit[:12]}), but its {source_name} source has: this stamp would only hide the outdated banner; "
+        f"update the translation first (nox -s translations -- --diff {page}), or use --force if the {source_name} "
+        "change needs no translation"
     ]
 
 
 def stamp_page(root: Path, pair: PagePair, *, force: bool = False) -> StampResult:
     """Stamp one page, or raise StampRefused with every reason and its fix."""
-    en = display(root, pair.translation)
+    target = display(root, pair.translation)
     page = pair.relative.as_posix()
     if not pair.translation.exists():
         raise StampRefused(
-            f"{en} does not exist, so there is nothing to stamp; create it first "
+            f"{target} does not exist, so there is nothing to stamp; create it first "
             f"(copy {display(root, pair.source)} there and translate it), then stamp it"
         )
     current = blob_id(pair.source.read_bytes())
@@ -95,7 +97,7 @@ def stamp_page(root: Path, pair: PagePair, *, force: bool = False) -> StampResul
         problems += _silencing(root, pair, recorded, page)
     if problems and not force:
         raise StampRefused("; and ".join(problems) + " (or stamp with --force)")
-    return StampResult(stamp(pair, en), changed=True, warnings=problems)
+    return StampResult(stamp(pair, target), changed=True, warnings=problems)
 
 
 def _recorded_or_none(root: Path, pair: PagePair) -> str | None:

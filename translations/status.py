@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from atomic_files import write_text
+from languages import SOURCE_LANGUAGE
 from pagegrammar.frontmatter import FrontMatterError, parse_front_matter, read_front_matter, split_front_matter
 
 from . import gitrepo
@@ -119,20 +120,20 @@ def survey(root: Path, pairs_: list[PagePair], *, with_dates: bool = True) -> li
 
 
 class SourceVersionUnavailable(LookupError):
-    """The Japanese text a translation was made from is not in the repository."""
+    """The source text a translation was made from is not in the repository."""
 
 
 def source_text_at(root: Path, blob: str) -> str:
     if not gitrepo.is_repository(root):
         raise SourceVersionUnavailable(
-            f"--diff needs git: {root} is not a git repository, so the Japanese version {blob[:12]} "
+            f"--diff needs git: {root} is not a git repository, so the {SOURCE_LANGUAGE.english_name} version {blob[:12]} "
             "that the translation records cannot be read"
         )
     text = gitrepo.blob_text(root, blob)
     if text is None:
         raise SourceVersionUnavailable(
-            f"the Japanese version {blob[:12]} that this translation records is not in git history "
-            "(was the Japanese page committed before the translation was stamped?)"
+            f"the {SOURCE_LANGUAGE.english_name} version {blob[:12]} that this translation records is not in git "
+            f"history (was the {SOURCE_LANGUAGE.english_name} page committed before the translation was stamped?)"
         )
     return text
 
