@@ -60,6 +60,25 @@ def test_protected_targets(tmp_path: Path) -> None:
         "kubectl apply -f rbac.yaml: ClusterRole reader (cluster-scoped)"
 
 
+@pytest.mark.parametrize("wrapper", ["sudo -u admin", "sudo", "timeout 10", "timeout -s KILL 10s", "env A=b",
+                                     "nohup", "watch -n 1", "exec", "command", "env -u HOME sudo"])
+def test_the_guard_sees_kubectl_behind_wrappers(wrapper: str) -> None:
+    """`sudo -u x kubectl …` is still kubectl: a wrapper must not hide a protected target or a change."""
+    assert cmds.protected_target(f"{wrapper} kubectl delete namespace kube-system") == \
+        "kubectl delete namespace (cluster-scoped)"
+    assert cmds.protected_target(f"{wrapper} kubectl apply -n kube-system -f x.yaml") == \
+        "kubectl apply in namespace kube-system"
+    assert cmds.implicit_needs(f"{wrapper} kubectl exec web-0 -- hostname") == {"exec"}
+    assert not cmds.is_read_only(f"{wrapper} kubectl delete pod web-0")
+
+
+def test_kubectl_after_a_shell_keyword_is_seen() -> None:
+    assert cmds.protected_target("if kubectl delete ns kube-system; then echo gone; fi") == \
+        "kubectl delete ns (cluster-scoped)"
+    assert cmds.protected_target("until kubectl delete clusterrole x; do sleep 1; done") == \
+        "kubectl delete clusterrole (cluster-scoped)"
+
+
 def test_interactive_commands_are_rewritten_to_sh_c() -> None:
     script = cmds.container_script([("nslookup web-0.nginx",), ("nslookup web-1.nginx",)])
     rewritten = cmds.rewrite_interactive(

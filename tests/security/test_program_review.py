@@ -13,8 +13,8 @@ from verify.cli import default_pages
 from verify.model import Directive, Location, Page, Step, StepKind
 from verify.parsers import load_page
 from verify.parsers.shell import split_commands
-from verify.static.extract import simple_commands
-from verify.static.programs import BUILTINS, CONTAINER, HOST, REVIEWED, PageReview, review_page, shell_words
+from verify.shellcode.lexer import shell_words, simple_commands
+from verify.static.programs import BUILTINS, CONTAINER, HOST, REVIEWED, PageReview, review_page
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = Path(__file__).resolve().parent / "pages"

@@ -8,8 +8,8 @@ import pytest
 
 from verify.directives import DirectiveError, build, parse_options
 from verify.model import Location, Output, Step, StepKind
+from verify.shellcode.invocations import kubectl_invocations
 from verify.static.commands import parse_patch, payload_problem
-from verify.static.extract import kubectl_invocations
 from verify.static.kubectl import find_kubectl, run_one
 from verify.static.outputs import check_header, check_messages
 
@@ -39,6 +39,14 @@ def args_of(command: str) -> list[tuple[str, ...]]:
         ("curl -s http://localhost:8080", []),
         ("kubectl scale sts web --replicas=$N", [("scale", "sts", "web", "--replicas=1")]),
         ("kubectl wait pod/web-0 --for=delete --timeout $T", [("wait", "pod/web-0", "--for=delete", "--timeout", "1s")]),
+        ("sudo -u admin kubectl get pods", [("get", "pods")]),
+        ("timeout 10 kubectl get pods -w", [("get", "pods", "-w")]),
+        ("env KUBECONFIG=k kubectl get pods", [("get", "pods")]),
+        ("A=1 watch -n 2 kubectl get pods", [("get", "pods")]),
+        ("until kubectl get pod web-0; do sleep 1; done", [("get", "pod", "web-0")]),
+        ("kubectl logs web-0 2>&1 >logs.txt", [("logs", "web-0")]),
+        ("kubectl get pods > pods.txt 2> /dev/null", [("get", "pods")]),
+        ("command -v kubectl", []),
     ],
 )
 def test_kubectl_invocations_are_cut_out_and_made_concrete(command: str, expected: list) -> None:

@@ -18,8 +18,7 @@ from pathlib import Path
 import yaml
 
 from verify.resources import is_cluster_scoped
-from verify.static.extract import kubectl_invocations
-from verify.static.programs import argument_lists
+from verify.shellcode.invocations import argument_lists, kubectl_invocations
 
 READ_ONLY_VERBS = {"get", "describe", "logs", "top", "version", "cluster-info", "api-resources", "api-versions",
                    "explain", "events", "diff", "wait"}
@@ -38,13 +37,13 @@ VALUE_FLAGS = {"-o", "--output", "-H", "--header", "-d", "--data", "-X", "--requ
 
 
 def _words(command: str) -> list[list[str]]:
-    """The simple commands of a command line as argument lists, program first (the static tier's lexer)."""
+    """The programs a command line runs as argument lists, program first, wrappers unwrapped."""
     return [words for words in argument_lists(command) if words]
 
 
 def _kubectl_args(command: str) -> list[list[str]]:
-    """The arguments of each `kubectl …` in the command line, cut out by the static tier's lexer
-    (loops, substitutions and variables resolved as `verify.static.extract` resolves them)."""
+    """The arguments of each `kubectl …` in the command line, behind wrappers too (`sudo -u x kubectl …`),
+    with loops, substitutions and variables resolved as the static tier's kubectl check resolves them."""
     return [list(invocation.args) for invocation in kubectl_invocations(command)]
 
 
@@ -132,7 +131,7 @@ def _flag_values(args: list[str], short: str, long: str) -> list[str]:
 
 def _manifest_targets(path: Path) -> list[str]:
     """Cluster-scoped kinds and protected namespaces named by a manifest file (if it can be read)."""
-    found = []
+    found: list[str] = []
     try:
         documents = list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, UnicodeDecodeError):
@@ -188,15 +187,14 @@ def rewrite_interactive(command: str, script: str) -> str:
     for word in head:
         if word in ("--tty", "-t") or word.startswith("--tty="):
             continue
-        if word in ("-it", "-ti"):
-            word = "-i"
-        if word in ("-i", "--stdin") or word.startswith("--stdin="):
+        flag = "-i" if word in ("-it", "-ti") else word
+        if flag in ("-i", "--stdin") or flag.startswith("--stdin="):
             has_stdin = True
-        flags.append(word)
+        flags.append(flag)
     if not has_stdin:
         flags.insert(flags.index("run") + 1 if "run" in flags else len(flags), "-i")
     shell = tail[0] if tail and Path(tail[0]).name in ("sh", "bash", "ash") else "sh"
-    return shlex.join(flags + ["--", shell, "-c", script])
+    return shlex.join([*flags, "--", shell, "-c", script])
 
 
 BLOCK_MARK = "@@verify-block-{}@@"

@@ -1,106 +1,36 @@
-"""Find the kubectl invocations inside a shell command, with variables made concrete.
+"""The shell lexer: a logical command line → simple commands → words, assignments, redirections.
 
-Commands on a page are written for a reader: `for i in 0 1; do kubectl exec "web-$i" …; done`,
-`$(kubectl get pods -o name)`, `<pod_name>` placeholders. kubectl can only check what it is
-given, so each invocation is cut out of loops, pipelines and command substitutions, and shell
-variables and placeholders are replaced by plausible values (`web-$i` → `web-0`, `<x>` → `x`).
+Commands on a page are written for a reader, not for a parser: loops, pipelines, command
+substitutions, heredocs and `<pod_name>` placeholders. This follows what bash does closely enough
+for such pages (`verify.live.sandbox` contains a page it misreads): `simple_commands` cuts a command
+line at its operators and pulls substitutions out, `parse_simple` takes one simple command apart.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 import shlex
 from dataclasses import dataclass
-from pathlib import Path
 
 PLACEHOLDER = re.compile(r"(?<![<\w])<(?![<\s=])[^<>\n]*?[^<>\s]>")
-FOR_LOOP = re.compile(r"\bfor\s+([A-Za-z_]\w*)\s+in\s+(.+?)\s*(?:;|\n)\s*do\b", re.DOTALL)
-BRACE_RANGE = re.compile(r"\{(-?\d+)\.\.(-?\d+)(?:\.\.\d+)?\}")
-SEQ = re.compile(r"\$\(\s*seq\s+(-?\d+)(?:\s+\S+)*\s*\)")
-VARIABLE = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_]\w*)(?::?[-=+?](?P<default>[^}]*))?\}|(?P<plain>[A-Za-z_]\w*))")
 HEREDOC = re.compile(r"<<-?[ \t]*(['\"]?)([A-Za-z_]\w*)\1")
-ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
-REDIRECT = re.compile(r"^(?:\d*>>?|\d*<|&>|\d*>&\d*|\d*<&\d*)(?P<target>.*)$")
-KEYWORDS = {"do", "then", "else", "elif", "!", "{", "(", "time", "sudo", "watch", "exec", "command"}
-#: Value used for a variable or placeholder nobody gave a value to.
+#: `$NAME`, `${NAME}` and `${NAME:-default}` (also `=`, `+`, `?`, with or without the colon).
+VARIABLE = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_]\w*)(?::?[-=+?](?P<default>[^}]*))?\}|(?P<plain>[A-Za-z_]\w*))")
+#: `NAME=value`, `NAME+=value`, `NAME[i]=value` at the start of a simple command (or after `env`, `export`).
+ASSIGNMENT = re.compile(r"^(?P<name>[A-Za-z_]\w*)(\[[^]]*\])?\+?=(?P<value>.*)$", re.DOTALL)
+#: A redirection operator as `shell_words` separates it (`>`, `>>`, `2>&`, `&>`, `<`, `<<<`, `>|`).
+REDIRECT = re.compile(r"^[<>&|]*[<>][<>&|-]*$")
+#: Words that are syntax, not programs.
+KEYWORDS = frozenset(["if", "then", "else", "elif", "fi", "do", "done", "while", "until", "esac", "in", "{", "}", "!",
+                      "]]", "time", "function"])
+#: Value used for a variable or placeholder nobody gave a value to, and for a substitution's output.
 PLAUSIBLE = "x"
-#: Flags kubectl parses as numbers or durations: a substituted value there must be one.
-TYPED_FLAGS = {
-    **dict.fromkeys(
-        ("--replicas", "--port", "--target-port", "--grace-period", "--tail", "--limit-bytes",
-         "--current-replicas", "--min", "--max", "--cpu-percent", "--revision", "--to-revision"),
-        "1",
-    ),
-    **dict.fromkeys(("--timeout", "--since", "--request-timeout"), "1s"),
-}
-
-
-@dataclass(frozen=True)
-class Invocation:
-    """One kubectl invocation: its arguments (after `kubectl`) and the line it was found on."""
-
-    args: tuple[str, ...]
-    text: str  # the simple command as written, for messages
-    line_offset: int  # 0-based line within the logical command
 
 
 def substitute_placeholders(text: str) -> str:
     """`<pod_name>` → `x`, so that bash and kubectl see a word, not a redirection."""
     return PLACEHOLDER.sub(PLAUSIBLE, text)
-
-
-def loop_values(command: str) -> dict[str, str]:
-    """The first value each `for VAR in …` loop gives its variable."""
-    values: dict[str, str] = {}
-    for m in FOR_LOOP.finditer(command):
-        items = m.group(2)
-        brace = BRACE_RANGE.search(items)
-        seq = SEQ.search(items)
-        if brace:
-            first = brace.group(1)
-        elif seq:
-            first = seq.group(1)
-        else:
-            words = shlex.split(items, comments=False) if items.strip() else []
-            first = words[0] if words else PLAUSIBLE
-        values[m.group(1)] = first
-    return values
-
-
-def substitute_variables(text: str, values: dict[str, str]) -> str:
-    """Replace `$VAR`/`${VAR}` outside single quotes (where the shell would expand them)."""
-    parts: list[str] = []
-    quote: str | None = None
-    start = 0
-    for i, c in enumerate(text):
-        if c == "'" and quote in (None, "'"):
-            if quote is None:
-                parts.append(_expand(text[start:i], values))
-                start = i
-                quote = "'"
-            else:
-                parts.append(text[start : i + 1])
-                start = i + 1
-                quote = None
-        elif c == '"' and quote != "'":
-            quote = None if quote == '"' else '"'
-    tail = text[start:]
-    parts.append(tail if quote == "'" else _expand(tail, values))
-    return "".join(parts)
-
-
-def _expand(text: str, values: dict[str, str]) -> str:
-    def value(m: re.Match[str]) -> str:
-        name = m.group("braced") or m.group("plain")
-        if name in values:
-            return values[name]
-        if m.group("default"):
-            return m.group("default")
-        return PLAUSIBLE
-
-    return VARIABLE.sub(value, text)
 
 
 def strip_heredocs(command: str) -> str:
@@ -140,113 +70,144 @@ def simple_commands(command: str, nesting: str = "") -> list[Simple]:
     `$((…))` is arithmetic (a word), `NAME=( … )` an array assignment (a word), and what a
     `case` pattern's `)` closes is a pattern, not a command (dropped).
     """
-    results: list[Simple] = []
-    current: list[str] = []
-    subs: list[tuple[str, str]] = []
-    state = {"line": 0, "start": 0, "piped": False, "depth": 0}
-    i, n = 0, len(command)
-    quote: str | None = None
+    return _Splitter(command, nesting).run()
 
-    def flush(piped_next: bool = False, pattern: bool = False) -> None:
-        text = "".join(current).strip()
+
+class _Splitter:
+    """One pass over a command line, character by character, for `simple_commands`.
+
+    Each handler looks at the character at `i`; the first that takes it returns where to go on.
+    """
+
+    def __init__(self, command: str, nesting: str) -> None:
+        self.command, self.nesting = command, nesting
+        self.results: list[Simple] = []
+        self.current: list[str] = []  # the simple command being read
+        self.subs: list[tuple[str, str]] = []  # its substitutions
+        self.line = self.start = self.depth = 0  # line now, line the simple command began on, `(` depth
+        self.piped = False
+        self.quote: str | None = None
+
+    def run(self) -> list[Simple]:
+        handlers = (self._single_quoted, self._escaped, self._substitution, self._double_quoted, self._quote,
+                    self._comment, self._word_with_parens, self._operator)
+        i = 0
+        while i < len(self.command):
+            c = self.command[i]
+            if c == "\n":
+                self.line += 1
+            for handler in handlers:
+                end = handler(i, c)
+                if end is not None:
+                    i = end
+                    break
+            else:
+                self.current.append(c)
+                i += 1
+        self._flush()
+        return self.results
+
+    def _flush(self, piped_next: bool = False, pattern: bool = False) -> None:
+        text = "".join(self.current).strip()
         if text and not pattern:
-            results.append(Simple(text, state["start"], bool(state["piped"]), nesting, state["depth"], tuple(subs)))
-        current.clear()
-        subs.clear()
-        state["piped"] = piped_next
+            self.results.append(Simple(text, self.start, self.piped, self.nesting, self.depth, tuple(self.subs)))
+        self.current.clear()
+        self.subs.clear()
+        self.piped = piped_next
 
-    def substitution(opener: str, inner: str, replacement: str) -> None:
+    def _substitute(self, opener: str, inner: str, replacement: str) -> None:
         for sub in simple_commands(inner, opener):
-            results.append(dataclasses.replace(sub, line_offset=state["line"] + sub.line_offset,
-                                               subshell=sub.subshell + state["depth"]))
-        subs.append((opener, inner))
-        state["line"] += inner.count("\n")
-        current.append(replacement)
+            self.results.append(dataclasses.replace(sub, line_offset=self.line + sub.line_offset,
+                                                    subshell=sub.subshell + self.depth))
+        self.subs.append((opener, inner))
+        self.line += inner.count("\n")
+        self.current.append(replacement)
 
-    while i < n:
-        c = command[i]
-        if c == "\n":
-            state["line"] += 1
-        if quote == "'":
-            current.append(c)
-            if c == "'":
-                quote = None
-            i += 1
-            continue
-        if c == "\\" and i + 1 < n:
-            current.append(command[i : i + 2])
-            i += 2
-            continue
+    def _single_quoted(self, i: int, c: str) -> int | None:
+        if self.quote != "'":
+            return None
+        self.current.append(c)
+        if c == "'":
+            self.quote = None
+        return i + 1
+
+    def _escaped(self, i: int, c: str) -> int | None:
+        if c != "\\" or i + 1 >= len(self.command):
+            return None
+        self.current.append(self.command[i : i + 2])
+        return i + 2
+
+    def _substitution(self, i: int, c: str) -> int | None:
+        """`$((…))` (arithmetic: a word), `$(…)` and backticks (commands of their own)."""
+        command = self.command
         if command.startswith("$((", i):
             end = _matching_paren(command, i + 1)
-            state["line"] += command[i:end].count("\n")
-            current.append(PLAUSIBLE)
-            i = end + 1
-            continue
+            self.line += command[i:end].count("\n")
+            self.current.append(PLAUSIBLE)
+            return end + 1
         if command.startswith("$(", i):
             end = _matching_paren(command, i + 1)
-            substitution("$(", command[i + 2 : end], PLAUSIBLE)
-            i = end + 1
-            continue
+            self._substitute("$(", command[i + 2 : end], PLAUSIBLE)
+            return end + 1
         if c == "`":
             end = command.find("`", i + 1)
-            end = n if end == -1 else end
-            substitution("`", command[i + 1 : end], PLAUSIBLE)
-            i = end + 1
-            continue
-        if quote == '"':
-            current.append(c)
-            if c == '"':
-                quote = None
-            i += 1
-            continue
-        if c in "'\"":
-            quote = c
-            current.append(c)
-            i += 1
-            continue
-        so_far = "".join(current)
-        if c == "#" and so_far[-1:] in (" ", "\t", ""):
-            while i < n and command[i] != "\n":
-                i += 1
-            continue
+            end = len(command) if end == -1 else end
+            self._substitute("`", command[i + 1 : end], PLAUSIBLE)
+            return end + 1
+        return None
+
+    def _double_quoted(self, i: int, c: str) -> int | None:
+        if self.quote != '"':
+            return None
+        self.current.append(c)
+        if c == '"':
+            self.quote = None
+        return i + 1
+
+    def _quote(self, i: int, c: str) -> int | None:
+        if c not in "'\"":
+            return None
+        self.quote = c
+        self.current.append(c)
+        return i + 1
+
+    def _comment(self, i: int, c: str) -> int | None:
+        if c != "#" or "".join(self.current)[-1:] not in (" ", "\t", ""):
+            return None
+        end = self.command.find("\n", i)
+        return len(self.command) if end == -1 else end
+
+    def _word_with_parens(self, i: int, c: str) -> int | None:
+        """`<(…)`/`>(…)` (process substitution), `NAME=( a b )` (an array), `2>&1`/`&>file` (not operators)."""
+        command, so_far = self.command, "".join(self.current)
         if c in "<>" and command.startswith("(", i + 1):
             end = _matching_paren(command, i + 1)
-            substitution(c + "(", command[i + 2 : end], "/dev/fd/63")
-            i = end + 1
-            continue
+            self._substitute(c + "(", command[i + 2 : end], "/dev/fd/63")
+            return end + 1
         if c == "(" and so_far.endswith("="):
-            end = _matching_paren(command, i)  # NAME=( a b c ): one word
-            state["line"] += command[i:end].count("\n")
-            current.append(command[i : end + 1])
-            i = end + 1
-            continue
+            end = _matching_paren(command, i)
+            self.line += command[i:end].count("\n")
+            self.current.append(command[i : end + 1])
+            return end + 1
         if c == "&" and (so_far[-1:] in (">", "<") or command.startswith(">", i + 1)):
-            current.append(c)  # 2>&1, &>file
-            i += 1
-            continue
-        if c in ";|&\n()":
-            two = command[i : i + 2]
-            if c == ")" and not state["depth"]:
-                flush(pattern=True)  # `pattern)` of a case
-            else:
-                flush(piped_next=c == "|" and two != "||")
-            if c == "(":
-                state["depth"] += 1
-            elif c == ")":
-                state["depth"] = max(0, state["depth"] - 1)
-            state["start"] = state["line"]  # a newline has already been counted
-            i += 2 if two in ("||", "&&", "|&", ";;") else 1
-            continue
-        current.append(c)
-        i += 1
-    flush()
-    return results
+            self.current.append(c)
+            return i + 1
+        return None
 
-
-def split_simple_commands(command: str) -> list[tuple[str, int]]:
-    """(simple command, 0-based line offset) pairs of `simple_commands`, for callers that need no more."""
-    return [(s.text, s.line_offset) for s in simple_commands(command)]
+    def _operator(self, i: int, c: str) -> int | None:
+        if c not in ";|&\n()":
+            return None
+        two = self.command[i : i + 2]
+        if c == ")" and not self.depth:
+            self._flush(pattern=True)  # `pattern)` of a case
+        else:
+            self._flush(piped_next=c == "|" and two != "||")
+        if c == "(":
+            self.depth += 1
+        elif c == ")":
+            self.depth = max(0, self.depth - 1)
+        self.start = self.line  # a newline has already been counted
+        return i + 2 if two in ("||", "&&", "|&", ";;") else i + 1
 
 
 def _matching_paren(text: str, open_index: int) -> int:
@@ -273,54 +234,56 @@ def _matching_paren(text: str, open_index: int) -> int:
     return len(text)
 
 
-def _words(simple: str) -> list[str] | None:
+def shell_words(text: str) -> list[str]:
+    """Words and operators of one simple command, quotes removed (`echo hi>/x` → echo, hi, >, /x)."""
+    lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""  # `#` starts a comment only at a word start, which `simple_commands` handled
     try:
-        words = shlex.split(simple, comments=True)
+        return list(lexer)
     except ValueError:
-        return None
-    while words and (words[0] in KEYWORDS or ASSIGNMENT.match(words[0])):
-        words = words[1:]
-    return words
+        return text.split()
 
 
-def _drop_redirections(args: list[str]) -> list[str]:
-    out: list[str] = []
-    skip = False
-    for arg in args:
-        if skip:
-            skip = False
+@dataclass
+class Parsed:
+    """A simple command taken apart."""
+
+    assignments: list[tuple[str, str]]
+    words: list[str]  # program and arguments, leading keywords and redirections removed
+    redirects: list[tuple[str, str]]  # (operator, target)
+
+
+def parse_simple(text: str) -> Parsed:
+    """The assignments, words and redirections of one simple command (`A=1 do x 2>/dev/null y`)."""
+    tokens = shell_words(text)
+    assignments: list[tuple[str, str]] = []
+    words: list[str] = []
+    redirects: list[tuple[str, str]] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if not words and not assignments and token in KEYWORDS:
+            i += 1  # `do x=1`, `then kubectl …`: the command starts after the keyword
             continue
-        m = REDIRECT.match(arg)
-        if m and arg and arg[0] in "0123456789<>&":
-            if not m.group("target") and not arg.endswith(("&1", "&2")):
-                skip = True
+        if REDIRECT.match(token):
+            if words and words[-1].isdigit() and len(words) > 1:
+                words.pop()  # the file descriptor of `2>`
+            target = tokens[i + 1] if i + 1 < len(tokens) else ""
+            redirects.append((token, target))
+            i += 2
             continue
-        out.append(arg)
-    return out
-
-
-def _typed(args: list[str]) -> tuple[str, ...]:
-    """`--replicas=x` (from `--replicas=$N`) → `--replicas=1`: a number kubectl can parse."""
-    out = list(args)
-    for i, arg in enumerate(out):
-        name, eq, value = arg.partition("=")
-        if eq and value == PLAUSIBLE and name in TYPED_FLAGS:
-            out[i] = f"{name}={TYPED_FLAGS[name]}"
-        elif not eq and arg in TYPED_FLAGS and i + 1 < len(out) and out[i + 1] == PLAUSIBLE:
-            out[i + 1] = TYPED_FLAGS[arg]
-    return tuple(out)
-
-
-@functools.lru_cache(maxsize=4096)
-def kubectl_invocations(command: str) -> tuple[Invocation, ...]:
-    """Every `kubectl …` inside a logical command, with variables and placeholders substituted."""
-    values = loop_values(command)
-    prepared = strip_heredocs(substitute_placeholders(command))
-    found: list[Invocation] = []
-    for simple, offset in split_simple_commands(prepared):
-        words = _words(simple)
-        if not words or Path(words[0]).name != "kubectl":
+        assignment = ASSIGNMENT.match(token) if not words else None
+        if assignment is not None:
+            value = assignment.group("value")
+            if value == "" and i + 1 < len(tokens) and tokens[i + 1] == "(":  # NAME=( a b ): an array
+                end = tokens.index(")", i) if ")" in tokens[i:] else len(tokens)
+                value = " ".join(tokens[i + 2 : end])
+                i = end + 1
+            else:
+                i += 1
+            assignments.append((assignment.group("name"), value))
             continue
-        words = _words(substitute_variables(simple, values)) or []
-        found.append(Invocation(_typed(_drop_redirections(words[1:])), simple, offset))
-    return tuple(found)
+        words.append(token)
+        i += 1
+    return Parsed(assignments, words, redirects)

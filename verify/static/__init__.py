@@ -1,9 +1,10 @@
 """The static tier: every check that needs no cluster, for every block of every page.
 
-`StaticContext` holds what the checks share (repository root, the on-disk cache, the kubectl
-checker). `prefetch` runs the slow external checks (kubectl, `bash -n`, `kubectl patch --local`)
-for many pages at once, in parallel; `check_block` then only reads results, so the CLI and the
-pytest items give the same verdicts.
+Each check is a `Check` object (`verify.static.checks`), listed once in `CHECKS`. `StaticContext`
+holds what the checks share (repository root, the on-disk cache, the kubectl checker). `prefetch`
+gathers the slow jobs of every check (kubectl, `bash -n`, `kubectl patch --local`) for many pages
+and runs them at once, in parallel; `check_block` then asks each check for its verdict, which only
+reads results, so the CLI and the pytest items give the same verdicts.
 """
 
 from __future__ import annotations
@@ -11,15 +12,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from verify.model import Page, Step, StepKind
+from verify.model import Page, Step
 from verify.parsers import Block, ParsedPage
 from verify.results import Finding
-from verify.static import commands, manifests, outputs, programs
+from verify.static import commands, programs
 from verify.static.cache import JsonCache
-from verify.static.kubectl import KubectlChecker, find_kubectl, kubectl_home, run_jobs
+from verify.static.checks import Check
+from verify.static.claims import ClaimCheck
+from verify.static.commands import BashCheck, KubectlCheck, PatchCheck, PromptCheck
+from verify.static.kubectl import Job, KubectlChecker, find_kubectl, kubectl_home, run_jobs
+from verify.static.manifests import YamlCheck
+from verify.static.outputs import OutputCheck
+from verify.static.programs import ProgramCheck
 
 CACHE_FILE = Path(".cache") / "verify" / "static.json"
+#: Every static check, in the order of their findings in the report.
+CHECKS: tuple[Check, ...] = (
+    PromptCheck(), BashCheck(), KubectlCheck(), PatchCheck(), ProgramCheck(),  # a command step
+    YamlCheck(),  # a manifest or an excerpt
+    ClaimCheck(),  # a claim
+    OutputCheck(),  # a command's output block
+)
 
 
 @dataclass
@@ -29,6 +44,7 @@ class StaticContext:
     checker: KubectlChecker | None
     indexes: dict[Path, dict] = field(default_factory=dict)  # manifest index per page
     reviews: dict[Path, programs.PageReview] = field(default_factory=dict)  # what each page runs
+    home: Path | None = None  # the closed kubeconfig's directory while `prefetch` runs
 
     def index(self, page: Page) -> dict:
         if page.path not in self.indexes:
@@ -41,6 +57,15 @@ class StaticContext:
             self.reviews[page.path] = programs.review_page(page)
         return self.reviews[page.path]
 
+    def result(self, job: Job) -> Any:
+        """A job's result: from the cache (`prefetch` filled it), or run now and cached."""
+        key, run = job
+        cached = self.cache.get(key)
+        if cached is None:
+            cached = run()
+            self.cache.put(key, cached)
+        return cached
+
 
 def make_context(root: Path, use_cache: bool = True, kubectl: str | None = None, jobs: int | None = None) -> StaticContext:
     root = Path(root).resolve()
@@ -51,38 +76,28 @@ def make_context(root: Path, use_cache: bool = True, kubectl: str | None = None,
 
 
 def prefetch(ctx: StaticContext, pages: Iterable[Page]) -> None:
-    """Run every external check the pages need that is not cached yet (in parallel)."""
-    pages = list(pages)
-    steps = [s for p in pages for s in commands.command_steps(p) if not s.directive.sybil_skip]
+    """Run every job the checks need for the pages that is not cached yet, in one parallel pool."""
     with kubectl_home() as home:
-        jobs = []
-        if ctx.checker is not None:
-            jobs += ctx.checker.pending((loc.invocation.args for s in steps for loc in commands.invocations(s)), home)
-            jobs += commands.pending_patches(commands.patch_jobs(pages, ctx.index), ctx.checker)
-        jobs += commands.pending_bash(steps, ctx.cache)
-        # One pool for everything: the slow kubectl runs overlap with the cheap bash ones.
-        run_jobs(jobs, ctx.cache, ctx.checker.jobs if ctx.checker else 4)
+        ctx.home = home
+        try:
+            todo: dict[str, Job] = {}
+            for page in pages:
+                for step in page.steps:
+                    if step.directive.sybil_skip:
+                        continue
+                    for check in CHECKS:
+                        if check.applies(step):
+                            todo.update((key, (key, run)) for key, run in check.jobs(step, page, ctx)
+                                        if key not in todo and ctx.cache.get(key) is None)
+            # One pool for everything: the slow kubectl runs overlap with the cheap bash ones.
+            run_jobs(list(todo.values()), ctx.cache, ctx.checker.jobs if ctx.checker else 4)
+        finally:
+            ctx.home = None
 
 
-def check_step(step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
-    """The checks that apply to one step's own block."""
-    if step.kind in (StepKind.COMMAND, StepKind.HIDDEN_COMMAND):
-        return [
-            *commands.prompt_findings(step),
-            commands.check_bash(step, ctx.cache),
-            *commands.check_kubectl(step, ctx.checker),
-            *commands.check_patches(step, ctx.checker, ctx.index(page)),
-            *ctx.review(page).for_step(step),
-        ]
-    if step.kind in (StepKind.MANIFEST, StepKind.EXCERPT):
-        return manifests.check_yaml_step(step, ctx.cache)
-    if step.kind is StepKind.CLAIM and step.claim is not None:
-        from verify.claims import page_problems
-
-        problems = page_problems(step.claim, page)
-        return [Finding("directive", False, step.location, m) for m in problems] or [
-            Finding("directive", True, step.location, f"{step.claim} backs: {step.claim.sentence[:80]}")]
-    return []
+def check_step(step: Step, page: Page, ctx: StaticContext, block: str = "step") -> list[Finding]:
+    """The findings of every check of `block` ("step": the step's own block, or "output") that applies."""
+    return [f for check in CHECKS if check.block == block and check.applies(step) for f in check.verdict(step, page, ctx)]
 
 
 def problem_findings(block: Block) -> list[Finding]:
@@ -97,9 +112,7 @@ def check_block(block: Block, page: Page, ctx: StaticContext) -> list[Finding]:
         return findings
     if any(p.check == "fence" and "closed" in p.message for p in block.problems):
         return findings  # an unclosed fence swallows what follows: its content is not a step
-    if block.role == "output":
-        return findings + outputs.check_output(step)
-    return findings + check_step(step, page, ctx)
+    return findings + check_step(step, page, ctx, "output" if block.role == "output" else "step")
 
 
 def failures(findings: Iterable[Finding]) -> list[Finding]:
@@ -108,6 +121,8 @@ def failures(findings: Iterable[Finding]) -> list[Finding]:
 
 __all__ = [
     "CACHE_FILE",
+    "CHECKS",
+    "Check",
     "Finding",
     "ParsedPage",
     "StaticContext",

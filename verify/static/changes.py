@@ -50,12 +50,12 @@ def page_commands(page: Page) -> list[Command]:
             continue
         how = POD if step.directive.in_container else HIDDEN if step.kind is StepKind.HIDDEN_COMMAND else SHOWN
         lines = step.command_lines or (step.location.line,) * len(step.commands)
-        found += [Command(text, how, Location(step.location.path, line)) for text, line in zip(step.commands, lines)]
+        found += [Command(text, how, Location(step.location.path, line)) for text, line in zip(step.commands, lines, strict=True)]
     return found
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=60)
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=60, check=False)
 
 
 def check_revision(root: Path, rev: str) -> str:

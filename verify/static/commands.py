@@ -1,5 +1,6 @@
 """Static check 3: commands are valid shell (`bash -n`) and valid for the pinned kubectl, and
-`kubectl patch` payloads are valid and apply cleanly to the manifest the page ships."""
+`kubectl patch` payloads are valid and apply cleanly to the manifest the page ships; and no command
+starts with a prompt. One `Check` each: `PromptCheck`, `BashCheck`, `KubectlCheck`, `PatchCheck`."""
 
 from __future__ import annotations
 
@@ -10,28 +11,34 @@ import re
 import shlex
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from verify.model import Location, Page, Step, StepKind
 from verify.resources import resolve_kind
 from verify.results import Finding
-from verify.static.cache import JsonCache
-from verify.static.extract import Invocation, kubectl_invocations, substitute_placeholders
+from verify.shellcode.invocations import Invocation, kubectl_invocations
+from verify.shellcode.lexer import substitute_placeholders
+from verify.static.checks import COMMAND_KINDS, Check
 from verify.static.kubectl import Job, KubectlChecker
 from verify.static.manifests import SCHEMA_VERSION, _schema_errors, documents
+
+if TYPE_CHECKING:
+    from verify.static import StaticContext
 
 BASH_LINE = re.compile(r"line (\d+): (.*)")
 JSON_PATCH_OPS = {"add", "remove", "replace", "move", "copy", "test"}
 PATCH_TYPES = {"strategic", "merge", "json"}
+#: `kubectl patch` flags that take a value (as the next word when not given with `=`).
+PATCH_VALUE_FLAGS = ("-p", "--patch", "--type", "-n", "--namespace", "-f", "--filename", "--patch-file", "-o", "--output")
 
 
 def command_steps(page: Page) -> Iterable[Step]:
-    return (s for s in page.steps if s.kind in (StepKind.COMMAND, StepKind.HIDDEN_COMMAND))
+    return (s for s in page.steps if s.kind in COMMAND_KINDS)
 
 
 # -- bash -n -------------------------------------------------------------------------------------
@@ -41,11 +48,12 @@ def _bash_key(text: str) -> str:
 
 def _run_bash_n(text: str) -> dict[str, Any]:
     done = subprocess.run(
-        ["bash", "-n"], input=text, capture_output=True, text=True, timeout=30, env={"LANG": "C", "PATH": "/usr/bin:/bin"}
+        ["bash", "-n"], input=text, capture_output=True, text=True, timeout=30, check=False,
+        env={"LANG": "C", "PATH": "/usr/bin:/bin"},
     )
     if done.returncode == 0:
         return {"ok": True, "line": 0, "message": "bash -n accepts it"}
-    first = next((l for l in done.stderr.splitlines() if l.strip()), "syntax error")
+    first = next((line for line in done.stderr.splitlines() if line.strip()), "syntax error")
     m = BASH_LINE.search(first)
     return {"ok": False, "line": int(m.group(1)) if m else 1, "message": (m.group(2) if m else first).strip()}
 
@@ -55,22 +63,27 @@ def bash_source(step: Step) -> str:
     return substitute_placeholders(step.text) + "\n"
 
 
-def pending_bash(steps: Iterable[Step], cache: JsonCache) -> list[Job]:
-    """A `bash -n` job per distinct block text not yet in the cache."""
-    todo = sorted({bash_source(s) for s in steps if cache.get(_bash_key(bash_source(s))) is None})
-    return [(_bash_key(text), functools.partial(_run_bash_n, text)) for text in todo]
-
-
-def check_bash(step: Step, cache: JsonCache) -> Finding:
+def bash_job(step: Step) -> Job:
+    """`bash -n` on the step's text, keyed by that text."""
     text = bash_source(step)
-    result = cache.get(_bash_key(text))
-    if result is None:
-        result = _run_bash_n(text)
-        cache.put(_bash_key(text), result)
-    if result["ok"]:
-        return Finding("bash", True, step.location, result["message"])
-    line = step.location.line + result["line"]  # block line N is file line fence + N
-    return Finding("bash", False, Location(step.location.path, line), f"bash -n: {result['message']}")
+    return (_bash_key(text), functools.partial(_run_bash_n, text))
+
+
+class BashCheck(Check):
+    """The step is valid shell: `bash -n` accepts it."""
+
+    def applies(self, step: Step) -> bool:
+        return step.kind in COMMAND_KINDS
+
+    def jobs(self, step: Step, page: Page, ctx: StaticContext) -> list[Job]:
+        return [bash_job(step)]
+
+    def verdict(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
+        result = ctx.result(bash_job(step))
+        if result["ok"]:
+            return [Finding("bash", True, step.location, result["message"])]
+        line = step.location.line + result["line"]  # block line N is file line fence + N
+        return [Finding("bash", False, Location(step.location.path, line), f"bash -n: {result['message']}")]
 
 
 # -- kubectl -------------------------------------------------------------------------------------
@@ -84,27 +97,37 @@ def invocations(step: Step) -> list[Located]:
     """Every kubectl invocation of a command step, with the file line it starts on."""
     found = []
     lines = step.command_lines or (step.location.line + 1,) * len(step.commands)
-    for command, line in zip(step.commands, lines):
+    for command, line in zip(step.commands, lines, strict=True):
         for inv in kubectl_invocations(command):
             found.append(Located(inv, Location(step.location.path, line + inv.line_offset)))
     return found
 
 
-def check_kubectl(step: Step, checker: KubectlChecker | None) -> list[Finding]:
-    findings = []
-    for located in invocations(step):
-        shown = shlex.join(("kubectl", *located.invocation.args))
-        if checker is None:
-            findings.append(Finding("kubectl", True, located.location, f"not checked (no kubectl found): {shown}"))
-            continue
-        verdict = checker.check(located.invocation.args)
-        if verdict.ok:
-            findings.append(Finding("kubectl", True, located.location, f"kubectl {checker.version} accepts `{shown}`"))
-        else:
-            findings.append(
-                Finding("kubectl", False, located.location, f"kubectl {checker.version} rejects `{shown}`: {verdict.message}")
-            )
-    return findings
+class KubectlCheck(Check):
+    """Each kubectl invocation is valid for the pinned kubectl (it parses its flags and arguments)."""
+
+    def applies(self, step: Step) -> bool:
+        return step.kind in COMMAND_KINDS
+
+    def jobs(self, step: Step, page: Page, ctx: StaticContext) -> list[Job]:
+        checker = ctx.checker
+        return [checker.job(located.invocation.args, ctx.home) for located in invocations(step)] if checker else []
+
+    def verdict(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
+        checker = ctx.checker
+        findings = []
+        for located in invocations(step):
+            shown = shlex.join(("kubectl", *located.invocation.args))
+            if checker is None:
+                findings.append(Finding("kubectl", True, located.location, f"not checked (no kubectl found): {shown}"))
+                continue
+            result = ctx.result(checker.job(located.invocation.args, ctx.home))
+            if result["ok"]:
+                findings.append(Finding("kubectl", True, located.location, f"kubectl {checker.version} accepts `{shown}`"))
+            else:
+                message = f"kubectl {checker.version} rejects `{shown}`: {result['message']}"
+                findings.append(Finding("kubectl", False, located.location, message))
+        return findings
 
 
 # -- kubectl patch -------------------------------------------------------------------------------
@@ -124,7 +147,7 @@ def parse_patch(args: tuple[str, ...]) -> PatchCall:
     while i < len(rest):
         arg = rest[i]
         name, eq, value = arg.partition("=")
-        takes_value = name in ("-p", "--patch", "--type", "-n", "--namespace", "-f", "--filename", "--patch-file", "-o", "--output")
+        takes_value = name in PATCH_VALUE_FLAGS
         if takes_value and not eq and i + 1 < len(rest):
             value = rest[i + 1]
             i += 1
@@ -212,10 +235,11 @@ def _run_local_patch(kubectl: str, doc: str, call: PatchCall) -> dict[str, Any]:
             text=True,
             stdin=subprocess.DEVNULL,
             timeout=30,
+            check=False,
             env={"PATH": "/usr/bin:/bin", "HOME": tmp, "KUBECONFIG": str(Path(tmp) / "none"), "LANG": "C"},
         )
     if done.returncode != 0:
-        first = next((l for l in done.stderr.splitlines() if l.strip()), "kubectl patch --local failed")
+        first = next((line for line in done.stderr.splitlines() if line.strip()), "kubectl patch --local failed")
         return {"ok": False, "message": first.strip()}
     try:
         patched = yaml.safe_load(done.stdout)
@@ -225,19 +249,6 @@ def _run_local_patch(kubectl: str, doc: str, call: PatchCall) -> dict[str, Any]:
     if errors:
         return {"ok": False, "message": f"the patched object is not valid for Kubernetes {SCHEMA_VERSION}: {errors[0].message}"}
     return {"ok": True, "message": "applies cleanly with kubectl patch --local and the result validates"}
-
-
-def patch_jobs(pages: Iterable[Page], index_of: Callable[[Page], ManifestIndex] = manifest_index) -> list[tuple[str, PatchCall]]:
-    """Every (target document, patch) pair that can be applied locally, across pages."""
-    jobs = []
-    for page in pages:
-        index = index_of(page)
-        for step in command_steps(page):
-            for located in invocations(step):
-                job = _local_job(located.invocation, index)
-                if job is not None:
-                    jobs.append(job)
-    return jobs
 
 
 def _local_job(inv: Invocation, index: ManifestIndex) -> tuple[str, PatchCall] | None:
@@ -251,64 +262,70 @@ def _local_job(inv: Invocation, index: ManifestIndex) -> tuple[str, PatchCall] |
     return (entry[0], call) if entry else None
 
 
-def pending_patches(jobs: list[tuple[str, PatchCall]], checker: KubectlChecker) -> list[Job]:
-    """A `kubectl patch --local` job per (document, patch) not yet in the cache."""
-    todo: dict[str, Job] = {}
-    for doc, call in jobs:
-        key = _local_patch_key(checker.version, doc, call)
-        if checker.cache.get(key) is None and key not in todo:
-            todo[key] = (key, functools.partial(_run_local_patch, checker.kubectl, doc, call))
-    checker.runs += len(todo)
-    return list(todo.values())
+def patch_job(checker: KubectlChecker, doc: str, call: PatchCall) -> Job:
+    """`kubectl patch --local` of `doc`, keyed by kubectl version, document and patch."""
+    run = functools.partial(_run_local_patch, checker.kubectl, doc, call)
+    return (_local_patch_key(checker.version, doc, call), checker.counted(run))
 
 
-def check_patches(step: Step, checker: KubectlChecker | None, index: ManifestIndex) -> list[Finding]:
-    """Patch payloads of one step; `index` is `manifest_index` of the step's page."""
-    findings = []
-    for located in invocations(step):
-        inv = located.invocation
-        if not inv.args or inv.args[0] != "patch":
-            continue
-        call = parse_patch(inv.args)
-        if call.payload is None:
-            continue  # --patch-file or a missing -p: kubectl's own check reports the latter
-        problem = payload_problem(call.payload, call.patch_type)
+class PatchCheck(Check):
+    """`kubectl patch` payloads are valid, and apply cleanly to the manifest the page ships."""
+
+    def applies(self, step: Step) -> bool:
+        return step.kind in COMMAND_KINDS
+
+    def jobs(self, step: Step, page: Page, ctx: StaticContext) -> list[Job]:
+        if ctx.checker is None:
+            return []
+        local = (_local_job(located.invocation, ctx.index(page)) for located in invocations(step))
+        return [patch_job(ctx.checker, *job) for job in local if job is not None]
+
+    def verdict(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
+        findings = []
+        for located in invocations(step):
+            inv = located.invocation
+            if not inv.args or inv.args[0] != "patch":
+                continue
+            call = parse_patch(inv.args)
+            if call.payload is None:
+                continue  # --patch-file or a missing -p: kubectl's own check reports the latter
+            findings.append(self._finding(call, _local_job(inv, ctx.index(page)), located.location, ctx))
+        return findings
+
+    @staticmethod
+    def _finding(call: PatchCall, job: tuple[str, PatchCall] | None, location: Location, ctx: StaticContext) -> Finding:
+        problem = payload_problem(call.payload or "", call.patch_type)
         if problem:
-            findings.append(Finding("patch", False, located.location, problem))
-            continue
-        job = _local_job(inv, index)
-        if job is None or checker is None:
-            what = "no manifest on this page defines the target" if checker else "no kubectl found"
-            findings.append(Finding("patch", True, located.location, f"payload is valid {call.patch_type} patch JSON ({what})"))
-            continue
-        key = _local_patch_key(checker.version, *job)
-        result = checker.cache.get(key)
-        if result is None:
-            result = _run_local_patch(checker.kubectl, *job)
-            checker.cache.put(key, result)
+            return Finding("patch", False, location, problem)
+        if job is None or ctx.checker is None:
+            what = "no manifest on this page defines the target" if ctx.checker else "no kubectl found"
+            return Finding("patch", True, location, f"payload is valid {call.patch_type} patch JSON ({what})")
+        result = ctx.result(patch_job(ctx.checker, *job))
         kind, name = call.target or ("?", "?")
-        message = f"patch of {kind}/{name}: {result['message']}"
-        findings.append(Finding("patch", bool(result["ok"]), located.location, message))
-    return findings
+        return Finding("patch", bool(result["ok"]), location, f"patch of {kind}/{name}: {result['message']}")
 
 
-def prompt_findings(step: Step) -> list[Finding]:
+class PromptCheck(Check):
     """A command written with a shell prompt (`$ kubectl …`) cannot be copied and run."""
-    findings = []
-    for command, line in zip(step.commands, step.command_lines or ()):
-        if re.match(r"^\s*[$%#>]\s", command):
-            findings.append(Finding("bash", False, Location(step.location.path, line), "command starts with a prompt; write the bare command"))
-    return findings
+
+    def applies(self, step: Step) -> bool:
+        return step.kind in COMMAND_KINDS
+
+    def verdict(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
+        message = "command starts with a prompt; write the bare command"
+        lines = step.command_lines or (step.location.line + 1,) * len(step.commands)
+        return [Finding("bash", False, Location(step.location.path, line), message)
+                for command, line in zip(step.commands, lines, strict=True) if re.match(r"^\s*[$%#>]\s", command)]
 
 
 __all__ = [
-    "check_bash",
-    "check_kubectl",
-    "check_patches",
+    "BashCheck",
+    "KubectlCheck",
+    "PatchCheck",
+    "PromptCheck",
     "command_steps",
     "invocations",
-    "patch_jobs",
-    "pending_bash",
-    "pending_patches",
-    "prompt_findings",
+    "manifest_index",
+    "parse_patch",
+    "payload_problem",
 ]

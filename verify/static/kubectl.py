@@ -17,10 +17,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from verify.static.cache import JsonCache
 
@@ -69,6 +71,7 @@ CACHE_FORMAT = 2
 DUMMY_MANIFEST = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: verify-dummy\n"
 
 
+T = TypeVar("T")
 #: A cache key and the call that computes its value (run in a thread pool).
 Job = tuple[str, Callable[[], object]]
 
@@ -78,7 +81,7 @@ def run_jobs(jobs: list[Job], cache: JsonCache, workers: int) -> None:
     if not jobs:
         return
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
-        for key, result in zip([k for k, _ in jobs], pool.map(lambda job: job[1](), jobs)):
+        for key, result in zip([k for k, _ in jobs], pool.map(lambda job: job[1](), jobs), strict=True):
             cache.put(key, result)
 
 
@@ -119,6 +122,7 @@ def kubectl_version(kubectl: str, cache: JsonCache) -> str:
         text=True,
         stdin=subprocess.DEVNULL,
         timeout=30,
+        check=False,
         env=_env(Path(tempfile.gettempdir())),
     )
     try:
@@ -189,6 +193,7 @@ def _run_in(kubectl: str, args: tuple[str, ...], home: Path) -> Verdict:
             cwd=home,
             env=_env(home),
             timeout=PATIENCE,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         return Verdict(True, f"still running after {PATIENCE:g}s (flags accepted)")
@@ -212,17 +217,31 @@ class KubectlChecker:
         self.version = kubectl_version(kubectl, cache)
         self.jobs = jobs or max(2, (os.cpu_count() or 2) * 2)
         self.runs = 0  # processes started (for the performance note)
+        self._lock = threading.Lock()
 
     def key(self, args: tuple[str, ...]) -> str:
         return f"kubectl\0{CACHE_FORMAT}\0{self.version}\0{json.dumps(list(args), ensure_ascii=False)}"
 
+    def job(self, args: tuple[str, ...], home: Path | None = None) -> Job:
+        """kubectl on `args`, keyed for the cache; `home` holds the closed kubeconfig (else a private one)."""
+        return (self.key(args), self.counted(functools.partial(self._verdict, args, home)))
+
+    def counted(self, run: Callable[[], T]) -> Callable[[], T]:
+        """`run`, counted in `runs` when it runs (it starts one kubectl process)."""
+
+        def counting() -> T:
+            with self._lock:
+                self.runs += 1
+            return run()
+
+        return counting
+
     def pending(self, arg_lists: Iterable[tuple[str, ...]], home: Path) -> list[Job]:
         """A job per argument list not yet in the cache; `home` holds the closed kubeconfig."""
         todo = sorted({a for a in arg_lists if self.cache.get(self.key(a)) is None})
-        self.runs += len(todo)
-        return [(self.key(a), functools.partial(self._verdict, a, home)) for a in todo]
+        return [self.job(a, home) for a in todo]
 
-    def _verdict(self, args: tuple[str, ...], home: Path) -> dict[str, object]:
+    def _verdict(self, args: tuple[str, ...], home: Path | None) -> dict[str, object]:
         verdict = run_one(self.kubectl, args, home)
         return {"ok": verdict.ok, "message": verdict.message}
 

@@ -8,13 +8,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from verify.model import Location, Step, StepKind
+from verify.model import Location, Page, Step, StepKind
 from verify.results import Finding
 from verify.static.cache import JsonCache
+from verify.static.checks import Check
+
+if TYPE_CHECKING:
+    from verify.static import StaticContext
 
 SCHEMA_VERSION = "1.37.0"
 #: libyaml's loader when PyYAML has it (much faster), else the pure-Python one; same results.
@@ -94,10 +98,12 @@ def validate_text(text: str, path: Path, first_line: int) -> list[Finding]:
             findings.append(Finding("manifest", False, Location(path, start), f"document has no {' or '.join(missing)}"))
             continue
         label = f"{data['kind']} {((data.get('metadata') or {}).get('name')) or '(unnamed)'}"
-        for error in _schema_errors(data):
-            findings.append(Finding("manifest", False, Location(path, first_line + error.line(node)), f"{label}: {error.message}"))
+        for schema_error in _schema_errors(data):
+            where = Location(path, first_line + schema_error.line(node))
+            findings.append(Finding("manifest", False, where, f"{label}: {schema_error.message}"))
         if not any(f.location.line >= start and not f.ok for f in findings):
-            findings.append(Finding("manifest", True, Location(path, start), f"{label} is valid for Kubernetes {SCHEMA_VERSION} (strict)"))
+            message = f"{label} is valid for Kubernetes {SCHEMA_VERSION} (strict)"
+            findings.append(Finding("manifest", True, Location(path, start), message))
     return findings
 
 
@@ -127,7 +133,8 @@ def _schema_errors(data: dict[str, Any]) -> list[SchemaError]:
         m = UNEXPECTED.search(message)
         unexpected = (m.group("key") or m.group("key2")) if m else None
         where = ".".join(str(p) for p in path) or "(top level)"
-        return [SchemaError(path, unexpected, f"unknown field {unexpected!r} in {where}" if unexpected else f"{where}: {message}")]
+        described = f"unknown field {unexpected!r} in {where}" if unexpected else f"{where}: {message}"
+        return [SchemaError(path, unexpected, described)]
     return []
 
 
@@ -171,9 +178,20 @@ def check_yaml_step(step: Step, cache: JsonCache | None = None) -> list[Finding]
         return []  # an include that does not resolve is reported by the parser
     if _looks_complete(step.text):
         message = "a complete manifest is pasted into the page: put it under manifests/ and include it with --8<--"
-        return [Finding("include", False, step.location, message), *validate_text(step.text, step.location.path, step.location.line + 1)]
+        pasted = validate_text(step.text, step.location.path, step.location.line + 1)
+        return [Finding("include", False, step.location, message), *pasted]
     message = "```yaml block is neither an included manifest nor marked <!-- verify: excerpt -->"
     return [Finding("include", False, step.location, message)]
+
+
+class YamlCheck(Check):
+    """A ```yaml block: an included, valid manifest, or an excerpt that parses as YAML."""
+
+    def applies(self, step: Step) -> bool:
+        return step.kind in (StepKind.MANIFEST, StepKind.EXCERPT)
+
+    def verdict(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
+        return check_yaml_step(step, ctx.cache)
 
 
 def _looks_complete(text: str) -> bool:

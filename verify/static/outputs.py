@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from verify.model import Location, Output, Step
+from verify.model import Location, Output, Page, Step
 from verify.resources import Resource, resource, resources
 from verify.results import Finding
-from verify.static.extract import kubectl_invocations
+from verify.shellcode.invocations import kubectl_invocations
+from verify.static.checks import Check
+
+if TYPE_CHECKING:
+    from verify.static import StaticContext
 
 VERBS = (
     "created|configured|unchanged|deleted|patched|scaled|labeled|annotated|serverside-applied|restarted|"
@@ -24,7 +29,9 @@ VERBS = (
     "tainted|untainted|evicted|image updated|env updated|resource requirements updated|serviceaccount updated|"
     "selector updated|subjects updated"
 )
-ACTION = re.compile(rf"^(?P<kind>[a-z][a-z0-9-]*)(?:\.(?P<group>[a-z0-9][a-z0-9.-]*))?/(?P<name>\S+) (?P<verb>{VERBS})(?: \(.*\))?$")
+ACTION = re.compile(
+    rf"^(?P<kind>[a-z][a-z0-9-]*)(?:\.(?P<group>[a-z0-9][a-z0-9.-]*))?/(?P<name>\S+) (?P<verb>{VERBS})(?: \(.*\))?$"
+)
 DELETED = re.compile(
     r"^(?P<kind>[a-z][a-z0-9-]*)(?:\.(?P<group>[a-z0-9][a-z0-9.-]*))? \"(?P<name>[^\"]+)\" deleted"
     r"(?: from (?P<ns>\S+) namespace)?(?P<rest>.*)$"
@@ -52,14 +59,26 @@ class GetCall:
     watch_events: bool
 
 
-def parse_get(args: tuple[str, ...]) -> GetCall | None:
-    """The table-shaping options of `kubectl get …`; None when there is no single known table."""
-    if not args or args[0] != "get":
-        return None
-    positional: list[str] = []
-    all_ns = show_labels = watch_events = False
-    labels: list[str] = []
-    output = None
+@dataclass
+class _GetOptions:
+    """The options of `kubectl get …` that shape its table, and its positional arguments."""
+
+    positional: list[str] = field(default_factory=list)
+    output: str | None = None
+    all_namespaces: bool = False
+    show_labels: bool = False
+    labels: list[str] = field(default_factory=list)
+    watch_events: bool = False
+
+
+def _switch(eq: str, value: str) -> bool:
+    """`--flag` or `--flag=true` is on, `--flag=false` off."""
+    return value.lower() != "false" if eq else True
+
+
+def _get_options(args: tuple[str, ...]) -> _GetOptions | None:
+    """The options after `get`; None when they make no single known table (`--no-headers`, `-f`, …)."""
+    found = _GetOptions()
     i = 1
     while i < len(args):
         arg = args[i]
@@ -68,24 +87,27 @@ def parse_get(args: tuple[str, ...]) -> GetCall | None:
             value = args[i + 1] if i + 1 < len(args) else ""
             i += 1
         if name in ("-o", "--output"):
-            output = value
+            found.output = value
         elif arg.startswith("-o") and not arg.startswith("--") and len(arg) > 2:
-            output = arg[2:]
+            found.output = arg[2:]
         elif name in ("-A", "--all-namespaces"):
-            all_ns = value.lower() != "false" if eq else True
+            found.all_namespaces = _switch(eq, value)
         elif name == "--show-labels":
-            show_labels = value.lower() != "false" if eq else True
+            found.show_labels = _switch(eq, value)
         elif name in ("-L", "--label-columns"):
-            labels.extend(v for v in value.split(",") if v)
+            found.labels.extend(v for v in value.split(",") if v)
         elif name == "--output-watch-events":
-            watch_events = value.lower() != "false" if eq else True
+            found.watch_events = _switch(eq, value)
         elif name in ("--no-headers", "--raw", "-f", "--filename", "-k", "--kustomize"):
             return None
         elif not arg.startswith("-"):
-            positional.append(arg)
+            found.positional.append(arg)
         i += 1
-    if output not in (None, "wide") or not positional:
-        return None
+    return found
+
+
+def _one_resource(positional: list[str]) -> Resource | None:
+    """The one kind the positional arguments ask for (`pods`, `pod/a pod/b`), or None (several, or unknown)."""
     first = positional[0]
     if "," in first or first == "all":
         return None
@@ -96,7 +118,21 @@ def parse_get(args: tuple[str, ...]) -> GetCall | None:
         return None
     if any("/" in p and resource(p.split("/", 1)[0]) != found for p in positional[1:]):
         return None  # several kinds: several tables
-    return GetCall(found, output == "wide", all_ns, show_labels, tuple(labels), watch_events)
+    return found
+
+
+def parse_get(args: tuple[str, ...]) -> GetCall | None:
+    """The table-shaping options of `kubectl get …`; None when there is no single known table."""
+    if not args or args[0] != "get":
+        return None
+    options = _get_options(args)
+    if options is None or options.output not in (None, "wide") or not options.positional:
+        return None
+    found = _one_resource(options.positional)
+    if found is None:
+        return None
+    return GetCall(found, options.output == "wide", options.all_namespaces, options.show_labels, tuple(options.labels),
+                   options.watch_events)
 
 
 def expected_header(call: GetCall) -> list[str]:
@@ -127,7 +163,7 @@ def check_header(step: Step, output: Output) -> list[Finding]:
     call = parse_get(invocations[0].args)
     if call is None or call.watch_events:
         return []
-    lines = [l for l in output.text.split("\n") if l.strip()]
+    lines = [line for line in output.text.split("\n") if line.strip()]
     if not lines or not looks_like_header(lines[0]):
         return []
     documented = lines[0].split()
@@ -159,7 +195,8 @@ def check_messages(output: Output) -> list[Finding]:
         printed, group = m.group("kind"), m.group("group") or ""
         if printed in plurals and printed not in kinds:
             right = kinds[plurals[printed]]
-            findings.append(Finding("output-message", False, where, f"kubectl prints the kind in the singular: {right.qualified}, not {printed}"))
+            message = f"kubectl prints the kind in the singular: {right.qualified}, not {printed}"
+            findings.append(Finding("output-message", False, where, message))
             continue
         known = kinds.get(printed)
         if known is None:
@@ -178,7 +215,8 @@ def check_messages(output: Output) -> list[Finding]:
                         "output-message",
                         False,
                         where,
-                        f"kubectl 1.37 prints '{known.qualified} \"{m.group('name')}\" deleted from <namespace> namespace' for a namespaced kind",
+                        f"kubectl 1.37 prints '{known.qualified} \"{m.group('name')}\" deleted from <namespace> namespace' "
+                        "for a namespaced kind",
                     )
                 )
                 continue
@@ -195,3 +233,15 @@ def check_output(step: Step) -> list[Finding]:
     if step.output is None:
         return []
     return [*check_header(step, step.output), *check_messages(step.output)]
+
+
+class OutputCheck(Check):
+    """A command's documented output looks like what kubectl 1.37 prints."""
+
+    block = "output"
+
+    def applies(self, step: Step) -> bool:
+        return step.output is not None
+
+    def verdict(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
+        return check_output(step)

@@ -21,14 +21,30 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from verify.model import Location, Page, Step, StepKind
 from verify.results import Finding
-from verify.static.extract import PLAUSIBLE, Simple, loop_values, simple_commands, strip_heredocs, substitute_placeholders
+from verify.shellcode.invocations import loop_values, unwrap
+from verify.shellcode.lexer import (
+    ASSIGNMENT,
+    KEYWORDS,
+    PLAUSIBLE,
+    VARIABLE,
+    Parsed,
+    Simple,
+    parse_simple,
+    simple_commands,
+    strip_heredocs,
+    substitute_placeholders,
+)
+from verify.static.checks import COMMAND_KINDS, Check
+
+if TYPE_CHECKING:
+    from verify.static import StaticContext
 
 #: Programs the four tutorials run on the reader's machine, and where. A new tool is added here
 #: after review, or allowed on its step. Not here on purpose: sed and awk (no page uses them, and
@@ -48,25 +64,18 @@ REVIEWED: dict[str, str] = {
 }
 #: Shell builtins that neither run text nor redefine commands (so not eval, source, ., alias, trap, enable).
 BUILTINS = frozenset(
-    [":", "[", "[[", "break", "cd", "continue", "declare", "dirs", "echo", "exit", "export", "false", "getopts", "kill", "let", "local", "popd", "printf", "pushd", "pwd", "read", "readonly", "return", "set", "shift", "shopt", "test", "times", "true", "type", "typeset", "ulimit", "umask", "unset", "wait"]
+    [":", "[", "[[", "break", "cd", "continue", "declare", "dirs", "echo", "exit", "export", "false", "getopts", "kill",
+     "let", "local", "popd", "printf", "pushd", "pwd", "read", "readonly", "return", "set", "shift", "shopt", "test",
+     "times", "true", "type", "typeset", "ulimit", "umask", "unset", "wait"]
 )
-#: Words that are syntax, not programs.
-KEYWORDS = frozenset(["if", "then", "else", "elif", "fi", "do", "done", "while", "until", "esac", "in", "{", "}", "!", "]]", "time", "function"])
 #: The header of these (`for x in …`, `case $x in`) is not a command.
 HEADERS = frozenset({"for", "select", "case", "function"})
-#: Builtins that run the program named after them (checked in its place).
-TRANSPARENT = frozenset({"exec", "command", "builtin"})
-#: Programs that run another program named in their arguments: both are listed and checked.
-WRAPPERS = frozenset({"sudo", "doas", "env", "nohup", "nice", "timeout", "xargs", "watch", "stdbuf", "setsid", "chroot"})
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "fish", "busybox"})
 INTERPRETER = re.compile(r"^(python[0-9.]*|perl|ruby|node|nodejs|php|lua|tclsh|pwsh)$")
 FETCHERS = frozenset({"curl", "wget", "nc", "ncat", "netcat", "socat", "ssh", "scp", "http", "https", "xh",
                       "aria2c", "fetch", "ftp", "tftp"})
 EVALUATORS = frozenset({"eval", "source", "."})
-REDIRECT = re.compile(r"^[<>&|]*[<>][<>&|-]*$")
 WRITE_REDIRECTS = frozenset({">", ">>", ">|", "&>", "&>>", "<>"})
-ASSIGNMENT = re.compile(r"^(?P<name>[A-Za-z_]\w*)(\[[^]]*\])?\+?=(?P<value>.*)$", re.DOTALL)
-VARIABLE = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_]\w*)\}|(?P<plain>[A-Za-z_]\w*))")
 HARMLESS_DEVICES = re.compile(r"^/dev/(null|stdout|stderr|tty|fd/\d+)$")
 CREDENTIALS = re.compile(
     r"(?:~|\$\{?HOME\}?|/root|/home/[^/\s'\"]+)/\.(?:ssh|kube|aws|azure|gnupg|docker|netrc|git-credentials|"
@@ -132,7 +141,7 @@ class PageReview:
         return lines
 
     def as_json(self) -> list[dict[str, object]]:
-        out = []
+        out: list[dict[str, object]] = []
         for where in (HOST, CONTAINER):
             for name, uses in sorted(self.programs(where).items()):
                 out.append({"program": name, "where": where,
@@ -142,126 +151,8 @@ class PageReview:
         return out
 
 
-# -- words ---------------------------------------------------------------------------------------
-def shell_words(text: str) -> list[str]:
-    """Words and operators of one simple command, quotes removed (`echo hi>/x` → echo, hi, >, /x)."""
-    lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
-    lexer.whitespace_split = True
-    lexer.commenters = ""  # `#` starts a comment only at a word start, which the splitter handled
-    try:
-        return list(lexer)
-    except ValueError:
-        return text.split()
-
-
-@dataclass
-class Parsed:
-    """A simple command taken apart."""
-
-    assignments: list[tuple[str, str]]
-    words: list[str]  # program and arguments, redirections removed
-    redirects: list[tuple[str, str]]  # (operator, target)
-
-
-def parse_simple(text: str) -> Parsed:
-    tokens = shell_words(text)
-    assignments: list[tuple[str, str]] = []
-    words: list[str] = []
-    redirects: list[tuple[str, str]] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if not words and not assignments and token in KEYWORDS:
-            i += 1  # `do x=1`, `then kubectl …`: the command starts after the keyword
-            continue
-        if REDIRECT.match(token):
-            if words and words[-1].isdigit() and len(words) > 1:
-                words.pop()  # the file descriptor of `2>`
-            target = tokens[i + 1] if i + 1 < len(tokens) else ""
-            redirects.append((token, target))
-            i += 2
-            continue
-        assignment = ASSIGNMENT.match(token) if not words else None
-        if assignment is not None:
-            value = assignment.group("value")
-            if value == "" and i + 1 < len(tokens) and tokens[i + 1] == "(":  # NAME=( a b ): an array
-                end = tokens.index(")", i) if ")" in tokens[i:] else len(tokens)
-                value = " ".join(tokens[i + 2 : end])
-                i = end + 1
-            else:
-                i += 1
-            assignments.append((assignment.group("name"), value))
-            continue
-        words.append(token)
-        i += 1
-    return Parsed(assignments, words, redirects)
-
-
-def argument_lists(command: str) -> list[list[str]]:
-    """Every program a command line runs, with its arguments, wrappers unwrapped.
-
-    `for n in $NODES; do curl -s $n; done` gives ``[["for", …], ["curl", "-s", "$n"]]``-like lists
-    whose first word is always the program (shell keywords are dropped), `sudo -u x kubectl get po`
-    gives ``["sudo", …]`` and ``["kubectl", "get", "po"]``, and commands inside ``$(…)`` count too.
-    The live tier decides what a step needs and whether it only reads from these lists.
-    """
-    found: list[list[str]] = []
-    for simple in simple_commands(strip_heredocs(command)):
-        found.extend(_unwrap(parse_simple(simple.text).words))
-    return found
-
-
 def _positional(args: list[str]) -> list[str]:
     return [a for a in args if a == "-" or not a.startswith("-")]
-
-
-def _unwrap(words: list[str]) -> list[list[str]]:
-    """The program and each program it runs through wrappers: `sudo -u x env A=1 sh` → sudo…, env…, sh…."""
-    chain = []
-    while words:
-        while words and words[0] in KEYWORDS:
-            words = words[1:]
-        if not words:
-            break
-        program = words[0]
-        chain.append(words)
-        rest = words[1:]
-        if program in TRANSPARENT:
-            if program == "command" and rest[:1] and rest[0] in ("-v", "-V"):
-                break  # `command -v x` asks where x is
-            chain.pop()
-            words = [w for w in rest if not (program == "exec" and w.startswith("-"))] if rest else []
-            continue
-        if program not in WRAPPERS:
-            break
-        words = _wrapped(program, rest)
-    return chain
-
-
-def _wrapped(program: str, rest: list[str]) -> list[str]:
-    """What a wrapper runs: its arguments after its own options (and env's NAME=value)."""
-    takes_value = {"sudo": {"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"}, "timeout": {"-k", "-s"},
-                   "nice": {"-n"}, "watch": {"-n", "-d"}, "xargs": {"-I", "-L", "-n", "-P", "-d", "-E", "-s", "-a"},
-                   "env": {"-u", "-C", "-S"}, "stdbuf": {"-i", "-o", "-e"}}.get(program, set())
-    i = 0
-    while i < len(rest):
-        word = rest[i]
-        if word == "--":
-            i += 1
-            break
-        if word.startswith("-") and word != "-":
-            i += 2 if word in takes_value else 1
-            continue
-        if program == "env" and ASSIGNMENT.match(word):
-            i += 1
-            continue
-        break
-    rest = rest[i:]
-    if program == "timeout" and rest:
-        rest = rest[1:]  # the duration
-    if program == "chroot" and rest:
-        rest = rest[1:]  # the new root
-    return rest
 
 
 # -- the review ----------------------------------------------------------------------------------
@@ -296,7 +187,7 @@ class Reviewer:
         findings = self.review.findings.setdefault(step.location, [])
         used: set[str] = set()
         lines = step.command_lines or (step.location.line + 1,) * len(step.commands)
-        for command, line in zip(step.commands, lines):
+        for command, line in zip(step.commands, lines, strict=True):
             self.state.values.update(loop_values(command))
             prepared = strip_heredocs(substitute_placeholders(command))
             for simple in simple_commands(prepared):
@@ -321,12 +212,12 @@ class Reviewer:
         if not local:
             self.local_cwd = None
         if where == CONTAINER:
-            chain = _unwrap(words)
+            chain = unwrap(words)
             for link in chain:
                 self.review.uses.append(Use(link[0], location, hidden, where))
             return [link[0] for link in chain]
         self._assignments(parsed, simple)
-        chain = _unwrap(words)
+        chain = unwrap(words)
         programs = []
         for link in chain:
             program = self._program_name(link[0], simple)
@@ -396,7 +287,7 @@ class Reviewer:
     def _fetched_by(self, text: str) -> str | None:
         """The fetching command inside a substitution's text (`curl -s x`), if there is one."""
         for inner in simple_commands(text):
-            for link in _unwrap(parse_simple(inner.text).words):
+            for link in unwrap(parse_simple(inner.text).words):
                 if posixpath.basename(link[0]) in FETCHERS:
                     return " ".join(link)[:80]
         for name in _variables(text):
@@ -453,6 +344,9 @@ class Reviewer:
         def value(m: re.Match[str]) -> str:
             nonlocal unknown
             name = m.group("braced") or m.group("plain")
+            if m.group("default") is not None:
+                unknown = True  # `${X:-y}`, `${X:+y}`: which of the two is not worth guessing here
+                return m.group(0)
             if name == "HOME":
                 return "~"
             if name in self.state.values:
@@ -541,3 +435,13 @@ def _variables(text: str) -> Iterable[str]:
 def review_page(page: Page) -> PageReview:
     """Everything `page` runs, and the findings, per step."""
     return Reviewer(page).run()
+
+
+class ProgramCheck(Check):
+    """What the step runs is on the reviewed list (or allowed on the step), in shapes a tutorial needs."""
+
+    def applies(self, step: Step) -> bool:
+        return step.kind in COMMAND_KINDS
+
+    def verdict(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
+        return ctx.review(page).for_step(step)  # the whole page at once: cwd and variables carry over

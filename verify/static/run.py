@@ -47,7 +47,9 @@ def page_entries(parsed: ParsedPage, ctx: StaticContext) -> list[Entry]:
     return sorted([*entries.values(), *extra], key=lambda e: e.location.line)
 
 
-def run_static(pages: list[Path], ctx: StaticContext, progress: Progress = lambda line: None, sweep_manifests: bool = True) -> StaticRun:
+def run_static(
+    pages: list[Path], ctx: StaticContext, progress: Progress = lambda line: None, sweep_manifests: bool = True
+) -> StaticRun:
     started = time.perf_counter()
     parsed: list[ParsedPage] = []
     entries: list[Entry] = []
