@@ -8,13 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from languages import SOURCE_LANGUAGE
 from verify import records
 from verify.model import PageError, display_path
 from verify.options import UsageError
 
 
 def snapshots(pages: list[Path], root: Path) -> dict[Path, records.Snapshot]:
-    """Each page's files and step keys before the run; a page that is not a Japanese source page is an error."""
+    """Each page's files and step keys before the run; a page that is not a source-language page is an error."""
     from verify.parsers import load_page
 
     taken: dict[Path, records.Snapshot] = {}
@@ -22,8 +23,9 @@ def snapshots(pages: list[Path], root: Path) -> dict[Path, records.Snapshot]:
         try:
             records.source_relative(root, path)
         except ValueError:
-            raise UsageError(f"--record: {display_path(path)} is not below docs_src/ja; records are kept for the "
-                             "Japanese pages (an English page finds its steps in its source's record)") from None
+            raise UsageError(f"--record: {display_path(path)} is not below {records.SOURCE_DIR.as_posix()}; records are "
+                             f"kept for the {SOURCE_LANGUAGE.english_name} pages (a translation finds its steps in its "
+                             "source's record)") from None
         try:
             page = load_page(path, root)
         except PageError:
