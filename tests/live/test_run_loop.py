@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,23 @@ def test_a_crash_in_one_page_fails_that_page_and_the_next_page_still_runs(monkey
     assert first.namespace == "verify-x"
     assert second.status == "passed"
     assert any("FAILED, verifier error: RuntimeError" in m for m in messages)
+
+
+class InterruptedWhileProbing:
+    """Stands in for the live tier's Prober: Ctrl-C arrives while the page's needs are being probed."""
+
+    def probe(self, needs: set[str]) -> object:
+        raise live_runner.Interrupted(signal.SIGINT)
+
+
+def test_a_signal_while_probing_marks_the_page_interrupted_and_skips_every_step() -> None:
+    run = run_live(PAGES[:1], Settings(root=ROOT, kubectl=Path("kubectl")),
+                   Target(Path("k"), "kind-x", "https://127.0.0.1:1"), api_client=None,
+                   prober=InterruptedWhileProbing(),  # type: ignore[arg-type]  # only probe() is reached
+                   progress=lambda line: None)
+
+    (page,) = run.pages
+    assert run.interrupted == signal.SIGINT
+    assert page.interrupted is True and page.namespace is None  # no namespace was made: nothing to clean
+    assert page.steps, "every step of the page has a result"
+    assert {(s.status, s.message) for s in page.steps} == {("skipped", "interrupted by SIGINT")}

@@ -17,7 +17,17 @@ import yaml
 from tests.live.conftest import ROOT, ControlPlane, Run, leftovers, live_command, run_live, write_page
 
 
-def _processes(needle: str) -> list[str]:
+def _parent(pid: int) -> int:
+    """The parent of `pid` (0 once the process is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0
+    return int(stat.rsplit(")", 1)[1].split()[1])  # the command name may hold spaces and parentheses
+
+
+def _processes(needle: str, under: int | None = None) -> list[str]:
+    """Command lines holding `needle`; with `under`, only processes that descend from that pid."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -25,8 +35,15 @@ def _processes(needle: str) -> list[str]:
                 cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
             except OSError:
                 continue
-            if needle in cmdline and "pytest" not in cmdline:
-                found.append(cmdline)
+            if needle not in cmdline or "pytest" in cmdline:
+                continue
+            if under is not None:
+                pid = int(entry.name)
+                while pid > 1 and pid != under:
+                    pid = _parent(pid)
+                if pid != under:
+                    continue
+            found.append(cmdline)
     return found
 
 
@@ -116,9 +133,10 @@ def _interrupt_mid_page(kubeconfig: Path, tmp_path: Path, signum: int, *extra: s
     reader.start()
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not _processes("sleep 61.25"):
+        # This run's own sleep: one still dying from an earlier test must not trigger the signal early.
+        while time.monotonic() < deadline and not _processes("sleep 61.25", under=proc.pid):
             time.sleep(0.05)
-        assert _processes("sleep 61.25"), "".join(lines)
+        assert _processes("sleep 61.25", under=proc.pid), "".join(lines)
         time.sleep(0.3)
         sent = time.monotonic()
         proc.send_signal(signum)
@@ -138,7 +156,7 @@ def test_ctrl_c_in_the_middle_of_a_page_cleans_up(control_plane: ControlPlane, k
     assert code == 130, output
     assert live["interrupted"] is True
     page = live["pages"][0]
-    assert page["interrupted"] is True and page["cleanup"] == {"leftovers": [], "ok": True}
+    assert page.get("interrupted") is True and page["cleanup"] == {"leftovers": [], "ok": True}, output
     statuses = {s["command"]: (s["status"], s["message"]) for s in page["steps"]}
     assert statuses["kubectl apply -f web.yaml"][0] == "passed"
     assert statuses["sleep 61.25"] == ("skipped", "interrupted by SIGINT")

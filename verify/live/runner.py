@@ -196,9 +196,7 @@ class PageRunner:
             self._run_steps(steps)
         except Interrupted as signal_:
             interrupted = signal_
-            self.result.interrupted = True
-            for step in self._not_run(steps):
-                self._record(step, _step_kind(step), SKIPPED, message=f"interrupted by {signal_}", echo=False)
+            self.mark_interrupted(signal_)
         except Exception:
             if not self._gone(self.current):
                 raise
@@ -210,6 +208,15 @@ class PageRunner:
             for step in self._not_run(steps):
                 self._record(step, _step_kind(step), SKIPPED, "not run: the API server stopped answering", echo=False)
             raise ClusterGone(self.cluster_gone)
+
+    def mark_interrupted(self, signal_: Interrupted) -> None:
+        """The page was stopped by a signal: it says so, and each step without a result is skipped for it.
+
+        Called wherever the signal landed: between steps, or before the namespace existed (probing).
+        """
+        self.result.interrupted = True
+        for step in self._not_run([s for s in self.page.steps if s.kind in LIVE_KINDS]):
+            self._record(step, _step_kind(step), SKIPPED, message=f"interrupted by {signal_}", echo=False)
 
     def _not_run(self, steps: list[Step]) -> list[Step]:
         """The steps that have no result yet."""
@@ -588,6 +595,8 @@ def run_live(paths: list[Path], settings: Settings, target: Target, api_client: 
                 runner = PageRunner(page, settings, target, prober, api_client, run_id, progress)
                 run.pages.append(runner.run())
             except Interrupted as signal_:
+                if runner is not None and not runner.result.interrupted:
+                    runner.mark_interrupted(signal_)  # it landed outside the page's steps (e.g. while probing)
                 run.pages.append(runner.result if runner is not None
                                  else PageResult(path, skip_reason=f"interrupted by {signal_}"))
                 run.interrupted = signal_.signum
