@@ -136,9 +136,22 @@ def diagrams(session: nox.Session) -> None:
 
 @nox.session(python=False)
 def tests(session: nox.Session) -> None:
-    """Run the whole test suite (`-- ARGS` go to pytest; `--install-only` just fills the environment)."""
+    """Run the whole test suite (`-- ARGS` go to pytest; `--install-only` just fills the environment).
+
+    The suite runs on up to 4 workers (pytest-xdist, one per core): the tests that share the control
+    plane run on one worker, and so do those that build the site (`tests/conftest.py`). `-- -n 0`
+    runs everything in one process.
+    """
     _environment(session)
-    _python(session, "-m", "pytest", *session.posargs)
+    args = list(session.posargs)
+    parallel = [] if _chooses_workers(args) else ["--numprocesses=auto", "--maxprocesses=4", "--dist=loadgroup"]
+    _python(session, "-m", "pytest", *parallel, *args)
+
+
+def _chooses_workers(args: list[str]) -> bool:
+    """Whether pytest's arguments already say how many workers (`-n N`, `--numprocesses`, `-p no:xdist`)."""
+    joined = " ".join(args)
+    return any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args) or "no:xdist" in joined
 
 
 @nox.session(python=False)

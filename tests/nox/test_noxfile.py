@@ -72,3 +72,13 @@ def test_verify_sends_an_option_value_to_the_live_tier_not_to_the_static_tier_as
     output = result.stdout + result.stderr
     assert result.returncode == 2, output  # the static tier passed; the live tier has no kubeconfig
     assert json.loads(report.read_text(encoding="utf-8"))["tiers"]["static"]["pages"] == [page]
+
+
+def test_the_tests_session_spreads_the_suite_over_workers_unless_told_otherwise() -> None:
+    parallel = _nox("-s", "tests", "--", "tests/atomic_files")
+    assert parallel.returncode == 0, parallel.stdout + parallel.stderr
+    assert "workers [" in parallel.stdout, parallel.stdout
+
+    serial = _nox("-s", "tests", "--", "-n", "0", "tests/atomic_files")
+    assert serial.returncode == 0, serial.stdout + serial.stderr
+    assert "workers [" not in serial.stdout, serial.stdout
