@@ -22,6 +22,7 @@ import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from languages import TRANSLATIONS, language
 from site_tools.build import BuildFailed, build_site, input_digest, is_fresh
@@ -51,10 +52,19 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         super().send_error(code, message, explain)
 
 
+class _SiteServer(ThreadingHTTPServer):
+    """Serves the site; a reader's browser that drops a connection mid-answer is not an error."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:  # the stdlib's private request types
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return  # the browser went on (a new page, a cancelled prefetch): nothing to report
+        super().handle_error(request, client_address)
+
+
 def serve_directory(root: Path, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
     """A static HTTP server for ``root`` (not started); port 0 picks a free port."""
     handler = functools.partial(_SiteHandler, directory=str(root))
-    return ThreadingHTTPServer((host, port), handler)
+    return _SiteServer((host, port), handler)
 
 
 def base_url(server: ThreadingHTTPServer) -> str:

@@ -82,3 +82,17 @@ def test_the_tests_session_spreads_the_suite_over_workers_unless_told_otherwise(
     serial = _nox("-s", "tests", "--", "-n", "0", "tests/atomic_files")
     assert serial.returncode == 0, serial.stdout + serial.stderr
     assert "workers [" not in serial.stdout, serial.stdout
+
+
+def test_ruff_lints_every_python_file_of_the_project_and_no_build_output() -> None:
+    """An exclude pattern that names a folder anywhere (`site`) once hid tests/site from the linter."""
+    import sys
+
+    listed = subprocess.run([sys.executable, "-m", "ruff", "check", "--show-files", "."], cwd=REPO_ROOT,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert listed.returncode == 0, listed.stderr
+    files = {Path(line.strip()).resolve() for line in listed.stdout.splitlines() if line.strip().endswith(".py")}
+    tracked = subprocess.run(["git", "ls-files", "*.py"], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    expected = {(REPO_ROOT / name).resolve() for name in tracked.stdout.split()}
+    assert expected - files == set(), "not linted"
+    assert not [f for f in files if f.is_relative_to(REPO_ROOT / "site") or "node_modules" in f.parts]

@@ -15,11 +15,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from pagegrammar.pages import list_pages
 from site_helpers import BuiltSite, build_or_fail, docs_dirs_in_repo, require_mermaid, unavailable, write_stand_in
 from site_tools.browser import chromium_path, launch
 from site_tools.build import input_digest, is_fresh
 from site_tools.languages import REPO_ROOT
-from pagegrammar.pages import list_pages
 from site_tools.serve import base_url, serve_directory
 
 _STAND_INS: list[str] = []

@@ -15,10 +15,10 @@ import pytest
 import yaml
 
 from languages import LANGUAGES, language
+from pagegrammar.pages import PageSource, list_pages
 from site_tools.build import BuildFailed, build_site
 from site_tools.languages import REPO_ROOT
 from site_tools.node import NodeDependencyError, ensure_mermaid
-from pagegrammar.pages import PageSource, list_pages
 from site_tools.urls import page_url
 
 

@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from languages import LANGUAGES
+from pagegrammar.pages import list_pages
 from site_helpers import BuiltSite, split_like_material
 from site_tools.diagrams import diagrams_in_markdown
 from site_tools.languages import REPO_ROOT
-from pagegrammar.pages import list_pages
 
 SOURCE_IP = "tutorials/services/source-ip.md"
 STATEFULSET = "tutorials/stateful-application/basic-stateful-set.md"

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from pagegrammar.pages import list_pages
 from site_helpers import BuiltSite, build_or_fail, parse, require_mermaid, resolve, write_stand_in
 from site_tools.languages import REPO_ROOT
-from pagegrammar.pages import list_pages
 from verify import records
 from verify.live.results import PageResult, StepResult
 from verify.parsers import load_page

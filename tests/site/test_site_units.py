@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from site_helpers import split_like_material, unavailable
-
 from languages import language
+from pagegrammar.pages import list_pages
+from site_helpers import split_like_material, unavailable
 from site_tools.diagram_text import describe
 from site_tools.diagrams import (
     Diagram,
@@ -22,10 +22,9 @@ from site_tools.diagrams import (
 from site_tools.git_dates import last_commit_date
 from site_tools.japanese import break_hints
 from site_tools.languages import REPO_ROOT, alternate_links, hreflang_links, relative_href, root_url_from
-from pagegrammar.pages import list_pages
-from site_tools.urls import page_url
 from site_tools.render_diagrams import with_intrinsic_size
 from site_tools.sitemap import entries, write_sitemaps
+from site_tools.urls import page_url
 from site_tools.verification import insert_marks, mark_for, page_status
 from verify.records import Failure, Record, RecordStep, Target
 from verify.results import FAILED, PASSED, SKIPPED
@@ -385,3 +384,30 @@ def test_other_diagram_types_get_a_plain_name() -> None:
 )
 def test_break_hints_go_where_a_katakana_word_or_an_identifiers_part_starts(text: str, hinted: str) -> None:
     assert break_hints(text) == hinted
+
+
+def test_a_browser_dropping_a_connection_mid_answer_is_not_reported_as_an_error(tmp_path: Path,
+                                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+    import struct
+    import threading
+    import time
+
+    from site_tools.serve import serve_directory
+
+    (tmp_path / "big.html").write_bytes(b"x" * 20_000_000)  # more than the socket buffers hold
+    server = serve_directory(tmp_path)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        host, port = server.server_address[:2]
+        for _ in range(3):
+            client = socket.create_connection((str(host), port))
+            client.sendall(b"GET /big.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert client.recv(64).startswith(b"HTTP/1.0 200")
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset, as a tab closed
+            client.close()
+        time.sleep(1.0)  # the server's writes fail after the reset
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "Traceback" not in capsys.readouterr().err
