@@ -191,7 +191,8 @@ def measure_overhead(root: Path, page_path: Path, work: Path, kubeconfig: Path, 
                         if s["kind"] == "terminal" and s["message"].startswith("started"))
         notes.append(f"verifier: {summary['summary']['passed']} steps passed, {summary['summary']['skipped']} skipped "
                      f"(control plane); its steps took {step_seconds:.1f} s of the page's {summary['seconds']:.1f} s; "
-                     f"{terminals} background terminals started, each given --terminal-settle (default 1 s)")
+                     f"{terminals} background terminals started, each waited for until its listing was printed "
+                     "(at most --terminal-settle, default 1 s, for a watch over no objects)")
     finally:
         left = namespaces.clean()
         if left:

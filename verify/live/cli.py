@@ -52,7 +52,8 @@ def add_live_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--retry-budget", type=float, default=120.0, metavar="SECONDS",
                         help="how long a read-only command may be retried until its output matches")
     parser.add_argument("--terminal-settle", type=float, default=1.0, metavar="SECONDS",
-                        help="time a background terminal gets to start watching before the next step")
+                        help="the longest a background terminal is waited for before the next step: it is ready once its "
+                             "listing is printed, and this bounds a watch over no objects, which prints nothing")
     parser.add_argument("--cleanup-timeout", type=float, default=300.0, metavar="SECONDS")
     parser.add_argument("--probe-timeout", type=float, default=60.0, metavar="SECONDS",
                         help="how long a probe LoadBalancer Service may wait for an address")
