@@ -150,8 +150,7 @@ def tests(session: nox.Session) -> None:
 
 def _chooses_workers(args: list[str]) -> bool:
     """Whether pytest's arguments already say how many workers (`-n N`, `--numprocesses`, `-p no:xdist`)."""
-    joined = " ".join(args)
-    return any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args) or "no:xdist" in joined
+    return any(a.startswith(("-n", "--numprocesses")) or a.endswith("no:xdist") for a in args)
 
 
 @nox.session(python=False)

@@ -45,7 +45,7 @@ from typing import Any
 from atomic_files import write_text
 from languages import SOURCE_LANGUAGE
 from verify.model import Page, Step, StepKind
-from verify.results import FAILED, PASSED, SKIPPED, Status
+from verify.results import FAILED, PASSED, SKIPPED, Status, read_json
 
 SCHEMA = 1
 RECORDS_DIR = "verification"
@@ -559,12 +559,7 @@ def write_record(root: Path, record: Record) -> Path:
 
 
 def read_record(path: Path) -> Record:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise RecordError(f"{path}: cannot read: {error.strerror or error}") from None
-    except ValueError as error:
-        raise RecordError(f"{path}: not valid JSON: {error}") from None
+    data = read_json(path, RecordError)
     if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("steps"), list) \
             or not isinstance(data.get("files"), dict):
         raise RecordError(f"{path}: not a verification record (schema {SCHEMA}, see verify/records.py)")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from atomic_files import write_json
-from verify.results import Counts, Entry
+from verify.results import Counts, Entry, read_json
 
 SCHEMA = 1
 
@@ -135,12 +135,7 @@ class Report:
 
 
 def read_report(path: Path) -> Report:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ReportError(f"{path}: cannot read: {error.strerror or error}") from None
-    except ValueError as error:
-        raise ReportError(f"{path}: not valid JSON: {error}") from None
+    data = read_json(path, ReportError)
     if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("tiers"), dict):
         raise ReportError(f"{path}: not a verify report (schema {SCHEMA}, see verify/report.py)")
     tiers = data["tiers"]

@@ -7,9 +7,11 @@ so it is written to JSON and compared with text as ``"passed"``, ``"failed"``, `
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from verify.model import Location, display_path
@@ -124,3 +126,13 @@ class Entry:
 
 def count_entries(entries: Iterable[Entry]) -> Counts:
     return Counts.of(entry.status for entry in entries)
+
+
+def read_json(path: Path, error: type[Exception]) -> Any:
+    """The JSON in `path` (a report or a record); `error` names the file and says what is wrong."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as err:
+        raise error(f"{path}: cannot read: {err.strerror or err}") from None
+    except ValueError as err:
+        raise error(f"{path}: not valid JSON: {err}") from None

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.project_copy import copy_project
+
 COPIED = ["mkdocs.yml", "mkdocs.en.yml", "docs", "docs_src", "manifests", "verification", "package.json",
           "package-lock.json", "pyproject.toml", "languages", "site_tools", "translations", "verify"]
 PAGE = "tutorials/services/source-ip.md"
@@ -111,14 +112,7 @@ def add_toy_language(repo: Path) -> None:
 @pytest.fixture(scope="module")
 def toy(tmp_path_factory) -> Path:
     repo = tmp_path_factory.mktemp("toy")
-    for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, repo / name)
-    if (ROOT / "node_modules").is_dir():
-        (repo / "node_modules").symlink_to(ROOT / "node_modules")
+    copy_project(repo, COPIED)
     add_toy_language(repo)
     git(repo, "init", "-q")
     git(repo, "add", "-A")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.project_copy import copy_project
+
 PAGE = "tutorials/services/source-ip"
 # The Japanese change is dated in the past, so that the banner's date cannot be mistaken for today.
 PAST = "2024-03-05T12:00:00+00:00"
@@ -30,14 +30,7 @@ def git(root: Path, *args: str, env: dict[str, str] | None = None) -> str:
 def english_site_with_one_outdated_page(tmp_path_factory) -> tuple[Path, str]:
     """A copy of the project whose Japanese Source IP page changed after its translation; English build only."""
     repo = tmp_path_factory.mktemp("repo")
-    for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, repo / name)
-    if (ROOT / "node_modules").is_dir():
-        (repo / "node_modules").symlink_to(ROOT / "node_modules")
+    copy_project(repo, COPIED)
     git(repo, "init", "-q")
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "copy")
