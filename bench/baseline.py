@@ -27,13 +27,6 @@ def _scalar(value: str) -> yaml.ScalarNode:
     return yaml.ScalarNode("tag:yaml.org,2002:str", value)
 
 
-def _mapping_get(node: yaml.MappingNode, key: str) -> yaml.Node | None:
-    for k, v in node.value:
-        if isinstance(k, yaml.ScalarNode) and k.value == key:
-            return v
-    return None
-
-
 def _rebase_snippets(extensions: yaml.Node, root: Path) -> None:
     """Point pymdownx.snippets' base_path (relative to the project's working directory) at `root`."""
     if not isinstance(extensions, yaml.SequenceNode):

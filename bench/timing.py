@@ -132,15 +132,3 @@ def compare(a: Command, b: Command, runs: int, warmup: int = 1, log: Path | None
         progress(f"    {tag} {index + 1 - (warmup if counted else 0)}: {a.label} {ra.wall:.2f} s (exit {ra.code}), "
                  f"{b.label} {rb.wall:.2f} s (exit {rb.code})")
     return pair
-
-
-def repeat(command: Command, runs: int, warmup: int = 0, log: Path | None = None,
-           progress: Callable[[str], None] = print) -> Side:
-    """Time one command `runs` times after `warmup` uncounted runs."""
-    side = Side(command.label, command.describe())
-    for index in range(warmup + runs):
-        run = run_once(command, log)
-        if index >= warmup:
-            side.runs.append(run)
-        progress(f"    {'run' if index >= warmup else 'warm-up'}: {command.label} {run.wall:.2f} s (exit {run.code})")
-    return side

@@ -140,11 +140,3 @@ def name_in(lang: Language, ui: str) -> str:
     """What the language ``ui`` calls ``lang`` (its ``language_names``, else ``lang``'s own name)."""
     names = strings(ui).get("language_names") or {}
     return str(names.get(lang.code) or lang.name)
-
-
-def check_all() -> None:
-    """Load every registry language's strings (raises StringsError at the first problem)."""
-    from .registry import LANGUAGES
-
-    for lang in LANGUAGES:
-        strings(lang.code)

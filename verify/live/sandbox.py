@@ -127,8 +127,3 @@ def detect() -> Sandbox:
     return Sandbox("bwrap", f"{bwrap}; new user, mount, PID, IPC, UTS namespaces; network shared for loopback; "
                             "no capabilities; only /usr, part of /etc, kubectl and the page's directory visible",
                    bwrap)
-
-
-def unconfined() -> Sandbox:
-    """No sandbox, on purpose (tests of the environment alone)."""
-    return Sandbox("none", "not requested")
