@@ -10,10 +10,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from site_tools.languages import REPO_ROOT
@@ -24,6 +27,7 @@ MERMAID_DIR = NODE_MODULES / "mermaid"
 MERMAID_JS = MERMAID_DIR / "dist" / "mermaid.min.js"
 MERMAID_LICENSE = MERMAID_DIR / "LICENSE"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+INSTALL_LOCK = ".npm-ci.lock"  # beside node_modules: held while `npm ci` runs
 
 # Each locked package the project uses, and the file it is used for.
 PACKAGES: dict[str, Path] = {"mermaid": MERMAID_JS, "axe-core": AXE_JS}
@@ -59,10 +63,31 @@ def _stale() -> list[str]:
 
 
 def ensure_node_packages(npm: str | None = None) -> None:
-    """Run ``npm ci`` unless node_modules already holds every locked package the project uses."""
-    stale = _stale()
-    if not stale:
+    """Run ``npm ci`` unless node_modules already holds every locked package the project uses.
+
+    Callers in other processes (two site builds, ``nox -s serve`` beside ``nox -s tests``) take turns on a lock
+    file beside node_modules: ``npm ci`` first deletes node_modules, so two at once break each other.
+    """
+    if not _stale():
         return
+    with _install_lock():
+        stale = _stale()  # another process may have installed them while this one waited
+        if stale:
+            _npm_ci(stale, npm)
+
+
+@contextmanager
+def _install_lock() -> Iterator[None]:
+    lock_path = NODE_MODULES.resolve().parent / INSTALL_LOCK  # a copy of the project links node_modules: one lock
+    with lock_path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _npm_ci(stale: list[str], npm: str | None) -> None:
     wanted = ", ".join(f"{name} {locked_version(name)}" for name in stale)
     npm = npm or shutil.which("npm")
     if npm is None:

@@ -18,6 +18,7 @@ GROUPS = {"live": "control-plane", "site": "site", "pages": "site",
           "languages/test_third_language.py": "site", "translations/test_outdated_banner.py": "site"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which turns the marker into the `@group` that schedules
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         path = Path(str(item.path)).resolve()
