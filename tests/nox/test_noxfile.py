@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,31 @@ def test_success_exits_0_and_a_warm_session_installs_nothing() -> None:
     assert result.returncode == 0, output
     assert "usage: python -m translations" in output
     assert not [line for line in output.splitlines() if any(word in line for word in INSTALLERS)], output
+
+
+def test_the_environments_own_nox_and_the_contributors_nox_agree_on_the_stamp() -> None:
+    """Inside `nox -s tests` the `nox` on PATH is the shared environment's. Its stamp once named its own
+    interpreter, so the contributor's nox found the environment stale and refilled it after every test run."""
+    _nox("-s", "translations", "--", "--help")  # the nox on PATH writes the stamp if it refills
+    base_python = getattr(sys, "_base_executable", sys.executable)
+    wanted = subprocess.run(
+        [base_python, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import noxfile; print(noxfile._wanted_stamp(), end='')",
+         str(REPO_ROOT)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False,
+    )
+    if wanted.returncode != 0 and "No module named 'nox'" in wanted.stderr:
+        pytest.skip(f"the base interpreter {base_python} has no nox to compare with")
+    assert wanted.returncode == 0, wanted.stderr
+    assert (REPO_ROOT / ".nox/shared/.k8s-tutorials-installed").read_text(encoding="utf-8") == wanted.stdout
+
+
+def test_the_dependencies_are_installed_compiled() -> None:
+    """With PYTHONDONTWRITEBYTECODE set nothing is cached at import: without bytecode from the install,
+    each process (a language build, a verifier run) compiles MkDocs and the rest again."""
+    _nox("-s", "translations", "--", "--help")
+    site_packages = REPO_ROOT / ".nox/shared/lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
+    for package in ("mkdocs", "material", "sybil", "kubernetes"):
+        assert list((site_packages / package / "__pycache__").glob("__init__.*.pyc")), package
 
 
 def test_the_lint_session_is_listed() -> None:
