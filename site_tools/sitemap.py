@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from atomic_files import write_bytes
 from languages import LANGUAGES
 from pagegrammar.pages import PageSource, list_pages
-from site_tools.git_dates import last_commit_date
+from site_tools.git_dates import last_commit_date, last_commit_dates
 from site_tools.languages import hreflang_links, page_address
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -98,7 +98,7 @@ def write_sitemaps(
     site: Path,
     root_url: str,
     docs_dirs: dict[str, Path],
-    dates: Callable[[Path], str | None] = last_commit_date,
+    dates: Callable[[Path], str | None] | None = None,
 ) -> list[Path]:
     """Replace the per-build sitemaps in the merged ``site`` with the index and one sitemap per language.
 
@@ -108,6 +108,8 @@ def write_sitemaps(
         for name in ("sitemap.xml", "sitemap.xml.gz"):
             (site / lang.prefix / name).unlink(missing_ok=True)
     pages = {code: list_pages(path) for code, path in docs_dirs.items()}
+    if dates is None:  # every page's last commit, from one `git log`
+        dates = last_commit_dates([page.path for found in pages.values() for page in found]).get
     by_lang = entries(pages, root_url, dates)
     ET.register_namespace("", SITEMAP_NS)
     index = ET.Element(f"{{{SITEMAP_NS}}}sitemapindex")
