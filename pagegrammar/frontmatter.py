@@ -70,6 +70,16 @@ def yaml_error(exc: yaml.YAMLError, first_line: int = FIRST_YAML_LINE) -> tuple[
     return line, problem
 
 
+def _node_and_data(raw: str) -> tuple[yaml.Node | None, Any]:
+    """The YAML's node tree (for the key lines) and its values, from one parse (what `yaml.load` does)."""
+    loader = _LOADER(raw)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None) or {}
+    finally:
+        loader.dispose()
+
+
 def parse_front_matter(text: str, path: Path | str = "<text>", *, required: bool = True) -> FrontMatter:
     """Read the front matter at the top of `text`; `path` is how errors name the page.
 
@@ -81,8 +91,7 @@ def parse_front_matter(text: str, path: Path | str = "<text>", *, required: bool
             raise FrontMatterError(path, 1, "page has no front matter (a leading '---' block closed by '---')")
         return FrontMatter({})
     try:
-        node = yaml.compose(raw, Loader=_LOADER)
-        data = yaml.load(raw, Loader=_LOADER) or {}  # a safe loader, C or Python
+        node, data = _node_and_data(raw)
     except yaml.YAMLError as exc:
         line, message = yaml_error(exc)
         raise FrontMatterError(path, line, f"invalid YAML in front matter: {message}") from None

@@ -8,36 +8,13 @@ from pathlib import Path
 from site_tools.languages import REPO_ROOT
 
 
-def last_commit_date(path: Path, repo: Path = REPO_ROOT) -> str | None:
-    """The committer date (ISO 8601, with offset) of the last commit that touched ``path``.
-
-    None when ``path`` is outside ``repo``, was never committed, or git is not available:
-    a date the history cannot back is left out rather than guessed (it is optional in a sitemap).
-    """
-    try:
-        relative = path.resolve().relative_to(repo.resolve())
-    except ValueError:
-        return None
-    try:
-        result = subprocess.run(
-            ["git", "log", "-1", "--format=%cI", "--", relative.as_posix()],
-            cwd=repo,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
-        return None
-    date = result.stdout.strip() if result.returncode == 0 else ""
-    return date or None
-
-
 def last_commit_dates(paths: list[Path], repo: Path = REPO_ROOT) -> dict[Path, str | None]:
-    """`last_commit_date` of every path in `paths`, from one ``git log`` over their folders.
+    """The committer date (ISO 8601, with offset) of the last commit that touched each of `paths`.
 
-    A sitemap of 800 pages started 800 ``git log`` processes (2.6 s, after the builds, on one core);
-    this reads the history once: the newest commit that names a file is its date. Paths outside
-    `repo` and files never committed map to None, as with `last_commit_date`.
+    One ``git log`` over their folders: the newest commit that names a file is its date (a sitemap of
+    800 pages once started a ``git log -1`` per page, 2.6 s after the builds). A path outside `repo`,
+    a file never committed, or no git at all gives None: a date the history cannot back is left out
+    rather than guessed (it is optional in a sitemap).
     """
     root = repo.resolve()
     relative: dict[Path, str] = {}
@@ -46,23 +23,25 @@ def last_commit_dates(paths: list[Path], repo: Path = REPO_ROOT) -> dict[Path, s
             relative[path] = path.resolve().relative_to(root).as_posix()
         except ValueError:
             continue
-    dates: dict[str, str] = {}
-    if relative:
-        folders = sorted({str(Path(rel).parent.as_posix()) for rel in relative.values()})
-        try:
-            result = subprocess.run(
-                ["git", "-c", "core.quotePath=false", "log", "--format=%x01%cI", "--name-only", "--", *folders],
-                cwd=repo, capture_output=True, text=True, check=False,
-            )
-        except OSError:
-            result = None
-        if result is not None and result.returncode == 0:
-            dates = _newest_per_file(result.stdout)
-    return {path: dates.get(relative[path]) if path in relative else None for path in paths}
+    folders = sorted({Path(rel).parent.as_posix() for rel in relative.values()})
+    newest = _newest_per_file(_log_names(repo, folders)) if folders else {}
+    return {path: newest.get(relative[path]) if path in relative else None for path in paths}
+
+
+def _log_names(repo: Path, folders: list[str]) -> str:
+    """``git log`` of `folders`: a line ``\x01DATE`` per commit, then the files it changed ("" without git)."""
+    try:
+        result = subprocess.run(
+            ["git", "-c", "core.quotePath=false", "log", "--format=%x01%cI", "--name-only", "--", *folders],
+            cwd=repo, capture_output=True, text=True, check=False,
+        )
+    except OSError:
+        return ""
+    return result.stdout if result.returncode == 0 else ""
 
 
 def _newest_per_file(log: str) -> dict[str, str]:
-    """File → date of the first (newest) commit listing it, from ``git log --format=%x01%cI --name-only``."""
+    """File → date of the first (newest) commit listing it, from `_log_names`' output."""
     newest: dict[str, str] = {}
     date = ""
     for line in log.splitlines():

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from atomic_files import write_bytes
 from languages import LANGUAGES
 from pagegrammar.pages import PageSource, list_pages
-from site_tools.git_dates import last_commit_date, last_commit_dates
+from site_tools.git_dates import last_commit_dates
 from site_tools.languages import hreflang_links, page_address
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -51,7 +51,7 @@ class SitemapEntry:
 def entries(
     pages: dict[str, list[PageSource]],
     root_url: str,
-    dates: Callable[[Path], str | None] = last_commit_date,
+    dates: Callable[[Path], str | None],
 ) -> dict[str, list[SitemapEntry]]:
     """The sitemap entries of each language, from its pages (``{lang: pages}``)."""
     available = {code: {page.src_uri for page in found} for code, found in pages.items()}

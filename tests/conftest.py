@@ -1,4 +1,4 @@
-"""Which tests must share one worker when the suite runs in parallel (`pytest -n 2`, as `nox -s tests` does).
+"""Which tests must share one worker when the suite runs in parallel (`nox -s tests` runs pytest-xdist).
 
 Tests that use the one control plane run on one worker, one after another: they count namespaces
 left behind and start or stop the plane. Tests that build a site do the same: the real one writes

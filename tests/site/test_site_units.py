@@ -3,8 +3,6 @@ hreflang and sitemaps, diagrams in words, line-break hints."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,13 +19,14 @@ from site_tools.diagrams import (
     freshness_problems,
     svg_header,
 )
-from site_tools.git_dates import last_commit_date, last_commit_dates
+from site_tools.git_dates import last_commit_dates
 from site_tools.japanese import break_hints
 from site_tools.languages import REPO_ROOT, alternate_links, hreflang_links, relative_href, root_url_from
 from site_tools.render_diagrams import with_intrinsic_size
 from site_tools.sitemap import entries, write_sitemaps
 from site_tools.urls import page_url
 from site_tools.verification import insert_marks, mark_for, page_status
+from tests.git_repo import git
 from verify.records import Failure, Record, RecordStep, Target
 from verify.results import FAILED, PASSED, SKIPPED
 
@@ -334,43 +333,41 @@ def test_sitemap_entries_without_a_known_date_have_no_lastmod(tmp_path: Path) ->
 
 
 def test_git_dates_a_committed_file_and_nothing_outside_the_repository(tmp_path: Path) -> None:
-    assert last_commit_date(REPO_ROOT / "mkdocs.yml") is not None
-    assert last_commit_date(tmp_path / "page.md") is None
+    dates = last_commit_dates([REPO_ROOT / "mkdocs.yml", tmp_path / "page.md"])
+    assert dates[REPO_ROOT / "mkdocs.yml"] is not None
+    assert dates[tmp_path / "page.md"] is None
 
 
-def _git(repo: Path, *args: str, date: str = "") -> None:
-    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date} if date else None
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=repo, env=env,
-                   check=True, capture_output=True)
+def _log_1(repo: Path, path: Path) -> str | None:
+    """`git log -1 -- path`'s date: what the one `git log` for every page must agree with."""
+    if not path.is_relative_to(repo):
+        return None
+    return git(repo, "log", "-1", "--format=%cI", "--", str(path.relative_to(repo))).strip() or None
 
 
 def test_one_git_log_dates_every_page_as_one_log_per_page_does(tmp_path: Path) -> None:
-    """The sitemap dates all pages from one `git log`; each answer is the one `git log -1 -- page` gives."""
+    """The sitemap dates all pages from one `git log`; each answer is the one `git log -1 -- page` gives.
+    (On the real pages, tests/site/test_site_seo.py compares each built page's lastmod with it.)"""
     repo = tmp_path / "repo"
     (repo / "docs/sub").mkdir(parents=True)
-    _git(repo, "init", "-q")
+    git(repo, "init", "-q")
     (repo / "docs/a.md").write_text("a\n", encoding="utf-8")
     (repo / "docs/sub/b.md").write_text("b\n", encoding="utf-8")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-q", "-m", "first", date="2026-01-01T00:00:00+09:00")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "first", date="2026-01-01T00:00:00+09:00")
     (repo / "docs/a.md").write_text("a, changed\n", encoding="utf-8")
-    _git(repo, "commit", "-q", "-am", "second", date="2026-02-01T12:00:00+00:00")
-    _git(repo, "mv", "docs/sub/b.md", "docs/sub/c.md")
-    _git(repo, "commit", "-q", "-m", "renamed", date="2026-03-01T00:00:00+00:00")
+    git(repo, "commit", "-q", "-am", "second", date="2026-02-01T12:00:00+00:00")
+    git(repo, "mv", "docs/sub/b.md", "docs/sub/c.md")
+    git(repo, "commit", "-q", "-m", "renamed", date="2026-03-01T00:00:00+00:00")
     (repo / "docs/new.md").write_text("never committed\n", encoding="utf-8")
     paths = [repo / "docs/a.md", repo / "docs/sub/c.md", repo / "docs/new.md", tmp_path / "outside.md"]
 
     dates = last_commit_dates(paths, repo)
 
-    assert dates == {path: last_commit_date(path, repo) for path in paths}
+    assert dates == {path: _log_1(repo, path) for path in paths}
     assert dates[repo / "docs/a.md"] == "2026-02-01T12:00:00+00:00"
     assert dates[repo / "docs/sub/c.md"] == "2026-03-01T00:00:00+00:00"
     assert dates[repo / "docs/new.md"] is None and dates[tmp_path / "outside.md"] is None
-
-
-def test_one_git_log_agrees_with_a_log_per_page_on_the_real_pages() -> None:
-    pages = [page.path for lang in ("ja", "en") for page in list_pages(REPO_ROOT / language(lang).docs_dir)]
-    assert last_commit_dates(pages) == {path: last_commit_date(path) for path in pages}
 
 
 # --- diagrams in words -------------------------------------------------------------------------------

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.git_repo import git
 from translations import cli
 from translations.status import blob_id
 
@@ -20,14 +19,6 @@ DRIFT_GLOSSARY = (FIXTURES / "drift/glossary.yml").read_text(encoding="utf-8")
 
 # A commit date in the past, so that "when the source changed" cannot be mistaken for today.
 PAST = "2024-03-05T12:00:00+00:00"
-
-
-def git(root: Path, *args: str, date: str | None = None) -> str:
-    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date} if date else None
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false", *args],
-        cwd=root, check=True, capture_output=True, text=True, env=env,
-    ).stdout
 
 
 def english(en_text: str, ja_text: str) -> str:
