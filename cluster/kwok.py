@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -144,8 +145,50 @@ volumeBindingMode: Immediate
 """
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def etcd_tls(config: str, pki: Path, port: int) -> str:
+    """kwokctl's configuration with etcd serving on `port` over TLS and requiring a client certificate.
+
+    kwokctl runs etcd on plain HTTP, so anything on this machine could read and write the cluster's
+    state. Here etcd takes kwokctl's own certificate authority and certificate (`pki/`, made before
+    the components start), and the API server presents that certificate as its client certificate.
+    """
+    documents = list(yaml.safe_load_all(config))
+    options = documents[0].setdefault("options", {})
+    options["etcdPort"] = port
+    url = f"https://127.0.0.1:{port}"
+    patches = documents[0].setdefault("componentsPatches", [])
+    apiserver = next((p for p in patches if p.get("name") == "kube-apiserver"), None)
+    if apiserver is None:
+        apiserver = {"name": "kube-apiserver", "extraArgs": []}
+        patches.append(apiserver)
+    apiserver.setdefault("extraArgs", []).extend([
+        {"key": "etcd-servers", "value": url, "override": True},
+        {"key": "etcd-cafile", "value": str(pki / "ca.crt")},
+        {"key": "etcd-certfile", "value": str(pki / "admin.crt")},
+        {"key": "etcd-keyfile", "value": str(pki / "admin.key")},
+    ])
+    patches.append({"name": "etcd", "extraArgs": [
+        {"key": "listen-client-urls", "value": url, "override": True},
+        {"key": "advertise-client-urls", "value": url, "override": True},
+        {"key": "cert-file", "value": str(pki / "admin.crt")},
+        {"key": "key-file", "value": str(pki / "admin.key")},
+        {"key": "trusted-ca-file", "value": str(pki / "ca.crt")},
+        {"key": "client-cert-auth", "value": "true"},
+    ]})
+    return yaml.safe_dump_all(documents, sort_keys=False)
+
+
 def _create(binaries: Path, env: dict[str, str], log: Callable[[str], None]) -> None:
-    command = [str(binaries / "kwokctl"), "--name", NAME, "create", "cluster", "--config", str(CONFIG),
+    config = workdir() / "kwokctl.yaml"
+    pki = workdir() / "clusters" / NAME / "pki"
+    write_text(config, etcd_tls(CONFIG.read_text(encoding="utf-8"), pki, _free_port()))
+    command = [str(binaries / "kwokctl"), "--name", NAME, "create", "cluster", "--config", str(config),
                "--runtime", "binary", "--kubeconfig", "", "--wait", "60s", "--timeout", f"{START_TIMEOUT:.0f}s",
                "--kube-apiserver-binary", str(binaries / "kube-apiserver"),
                "--kube-controller-manager-binary", str(binaries / "kube-controller-manager"),

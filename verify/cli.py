@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from languages import LANGUAGES
+from verify.console import say
 from verify.live import cli as live_cli
 from verify.model import display_path
 from verify.options import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, resolve_pages
@@ -46,7 +47,14 @@ def run_static_command(args: argparse.Namespace) -> int:
     if not root.is_dir():
         raise UsageError(f"no such directory: {args.root}")
     pages = resolve_pages(args.pages) if args.pages else default_pages(root)
-    ctx = make_context(root, use_cache=not args.no_cache, jobs=args.jobs)
+    from verify.confinement.sandbox import SandboxUnavailable
+
+    try:
+        ctx = make_context(root, use_cache=not args.no_cache, jobs=args.jobs, unsafe_no_sandbox=args.unsafe_no_sandbox)
+    except SandboxUnavailable as error:
+        raise UsageError(str(error)) from None
+    if not ctx.confined.sandbox.active:
+        print(f"sandbox: {ctx.confined.sandbox.describe()}", file=sys.stderr, flush=True)
     if ctx.checker is None:
         print("warning: no kubectl found next to Python or on PATH; kubectl checks are not run", file=sys.stderr)
 
@@ -54,7 +62,7 @@ def run_static_command(args: argparse.Namespace) -> int:
 
     def progress(line: str) -> None:
         if not args.quiet or not line.startswith(("ok", LISTING)):
-            print(line, flush=True)
+            say(line)
 
     started = datetime.now(UTC)
     run = run_static(pages, ctx, progress, sweep_manifests=not args.pages)
@@ -73,7 +81,7 @@ def run_static_command(args: argparse.Namespace) -> int:
         section.changed_since = {"rev": args.changed_since, "commands": [
             {"location": str(c.command.location), "how": c.command.how, "status": c.status, "command": c.command.text}
             for c in changes]}
-        print("\n".join(render(changes, args.changed_since)))
+        say("\n".join(render(changes, args.changed_since)))
     update_report(args.report, section)
     print(
         f"static tier: {run.pages} page(s), {run.manifests} manifest file(s), "
@@ -117,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     static = sub.add_parser("static", help="every check that needs no cluster")
     add_common(static)
     _add_static_options(static)
+    static.add_argument("--unsafe-no-sandbox", action="store_true",
+                        help="run kubectl and bash -n on the pages' commands without the bubblewrap sandbox where none is "
+                             "available (only for pages you trust; also VERIFY_UNSAFE_NO_SANDBOX=1)")
     static.set_defaults(handler=run_static_command)
     live_cli.register(sub)
     both = sub.add_parser("all", help="the static tier, then (if it passed) the live tier, on the same pages",

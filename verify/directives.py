@@ -7,6 +7,7 @@ import re
 import shlex
 from typing import Any
 
+from verify.confinement.limits import Limits
 from verify.matchers import MATCH_MODES
 from verify.model import Directive, Location
 from verify.needs import NEEDS
@@ -22,7 +23,6 @@ FLAGS = {
     "secret": "secret",
     "excerpt": "excerpt",
     "file": "file",
-    "cluster-scoped": "cluster_scoped",
 }
 VALUED = ("terminal", "reason", "requires", "interactive", "timeout", "exit", "allow", "concurrent")
 #: Which fence languages an option applies to (None: any block).
@@ -38,7 +38,6 @@ APPLIES_TO: dict[str, frozenset[str] | None] = {
     "excerpt": frozenset({"yaml"}),
     "file": None,
     "timeout": frozenset({"shell"}),
-    "cluster-scoped": frozenset({"shell"}),
     "exit": frozenset({"shell"}),
     "allow": frozenset({"shell"}),
     "concurrent": frozenset({"text"}),
@@ -203,6 +202,9 @@ def _timeout(options: Options) -> float | None:
         raise DirectiveError(f"timeout={options['timeout']} is not a number of seconds") from None
     if seconds <= 0:
         raise DirectiveError(f"timeout={options['timeout']} must be positive")
+    if seconds > Limits.timeout_ceiling:
+        raise DirectiveError(f"timeout={options['timeout']} is above the ceiling of {Limits.timeout_ceiling:.0f} s that "
+                             "bounds every step (--max-step-timeout)")
     return seconds
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from verify.access import Grant
+
 
 def display_path(path: Path) -> str:
     """`path` relative to the working directory when it lies below it, else as given."""
@@ -71,7 +73,6 @@ class Directive:
     secret: bool = False
     excerpt: bool = False
     file: bool = False
-    cluster_scoped: bool = False
     timeout: float | None = None
     exit_status: str | None = None  # `exit=N|any`: the status the block's last command is expected to end with
     allow: tuple[str, ...] = ()  # `allow=PROG[,PROG] reason="…"`: programs outside the reviewed list this step may run
@@ -143,7 +144,7 @@ class FrontMatter:
     title: str
     weight: int
     requires: tuple[str, ...] = ()
-    cluster_scoped: bool = False
+    access: tuple[Grant, ...] = ()  # what the page may do beyond its own namespace (verify.access)
     external_files: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 

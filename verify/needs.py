@@ -27,6 +27,7 @@ class Probing(Protocol):
 
     api_client: Any
     lb_timeout: float
+    host_network: bool
     default_storage_class: str | None
     created_namespaces: list[str]
 
@@ -87,8 +88,11 @@ def _apparmor(probing: Probing) -> tuple[bool, str]:
     return False, "no node reports AppArmor enabled"
 
 
-def _cluster_network(_probing: Probing) -> tuple[bool, str]:
-    return True, "a full cluster: its nodes run the pods and carry their traffic"
+def _cluster_network(probing: Probing) -> tuple[bool, str]:
+    if not probing.host_network:
+        return False, ("a page's commands run in a network namespace of their own that reaches only the API server "
+                       "(--page-network host gives them this machine's network)")
+    return True, "a full cluster, and the pages' commands use this machine's network (--page-network host)"
 
 
 def _load_balancer(probing: Probing) -> tuple[bool, str]:

@@ -10,10 +10,14 @@ from verify.directives import DirectiveError, build, parse_options
 from verify.model import Location, Output, Step, StepKind
 from verify.shellcode.invocations import kubectl_invocations
 from verify.static.commands import parse_patch, payload_problem
+from verify.confinement.process import Confined
+from verify.confinement.sandbox import required
 from verify.static.kubectl import find_kubectl, run_one
 from verify.static.outputs import check_header, check_messages
 
 HERE = Path("page.md")
+
+CONFINED = Confined(required())  # kubectl on a page's arguments runs sandboxed, as in the static tier
 
 
 def args_of(command: str) -> list[tuple[str, ...]]:
@@ -74,7 +78,7 @@ def kubectl() -> str:
     ],
 )
 def test_the_real_kubectl_separates_syntax_errors_from_a_missing_cluster(kubectl: str, args: tuple, ok: bool, words: str) -> None:
-    verdict = run_one(kubectl, args)
+    verdict = run_one(kubectl, args, CONFINED)
     assert verdict.ok is ok
     assert words in verdict.message
 

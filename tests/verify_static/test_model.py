@@ -152,11 +152,38 @@ def test_an_output_after_a_hidden_step_belongs_to_the_hidden_step(tmp_path: Path
     assert steps[1].output is not None and steps[1].output.text == "hello"
 
 
-def test_a_cluster_scoped_step_needs_the_page_to_say_so(tmp_path: Path) -> None:
-    body = "<!-- verify: cluster-scoped -->\n```shell\nkubectl get nodes\n```\n"
-    assert [p.check for p in read_page(write(tmp_path, body), ROOT).problems] == ["directive"]
-    allowed = write(tmp_path, body, front="title: t\nweight: 1\ncluster_scoped: true\n")
-    assert read_page(allowed, ROOT).problems == []
+def test_access_beyond_the_page_namespace_is_declared_rule_by_rule_with_a_reason(tmp_path: Path) -> None:
+    body = "```shell\nkubectl get nodes\n```\n"
+    declared = ("title: t\nweight: 1\naccess:\n- reason: the page lists the nodes\n  verbs: [get, list]\n"
+                "  resources: [nodes]\n- reason: kube-system's pods\n  namespace: kube-system\n  verbs: [list]\n"
+                "  resources: [pods]\n")
+    page = read_page(write(tmp_path, body, front=declared), ROOT)
+    assert page.problems == []
+    nodes, pods = page.page.front_matter.access
+    assert (nodes.namespace, nodes.rule()) == (None, {"apiGroups": [""], "resources": ["nodes"], "verbs": ["get", "list"]})
+    assert (pods.namespace, pods.verbs) == ("kube-system", ("list",))
+
+
+@pytest.mark.parametrize("entry, problem", [
+    ("- verbs: [get]\n  resources: [nodes]\n", "needs a `reason`"),
+    ("- reason: r\n  verbs: ['*']\n  resources: [nodes]\n", "wildcard"),
+    ("- reason: r\n  verbs: [get]\n  resources: ['*']\n", "wildcard"),
+    ("- reason: r\n  verbs: [own]\n  resources: [nodes]\n", "unknown verb"),
+    ("- reason: r\n  verbs: [get]\n  resources: [nodes]\n  scope: all\n", "unknown key"),
+    ("  nodes: get\n", "must be a list"),
+])
+def test_a_wrong_access_declaration_is_an_error_at_its_line(tmp_path: Path, entry: str, problem: str) -> None:
+    front = "title: t\nweight: 1\naccess:\n" + entry
+    problems = read_page(write(tmp_path, "text\n", front=front), ROOT).problems
+    assert [(p.location.line, p.check) for p in problems] == [(4, "front-matter")]
+    assert problem in problems[0].message
+
+
+def test_cluster_scoped_is_gone_and_says_what_replaced_it(tmp_path: Path) -> None:
+    problems = read_page(write(tmp_path, "text\n", front="title: t\nweight: 1\ncluster_scoped: true\n"), ROOT).problems
+    assert [p.check for p in problems] == ["front-matter"] and "access:" in problems[0].message
+    old = "<!-- verify: cluster-scoped -->\n```shell\nkubectl get nodes\n```\n"
+    assert "cluster-scoped" in read_page(write(tmp_path, old), ROOT).problems[0].message
 
 
 def test_multi_line_commands_stay_one_logical_command(tmp_path: Path) -> None:

@@ -1,86 +1,64 @@
-"""Everything a page creates goes away, and that is checked.
+"""Everything a page did goes away, and that is checked against an inventory of the whole cluster.
 
-Before a page runs, the names of the cluster-scoped objects (and, for a page declared
-`cluster_scoped`, of the objects in kube-system) are recorded. Afterwards — on success, failure,
-timeout or Ctrl-C — the page's namespace is deleted, every object that appeared since is deleted,
-and the run waits until all of them are really gone. What is still there after the time budget is
-reported as a leftover.
+Before a page runs, an inventory of every object of every resource the API server serves is taken
+(`verify.live.inventory`; the page's namespace does not exist yet). The namespace is created with
+Pod Security Admission's `baseline` level enforced (labels the page cannot change: a Role in a
+namespace cannot touch the Namespace object). Afterwards (on success, failure, timeout or Ctrl-C)
+the namespace is deleted and the run waits until it and the volumes of its claims are gone; then a
+second inventory is compared with the first:
+
+* an object that appeared where the page was granted `create` (its `access:` declaration) is
+  deleted, as are the verifier's own grants if revoking them failed;
+* labels and annotations that changed on an object the page was granted `update` or `patch` on are
+  put back;
+* an object that disappeared where the page was granted `delete` cannot be brought back: it is
+  reported;
+* any other difference cannot be the page's doing (RBAC gave it no right there): it is noted, not
+  blamed, since other runs and controllers share the cluster.
+
+What could not be deleted or restored within the time budget is a leftover, and fails the page.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from verify.access import Grant
+from verify.live import inventory
+from verify.live.inventory import Inventory, Key, Resource
+
+T = TypeVar("T")
 RUN_LABEL = "verify.k8s-tutorials-ja/run"
-SKEW = _dt.timedelta(seconds=60)
+#: The Pod Security Admission level of every page's namespace (set by the verifier, not the page).
+POD_SECURITY = {"pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/enforce-version": "latest",
+                "pod-security.kubernetes.io/warn": "baseline", "pod-security.kubernetes.io/warn-version": "latest"}
 
 
-@dataclass
-class Kind:
-    name: str
-    lister: Callable[[], Any]
-    deleter: Callable[[str], Any]
+def _allows(grants: Iterable[Grant], key: Key, verbs: set[str]) -> bool:
+    """Whether some grant lets the page do one of `verbs` to the object at `key`."""
+    resource, namespace, name = key
+    for grant in grants:
+        if not verbs & set(grant.verbs) or resource.name not in grant.resources or resource.group not in grant.api_groups:
+            continue
+        if grant.resource_names and name not in grant.resource_names and "create" not in verbs:
+            continue
+        if grant.namespace is None or grant.namespace == namespace:
+            return True
+    return False
 
 
-def _kinds(api_client: Any, kube_system: bool) -> list[Kind]:
+def other_runs(api_client: Any, own: str) -> set[str]:
+    """Namespaces of other verify runs (labelled with their run), whose objects are never this page's."""
     from kubernetes import client
 
-    core, rbac = client.CoreV1Api(api_client), client.RbacAuthorizationV1Api(api_client)
-    storage, apps = client.StorageV1Api(api_client), client.AppsV1Api(api_client)
-    kinds = [
-        Kind("namespace", core.list_namespace, core.delete_namespace),
-        Kind("clusterrole", rbac.list_cluster_role, rbac.delete_cluster_role),
-        Kind("clusterrolebinding", rbac.list_cluster_role_binding, rbac.delete_cluster_role_binding),
-        Kind("persistentvolume", core.list_persistent_volume, core.delete_persistent_volume),
-        Kind("storageclass", storage.list_storage_class, storage.delete_storage_class),
-    ]
-    if kube_system:
-        # (name, API, the client's method suffix): list_namespaced_<suffix> / delete_namespaced_<suffix>
-        for name, api, suffix in [("deployment", apps, "deployment"), ("daemonset", apps, "daemon_set"),
-                                  ("statefulset", apps, "stateful_set"), ("service", core, "service"),
-                                  ("configmap", core, "config_map"), ("secret", core, "secret"),
-                                  ("serviceaccount", core, "service_account"), ("role", rbac, "role"),
-                                  ("rolebinding", rbac, "role_binding")]:
-            lister, deleter = getattr(api, f"list_namespaced_{suffix}"), getattr(api, f"delete_namespaced_{suffix}")
-            kinds.append(Kind(f"kube-system/{name}", functools.partial(lister, "kube-system"),
-                              functools.partial(_delete_in_kube_system, deleter)))
-    return kinds
-
-
-def _delete_in_kube_system(deleter: Callable[[str, str], Any], name: str) -> Any:
-    return deleter(name, "kube-system")
-
-
-def _names(kind: Kind, namespace: str | None = None) -> dict[str, _dt.datetime | None]:
-    """Names and creation times of `kind`; with `namespace`, leaving out what another run owns.
-
-    Several runs may share one cluster (the control plane is shared by everyone working on the
-    project), so a namespace created by another verify run, and a volume bound to a claim in
-    another namespace, are never this page's, however new they are.
-    """
-    try:
-        items = kind.lister().items
-    except Exception as error:
-        if getattr(error, "status", None) == 404:
-            return {}
-        raise
-    return {item.metadata.name: item.metadata.creation_timestamp for item in items
-            if namespace is None or not _owned_elsewhere(kind.name, item, namespace)}
-
-
-def _owned_elsewhere(kind: str, item: Any, namespace: str) -> bool:
-    if kind == "namespace":
-        labels = item.metadata.labels or {}
-        return item.metadata.name != namespace and RUN_LABEL in labels
-    if kind == "persistentvolume":
-        claim = getattr(item.spec, "claim_ref", None)
-        return claim is not None and bool(claim.namespace) and claim.namespace != namespace
-    return False
+    found: set[str] = set()
+    for ns in client.CoreV1Api(api_client).list_namespace(label_selector=RUN_LABEL).items:
+        if ns.metadata and ns.metadata.name and ns.metadata.name != own:
+            found.add(ns.metadata.name)
+    return found
 
 
 @dataclass
@@ -88,65 +66,140 @@ class PageCleanup:
     api_client: Any
     namespace: str
     run_id: str
-    kube_system: bool = False
+    grants: tuple[Grant, ...] = ()
     timeout: float = 300.0
     poll: float = 0.25
-    before: dict[str, set[str]] = field(default_factory=dict)
-    started: _dt.datetime = field(default_factory=lambda: _dt.datetime.now(_dt.UTC))
-    ready: bool = False  # a snapshot exists: only then may "new since the snapshot" be deleted
-
-    def __post_init__(self) -> None:
-        self.kinds = _kinds(self.api_client, self.kube_system)
+    before: Inventory | None = None
+    resources: list[Resource] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # differences that cannot be the page's doing
+    _last: Inventory = field(default_factory=Inventory)  # the latest inventory `_added` took
 
     def snapshot(self) -> None:
-        self.started = _dt.datetime.now(_dt.UTC)
-        self.before = {kind.name: set(_names(kind)) for kind in self.kinds}
-        self.ready = True
+        self.resources = inventory.discover(self.api_client)
+        self.before = self._inventory()
 
     def create_namespace(self) -> None:
         from kubernetes import client
 
-        labels = {RUN_LABEL: self.run_id, "app.kubernetes.io/managed-by": "verify"}
+        labels = {RUN_LABEL: self.run_id, "app.kubernetes.io/managed-by": "verify", **POD_SECURITY}
         client.CoreV1Api(self.api_client).create_namespace(
             client.V1Namespace(metadata=client.V1ObjectMeta(name=self.namespace, labels=labels)))
 
-    def _new(self) -> list[tuple[Kind, str]]:
-        found = []
-        for kind in self.kinds:
-            for name, created in _names(kind, self.namespace).items():
-                if name in self.before.get(kind.name, set()):
-                    continue
-                if created is not None and created.tzinfo is not None and created < self.started - SKEW:
-                    continue
-                found.append((kind, name))
-        return found
+    def _inventory(self) -> Inventory:
+        """The cluster now, without the page's namespace's contents and without what other verify runs own."""
+        others = other_runs(self.api_client, self.namespace)
+        taken = inventory.take(self.api_client, self.resources, {self.namespace} | others)
+        taken.objects = {key: entry for key, entry in taken.objects.items()
+                         if not self._elsewhere(entry, others)}
+        return taken
 
-    def _delete(self, kind: Kind, name: str) -> None:
+    def _elsewhere(self, entry: inventory.Entry, others: set[str]) -> bool:
+        """Made by another verify run or a probe (labelled so), or a volume of their claims."""
+        labels = entry.label_map
+        if labels.get("app.kubernetes.io/managed-by") == "verify" and labels.get(RUN_LABEL) != self.run_id:
+            return True
+        return entry.claim_namespace is not None and (entry.claim_namespace in others
+                                                       or entry.claim_namespace.startswith("verify-probe-"))
+
+    def _ours(self, key: Key, after: Inventory) -> bool:
+        """An object the page (or the verifier for it) made outside its namespace, so the cleanup removes it."""
+        resource, _, name = key
+        entry = after.objects[key]
+        if resource.name == "namespaces" and name == self.namespace:
+            return True
+        if dict(entry.labels).get(RUN_LABEL) == self.run_id and name.endswith(self.namespace):
+            return True  # the page's own grants, if revoking them failed
+        if (resource.group, resource.name) == ("", "persistentvolumes") and entry.claim_namespace == self.namespace:
+            return True
+        return _allows(self.grants, key, {"create"})
+
+    def run(self) -> list[str]:
+        """Delete and restore what the page did; the descriptions of what is still wrong afterwards."""
+        if self.before is None:
+            return []  # nothing was created: the snapshot comes before the namespace
+        deadline = time.monotonic() + self.timeout
+        self._delete_namespace()
+        self._wait(deadline, self._namespace_remains)
+        after = self._inventory()
+        change = inventory.diff(self.before, after)
+        problems = []
+        for key in change.added:
+            if self._ours(key, after):
+                self._delete(key)
+            else:
+                self.notes.append(f"appeared during the run, not the page's doing: {inventory.describe(key)}")
+        for key, old, new in change.relabelled:
+            if _allows(self.grants, key, {"update", "patch"}):
+                problems += self._restore(key, old, new)
+            elif key[1] != self.namespace:
+                self.notes.append(f"labels or annotations changed during the run, not the page's doing: "
+                                  f"{inventory.describe(key)}")
+        for key in change.removed:
+            if _allows(self.grants, key, {"delete", "deletecollection"}):
+                problems.append(f"{inventory.describe(key)} was deleted during the run and cannot be restored")
+            elif key[1] != self.namespace:
+                self.notes.append(f"disappeared during the run, not the page's doing: {inventory.describe(key)}")
+        left = self._wait(deadline, lambda: [k for k in self._added() if self._ours(k, self._last)])
+        return problems + [inventory.describe(k) for k in left]
+
+    def _added(self) -> list[Key]:
+        assert self.before is not None
+        self._last = self._inventory()
+        return inventory.diff(self.before, self._last).added
+
+    def _namespace_remains(self) -> list[str]:
+        """The page's namespace, and the volumes of its claims, while they are still there (they go together)."""
+        from kubernetes import client
+
+        core = client.CoreV1Api(self.api_client)
+        left = [f"namespace {self.namespace}"]
         try:
-            kind.deleter(name)
+            core.read_namespace(self.namespace)
+        except Exception as error:
+            if getattr(error, "status", None) != 404:
+                raise
+            left = []
+        left += [f"persistentvolume {pv.metadata.name if pv.metadata else '?'}" for pv in core.list_persistent_volume().items
+                 if pv.spec and pv.spec.claim_ref and pv.spec.claim_ref.namespace == self.namespace]
+        return left
+
+    def _delete_namespace(self) -> None:
+        from kubernetes import client
+
+        try:
+            client.CoreV1Api(self.api_client).delete_namespace(self.namespace)
         except Exception as error:
             if getattr(error, "status", None) not in (404, 409):
                 raise
 
-    def run(self) -> list[str]:
-        """Delete what the page created; the descriptions of what is still there afterwards.
+    def _delete(self, key: Key) -> None:
+        resource, namespace, name = key
+        path = f"{resource.path}/" + (f"namespaces/{namespace}/" if namespace else "") + f"{resource.name}/{name}"
+        try:
+            inventory.request(self.api_client, "DELETE", path)
+        except Exception as error:
+            if getattr(error, "status", None) not in (404, 409):
+                raise
 
-        The snapshot is taken before the page's namespace is created, so the namespace is one of
-        the new objects. Volumes go last: most disappear with their claims when the namespace does.
-        """
-        if not self.ready:
-            return []  # nothing was created: the snapshot comes before the namespace
-        deadline = time.monotonic() + self.timeout
-        first = sorted((x for x in self._new() if x[0].name != "persistentvolume"),
-                       key=lambda x: x[0].name != "namespace")
-        for kind, name in first:
-            self._delete(kind, name)
-        self._wait(deadline, lambda: [x for x in self._new() if x[0].name != "persistentvolume"])
-        for kind, name in self._new():
-            self._delete(kind, name)
-        return [f"{kind.name} {name}" for kind, name in self._wait(deadline, self._new)]
+    def _restore(self, key: Key, old: inventory.Entry, new: inventory.Entry) -> list[str]:
+        """Put labels and annotations back as they were before the page; what could not be, in words."""
+        resource, namespace, name = key
+        patch: dict[str, dict[str, str | None]] = {"labels": {}, "annotations": {}}
+        for field_name, was, now in (("labels", old.label_map, new.label_map),
+                                     ("annotations", old.annotation_map, new.annotation_map)):
+            for k in set(was) | set(now):
+                if was.get(k) != now.get(k):
+                    patch[field_name][k] = was.get(k)
+        path = f"{resource.path}/" + (f"namespaces/{namespace}/" if namespace else "") + f"{resource.name}/{name}"
+        try:
+            inventory.request(self.api_client, "PATCH", path, body={"metadata": patch},
+                              content_type="application/merge-patch+json")
+        except Exception as error:  # noqa: BLE001 - reported as a leftover
+            return [f"{inventory.describe(key)}: labels/annotations could not be restored ({' '.join(str(error).split())[:120]})"]
+        self.notes.append(f"restored labels/annotations of {inventory.describe(key)}")
+        return []
 
-    def _wait(self, deadline: float, remaining: Callable[[], list[tuple[Kind, str]]]) -> list[tuple[Kind, str]]:
+    def _wait(self, deadline: float, remaining: Callable[[], list[T]]) -> list[T]:
         while True:
             left = remaining()
             if not left or time.monotonic() >= deadline:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from languages import SOURCE_LANGUAGE
+from verify.confinement.limits import Limits
+from verify.console import say
 from verify.options import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, resolve_pages
 
 
@@ -42,8 +44,22 @@ def add_live_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pass-env", action="append", default=[], metavar="VAR",
                         help="give the pages' commands this variable of the verifier's environment (repeatable; "
                              "its value is redacted like --secret-env; nothing else of the environment is passed)")
-    parser.add_argument("--require-sandbox", action="store_true",
-                        help="exit 2 instead of running pages unconfined where no sandbox (bwrap) is available")
+    parser.add_argument("--unsafe-no-sandbox", action="store_true",
+                        help="run the pages' commands without the bubblewrap sandbox where none is available (they can "
+                             "then read this machine's files; only for pages you trust; also VERIFY_UNSAFE_NO_SANDBOX=1)")
+    parser.add_argument("--page-network", choices=("isolated", "host"), default="isolated",
+                        help="isolated (default): each page's commands reach only the API server; host: this machine's "
+                             "network, for a cluster whose node addresses a page connects to (kind, minikube) or for "
+                             "--provide internet")
+    parser.add_argument("--max-processes", type=int, default=Limits.processes, metavar="N",
+                        help="processes (threads included) one page may have at once (default: %(default)s)")
+    parser.add_argument("--max-memory", type=int, default=Limits.memory >> 20, metavar="MIB",
+                        help="memory one page's processes may hold, in MiB (default: %(default)s)")
+    parser.add_argument("--max-output", type=int, default=Limits.output >> 10, metavar="KIB",
+                        help="output kept per step, in KiB; the rest is counted and the report says where it was cut "
+                             "(default: %(default)s)")
+    parser.add_argument("--max-step-timeout", type=float, default=Limits.timeout_ceiling, metavar="SECONDS",
+                        help="the ceiling of any step's timeout, a page's timeout= included (default: %(default)s)")
     parser.add_argument("--step-timeout", type=float, default=600.0, metavar="SECONDS")
     parser.add_argument("--watch-timeout", type=float, default=300.0, metavar="SECONDS",
                         help="how long a shown terminal may take to print its documented rows")
@@ -103,20 +119,33 @@ def target_label(target: Any) -> str:
 
 
 def _sandbox(args: argparse.Namespace) -> Any:
-    """The sandbox pages will run in, said out loud; refused with --require-sandbox if there is none."""
-    from verify.live.sandbox import detect
+    """The sandbox pages will run in, said out loud; refused unless the maintainer opted out of it."""
+    from verify.confinement.sandbox import SandboxUnavailable, required, unsafe_requested
     from verify.live.shell import passed_env
 
     try:
         passed_env(args.pass_env)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    sandbox = detect()
-    if not sandbox.active and args.require_sandbox:
-        raise UsageError(f"--require-sandbox: no sandbox here ({sandbox.detail})")
+    try:
+        sandbox = required(unsafe_requested(args.unsafe_no_sandbox))
+    except SandboxUnavailable as error:
+        raise UsageError(str(error)) from None
     print(f"sandbox: {sandbox.describe()}" + (f"; passed by name: {', '.join(args.pass_env)}" if args.pass_env else ""),
           flush=True)
     return sandbox
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    for option, value in (("--max-processes", args.max_processes), ("--max-memory", args.max_memory),
+                          ("--max-output", args.max_output), ("--max-step-timeout", args.max_step_timeout)):
+        if value <= 0:
+            raise UsageError(f"{option} must be positive")
+    if "internet" in args.provide and args.page_network != "host":
+        raise UsageError("--provide internet: a page's commands reach only the API server unless --page-network host "
+                         "gives them this machine's network")
+    return Limits(processes=args.max_processes, memory=args.max_memory << 20, output=args.max_output << 10,
+                  timeout_ceiling=args.max_step_timeout)
 
 
 def check_outputs(args: argparse.Namespace) -> None:
@@ -154,6 +183,7 @@ def run_live_command(args: argparse.Namespace) -> int:
     pages = resolve_pages(names)
     taken = recording.snapshots(pages, root) if args.record else {}
     kubectl = _kubectl()
+    limits = _limits(args)
     sandbox = _sandbox(args)
     try:
         target = connect(select(args.kubeconfig, args.context, args.allow_context))
@@ -162,8 +192,9 @@ def run_live_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     api_client = api_client_for(target.kubeconfig, target.context)
     prober = Prober(api_client, provided=args.provide, lb_timeout=args.probe_timeout, withheld=args.withhold,
-                    control_plane_only=target.control_plane_only)
-    settings = Settings(root=root, kubectl=kubectl, step_timeout=args.step_timeout, watch_timeout=args.watch_timeout,
+                    control_plane_only=target.control_plane_only, host_network=args.page_network == "host")
+    settings = Settings(root=root, kubectl=kubectl, sandbox=sandbox, limits=limits, page_network=args.page_network,
+                        step_timeout=args.step_timeout, watch_timeout=args.watch_timeout,
                         retry_interval=args.retry_interval, retry_budget=args.retry_budget, terminal_settle=args.terminal_settle,
                         cleanup_timeout=args.cleanup_timeout, keep_workdir=args.keep_workdir,
                         secret_env=args.secret_env + args.pass_env, pass_env=args.pass_env,
@@ -173,7 +204,7 @@ def run_live_command(args: argparse.Namespace) -> int:
 
     def progress(line: str) -> None:
         if not args.quiet or "FAILED" in line or line.startswith("page"):
-            print(line, flush=True)
+            say(line)
 
     run = run_live(pages, settings, target, api_client, prober, progress)
     counts = total(run.pages)
@@ -208,16 +239,16 @@ def run_live_command(args: argparse.Namespace) -> int:
     if args.junit:
         write_junit(args.junit, run.pages, target.kind)
     if args.record:
-        recording.write_records(run, taken, target.describe(), kubectl_version, root, lambda line: print(line, flush=True))
+        recording.write_records(run, taken, target.describe(), kubectl_version, root, say)
     print(f"report: {display_path(args.report.resolve())}" + (f", JUnit: {display_path(args.junit.resolve())}"
                                                                 if args.junit else ""))
     print(f"target: {target_label(target)}")
     print(counts.line() + (f" (claims: {claims.line()})" if claims.total else ""), flush=True)
     if run.aborted:
-        print(f"verify live: {run.aborted}", file=sys.stderr, flush=True)
+        say(f"verify live: {run.aborted}", sys.stderr)
         return EXIT_USAGE
     if run.interrupted is not None:
-        print(f"interrupted at {run.interrupted_at}; cleaned up: {run.cleanup_note or 'nothing had been created'}",
-              file=sys.stderr, flush=True)
+        say(f"interrupted at {run.interrupted_at}; cleaned up: {run.cleanup_note or 'nothing had been created'}",
+            sys.stderr)
         return 128 + run.interrupted
     return EXIT_FAILED if counts.failed else EXIT_OK

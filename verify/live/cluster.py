@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import fnmatch
 import ipaddress
-import json
 import os
 import re
-import subprocess
 import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -201,23 +199,3 @@ def api_client_for(kubeconfig: Path, context: str | None = None) -> ApiClient:
     from kubernetes import config
 
     return config.new_client_from_config(config_file=str(kubeconfig), context=context)
-
-
-def write_private_kubeconfig(target: Target, namespace: str, path: Path, kubectl: str = "kubectl") -> Path:
-    """A kubeconfig with only the target context (credentials inlined), whose namespace is `namespace`."""
-    completed = subprocess.run(
-        [kubectl, "config", "view", "--raw", "--minify", "--flatten", "--context", target.context, "-o", "json"],
-        env={**os.environ, "KUBECONFIG": str(target.kubeconfig)}, capture_output=True, text=True, timeout=30,
-        check=False)
-    if completed.returncode != 0:
-        last = (completed.stderr.strip().splitlines() or [f"kubectl exited with {completed.returncode}"])[-1]
-        raise ClusterError(f"cannot copy context {target.context}: {last}")
-    config = json.loads(completed.stdout)
-    for ctx in config.get("contexts") or []:
-        ctx.setdefault("context", {})["namespace"] = namespace
-    config["current-context"] = target.context
-    path = Path(path)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        yaml.safe_dump(config, handle, sort_keys=False)
-    return path

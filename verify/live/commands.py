@@ -3,9 +3,6 @@
 * `is_read_only`: only queries the cluster (so it may be retried until its output matches);
 * `implicit_needs`: capabilities it needs whatever the page says (``kubectl exec`` needs ``exec``,
   ``git clone`` needs ``internet``);
-* `protected_target`: it changes kube-system or cluster-scoped objects (allowed only where the page
-  declares ``cluster_scoped``); which kinds are cluster-scoped is read from the API server's own
-  discovery data, recorded in `verify/data/printer_columns_1.37.yaml` (`verify.resources`);
 * `rewrite_interactive`: ``kubectl run -i --tty … -- sh`` turned into ``kubectl run -i … -- sh -c '…'``.
 """
 
@@ -15,9 +12,6 @@ import re
 import shlex
 from pathlib import Path
 
-import yaml
-
-from verify.resources import is_cluster_scoped
 from verify.shellcode.invocations import argument_lists, kubectl_invocations
 
 READ_ONLY_VERBS = {"get", "describe", "logs", "top", "version", "cluster-info", "api-resources", "api-versions",
@@ -127,51 +121,6 @@ def _flag_values(args: list[str], short: str, long: str) -> list[str]:
         elif arg.startswith(short) and len(arg) > 2 and not arg.startswith("--"):
             values.append(arg[2:])
     return values
-
-
-def _manifest_targets(path: Path) -> list[str]:
-    """Cluster-scoped kinds and protected namespaces named by a manifest file (if it can be read)."""
-    found: list[str] = []
-    try:
-        documents = list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
-        return found
-    for doc in documents:
-        if not isinstance(doc, dict):
-            continue
-        kind = str(doc.get("kind", ""))
-        namespace = str((doc.get("metadata") or {}).get("namespace", ""))
-        name = (doc.get("metadata") or {}).get("name", "")
-        if is_cluster_scoped(kind):
-            found.append(f"{kind} {name} (cluster-scoped)")
-        elif namespace in PROTECTED_NAMESPACES:
-            found.append(f"{kind} {name} in {namespace}")
-    return found
-
-
-def protected_target(command: str, workdir: Path | None = None) -> str | None:
-    """What protected object a changing command touches (kube-system or cluster-scoped), or None."""
-    for args in _kubectl_args(command):
-        verb, sub = _verb(args)
-        if verb not in MUTATING_VERBS or (verb, sub) in READ_ONLY_SUBVERBS:
-            continue
-        namespace = next(iter(_flag_values(args, "-n", "--namespace")), None)
-        if namespace in PROTECTED_NAMESPACES:
-            return f"kubectl {verb} in namespace {namespace}"
-        positional = [a for a in args if not a.startswith("-")]
-        for word in positional[1:3]:
-            resource = word.split("/")[0].split(".")[0].lower()
-            if is_cluster_scoped(resource):
-                return f"kubectl {verb} {word} (cluster-scoped)"
-        for name in _flag_values(args, "-f", "--filename"):
-            path = Path(name)
-            if workdir is not None and not path.is_absolute():
-                path = workdir / path
-            if path.is_file():
-                targets = _manifest_targets(path)
-                if targets:
-                    return f"kubectl {verb} -f {name}: " + ", ".join(targets)
-    return None
 
 
 def rewrite_interactive(command: str, script: str) -> str:

@@ -38,8 +38,9 @@ class Prober:
     """Probes lazily and remembers each answer for the whole run."""
 
     def __init__(self, api_client: Any, provided: Iterable[str] = (), lb_timeout: float = 60.0,
-                 withheld: Iterable[str] = (), control_plane_only: bool = False) -> None:
+                 withheld: Iterable[str] = (), control_plane_only: bool = False, host_network: bool = False) -> None:
         self.api_client = api_client
+        self.host_network = host_network  # the pages' commands use this machine's network (--page-network host)
         self.provided = set(provided)
         self.withheld = set(withheld)
         self.lb_timeout = lb_timeout

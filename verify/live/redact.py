@@ -13,9 +13,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
-
-import yaml
 
 from verify.model import Page, StepKind
 
@@ -42,20 +39,6 @@ def host_values(environ: Mapping[str, str] | None = None) -> list[str]:
             candidate = part.strip()
             if len(candidate) >= HOST_MIN_LENGTH:
                 values.append(candidate)
-    return values
-
-
-def kubeconfig_values(path: Path) -> list[str]:
-    """The credentials in a kubeconfig (a page can `cat "$KUBECONFIG"`; its output goes to the report)."""
-    try:
-        config = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return []
-    values = []
-    for section, key in (("users", "user"), ("clusters", "cluster")):
-        for entry in config.get(section) or []:
-            fields = (entry or {}).get(key) or {}
-            values += [str(fields[k]) for k in KUBECONFIG_SECRETS if fields.get(k)]
     return values
 
 

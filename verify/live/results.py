@@ -57,6 +57,9 @@ class PageResult:
     capabilities: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     interrupted: bool = False
+    identity: dict[str, Any] = field(default_factory=dict)  # the ServiceAccount and the declared grants
+    confinement: dict[str, Any] = field(default_factory=dict)  # the network and the limits it ran with
+    cleanup_notes: list[str] = field(default_factory=list)  # differences in the cluster that were not the page's
 
     @property
     def status(self) -> Status:
@@ -82,7 +85,8 @@ class PageResult:
                                 "namespace": self.namespace, "seconds": round(self.seconds, 3),
                                 "summary": self.counts().to_json(), "claims": self.claim_counts().to_json(),
                                 "steps": [s.as_json() for s in self.steps],
-                                "cleanup": {"leftovers": self.leftovers, "ok": not self.leftovers}}
+                                "cleanup": {"leftovers": self.leftovers, "ok": not self.leftovers,
+                                            **({"notes": self.cleanup_notes} if self.cleanup_notes else {})}}
         if self.skip_reason:
             data["skip_reason"] = self.skip_reason
         if self.error:
@@ -93,6 +97,10 @@ class PageResult:
             data["diagnostics"] = self.diagnostics
         if self.interrupted:
             data["interrupted"] = True
+        if self.identity:
+            data["identity"] = self.identity
+        if self.confinement:
+            data["confinement"] = self.confinement
         return data
 
 

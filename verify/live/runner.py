@@ -1,10 +1,13 @@
 """Running pages against a cluster.
 
-For each page: probe what it needs, create its namespace and a private kubeconfig pointing at it,
-write its manifests into a fresh working directory under their titles (``web.yaml``), then run
-its steps in order. A failed step stops the page (the rest is reported as skipped "after failure
-at file:line") and collects events and pod logs. Cleanup always runs, and what it could not remove
-fails the page.
+For each page: probe what it needs; take an inventory of the cluster; create its namespace (Pod
+Security `baseline`), its identity (a ServiceAccount with rights in that namespace and what its
+front matter declares, `verify.live.identity`), its network namespace (only the API server
+reachable, `verify.live.network`), its cgroup (`verify.confinement.limits`) and its workspace
+(`verify.live.workspace`) with its manifests under their titles (``web.yaml``) and a kubeconfig for
+that identity; then run its steps in order, in the sandbox. A failed step stops the page (the rest
+is reported as skipped "after failure at file:line") and collects events and pod logs. Cleanup
+always runs, and what it could not remove or restore fails the page.
 """
 
 from __future__ import annotations
@@ -13,27 +16,32 @@ import datetime as _dt
 import os
 import re
 import secrets
-import shutil
 import signal
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from verify.confinement import limits as page_limits
+from verify.confinement.limits import Limits, PageCgroup
+from verify.confinement.sandbox import Sandbox
 from verify.live import commands as cmds
 from verify.live.claims import ClaimSession, wants_claims
 from verify.live.cleanup import PageCleanup
-from verify.live.cluster import Target, answers, write_private_kubeconfig
+from verify.live.cluster import Target, answers
+from verify.live.identity import PageIdentity, cluster_entry, page_kubeconfig
 from verify.live.matching import match, watch_progress
+from verify.live.network import PageNetwork
 from verify.live.probe import Prober
-from verify.live.redact import Redactor, kubeconfig_values
+from verify.live.redact import Redactor
 from verify.live.results import PageResult, StepResult
-from verify.live.shell import Background, CommandResult, ShellSession, passed_env, session_env
+from verify.live.shell import Background, CommandResult, ShellSession, cut_note, passed_env
+from verify.live.workspace import SAFE_NAME, Workspace
 from verify.model import Page, PageError, Step, StepKind, display_path
 from verify.parsers import load_page
 from verify.results import FAILED, PASSED, SKIPPED, Status
+from verify.shellcode.credentials import refused_flags
 
 LIVE_KINDS = (StepKind.COMMAND, StepKind.HIDDEN_COMMAND, StepKind.CLAIM)
 
@@ -54,6 +62,7 @@ class Interrupted(BaseException):
 class Settings:
     root: Path
     kubectl: Path
+    sandbox: Sandbox
     step_timeout: float = 600.0
     watch_timeout: float = 300.0
     retry_interval: float = 2.0
@@ -64,6 +73,8 @@ class Settings:
     secret_env: list[str] = field(default_factory=list)
     pass_env: list[str] = field(default_factory=list)  # host variables a page's commands get (by name)
     record_events: Path | None = None  # write each page's recorded events here (`--record-events`)
+    limits: Limits = field(default_factory=Limits)
+    page_network: str = "isolated"  # or "host" (`--page-network host`): the machine's network, on purpose
 
 
 def page_slug(path: Path) -> str:
@@ -108,6 +119,14 @@ def _unexpected_exit(results: list[CommandResult], expected: str | None) -> str 
     return None
 
 
+def _forbidden(output: str) -> str:
+    """Why the API server said "forbidden", for the reader of the failure (RBAC decided; this only explains)."""
+    if "forbidden" not in output.lower():
+        return ""
+    return ("; the page acts as its own ServiceAccount, with every right in its own namespace and only what its front "
+            "matter declares under `access:` beyond it (docs/conventions.md)")
+
+
 def _step_kind(step: Step) -> str:
     """The `kind` a step's result is reported under."""
     if step.directive.in_container:
@@ -120,6 +139,22 @@ def _step_kind(step: Step) -> str:
 def _short(command: str, width: int = 90) -> str:
     line = " ".join(command.split())
     return line if len(line) <= width else line[: width - 1] + "…"
+
+
+@dataclass
+class _PageParts:
+    """What confines one page besides the sandbox: its workspace, network namespace and cgroup."""
+
+    workspace: Workspace
+    network: PageNetwork | None = None
+    cgroup: PageCgroup | None = None
+
+    def close(self) -> list[str]:
+        """End every process left in the page's cgroup, close its network; what would not go, in words."""
+        problems = self.cgroup.remove() if self.cgroup is not None else []
+        if self.network is not None:
+            self.network.close()
+        return problems
 
 
 class PageRunner:
@@ -176,23 +211,33 @@ class PageRunner:
         slug = page_slug(self.page.path)
         self.namespace = f"verify-{slug}-{secrets.token_hex(3)}"
         self.result.namespace = self.namespace
-        workdir = Path(tempfile.mkdtemp(prefix=f"verify-{slug}-"))
-        cleanup = PageCleanup(self.api_client, self.namespace, self.run_id, kube_system=self.page.front_matter.cluster_scoped,
-                              timeout=self.settings.cleanup_timeout)
+        grants = self.page.front_matter.access
+        cleanup = PageCleanup(self.api_client, self.namespace, self.run_id, grants, timeout=self.settings.cleanup_timeout)
+        identity = PageIdentity(self.api_client, self.namespace, self.run_id, grants)
         self.progress(f"page {display_path(self.page.path)} (namespace {self.namespace}, target "
                       f"{self.target.kind} {self.target.context})")
+        parts = _PageParts(Workspace.create(slug))
         interrupted: Interrupted | None = None
         try:
             cleanup.snapshot()
             cleanup.create_namespace()
             if wants_claims(self.page) or self.settings.record_events is not None:
                 self.claims = ClaimSession(self.page, self.api_client, self.namespace, self.settings.step_timeout)
-            kubeconfig = write_private_kubeconfig(self.target, self.namespace, workdir / ".kubeconfig",
-                                                  str(self.settings.kubectl))
-            self._write_files(workdir)
-            self.redact.add(kubeconfig_values(kubeconfig))
-            self.session = ShellSession(workdir, session_env(self.settings.kubectl, kubeconfig, workdir,
-                                                             passed_env(self.settings.pass_env)))
+            identity.create()
+            self.redact.add([identity.token])
+            self.result.identity = {"user": identity.user, "granted": [g.as_json() for g in grants]}
+            parts.network = (PageNetwork.host() if self.settings.page_network == "host"
+                             else PageNetwork.isolated(self.target.server))
+            parts.cgroup, limits_line = page_limits.create(slug, self.settings.limits)
+            self.result.confinement = {"network": parts.network.describe(), "limits": limits_line}
+            self.session = ShellSession(parts.workspace, self.settings.kubectl, self.settings.sandbox,
+                                        passed_env(self.settings.pass_env), parts.network, self.settings.limits,
+                                        parts.cgroup.prefix() if parts.cgroup else
+                                        page_limits.file_size_prefix(self.settings.limits))
+            cluster = cluster_entry(self.target.kubeconfig, self.target.context, str(self.settings.kubectl))
+            parts.workspace.write(".kubeconfig", page_kubeconfig(cluster, parts.network.endpoint, self.target.context,
+                                                                 self.namespace, identity.token), mode=0o600)
+            self._write_files(parts.workspace)
             self._run_steps(steps)
         except Interrupted as signal_:
             interrupted = signal_
@@ -201,7 +246,7 @@ class PageRunner:
             if not self._gone(self.current):
                 raise
         finally:
-            self._finish(cleanup, workdir)
+            self._finish(cleanup, identity, parts)
         if interrupted is not None:
             raise interrupted
         if self.cluster_gone:
@@ -233,8 +278,9 @@ class PageRunner:
         self.cluster_gone = f"API server stopped answering during {where}; namespace {self.namespace} may remain"
         return True
 
-    def _finish(self, cleanup: PageCleanup, workdir: Path) -> None:
-        """Stop terminals, delete what the page created, check it is gone; shielded from signals."""
+    def _finish(self, cleanup: PageCleanup, identity: PageIdentity, parts: _PageParts) -> None:
+        """Stop terminals and every process of the page, take back its grants, delete what it created,
+        check it is gone; shielded from signals."""
         previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
         deferred: list[int] = []
         for sig in previous:
@@ -244,16 +290,19 @@ class PageRunner:
                 self.claims.finish(self.settings.record_events)
             stubborn = self.session.close() if self.session else []
             leftovers = [f"process still running: {c}" for c in stubborn]
+            leftovers += parts.close()
             if self._gone(self.current):  # nothing to ask a server that does not answer: say so, once
                 self.result.leftovers = [*leftovers, f"namespace {self.namespace} may remain (the API server stopped "
                                                       "answering)"]
                 self.cleanup_note = f"nothing: the API server stopped answering; namespace {self.namespace} may remain"
             else:
                 try:
+                    leftovers += identity.revoke()
                     leftovers += cleanup.run()
                 except Exception as error:  # noqa: BLE001 - reported, never hidden
                     leftovers.append(f"cleanup failed: {' '.join(str(error).split())[:200]}")
                 self.result.leftovers = leftovers
+                self.result.cleanup_notes = cleanup.notes
                 if leftovers:
                     self.cleanup_note = f"cleanup left: {', '.join(leftovers)}"
                     self.progress(f"  FAILED   {self.cleanup_note}")
@@ -261,22 +310,23 @@ class PageRunner:
                     self.cleanup_note = f"namespace {self.namespace} and everything the page created are gone"
                     self.progress(f"  cleanup  {self.cleanup_note}")
             if not self.settings.keep_workdir:
-                shutil.rmtree(workdir, ignore_errors=True)
+                parts.workspace.remove()
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         if deferred and not self.result.interrupted:
             raise Interrupted(deferred[0])
 
-    def _write_files(self, workdir: Path) -> None:
+    def _write_files(self, workspace: Workspace) -> None:
         """Each manifest and each file the reader writes, under its title (`web.yaml`)."""
+        files: dict[str, str] = {}
         for step in self.page.steps:
             if step.title and step.kind in (StepKind.MANIFEST, StepKind.FILE_CONTENT):
                 name = step.title.strip()
-                if "/" in name or name.startswith(".") or not re.fullmatch(r"[\w.@+-]+", name):
-                    continue
-                (workdir / name).write_text(step.text if step.text.endswith("\n") else step.text + "\n",
-                                            encoding="utf-8")
+                if SAFE_NAME.fullmatch(name):
+                    files[name] = step.text if step.text.endswith("\n") else step.text + "\n"  # the last block wins
+        for name, text in files.items():
+            workspace.write(name, text.encode("utf-8"))
 
     # --- steps ----------------------------------------------------------------------------------
     def _record(self, step: Step, kind: str, status: Status, message: str = "", command: str | None = None,
@@ -338,18 +388,16 @@ class PageRunner:
                 self._command_step(step, kind)
 
     def _refused(self, step: Step) -> str | None:
-        if self.page.front_matter.cluster_scoped or step.directive.cluster_scoped:
-            return None
-        assert self.session is not None
+        """Why the step is not run at all: it would load other credentials or programs into kubectl."""
         for command in step.commands:
-            target = cmds.protected_target(command, self.session.workdir)
-            if target:
-                return (f"refused: {target}; a page may change kube-system or cluster-scoped objects only if its "
-                        "front matter says cluster_scoped: true")
+            why = refused_flags(command)
+            if why:
+                return f"refused: {why}"
         return None
 
     def _timeout(self, step: Step) -> float:
-        return float(step.directive.timeout or self.settings.step_timeout)
+        """The step's own timeout (or the default), never above the ceiling."""
+        return min(float(step.directive.timeout or self.settings.step_timeout), self.settings.limits.timeout_ceiling)
 
     def _run_commands(self, step: Step, deadline: float) -> tuple[list[CommandResult], str]:
         assert self.session is not None
@@ -389,6 +437,7 @@ class PageRunner:
                                                                                        if outcome is not None else [])]
                 if unchecked:
                     notes.insert(0, unchecked)
+                notes += self._cut(results)
                 self._record(step, kind, PASSED, output=output, seconds=time.monotonic() - started,
                              attempts=attempts, notes=notes[:20])
                 return
@@ -415,10 +464,14 @@ class PageRunner:
                 message = bad_exit or "failed"
             if attempts > 1:
                 message += f" (after {attempts} attempts)"
-            message += cut
+            message += cut + _forbidden(output)
             self._fail(step, kind, message, output=output, diff=outcome.diff if outcome is not None and not outcome.ok else "",
-                       seconds=time.monotonic() - started, attempts=attempts)
+                       seconds=time.monotonic() - started, attempts=attempts, notes=self._cut(results))
             return
+
+    def _cut(self, results: list[CommandResult]) -> list[str]:
+        dropped = sum(r.dropped for r in results)
+        return [cut_note(dropped, self.settings.limits.output)] if dropped else []
 
     # --- terminals ------------------------------------------------------------------------------
     def _start_terminal(self, step: Step) -> None:
@@ -452,7 +505,7 @@ class PageRunner:
             notes.append("no matching terminal was running; started it here")
             self.terminal = self.session.start_background(command)
         started = time.monotonic()
-        timeout = float(step.directive.timeout or self.settings.watch_timeout)
+        timeout = min(float(step.directive.timeout or self.settings.watch_timeout), self.settings.limits.timeout_ceiling)
         documented = step.output.text if step.output else ""
         concurrent = step.output.directive.concurrent if step.output else ()
         satisfied = False

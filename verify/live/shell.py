@@ -1,14 +1,17 @@
 """The page's terminal: each command runs in bash on a pseudo-terminal (so `kubectl exec -it` and
-friends behave as they do for a reader), in the page's working directory, inside the sandbox
-(`verify.live.sandbox`), with an environment built from an allow-list (`session_env`): `LANG=C`,
-`TZ=UTC`, `COLUMNS=200`, the pinned kubectl first on `PATH`, a private `HOME` and kubeconfig in the
-working directory, the variables passed by name with `--pass-env`, and nothing else of the host's.
-Exported variables and the current directory carry over from one command to the next, as in one
-terminal. "First terminals" (`kubectl get -w` started in the background) are `Background`
-processes writing to a file.
+friends behave as they do for a reader), in the page's working directory (`/work`), inside the
+sandbox (`verify.confinement.sandbox`), in the page's own network namespace
+(`verify.live.network`) and cgroup (`verify.confinement.limits`), with an environment built from
+an allow-list (`session_env`): `LANG=C`, `TZ=UTC`, `COLUMNS=200`, the pinned kubectl first on
+`PATH`, a private `HOME` and kubeconfig in the working directory, the variables passed by name
+with `--pass-env`, and nothing else of the host's. Exported variables and the current directory
+carry over from one command to the next, as in one terminal (the shell keeps them in `/run/verify`,
+which the verifier never reads). "First terminals" (`kubectl get -w` started in the background) are
+`Background` processes writing to a file the page cannot see.
 
 Every process runs in its own session and is ended as a group, so nothing outlives a timeout, a
-failure or Ctrl-C.
+failure or Ctrl-C; the page's cgroup catches whatever escapes its group. The verifier keeps at most
+`Limits.output` bytes of what a command prints and says how much more there was.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ import os
 import pty
 import select
 import shlex
-import shutil
 import signal
 import stat
 import struct
@@ -29,14 +31,23 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from verify.live.sandbox import TOOLS, Sandbox, detect
+from verify.confinement.limits import Limits
+from verify.confinement.sandbox import Network, Sandbox
+from verify.confinement.tools import private_copy
+from verify.live.workspace import Workspace
+
+if TYPE_CHECKING:
+    from verify.live.network import PageNetwork
 
 COLUMNS, ROWS = 200, 50
 #: The system's directories, after the pinned kubectl's: never the host's PATH (it may point into a home).
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
 #: What every page gets; `--pass-env` cannot replace these.
 FIXED = frozenset({"PATH", "LANG", "LC_ALL", "TZ", "COLUMNS", "LINES", "TERM", "HOME", "KUBECONFIG", "KUBECACHEDIR"})
+#: The page's HOME and kubeconfig, below its working directory.
+HOME, KUBECONFIG = ".home", ".kubeconfig"
 
 
 def passed_env(names: Iterable[str], environ: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -55,15 +66,17 @@ def passed_env(names: Iterable[str], environ: Mapping[str, str] | None = None) -
     return passed
 
 
-def session_env(kubectl: Path, kubeconfig: Path, workdir: Path, passed: Mapping[str, str] | None = None) -> dict[str, str]:
+def session_env(tools: Path, workdir: Path, passed: Mapping[str, str] | None = None) -> dict[str, str]:
     """The whole environment of a page's commands: an allow-list, never the host's minus a few names.
 
+    :param tools: the directory of the pinned kubectl, as the page's processes see it.
+    :param workdir: the page's working directory, as its processes see it (HOME and KUBECONFIG are below it).
     :param passed: host variables passed by name (`passed_env`); the fixed values win over them.
     """
     env = dict(passed or {})
-    env.update(PATH=os.pathsep.join([str(Path(kubectl).parent), SYSTEM_PATH]), LANG="C", LC_ALL="C", TZ="UTC",
-               COLUMNS=str(COLUMNS), LINES=str(ROWS), TERM="dumb", HOME=str(Path(workdir) / ".home"),
-               KUBECONFIG=str(kubeconfig), KUBECACHEDIR=str(Path(workdir) / ".kube" / "cache"))
+    env.update(PATH=os.pathsep.join([str(tools), SYSTEM_PATH]), LANG="C", LC_ALL="C", TZ="UTC",
+               COLUMNS=str(COLUMNS), LINES=str(ROWS), TERM="dumb", HOME=str(Path(workdir) / HOME),
+               KUBECONFIG=str(Path(workdir) / KUBECONFIG), KUBECACHEDIR=str(Path(workdir) / ".kube" / "cache"))
     return env
 
 
@@ -73,10 +86,16 @@ class CommandResult:
     exit_code: int | None  # None: killed after the timeout
     output: str
     seconds: float
+    dropped: int = 0  # bytes printed beyond `Limits.output`, not kept
 
     @property
     def timed_out(self) -> bool:
         return self.exit_code is None
+
+
+def cut_note(dropped: int, cap: int) -> str:
+    """What the report says where output was cut."""
+    return f"output cut after {cap} bytes: {dropped} more bytes were printed and not kept"
 
 
 def _is_socket(path: Path) -> bool:
@@ -131,18 +150,30 @@ def _group_alive(pgid: int) -> bool:
 
 
 class Background:
-    """A command running in a background terminal, its output collected in a file."""
+    """A command running in a background terminal, its output collected in a file only the verifier sees."""
 
-    def __init__(self, command: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    def __init__(self, command: str, proc: subprocess.Popen[bytes], log: Path, cap: int) -> None:
         self.command = command
         self.proc = proc
         self.log = log
+        self.cap = cap
 
     def output(self) -> str:
+        """What the terminal printed so far (at most the output cap of it)."""
         try:
-            return self.log.read_bytes().decode("utf-8", errors="replace").replace("\r\n", "\n")
+            fd = os.open(self.log, os.O_RDONLY | os.O_NOFOLLOW)
         except OSError:
             return ""
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(self.cap)
+        return data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+
+    def dropped(self) -> int:
+        """Bytes printed beyond the cap (the file size limit stops the writer long before the disk fills)."""
+        try:
+            return max(0, os.stat(self.log, follow_symlinks=False).st_size - self.cap)
+        except OSError:
+            return 0
 
     @property
     def running(self) -> bool:
@@ -157,41 +188,49 @@ class Background:
 
 
 class ShellSession:
-    """One page's terminal, confined to `workdir` by `sandbox` (default: the best this machine offers).
+    """One page's terminal, confined by `sandbox` to `workspace`, in `network`, bounded by `limits`.
 
-    The kubectl that `env`'s PATH finds is shown to the sandbox read-only (at `sandbox.TOOLS`, which
-    takes its directory's place on PATH), and so is the ssh agent socket if SSH_AUTH_SOCK was
-    passed; a private HOME is created if `env` puts it in `workdir`.
+    :param kubectl: the pinned kubectl; the sandbox gets a private copy of it, first on PATH.
+    :param passed: host variables passed by name (`passed_env`).
+    :param sandbox: the sandbox (`verify.confinement.sandbox.required`); "none" only on the maintainer's opt-out.
+    :param network: the page's network namespace (None: the sandbox's own, loopback only).
+    :param limits_prefix: the argv prefix that puts each process into the page's cgroup
+        (`verify.confinement.limits.PageCgroup.prefix`).
     """
 
-    def __init__(self, workdir: Path, env: dict[str, str], sandbox: Sandbox | None = None) -> None:
-        self.workdir = Path(workdir)
-        self.env = env
-        self.sandbox = detect() if sandbox is None else sandbox
-        self._state = self.workdir / ".verify-shell" / "exports"
-        self._cwd = self.workdir / ".verify-shell" / "cwd"
-        self._state.parent.mkdir(parents=True, exist_ok=True)
-        home = Path(env.get("HOME", ""))
-        if env.get("HOME") and home.is_relative_to(self.workdir):
-            home.mkdir(parents=True, exist_ok=True)
-        kubectl = shutil.which("kubectl", path=env.get("PATH", ""))
-        self._binds: dict[Path, Path] = {}
-        self._env = env
-        if kubectl and self.sandbox.active:
-            self._binds[Path(kubectl)] = TOOLS / "kubectl"
-            self._env = {**env, "PATH": os.pathsep.join(str(TOOLS) if p == str(Path(kubectl).parent) else p
-                                                        for p in env.get("PATH", "").split(os.pathsep))}
-        agent = env.get("SSH_AUTH_SOCK")
-        self._sockets = [Path(agent)] if agent and _is_socket(Path(agent)) else []
+    def __init__(self, workspace: Workspace, kubectl: Path, sandbox: Sandbox, passed: Mapping[str, str] | None = None,
+                 network: PageNetwork | None = None, limits: Limits | None = None,
+                 limits_prefix: list[str] | None = None) -> None:
+        self.workspace = workspace
+        self.sandbox = sandbox
+        self.network = network
+        self.limits = limits or Limits()
+        self.limits_prefix = limits_prefix or []
+        tools = private_copy(kubectl).parent if sandbox.active else Path(kubectl).parent
+        agent = (passed or {}).get("SSH_AUTH_SOCK")
+        sockets = (Path(agent),) if agent and _is_socket(Path(agent)) else ()
+        self.view = workspace.view(tools if sandbox.active else None, sockets)
+        self.workdir = sandbox.inside(workspace.page, self.view)  # where the page's processes see it
+        self.state = sandbox.inside(workspace.state, self.view)
+        inside_tools = sandbox.inside(tools, self.view) if sandbox.active else tools
+        self.env = session_env(inside_tools, self.workdir, passed)
+        (workspace.page / HOME).mkdir(exist_ok=True)
         self.backgrounds: list[Background] = []
         self._running: subprocess.Popen[bytes] | None = None
 
-    def _argv(self, script: str) -> list[str]:
-        return self.sandbox.wrap(["bash", "--noprofile", "--norc", "-c", script], self.workdir, self._binds,
-                                 self._sockets)
+    @property
+    def kubeconfig(self) -> Path:
+        """The page's kubeconfig on this machine (the verifier writes it before the first command)."""
+        return self.workspace.page / KUBECONFIG
+
+    def _argv(self, script: str) -> tuple[list[str], tuple[int, ...]]:
+        enter, fds = self.network.enter() if self.network is not None else ([], ())
+        mode = Network.NONE if self.network is None else Network.HOST if self.network.mode == "host" else Network.JOINED
+        inner = self.sandbox.wrap(["bash", "--noprofile", "--norc", "-c", script], self.view, self.workdir, mode)
+        return [*self.limits_prefix, *enter, *inner], fds
 
     def _script(self, command: str, save_state: bool = True) -> str:
-        state, cwd = shlex.quote(str(self._state)), shlex.quote(str(self._cwd))
+        state, cwd = shlex.quote(str(self.state / "exports")), shlex.quote(str(self.state / "cwd"))
         prologue = (f"if [ -f {state} ]; then . {state}; fi\n"
                     f"if [ -f {cwd} ]; then cd \"$(cat {cwd})\" 2>/dev/null; fi\n")
         if not save_state:
@@ -200,17 +239,22 @@ class ShellSession:
                 f"export -p > {state}.new 2>/dev/null && mv {state}.new {state}\n"
                 f"pwd > {cwd}\nexit $__verify_rc\n")
 
+    def _popen(self, script: str, **streams: object) -> subprocess.Popen[bytes]:
+        argv, fds = self._argv(script)
+        cwd = self.workspace.page if not self.sandbox.active else self.workspace.root
+        return subprocess.Popen(argv, cwd=cwd, env=self.env, start_new_session=True, close_fds=True, pass_fds=fds,
+                                **streams)  # type: ignore[call-overload]
+
     def run(self, command: str, timeout: float) -> CommandResult:
         """Run one command line on a fresh pseudo-terminal; kill its process group after `timeout`."""
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
         started = time.monotonic()
-        proc = subprocess.Popen(self._argv(self._script(command)),
-                                stdin=slave, stdout=slave, stderr=slave, cwd=self.workdir, env=self._env,
-                                start_new_session=True, close_fds=True)
+        proc = self._popen(self._script(command), stdin=slave, stdout=slave, stderr=slave)
         os.close(slave)
         self._running = proc
         chunks: list[bytes] = []
+        kept = dropped = 0
         timed_out = False
         try:
             exited_at: float | None = None
@@ -227,7 +271,10 @@ class ShellSession:
                         break
                     if not data:
                         break
-                    chunks.append(data)
+                    room = max(0, self.limits.output - kept)
+                    chunks.append(data[:room])
+                    kept += min(room, len(data))
+                    dropped += max(0, len(data) - room)
                     continue
                 if proc.poll() is not None:
                     exited_at = exited_at or now
@@ -239,17 +286,17 @@ class ShellSession:
             os.close(master)
             self._running = None
         output = b"".join(chunks).decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "")
-        return CommandResult(command, None if timed_out else proc.returncode, output, time.monotonic() - started)
+        return CommandResult(command, None if timed_out else proc.returncode, output, time.monotonic() - started,
+                             dropped)
 
     def start_background(self, command: str) -> Background:
-        log = self.workdir / ".verify-shell" / f"terminal-{len(self.backgrounds) + 1}.log"
-        handle = open(log, "wb")  # noqa: SIM115 - the child owns it
+        log = self.workspace.logs / f"terminal-{len(self.backgrounds) + 1}.log"
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         proc = None
         try:
-            proc = subprocess.Popen(self._argv(self._script(command, save_state=False)),
-                                    stdin=subprocess.DEVNULL, stdout=handle, stderr=subprocess.STDOUT,
-                                    cwd=self.workdir, env=self._env, start_new_session=True, close_fds=True)
-            background = Background(command, proc, log)
+            proc = self._popen(self._script(command, save_state=False), stdin=subprocess.DEVNULL, stdout=fd,
+                               stderr=subprocess.STDOUT)
+            background = Background(command, proc, log, self.limits.output)
             self.backgrounds.append(background)
         except BaseException:
             # Ctrl-C between the start and the bookkeeping: close() would not know this process.
@@ -257,7 +304,7 @@ class ShellSession:
                 _kill_group(proc, grace=1.0)
             raise
         finally:
-            handle.close()
+            os.close(fd)
         return background
 
     def close(self) -> list[str]:
@@ -270,3 +317,4 @@ class ShellSession:
             if background.alive():
                 stubborn.append(background.command)
         return stubborn
+

@@ -75,6 +75,19 @@ class _Builder:
         return problem
 
     # -- building ---------------------------------------------------------------------------
+    def outside_comments(self, fences: list[Fence], comments: list[Comment]) -> list[Fence]:
+        """The fences that readers see; one inside an HTML comment is an error (never shown, and it must not run)."""
+        kept = []
+        for fence in fences:
+            around = next((c for c in comments if c.start < fence.start < c.end), None)
+            if around is None:
+                kept.append(fence)
+                continue
+            self.problem(fence.line, "fence", f"a fenced block inside an HTML comment (opened at line {around.line}): "
+                                              "readers never see it, so it is not run either; a step readers must not "
+                                              "see is written as <!-- invisible-code-block: shell … -->")
+        return kept
+
     def build(self) -> ParsedPage:
         front, problems = check_front_matter(self.text, self.path)
         self.problems.extend(problems)
@@ -83,6 +96,7 @@ class _Builder:
         self.body_start = body_start
         fences = [f for f in find_fences(self.text) if f.start >= body_start]
         comments = grammar_comments.find_comments(self.text, fences, body_start)
+        fences = self.outside_comments(fences, comments)
         spans = [(f.start, f.end) for f in fences] + [(c.start, c.end) for c in comments]
         items: list[Fence | Comment] = sorted([*fences, *comments], key=lambda item: item.start)
 
@@ -184,12 +198,6 @@ class _Builder:
             message = vd.check_applies(pending.used, language)
             if message:
                 self.problem(pending.comments[0].line, "directive", message)
-            if directive.cluster_scoped and not self.front.cluster_scoped:
-                self.problem(
-                    pending.comments[0].line,
-                    "directive",
-                    "cluster-scoped step on a page without `cluster_scoped: true` in its front matter",
-                )
         if skipped is not None:
             directive = dataclasses.replace(directive, sybil_skip=True, skip_reason=directive.skip_reason or skipped)
         return directive

@@ -1,7 +1,7 @@
 """What the verifier needs from a page's front matter, as a `FrontMatter`, with problems by line.
 
 Finding and parsing the YAML is the page grammar's (`pagegrammar.frontmatter`); this module
-checks the keys the verifier reads (`title`, `weight`, `requires`, `cluster_scoped`,
+checks the keys the verifier reads (`title`, `weight`, `requires`, `access`,
 `external_files`) and reports each problem at the line of the offending key.
 """
 
@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 from pagegrammar import FrontMatterError
 from pagegrammar import parse_front_matter as parse_yaml
+from verify import access
 from verify.directives import REQUIREMENTS
 from verify.model import FrontMatter, Location, Problem
 
@@ -56,10 +57,12 @@ def check_front_matter(text: str, path: Path) -> tuple[FrontMatter, list[Problem
                 f"unknown requirement(s) {', '.join(unknown)}; known: {', '.join(sorted(REQUIREMENTS))}",
             )
         )
-    cluster_scoped = data.get("cluster_scoped", False)
-    if not isinstance(cluster_scoped, bool):
-        problems.append(Problem(where("cluster_scoped"), "front-matter", "`cluster_scoped` must be true or false"))
-        cluster_scoped = False
+    if "cluster_scoped" in data:
+        problems.append(Problem(where("cluster_scoped"), "front-matter", "`cluster_scoped` is gone: a page runs with "
+                                "rights in its own namespace only and declares anything beyond it under `access:` "
+                                "(docs/conventions.md)"))
+    grants, wrong = access.parse(data.get("access"))
+    problems += [Problem(where("access"), "front-matter", message) for message in wrong]
     external = data.get("external_files") or {}
     if not isinstance(external, dict) or not all(isinstance(v, str) for v in external.values()):
         problems.append(Problem(where("external_files"), "front-matter", "`external_files` must map file names to sources"))
@@ -68,7 +71,7 @@ def check_front_matter(text: str, path: Path) -> tuple[FrontMatter, list[Problem
         title=title,
         weight=weight,
         requires=tuple(r for r in requires if r in REQUIREMENTS),
-        cluster_scoped=cluster_scoped,
+        access=grants,
         external_files=MappingProxyType({str(k): v for k, v in external.items()}),
     )
     return front, problems

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from verify.confinement.process import Confined
+from verify.confinement.sandbox import required, unsafe_requested
 from verify.model import Page, Step
 from verify.parsers import Block, ParsedPage
 from verify.results import Finding
@@ -42,6 +44,7 @@ class StaticContext:
     root: Path
     cache: JsonCache
     checker: KubectlChecker | None
+    confined: Confined  # how a page-controlled process is started (the sandbox, the limits)
     indexes: dict[Path, dict] = field(default_factory=dict)  # manifest index per page
     reviews: dict[Path, programs.PageReview] = field(default_factory=dict)  # what each page runs
     home: Path | None = None  # the closed kubeconfig's directory while `prefetch` runs
@@ -67,12 +70,16 @@ class StaticContext:
         return cached
 
 
-def make_context(root: Path, use_cache: bool = True, kubectl: str | None = None, jobs: int | None = None) -> StaticContext:
+def make_context(root: Path, use_cache: bool = True, kubectl: str | None = None, jobs: int | None = None,
+                 unsafe_no_sandbox: bool = False) -> StaticContext:
+    """What the checks share. Raises `verify.confinement.sandbox.SandboxUnavailable` where there is no sandbox and
+    the maintainer did not opt out (`unsafe_no_sandbox`, or VERIFY_UNSAFE_NO_SANDBOX=1)."""
     root = Path(root).resolve()
     cache = JsonCache(root / CACHE_FILE if use_cache else None)
+    confined = Confined(required(unsafe_requested(unsafe_no_sandbox)))
     path = kubectl or find_kubectl()
-    checker = KubectlChecker(path, cache, jobs) if path else None
-    return StaticContext(root, cache, checker)
+    checker = KubectlChecker(path, cache, confined, jobs) if path else None
+    return StaticContext(root, cache, checker, confined)
 
 
 def prefetch(ctx: StaticContext, pages: Iterable[Page]) -> None:

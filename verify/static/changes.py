@@ -1,22 +1,25 @@
-"""`--changed-since REV`: the commands a change adds or alters, in one place, hidden ones first.
+"""`--changed-since REV`: the access and the commands a change adds or alters, in one place.
 
 A pull request's reviewer reads Markdown diffs, where a hidden step is an HTML comment among
-prose and a changed flag is one character. This compares each page's commands at REV
-(``git show REV:path``) with the working tree, command by command, and lists every command that
-is new or different, with its file:line and where it runs (shown, hidden, in a pod).
+prose and a changed flag is one character. This compares each page at REV (``git show REV:path``)
+with the working tree and lists, first, every rule of cluster access the page newly declares
+(`access:` in its front matter: what it may do beyond its own namespace), then every command that
+is new or different, hidden ones first, with its file:line and where it runs (shown, hidden, in a pod).
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from pagegrammar import FrontMatterError, parse_front_matter
 from verify.model import Location, Page, StepKind
 from verify.parsers import parse_text, read_page
 
-HIDDEN, SHOWN, POD = "hidden", "shown", "in a pod"
+ACCESS, HIDDEN, SHOWN, POD = "access", "hidden", "shown", "in a pod"
 
 
 class RevisionError(ValueError):
@@ -52,6 +55,15 @@ def page_commands(page: Page) -> list[Command]:
         lines = step.command_lines or (step.location.line,) * len(step.commands)
         found += [Command(text, how, Location(step.location.path, line)) for text, line in zip(step.commands, lines, strict=True)]
     return found
+
+
+def page_access(page: Page, text: str | None = None) -> list[Command]:
+    """Each rule of the page's declared access, as a reviewer reads it, at the line of `access:`."""
+    line = 1
+    if text is not None:
+        with contextlib.suppress(FrontMatterError):
+            line = parse_front_matter(text, page.path, required=False).line_of("access")
+    return [Command(grant.describe(), ACCESS, Location(page.path, line)) for grant in page.front_matter.access]
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -95,8 +107,10 @@ def changes_since(pages: list[Path], root: Path, rev: str) -> list[Change]:
     for path in pages:
         current = read_page(path, root).page
         old = page_at(path, root, commit)
+        text = Path(path).read_text(encoding="utf-8")
+        changes += changed_commands(page_access(old) if old else [], page_access(current, text))
         changes += changed_commands(page_commands(old) if old else [], page_commands(current))
-    order = {HIDDEN: 0, SHOWN: 1, POD: 2}
+    order = {ACCESS: 0, HIDDEN: 1, SHOWN: 2, POD: 3}
     return sorted(changes, key=lambda c: (order[c.command.how], str(c.command.location.path), c.command.location.line))
 
 
@@ -105,5 +119,8 @@ def render(changes: list[Change], rev: str) -> list[str]:
     if not changes:
         return [f"changes since {rev}: no command added or altered"]
     hidden = sum(c.command.how == HIDDEN for c in changes)
-    lines = [f"changes since {rev}: {len(changes)} command(s) added or altered, {hidden} of them hidden"]
+    access = sum(c.command.how == ACCESS for c in changes)
+    commands = len(changes) - access
+    lines = [f"changes since {rev}: {access} access rule(s) declared or altered; {commands} command(s) added or "
+             f"altered, {hidden} of them hidden"]
     return lines + [str(c) for c in changes]

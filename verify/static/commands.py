@@ -9,7 +9,6 @@ import hashlib
 import json
 import re
 import shlex
-import subprocess
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from verify.confinement.process import Confined
 from verify.model import Location, Page, Step, StepKind
 from verify.resources import resolve_kind
 from verify.results import Finding
+from verify.shellcode.credentials import refused_args
 from verify.shellcode.invocations import Invocation, kubectl_invocations
 from verify.shellcode.lexer import substitute_placeholders
 from verify.static.checks import COMMAND_KINDS, Check
@@ -46,11 +47,10 @@ def _bash_key(text: str) -> str:
     return "bash-n\0" + text
 
 
-def _run_bash_n(text: str) -> dict[str, Any]:
-    done = subprocess.run(
-        ["bash", "-n"], input=text, capture_output=True, text=True, timeout=30, check=False,
-        env={"LANG": "C", "PATH": "/usr/bin:/bin"},
-    )
+def _run_bash_n(text: str, confined: Confined) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="verify-bash-n-") as tmp:
+        done = confined.run(["bash", "-n"], Path(tmp), {"LANG": "C", "HOME": str(confined.paths(Path(tmp)))}, 30,
+                            input_text=text)
     if done.returncode == 0:
         return {"ok": True, "line": 0, "message": "bash -n accepts it"}
     first = next((line for line in done.stderr.splitlines() if line.strip()), "syntax error")
@@ -63,10 +63,10 @@ def bash_source(step: Step) -> str:
     return substitute_placeholders(step.text) + "\n"
 
 
-def bash_job(step: Step) -> Job:
-    """`bash -n` on the step's text, keyed by that text."""
+def bash_job(step: Step, confined: Confined) -> Job:
+    """`bash -n` on the step's text (sandboxed: it is a page's text), keyed by that text."""
     text = bash_source(step)
-    return (_bash_key(text), functools.partial(_run_bash_n, text))
+    return (_bash_key(text), functools.partial(_run_bash_n, text, confined))
 
 
 class BashCheck(Check):
@@ -76,10 +76,10 @@ class BashCheck(Check):
         return step.kind in COMMAND_KINDS
 
     def jobs(self, step: Step, page: Page, ctx: StaticContext) -> list[Job]:
-        return [bash_job(step)]
+        return [bash_job(step, ctx.confined)]
 
     def verdict(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
-        result = ctx.result(bash_job(step))
+        result = ctx.result(bash_job(step, ctx.confined))
         if result["ok"]:
             return [Finding("bash", True, step.location, result["message"])]
         line = step.location.line + result["line"]  # block line N is file line fence + N
@@ -111,13 +111,20 @@ class KubectlCheck(Check):
 
     def jobs(self, step: Step, page: Page, ctx: StaticContext) -> list[Job]:
         checker = ctx.checker
-        return [checker.job(located.invocation.args, ctx.home) for located in invocations(step)] if checker else []
+        if checker is None:
+            return []
+        return [checker.job(located.invocation.args, ctx.home) for located in invocations(step)
+                if not refused_args(located.invocation.args)]
 
     def verdict(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
         checker = ctx.checker
         findings = []
         for located in invocations(step):
             shown = shlex.join(("kubectl", *located.invocation.args))
+            refused = refused_args(located.invocation.args)
+            if refused:
+                findings.append(Finding("kubectl", False, located.location, f"refused in a page: {refused} (`{shown}`)"))
+                continue
             if checker is None:
                 findings.append(Finding("kubectl", True, located.location, f"not checked (no kubectl found): {shown}"))
                 continue
@@ -224,20 +231,14 @@ def _local_patch_key(version: str, doc: str, call: PatchCall) -> str:
     return f"patch-local\0{version}\0{digest}\0{call.patch_type}\0{call.payload}"
 
 
-def _run_local_patch(kubectl: str, doc: str, call: PatchCall) -> dict[str, Any]:
+def _run_local_patch(kubectl: str, doc: str, call: PatchCall, confined: Confined) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="verify-patch-") as tmp:
-        target = Path(tmp) / "target.yaml"
-        target.write_text(doc, encoding="utf-8")
-        args = ("patch", "--local", "-f", str(target), "--type", call.patch_type, "-p", call.payload or "", "-o", "yaml")
-        done = subprocess.run(
-            [kubectl, *args],
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            timeout=30,
-            check=False,
-            env={"PATH": "/usr/bin:/bin", "HOME": tmp, "KUBECONFIG": str(Path(tmp) / "none"), "LANG": "C"},
-        )
+        (Path(tmp) / "target.yaml").write_text(doc, encoding="utf-8")
+        inside = confined.paths(Path(tmp))
+        args = ("patch", "--local", "-f", str(inside / "target.yaml"), "--type", call.patch_type, "-p", call.payload or "",
+                "-o", "yaml")
+        done = confined.run([kubectl, *args], Path(tmp), {"HOME": str(inside), "KUBECONFIG": str(inside / "none"),
+                                                          "LANG": "C"}, 30)
     if done.returncode != 0:
         first = next((line for line in done.stderr.splitlines() if line.strip()), "kubectl patch --local failed")
         return {"ok": False, "message": first.strip()}
@@ -264,7 +265,7 @@ def _local_job(inv: Invocation, index: ManifestIndex) -> tuple[str, PatchCall] |
 
 def patch_job(checker: KubectlChecker, doc: str, call: PatchCall) -> Job:
     """`kubectl patch --local` of `doc`, keyed by kubectl version, document and patch."""
-    run = functools.partial(_run_local_patch, checker.kubectl, doc, call)
+    run = functools.partial(_run_local_patch, checker.kubectl, doc, call, checker.confined)
     return (_local_patch_key(checker.version, doc, call), checker.counted(run))
 
 

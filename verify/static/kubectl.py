@@ -4,6 +4,11 @@ kubectl parses flags and arguments before it talks to the API server. Run agains
 that points at a closed loopback port, a valid command fails with "connection refused" while an
 invalid one fails with "unknown flag", "unknown command" or a usage error. Results are cached by
 kubectl version + arguments, so a warm run starts no process at all.
+
+The arguments are a page's, so kubectl runs sandboxed (`verify.confinement.process.Confined`):
+its own network namespace (the closed address is closed there too), a private directory holding
+the closed kubeconfig, nothing of this machine's home or the repository. Arguments that would load
+other credentials or programs (`verify.shellcode.credentials`) are refused before kubectl runs.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from verify.confinement.process import Confined
 from verify.static.cache import JsonCache
 
 CLOSED_KUBECONFIG = """\
@@ -67,7 +73,7 @@ LOCAL = re.compile(
 #: How long a process may run before we conclude it parsed its flags and is now serving/waiting.
 PATIENCE = 4.0
 #: Bump when the classification changes, so cached verdicts from older rules are not reused.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 DUMMY_MANIFEST = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: verify-dummy\n"
 
 
@@ -134,8 +140,8 @@ def kubectl_version(kubectl: str, cache: JsonCache) -> str:
 
 
 def _env(home: Path) -> dict[str, str]:
+    """kubectl's whole environment; `home` is the private directory as kubectl sees it."""
     return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(home),
         "LANG": "C",
         "LC_ALL": "C",
@@ -172,29 +178,20 @@ def _first_error(output: str) -> str:
     return lines[0] if lines else "(no output)"
 
 
-def run_one(kubectl: str, args: tuple[str, ...], home: Path | None = None) -> Verdict:
-    """Run kubectl once with the closed kubeconfig (in `home`, or a private directory), and classify.
+def run_one(kubectl: str, args: tuple[str, ...], confined: Confined, home: Path | None = None) -> Verdict:
+    """Run kubectl once, confined, with the closed kubeconfig (in `home`, or a private directory), and classify.
 
     `kubectl config …` may write its kubeconfig, so it always gets a private directory.
     """
     if home is None or (args and args[0] == "config"):
         with kubectl_home() as private:
-            return _run_in(kubectl, args, private)
-    return _run_in(kubectl, args, home)
+            return _run_in(kubectl, args, private, confined)
+    return _run_in(kubectl, args, home, confined)
 
 
-def _run_in(kubectl: str, args: tuple[str, ...], home: Path) -> Verdict:
+def _run_in(kubectl: str, args: tuple[str, ...], home: Path, confined: Confined) -> Verdict:
     try:
-        done = subprocess.run(
-            [kubectl, *_rewrite(args)],
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            cwd=home,
-            env=_env(home),
-            timeout=PATIENCE,
-            check=False,
-        )
+        done = confined.run([kubectl, *_rewrite(args)], home, _env(confined.paths(home)), PATIENCE)
     except subprocess.TimeoutExpired:
         return Verdict(True, f"still running after {PATIENCE:g}s (flags accepted)")
     output = (done.stderr or "") + (done.stdout or "")
@@ -211,9 +208,10 @@ def _run_in(kubectl: str, args: tuple[str, ...], home: Path) -> Verdict:
 class KubectlChecker:
     """Checks argument lists with one kubectl process per unique, uncached list, in parallel."""
 
-    def __init__(self, kubectl: str, cache: JsonCache, jobs: int | None = None) -> None:
+    def __init__(self, kubectl: str, cache: JsonCache, confined: Confined, jobs: int | None = None) -> None:
         self.kubectl = kubectl
         self.cache = cache
+        self.confined = confined
         self.version = kubectl_version(kubectl, cache)
         self.jobs = jobs or max(2, (os.cpu_count() or 2) * 2)
         self.runs = 0  # processes started (for the performance note)
@@ -242,7 +240,7 @@ class KubectlChecker:
         return [self.job(a, home) for a in todo]
 
     def _verdict(self, args: tuple[str, ...], home: Path | None) -> dict[str, object]:
-        verdict = run_one(self.kubectl, args, home)
+        verdict = run_one(self.kubectl, args, self.confined, home)
         return {"ok": verdict.ok, "message": verdict.message}
 
     def prefetch(self, arg_lists: Iterable[tuple[str, ...]]) -> None:

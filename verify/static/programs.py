@@ -41,6 +41,7 @@ from verify.shellcode.lexer import (
     strip_heredocs,
     substitute_placeholders,
 )
+from verify.static import hazards
 from verify.static.checks import COMMAND_KINDS, Check
 
 if TYPE_CHECKING:
@@ -188,6 +189,9 @@ class Reviewer:
         used: set[str] = set()
         lines = step.command_lines or (step.location.line + 1,) * len(step.commands)
         for command, line in zip(step.commands, lines, strict=True):
+            if where == HOST:
+                findings += [Finding("safety", False, Location(step.location.path, line), h)
+                             for h in hazards.line_hazards(command)]
             self.state.values.update(loop_values(command))
             prepared = strip_heredocs(substitute_placeholders(command))
             for simple in simple_commands(prepared):
@@ -226,6 +230,7 @@ class Reviewer:
             programs.append(program)
         program, args = (programs[-1], chain[-1][1:]) if chain else ("", [])
         findings.extend(self._shell_findings(program, args, simple, location))
+        findings.extend(_hazard_findings(parsed, chain, location))
         credentials = CREDENTIALS.search(simple.text)
         if credentials:
             findings.append(Finding("safety", False, location,
@@ -410,6 +415,16 @@ class Reviewer:
             self.local_cwd = after
         else:
             self.state.cwd = after
+
+
+def _hazard_findings(parsed: Parsed, chain: list[list[str]], location: Location) -> list[Finding]:
+    """What `verify.static.hazards` says of one simple command: its programs' options, its assignments."""
+    found = [h for link in chain for h in hazards.program_hazards(link[0], link[1:])]
+    assigned = [name for name, _ in parsed.assignments]
+    if parsed.words[:1] in (["export"], ["local"], ["declare"], ["readonly"], ["typeset"], ["env"]):
+        assigned += [m.group("name") for w in parsed.words[1:] if (m := ASSIGNMENT.match(w))]
+    found += hazards.assignment_hazards(assigned)
+    return [Finding("safety", False, location, h) for h in found]
 
 
 def _runs_stdin(base: str, args: list[str]) -> bool:

@@ -1,0 +1,160 @@
+"""Every object of every resource the API server serves, by name, with its labels and annotations.
+
+The cleanup compares an inventory taken before a page with one taken after it (`diff`). Objects are
+listed as metadata only (`PartialObjectMetadataList`), one request per resource, so an inventory of
+a small cluster costs a fraction of a second. Left out, because they change all the time without
+anyone's doing and nothing a page may declare can touch them: events and leases. Left out because
+they belong to the page or to another run: objects in the page's own namespace, and in the
+namespaces of other verify runs (labelled with the run).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Resources whose objects come and go by themselves (heartbeats, records of what happened).
+NOISE = frozenset({("", "events"), ("events.k8s.io", "events"), ("coordination.k8s.io", "leases")})
+METADATA_LIST = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
+
+
+@dataclass(frozen=True)
+class Resource:
+    group: str
+    version: str
+    name: str  # plural, e.g. "clusterroles"
+    namespaced: bool
+    verbs: frozenset[str]
+
+    @property
+    def path(self) -> str:
+        return f"/api/{self.version}" if not self.group else f"/apis/{self.group}/{self.version}"
+
+    def describe(self) -> str:
+        return self.name if not self.group else f"{self.name}.{self.group}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One object: enough to say it is still there, or what changed on it."""
+
+    uid: str
+    labels: tuple[tuple[str, str], ...]
+    annotations: tuple[tuple[str, str], ...]
+    claim_namespace: str | None = None  # a PersistentVolume's claim's namespace
+
+    @property
+    def label_map(self) -> dict[str, str]:
+        return dict(self.labels)
+
+    @property
+    def annotation_map(self) -> dict[str, str]:
+        return dict(self.annotations)
+
+
+#: (resource, namespace or "", name) → entry
+Key = tuple[Resource, str, str]
+
+
+@dataclass
+class Inventory:
+    objects: dict[Key, Entry] = field(default_factory=dict)
+    unlisted: list[str] = field(default_factory=list)  # resources that could not be listed, and why
+
+
+@dataclass
+class Difference:
+    added: list[Key] = field(default_factory=list)
+    removed: list[Key] = field(default_factory=list)
+    relabelled: list[tuple[Key, Entry, Entry]] = field(default_factory=list)  # pre-existing, labels/annotations changed
+
+
+def request(api_client: Any, method: str, path: str, accept: str = "application/json", body: Any = None,
+            content_type: str | None = None, timeout: float = 30.0) -> Any:
+    """One request to the API server through the client's own connection and credentials; the JSON it answers.
+
+    A status outside 2xx raises the client's `ApiException` (its `status` tells 404 from the rest).
+    """
+    from kubernetes.client.exceptions import ApiException
+
+    headers = {"Accept": accept, **({"Content-Type": content_type} if content_type else {})}
+    method, url, headers, body, post = api_client.param_serialize(method, path, header_params=headers, body=body,
+                                                                  auth_settings=["BearerToken"])
+    response = api_client.call_api(method, url, header_params=headers, body=body, post_params=post,
+                                   _request_timeout=timeout)
+    response.read()
+    if not 200 <= response.status < 300:
+        raise ApiException(status=response.status, reason=response.reason, body=response.data)
+    return json.loads(response.data) if response.data else None
+
+
+def _get(api_client: Any, path: str, accept: str = "application/json") -> Any:
+    return request(api_client, "GET", path, accept)
+
+
+def discover(api_client: Any) -> list[Resource]:
+    """Every listable resource of the preferred version of each group (subresources left out)."""
+    versions = [("", "v1")]
+    for group in _get(api_client, "/apis").get("groups", []):
+        preferred = group.get("preferredVersion") or (group.get("versions") or [{}])[0]
+        if preferred.get("version"):
+            versions.append((group["name"], preferred["version"]))
+    found = []
+    for group, version in versions:
+        path = f"/api/{version}" if not group else f"/apis/{group}/{version}"
+        try:
+            listing = _get(api_client, path)
+        except Exception:  # noqa: BLE001 - an aggregated API that is down: nothing of it can be listed
+            continue
+        for item in listing.get("resources", []):
+            verbs = frozenset(item.get("verbs") or [])
+            if "/" in item["name"] or "list" not in verbs or (group, item["name"]) in NOISE:
+                continue
+            found.append(Resource(group, version, item["name"], bool(item.get("namespaced")), verbs))
+    return found
+
+
+def take(api_client: Any, resources: Iterable[Resource], skip_namespaces: Iterable[str] = ()) -> Inventory:
+    """The inventory of `resources`, without the objects in `skip_namespaces`."""
+    skip = set(skip_namespaces)
+    inventory = Inventory()
+    for resource in resources:
+        # A volume's claim is in its spec, which a metadata-only list leaves out.
+        accept = "application/json" if (resource.group, resource.name) == ("", "persistentvolumes") else METADATA_LIST
+        try:
+            data = _get(api_client, f"{resource.path}/{resource.name}", accept)
+        except Exception as error:  # noqa: BLE001 - said in the report, not fatal
+            inventory.unlisted.append(f"{resource.describe()}: {' '.join(str(error).split())[:120]}")
+            continue
+        for item in data.get("items") or []:
+            meta = item.get("metadata") or {}
+            namespace = meta.get("namespace") or ""
+            if namespace in skip:
+                continue
+            claim = ((item.get("spec") or {}).get("claimRef") or {}).get("namespace")
+            inventory.objects[(resource, namespace, meta.get("name", ""))] = Entry(
+                meta.get("uid", ""), tuple(sorted((meta.get("labels") or {}).items())),
+                tuple(sorted((meta.get("annotations") or {}).items())), claim)
+    return inventory
+
+
+def diff(before: Inventory, after: Inventory) -> Difference:
+    result = Difference()
+    for key, entry in after.objects.items():
+        old = before.objects.get(key)
+        if old is None or old.uid != entry.uid:
+            result.added.append(key)
+        elif old.labels != entry.labels or old.annotations != entry.annotations:
+            result.relabelled.append((key, old, entry))
+    for key, entry in before.objects.items():
+        new = after.objects.get(key)
+        if new is None or new.uid != entry.uid:
+            result.removed.append(key)
+    return result
+
+
+def describe(key: Key) -> str:
+    resource, namespace, name = key
+    return f"{resource.describe()} {name}" + (f" in {namespace}" if namespace else "")
