@@ -97,7 +97,7 @@ HEADER = """\
 # kind's names, group and scope; a list request asking for a Table (the format kubectl asks for)
 # gives the columns. kubectl upper-cases the names; `default` is the columns of priority 0, `wide`
 # all of them in the server's order (what `-o wide` prints). `cluster_scoped` is every cluster-scoped
-# kind the server serves, with the names kubectl accepts (the live tier's guard reads it).
+# kind the server serves, with the names kubectl accepts (a page's declared access is described with it).
 # Do not edit by hand: regenerate.
 """
 

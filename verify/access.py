@@ -29,6 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from verify.resources import is_cluster_scoped
+
 #: Verbs of Kubernetes' own resources (and the RBAC, certificate and policy subresources).
 VERBS = frozenset({"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "escalate",
                    "bind", "impersonate", "approve", "sign", "use"})
@@ -63,7 +65,9 @@ class Grant:
     def describe(self) -> str:
         groups = ",".join(g or "core" for g in self.api_groups)
         names = f" named {', '.join(self.resource_names)}" if self.resource_names else ""
-        where = f"in namespace {self.namespace}" if self.namespace else "cluster-wide"
+        namespaced = [r for r in self.resources if not is_cluster_scoped(r.split("/")[0])]
+        where = (f"in namespace {self.namespace}" if self.namespace
+                 else f"in every namespace ({', '.join(namespaced)})" if namespaced else "cluster-wide")
         warning = " [can grant itself more: " + ", ".join(sorted(POWERFUL & set(self.verbs))) + "]" if self.powerful else ""
         return f"{', '.join(self.verbs)} {', '.join(self.resources)} ({groups}){names} {where}: {self.reason}{warning}"
 

@@ -1,32 +1,68 @@
-"""Cleanup on a shared control plane: a page deletes what it created, never another run's namespace or
-the volume of another namespace's claim (several sessions run pages on the same control plane)."""
+"""Cleanup on a shared control plane: a page deletes what it made, never another run's namespace, the volume
+of another namespace's claim, or anything where RBAC gave it no right (several sessions share the cluster)."""
 
 from __future__ import annotations
 
-import datetime as _dt
-from types import SimpleNamespace
+from verify.access import Grant
+from verify.live.cleanup import RUN_LABEL, PageCleanup
+from verify.live.inventory import Entry, Inventory, Resource, diff
 
-from verify.live.cleanup import RUN_LABEL, Kind, PageCleanup
-
-NOW = _dt.datetime.now(_dt.UTC)
-
-
-def _item(name: str, labels: dict[str, str] | None = None, claim_namespace: str | None = None) -> SimpleNamespace:
-    claim = SimpleNamespace(namespace=claim_namespace, name="www-web-0") if claim_namespace else None
-    return SimpleNamespace(metadata=SimpleNamespace(name=name, labels=labels, creation_timestamp=NOW),
-                           spec=SimpleNamespace(claim_ref=claim))
+NAMESPACES = Resource("", "v1", "namespaces", False, frozenset({"list", "delete"}))
+VOLUMES = Resource("", "v1", "persistentvolumes", False, frozenset({"list", "delete"}))
+CLUSTER_ROLES = Resource("rbac.authorization.k8s.io", "v1", "clusterroles", False, frozenset({"list", "delete"}))
+PRIORITY = Resource("scheduling.k8s.io", "v1", "priorityclasses", False, frozenset({"list", "delete"}))
+NODES = Resource("", "v1", "nodes", False, frozenset({"list", "patch"}))
 
 
-def test_only_this_pages_namespace_and_volumes_are_new() -> None:
-    namespaces = [_item("verify-mine-1", {RUN_LABEL: "a"}), _item("verify-other-2", {RUN_LABEL: "b"}),
-                  _item("made-by-the-page")]
-    volumes = [_item("pvc-1", claim_namespace="verify-mine-1"), _item("pvc-2", claim_namespace="verify-other-2"),
-               _item("pv-static")]
-    cleanup = PageCleanup.__new__(PageCleanup)
-    cleanup.namespace, cleanup.before, cleanup.ready = "verify-mine-1", {}, True
-    cleanup.started = NOW
-    cleanup.kinds = [Kind("namespace", lambda: SimpleNamespace(items=namespaces), lambda name: None),
-                     Kind("persistentvolume", lambda: SimpleNamespace(items=volumes), lambda name: None)]
-    assert sorted((kind.name, name) for kind, name in cleanup._new()) == [
-        ("namespace", "made-by-the-page"), ("namespace", "verify-mine-1"),
-        ("persistentvolume", "pv-static"), ("persistentvolume", "pvc-1")]
+def entry(uid: str, labels: dict[str, str] | None = None, claim: str | None = None) -> Entry:
+    return Entry(uid, tuple(sorted((labels or {}).items())), (), claim)
+
+
+def cleanup(*grants: Grant) -> PageCleanup:
+    return PageCleanup(api_client=None, namespace="verify-mine-1", run_id="a", grants=grants)
+
+
+def test_only_what_the_page_could_make_is_its_own() -> None:
+    ours = cleanup(Grant("the page makes a ClusterRole", ("create",), ("clusterroles",), ("rbac.authorization.k8s.io",)))
+    after = Inventory({
+        (NAMESPACES, "", "verify-mine-1"): entry("1", {RUN_LABEL: "a"}),
+        (VOLUMES, "", "pvc-1"): entry("2", claim="verify-mine-1"),
+        (VOLUMES, "", "pv-static"): entry("3"),
+        (CLUSTER_ROLES, "", "made-by-the-page"): entry("4"),
+        (CLUSTER_ROLES, "", "verify-page-verify-mine-1"): entry("5", {RUN_LABEL: "a"}),
+        (PRIORITY, "", "someone-elses"): entry("6"),
+    })
+    assert sorted(name for key in after.objects if ours._ours(key, after) for name in [key[2]]) == [
+        "made-by-the-page", "pvc-1", "verify-mine-1", "verify-page-verify-mine-1"]
+
+
+def test_other_runs_and_probes_are_left_out_of_the_comparison() -> None:
+    mine = cleanup()
+    assert mine._elsewhere(entry("1", {RUN_LABEL: "b", "app.kubernetes.io/managed-by": "verify"}), set())
+    assert mine._elsewhere(entry("2", {"app.kubernetes.io/managed-by": "verify"}), set())  # a probe's namespace
+    assert mine._elsewhere(entry("3", claim="verify-other-2"), {"verify-other-2"})
+    assert mine._elsewhere(entry("4", claim="verify-probe-abc123"), set())
+    assert not mine._elsewhere(entry("5", {RUN_LABEL: "a", "app.kubernetes.io/managed-by": "verify"}), set())
+    assert not mine._elsewhere(entry("6", claim="verify-mine-1"), {"verify-other-2"})
+
+
+def test_a_change_is_the_pages_only_where_its_grants_reach() -> None:
+    from verify.live.cleanup import _allows
+
+    label = Grant("labels one node", ("patch",), ("nodes",), ("",), ("kwok-node-0",))
+    assert _allows([label], (NODES, "", "kwok-node-0"), {"update", "patch"})
+    assert not _allows([label], (NODES, "", "kwok-node-1"), {"update", "patch"})
+    assert not _allows([label], (NODES, "", "kwok-node-0"), {"delete"})
+    scoped = Grant("configmaps of kube-system", ("create",), ("configmaps",), ("",), (), "kube-system")
+    configmaps = Resource("", "v1", "configmaps", True, frozenset({"list"}))
+    assert _allows([scoped], (configmaps, "kube-system", "x"), {"create"})
+    assert not _allows([scoped], (configmaps, "default", "x"), {"create"})
+
+
+def test_an_object_replaced_under_the_same_name_counts_as_removed_and_added() -> None:
+    before = Inventory({(PRIORITY, "", "p"): entry("old")})
+    after = Inventory({(PRIORITY, "", "p"): entry("new")})
+    change = diff(before, after)
+    assert change.added == [(PRIORITY, "", "p")] and change.removed == [(PRIORITY, "", "p")]
+    relabelled = diff(before, Inventory({(PRIORITY, "", "p"): entry("old", {"x": "y"})}))
+    assert [key for key, _, _ in relabelled.relabelled] == [(PRIORITY, "", "p")]

@@ -12,6 +12,7 @@ from verify.live.cluster import is_allowed
 from verify.live.redact import Redactor, secret_values
 from verify.live.runner import page_gating_needs, step_needs
 from verify.model import Directive, FrontMatter, Location, Page, Step, StepKind
+from verify.shellcode.credentials import refused_flags
 
 
 @pytest.mark.parametrize("command", [
@@ -48,35 +49,20 @@ def test_implicit_needs() -> None:
     assert cmds.implicit_needs("kubectl get pods") == set()
 
 
-def test_protected_targets(tmp_path: Path) -> None:
-    assert cmds.protected_target("kubectl create clusterrolebinding admin --clusterrole=cluster-admin --user=me")
-    assert cmds.protected_target("kubectl apply -n kube-system -f x.yaml") == "kubectl apply in namespace kube-system"
-    assert cmds.protected_target("kubectl delete secret dynamic-logging --namespace=kube-system")
-    assert cmds.protected_target("kubectl get pods -n kube-system") is None
-    assert cmds.protected_target("kubectl delete pod -l app=nginx") is None
-    (tmp_path / "rbac.yaml").write_text("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
-                                        "metadata:\n  name: reader\n")
-    assert cmds.protected_target("kubectl apply -f rbac.yaml", tmp_path) == \
-        "kubectl apply -f rbac.yaml: ClusterRole reader (cluster-scoped)"
-
-
 @pytest.mark.parametrize("wrapper", ["sudo -u admin", "sudo", "timeout 10", "timeout -s KILL 10s", "env A=b",
                                      "nohup", "watch -n 1", "exec", "command", "env -u HOME sudo"])
-def test_the_guard_sees_kubectl_behind_wrappers(wrapper: str) -> None:
-    """`sudo -u x kubectl …` is still kubectl: a wrapper must not hide a protected target or a change."""
-    assert cmds.protected_target(f"{wrapper} kubectl delete namespace kube-system") == \
-        "kubectl delete namespace (cluster-scoped)"
-    assert cmds.protected_target(f"{wrapper} kubectl apply -n kube-system -f x.yaml") == \
-        "kubectl apply in namespace kube-system"
+def test_kubectl_behind_wrappers_is_still_kubectl(wrapper: str) -> None:
+    """`sudo -u x kubectl …` is still kubectl: a wrapper must not hide a refused option, a need or a change."""
+    assert refused_flags(f"{wrapper} kubectl --kubeconfig=/tmp/x get pods") is not None
     assert cmds.implicit_needs(f"{wrapper} kubectl exec web-0 -- hostname") == {"exec"}
     assert not cmds.is_read_only(f"{wrapper} kubectl delete pod web-0")
 
 
 def test_kubectl_after_a_shell_keyword_is_seen() -> None:
-    assert cmds.protected_target("if kubectl delete ns kube-system; then echo gone; fi") == \
-        "kubectl delete ns (cluster-scoped)"
-    assert cmds.protected_target("until kubectl delete clusterrole x; do sleep 1; done") == \
-        "kubectl delete clusterrole (cluster-scoped)"
+    assert refused_flags("if kubectl --token abc get pods; then echo in; fi") is not None
+    assert refused_flags("until kubectl --as=system:admin delete clusterrole x; do sleep 1; done") is not None
+    assert refused_flags("kubectl get pods -l app=nginx -o wide") is None
+    assert refused_flags("kubectl create clusterrolebinding b --clusterrole=view --user=me") is None  # a subject
 
 
 def test_interactive_commands_are_rewritten_to_sh_c() -> None:
@@ -130,21 +116,15 @@ def test_secret_blocks_are_redacted() -> None:
 
 
 def test_cluster_scoped_kinds_come_from_the_api_servers_discovery_data() -> None:
-    """The guard reads scope from verify/data/printer_columns_1.37.yaml (generated from the server), not a hand list."""
-    from verify.resources import resources
+    """Declared access reads scope from verify/data/printer_columns_1.37.yaml (generated from the server)."""
+    from verify.access import Grant
+    from verify.resources import is_cluster_scoped, resources
 
     kinds = resources()
     cluster_wide = [r for r in kinds.values() if not r.namespaced]
     assert {"namespace", "node", "clusterrole", "persistentvolume", "storageclass"} <= {r.kind for r in cluster_wide}
     for known in cluster_wide:
-        for name in (known.kind, *known.names):
-            assert cmds.protected_target(f"kubectl delete {name} x") == f"kubectl delete {name} (cluster-scoped)"
+        assert all(is_cluster_scoped(name) for name in (known.kind, *known.names))
     for known in (r for r in kinds.values() if r.namespaced):
-        assert cmds.protected_target(f"kubectl delete {known.names[0]} x") is None
-
-
-def test_a_manifest_of_a_cluster_scoped_kind_is_protected_whatever_its_case(tmp_path: Path) -> None:
-    (tmp_path / "storage.yaml").write_text("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\n"
-                                      "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n")
-    assert cmds.protected_target("kubectl apply -f storage.yaml", tmp_path) == \
-        "kubectl apply -f storage.yaml: StorageClass fast (cluster-scoped)"
+        assert not is_cluster_scoped(known.names[0])
+        assert "in every namespace" in Grant("r", ("list",), (known.names[0],)).describe()

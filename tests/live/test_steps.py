@@ -120,7 +120,7 @@ def test_exit_statuses_are_checked_as_the_page_declares(control_plane: ControlPl
         Error from server (NotFound): pods "missing" not found
         ```
         """)
-    run = run_live(kubeconfig, tmp_path, "--root", str(tmp_path), "--retry-budget", "1", str(page))
+    run = run_live(kubeconfig, tmp_path, "--root", str(tmp_path), "--retry-budget", "5", str(page))
 
     assert run.code == 1
     expected_failure, any_status, undeclared = run.steps()
@@ -142,7 +142,7 @@ def test_an_output_the_page_marks_as_skipped_is_shown_but_not_compared(control_p
         NAME                   STATUS   ROLES    AGE   VERSION
         kubernetes-node-6jst   Ready    <none>   2h    v1.37.1
         ```
-        """)
+        """, front="access:\n- reason: the page lists the nodes\n  verbs: [list]\n  resources: [nodes]\n")
     run = run_live(kubeconfig, tmp_path, "--root", str(tmp_path), str(page))
 
     assert run.code == 0, run.stdout + run.stderr

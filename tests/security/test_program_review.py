@@ -236,3 +236,39 @@ def test_allow_applies_to_shell_blocks_only() -> None:
     assert build(options).allow == ("jq", "helm") and build(options).allow_reason == "reads JSON"
     assert check_applies(used, "shell") is None
     assert "applies to a ```shell block" in (check_applies(used, "text") or "")
+
+
+# -- shapes that run code behind a reviewed program (issue 21's review gaps) -------------------------
+@pytest.mark.parametrize("command, words", [
+    ("git -c alias.x='!touch /tmp/owned' x", "git configuration given on the command line"),
+    ("git -c core.pager='sh -c id' log", "git configuration given on the command line"),
+    ("git --config-env=core.sshCommand=CMD clone x", "git configuration given on the command line"),
+    ("ssh -o ProxyCommand='sh -c id' node-1", "makes ssh run a local command"),
+    ("ssh -oLocalCommand=id -oPermitLocalCommand=yes node-1", "makes ssh run a local command"),
+    ("ssh -F ./config node-1", "another ssh configuration"),
+    ("vi -c '!id' notes", "runs when it starts"),
+    ("vi '+!id' notes", "runs when it starts"),
+    ("export PS4='$(id)'", "sets PS4"),
+    ("BASH_ENV=./x.sh grep -c x y", "sets BASH_ENV"),
+    ("PATH=.:$PATH kubectl get pods", "sets PATH"),
+    ("export KUBECONFIG=./other", "sets KUBECONFIG"),
+    ("GIT_SSH_COMMAND='sh -c id' git clone x", "sets GIT_SSH_COMMAND"),
+    ('echo "${X@P}"', "prompt expansion"),
+    ("echo $(( $(id -u) + 1 ))", "command substitution inside arithmetic"),
+    ("(( x = `id -u` ))", "command substitution inside arithmetic"),
+    ("echo export X=1 >> /run/verify/exports", "the verifier's shell state"),
+    ("cat .verify-shell/exports", "the verifier's shell state"),
+    ("echo data > /dev/tcp/127.0.0.1/2379", "/dev/tcp or /dev/udp"),
+    ("exec 3<>/dev/udp/127.0.0.1/53", "/dev/tcp or /dev/udp"),
+])
+def test_a_reviewed_program_that_would_run_something_else_is_flagged(command: str, words: str) -> None:
+    found = failures(review_page(page_of(command)), "safety")
+    assert any(words in f for f in found), found
+
+
+@pytest.mark.parametrize("command", ["vi +12 notes", "git clone https://github.com/kubernetes/kube-state-metrics.git",
+                                     "ssh node-1 'sudo cat /sys/kernel/security/apparmor/profiles'",
+                                     "NODEPORT=$(kubectl get svc x -o jsonpath='{.spec.ports[0].nodePort}')",
+                                     "for i in $(seq 30); do sleep 1; done", "echo $((1 + 2))"])
+def test_what_the_tutorials_write_is_not_flagged(command: str) -> None:
+    assert failures(review_page(page_of(command)), "safety") == []

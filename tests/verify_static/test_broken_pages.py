@@ -39,6 +39,10 @@ CASES = {
     "old-header.md": ("old-header.md", 13, "output-header", "'NAME DESIRED CURRENT AGE' is not what kubectl 1.37 prints"),
     "old-group.md": ("old-group.md", 13, "output-message", "'deployment.apps', not 'deployment.extensions'"),
     "old-delete-message.md": ("old-delete-message.md", 13, "output-message", 'deleted from <namespace> namespace'),
+    "fence-in-comment.md": ("fence-in-comment.md", 9, "fence", "a fenced block inside an HTML comment (opened at line 8)"),
+    "timeout-above-ceiling.md": ("timeout-above-ceiling.md", 8, "directive", "above the ceiling of 1800 s"),
+    "credential-flag.md": ("credential-flag.md", 9, "kubectl", "refused in a page: `--token` gives kubectl a bearer token"),
+    "access-without-reason.md": ("access-without-reason.md", 4, "front-matter", "access entry 1: every entry needs a `reason`"),
 }
 
 

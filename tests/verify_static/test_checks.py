@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from verify.confinement.process import Confined
+from verify.confinement.sandbox import required
 from verify.directives import DirectiveError, build, parse_options
 from verify.model import Location, Output, Step, StepKind
 from verify.shellcode.invocations import kubectl_invocations
 from verify.static.commands import parse_patch, payload_problem
-from verify.confinement.process import Confined
-from verify.confinement.sandbox import required
 from verify.static.kubectl import find_kubectl, run_one
 from verify.static.outputs import check_header, check_messages
 

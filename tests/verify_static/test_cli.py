@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 import atomic_files
+from verify import cli, report
 from verify.confinement.process import Confined
 from verify.confinement.sandbox import required
-from verify import cli, report
 from verify.parsers import read_page
 from verify.report import LiveSection, StaticSection, read_report, update_report
 from verify.results import Counts
