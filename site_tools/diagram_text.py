@@ -73,9 +73,9 @@ class DiagramText:
         return result
 
     def summary(self, number: int) -> str:
-        """The accessible name of diagram ``number``: ``図 2: a → b。b → c``."""
+        """The accessible name of diagram ``number``: ``図2: a → b。b → c``."""
         words = _words(self.lang)
-        head = f"{words['diagram']} {number}"
+        head = words["diagram"].format(number=number)
         return f"{head}: {words['sep'].join(self.sentences())}" if self.edges else head
 
     @property

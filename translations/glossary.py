@@ -40,7 +40,7 @@ from pagegrammar.frontmatter import yaml_error
 
 from .findings import Finding, Mismatch
 from .structure import ANCHOR_KINDS, Block, Page
-from .text import snippet, strip_links, strip_untranslated
+from .text import mask_untranslated, snippet, strip_links, strip_untranslated
 
 if TYPE_CHECKING:
     from .align import Alignment
@@ -180,15 +180,17 @@ class _Prose:
         return line
 
 
-def _prose(block: Block, lang: str, *, with_code: bool = False) -> _Prose:
-    """`with_code` keeps the text of inline code (not link targets or URLs)."""
+def _prose(block: Block, lang: str, *, with_code: bool = False, mask_code: bool = False) -> _Prose:
+    """`with_code` keeps the text of inline code (not link targets or URLs); `mask_code` puts one
+    half-width character in place of each inline code span, so that spacing around it can be checked."""
     glue = _glue(lang)
+    clean = strip_links if with_code else mask_untranslated if mask_code else strip_untranslated
     text, starts = "", []
     for number, line in block.lines:
         if text:
             text += glue
         starts.append((len(text), number))
-        text += (strip_links(line) if with_code else strip_untranslated(line)).strip()
+        text += clean(line).strip()
     return _Prose(text, tuple(starts))
 
 
@@ -200,7 +202,7 @@ def check_spellings(glossary: Glossary, page: Page, lang: str) -> list[Finding]:
     """Every use of a spelling to avoid, one finding per occurrence."""
     found = []
     for block in _prose_blocks(page.blocks):
-        prose = _prose(block, lang)
+        prose = _prose(block, lang, mask_code=True)
         for avoid in glossary.avoid.get(lang, ()):
             for m in avoid.pattern.finditer(prose.text):
                 found.append(

@@ -21,6 +21,15 @@ _NEUTRAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _SENTENCE = re.compile(r"[^。！？]+[。！？]*|[。！？]+")
 
 
+def mask_untranslated(text: str) -> str:
+    """`strip_untranslated`, but each inline code span becomes one half-width character (``0``).
+
+    A span is text the reader sees, so whatever stands next to it (a space, a kana) stays checkable:
+    ```web-0` Pod`` reads as ``0 Pod`` (two half-width words), ```x`を`` as ``0を``.
+    """
+    return _BARE_URL.sub("", _LINK_TARGET.sub("]", _INLINE_CODE.sub("0", text)))
+
+
 def strip_untranslated(text: str) -> str:
     """Remove inline code, link targets and URLs: they read the same in every language."""
     return _BARE_URL.sub("", _LINK_TARGET.sub("]", _INLINE_CODE.sub("", text)))

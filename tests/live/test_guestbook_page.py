@@ -1,4 +1,5 @@
-"""The guestbook logging page on the control plane: the guestbook itself runs; Elastic and clone steps skip, saying why."""
+"""The guestbook logging page on the control plane: the guestbook itself runs and is cleaned up by name;
+Elastic and clone steps skip, saying why."""
 
 from __future__ import annotations
 
@@ -19,11 +20,12 @@ def test_the_guestbook_steps_run_and_the_elastic_steps_skip_with_their_reason(co
     passed = [s["command"] for s in steps if s["status"] == "passed"]
     assert any(c.startswith("kubectl apply -f frontend-deployment.yaml") for c in passed)
     assert "kubectl scale --replicas=2 deployment/frontend" in passed
-    assert any(c.startswith("kubectl delete deployment -l app=redis") for c in passed)
+    assert any(c.startswith("kubectl delete deployment frontend redis-leader redis-follower") for c in passed)
+    assert "kubectl get pods -l 'app in (guestbook,redis)'" in passed
     skipped = {s["command"]: s["message"] for s in steps if s["status"] == "skipped"}
     assert all(message.strip() for message in skipped.values())
-    assert "elasticsearch" in skipped["kubectl create -f filebeat-kubernetes.yaml"]
-    assert skipped["git clone https://github.com/elastic/examples.git"] == (
-        "cluster lacks internet (not provided; pass --provide internet if you have it)")
-    assert "interactive editor" in skipped["vi ELASTICSEARCH_HOSTS"]
+    assert "elasticsearch" in skipped["kubectl apply -f filebeat-config.yaml -f filebeat.yaml"]
+    clone = [message for command, message in skipped.items() if command.startswith("git clone --branch v2.18.0")]
+    assert clone == ["cluster lacks internet (not provided; pass --provide internet if you have it)"]
+    assert "interactive editor" in skipped["vi elastic-stack.env"]
     assert leftovers(control_plane, run.live) == []

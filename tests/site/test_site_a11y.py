@@ -183,7 +183,7 @@ def test_tabs_switch_with_arrow_keys(browser, built_site: BuiltSite, site_url: s
     assert page.evaluate(shown) == [True, False]
     page.keyboard.press("ArrowRight")
     assert page.evaluate(shown) == [False, True]
-    assert page.evaluate("document.activeElement.labels[0].textContent.trim()") == "マネージドサービス"
+    assert page.evaluate("document.activeElement.labels[0].textContent.trim()") == "Elastic Cloud Hosted"
     context.close()
 
 

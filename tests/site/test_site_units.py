@@ -379,8 +379,8 @@ def test_a_flowchart_is_told_arrow_by_arrow_with_labels_not_ids() -> None:
         "  classDef k8s fill:#326ce5;\n  class node1,node2 k8s;"
     )
     text = describe(source, "ja")
-    assert text.sentences() == ["クライアント → Node 2", "Node 2 → Node 1（SNAT）"]
-    assert text.summary(2) == "図 2: クライアント → Node 2。Node 2 → Node 1（SNAT）"
+    assert text.sentences() == ["クライアント → Node 2", "Node 2 → Node 1(SNAT)"]
+    assert text.summary(2) == "図2: クライアント → Node 2。Node 2 → Node 1(SNAT)"
 
 
 def test_crossed_arrows_quoted_and_piped_labels_and_chains() -> None:
