@@ -40,8 +40,8 @@ _INSTALL_RECIPE = "uv-compile-bytecode"
 def _wanted_stamp() -> str:
     """What the environment must have been filled from: the dependency list, the interpreter, the recipe."""
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    # The base installation, not sys.executable: the tests run the environment's own nox, whose interpreter
-    # is the environment's python, and a stamp naming it made every other nox refill the environment.
+    # The base installation, not sys.executable: the tests run the environment's own nox, whose interpreter is
+    # the environment's python; the stamp must be the same whichever nox writes it, or each refills the environment.
     python = f"python-{sys.version_info.major}.{sys.version_info.minor} {sys.base_prefix}"
     return f"{digest} {python} {_INSTALL_RECIPE}\n"
 

@@ -187,8 +187,9 @@ def measure_overhead(root: Path, page_path: Path, work: Path, kubeconfig: Path, 
                   f"(exit {b.code})", flush=True)
         summary = json.loads(report.read_text(encoding="utf-8"))["tiers"]["live"]
         step_seconds = sum(s["seconds"] for p in summary["pages"] for s in p["steps"])
+        started_here = {s.location.line for s in page.steps if s.directive.terminal and not s.directive.terminal_show}
         terminals = sum(1 for p in summary["pages"] for s in p["steps"]
-                        if s["kind"] == "terminal" and s["message"].startswith("started"))
+                        if s["kind"] == "terminal" and s["status"] == "passed" and s["line"] in started_here)
         notes.append(f"verifier: {summary['summary']['passed']} steps passed, {summary['summary']['skipped']} skipped "
                      f"(control plane); its steps took {step_seconds:.1f} s of the page's {summary['seconds']:.1f} s; "
                      f"{terminals} background terminals started, each waited for until its listing was printed "

@@ -1,6 +1,6 @@
 """Fenced code blocks: where each starts and ends, its info string, language and body.
 
-The rules are those of the verifier (and of Sybil's Markdown lexer, which it used to run on):
+The rules are those of the verifier (and of Sybil's Markdown lexer):
 
 - a fence is three or more backticks or tildes, after indentation, a blockquote's ``>`` or a list
   marker (content inside tabs and admonitions is indented);

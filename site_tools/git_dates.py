@@ -11,8 +11,8 @@ from site_tools.languages import REPO_ROOT
 def last_commit_dates(paths: list[Path], repo: Path = REPO_ROOT) -> dict[Path, str | None]:
     """The committer date (ISO 8601, with offset) of the last commit that touched each of `paths`.
 
-    One ``git log`` over their folders: the newest commit that names a file is its date (a sitemap of
-    800 pages once started a ``git log -1`` per page, 2.6 s after the builds). A path outside `repo`,
+    One ``git log`` over their folders, not one per page: the newest commit that names a file is its date. A path
+    outside `repo`,
     a file never committed, or no git at all gives None: a date the history cannot back is left out
     rather than guessed (it is optional in a sitemap).
     """

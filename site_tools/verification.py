@@ -31,7 +31,7 @@ from typing import Any
 from languages import SOURCE_LANGUAGE, section
 from pagegrammar import find_fences, is_shell
 from verify import records
-from verify.records import Failure, Record, RecordStep, Target
+from verify.records import PageFailure, Record, RecordStep, Target
 from verify.results import FAILED, PASSED, SKIPPED, Status
 
 VERIFIER_LANGUAGE = "en"  # the language of the verifier's own messages (reasons it records)
@@ -116,8 +116,8 @@ def _not_run_parts(record: Record, lang: str) -> list[str]:
     return parts
 
 
-def _failure(record: Record) -> Failure:
-    return record.failure or Failure(None, None, "other", "")
+def _failure(record: Record) -> PageFailure:
+    return record.failure or PageFailure(None, None, "other", "")
 
 
 def _command_of(record: Record, n: int | None) -> str:

@@ -58,6 +58,10 @@ class StepKind(enum.Enum):
     CLAIM = "claim"  # <!-- verify: claim=NAME … -->: what the sentence before it claims, checked from cluster data
 
 
+#: The kinds of step the live tier runs (and records keep).
+LIVE_KINDS = frozenset({StepKind.COMMAND, StepKind.HIDDEN_COMMAND, StepKind.CLAIM})
+
+
 @dataclass(frozen=True)
 class Directive:
     """The options of the `<!-- verify: … -->` comment(s) right before a block (all off by default)."""
@@ -159,11 +163,12 @@ class Page:
 
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong with a page's structure, found while parsing it (static check 5)."""
+    """Something wrong with a page's structure, found while parsing it."""
 
     location: Location
     check: str  # which check class: "directive", "fence", "output", "include", "front-matter", …
     message: str
+    unclosed: bool = False  # a fence that is not closed: what follows it is its body, not steps of the page
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"

@@ -129,5 +129,9 @@ NEEDS: dict[str, Need] = {need.name: need for need in [
          _cluster_network, NEEDS_RUNTIME),
     Need("internet", "given with --provide internet (no probe connects beyond loopback)"),
     Need("elasticsearch", "given with --provide elasticsearch (the reader brings their own)"),
-    Need("node-shell", "given with --provide node-shell (commands run on a node over SSH)"),
+    Need("node-shell", "given with --provide node-shell (commands run on a node over SSH)",
+         control_plane="needs a real node's shell: control-plane target"),
 ]}
+#: Needs only real nodes meet (a container runtime, kubelets, node networking, a node's shell): what a control-plane
+#: run leaves out, and what the site says such steps wait for.
+REAL_NODE_NEEDS = frozenset(name for name, need in NEEDS.items() if need.control_plane)

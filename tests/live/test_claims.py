@@ -14,7 +14,7 @@ import pytest
 
 from verify import load_page
 from verify.claims import CHECKERS, ClaimError, manifests, parse_claim
-from verify.claims.checks import Outcome
+from verify.claims.checks import Observation
 from verify.claims.evidence import ADDED, DELETED, MODIFIED, Event
 from verify.claims.recording import CheckedClaim, Recording, load
 from verify.live.claims import report_diff
@@ -45,7 +45,7 @@ def page_manifests(page: str) -> dict:
 
 
 def run(rec: Recording, text: str, events: list[Event] | None = None, occurrence: int = 1,
-        page: str = "basic-stateful-set") -> Outcome:
+        page: str = "basic-stateful-set") -> Observation:
     claim = parse_claim(text)
     evidence = rec.evidence(checked(rec, text, occurrence), page_manifests(page), events)
     return CHECKERS[claim.name].check(evidence, dict(claim.arguments))
@@ -180,7 +180,7 @@ def test_stable_identity_fails_when_a_claim_is_recreated_with_a_new_uid() -> Non
     events = [e for e in rec.events if e not in later] + later + [gone]
     outcome = run(rec, text, [dataclasses.replace(e, type=ADDED) if e is later[0] else e for e in events])
     assert not outcome.ok
-    assert any(p.startswith("claim www-web-0 is another object now: uid ") and p.endswith(", 00000000 now")
+    assert any(p.startswith("PersistentVolumeClaim www-web-0 is another object now: uid ") and p.endswith(", 00000000 now")
                for p in outcome.problems), outcome.problems
 
 
@@ -200,11 +200,12 @@ def test_stable_identity_fails_when_a_pod_comes_back_under_another_claim() -> No
 
 def test_claims_kept_fails_when_the_scale_down_deleted_a_claim() -> None:
     rec = widen(recording("basic-stateful-set"))
-    text = "claim=claims-kept pods=web-3,web-4"
+    text = "claim=pvcs-kept pods=web-3,web-4"
     entry = checked(rec, text)
     claim = find(rec.events, "PersistentVolumeClaim", "www-web-4")
     outcome = run(rec, text, [*rec.events, dataclasses.replace(claim, type=DELETED, rv=entry.until - 1)])
-    assert not outcome.ok and outcome.problems[0].startswith("claim www-web-4 (uid ") and "was deleted" in outcome.problems[0]
+    assert not outcome.ok and outcome.problems[0].startswith("PersistentVolumeClaim www-web-4 (uid ")
+    assert "was deleted" in outcome.problems[0]
 
 
 def test_rolling_update_fails_out_of_reverse_ordinal_order() -> None:

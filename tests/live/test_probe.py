@@ -29,14 +29,14 @@ def test_the_control_plane_offers_nodes_and_volumes_but_nothing_that_runs_contai
 
 
 def test_provided_and_withheld_needs_override_the_probe(control_plane: ControlPlane) -> None:
-    prober = Prober(control_plane.api_client(), provided=["node-shell", "internet"], withheld=["multi-node"],
+    prober = Prober(control_plane.api_client(), provided=["elasticsearch", "internet"], withheld=["multi-node"],
                     control_plane_only=True)
-    caps = prober.probe(["multi-node", "node-shell", "internet", "exec"])
-    assert caps.have == {"multi-node": False, "node-shell": True, "internet": True, "exec": False}
+    caps = prober.probe(["multi-node", "elasticsearch", "internet", "exec"])
+    assert caps.have == {"multi-node": False, "elasticsearch": True, "internet": True, "exec": False}
     assert caps.reasons["multi-node"] == "withheld on the command line (--withhold)"
-    assert caps.reasons["node-shell"] == "provided on the command line"
+    assert caps.reasons["elasticsearch"] == "provided on the command line"
 
 
 def test_a_need_that_takes_a_runtime_cannot_be_provided_on_a_control_plane(control_plane: ControlPlane) -> None:
-    prober = Prober(control_plane.api_client(), provided=["exec"], control_plane_only=True)
-    assert prober.probe(["exec"]).have == {"exec": False}
+    prober = Prober(control_plane.api_client(), provided=["exec", "node-shell"], control_plane_only=True)
+    assert prober.probe(["exec", "node-shell"]).have == {"exec": False, "node-shell": False}

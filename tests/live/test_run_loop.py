@@ -38,7 +38,7 @@ def test_a_crash_in_one_page_fails_that_page_and_the_next_page_still_runs(monkey
     settings = Settings(root=ROOT, kubectl=Path("kubectl"), sandbox=Sandbox("none", "test"))
     run = run_live(PAGES, settings, Target(Path("k"), "kind-x", "https://127.0.0.1:1"),
                    api_client=None, prober=None,  # type: ignore[arg-type]  # no page gets as far as a probe
-                   progress=messages.append)
+                   reporter=messages.append)
 
     first, second = run.pages
     assert first.status == "failed"
@@ -59,7 +59,7 @@ def test_a_signal_while_probing_marks_the_page_interrupted_and_skips_every_step(
     run = run_live(PAGES[:1], Settings(root=ROOT, kubectl=Path("kubectl"), sandbox=Sandbox("none", "test")),
                    Target(Path("k"), "kind-x", "https://127.0.0.1:1"), api_client=None,
                    prober=InterruptedWhileProbing(),  # type: ignore[arg-type]  # only probe() is reached
-                   progress=lambda line: None)
+                   reporter=lambda line: None)
 
     (page,) = run.pages
     assert run.interrupted == signal.SIGINT

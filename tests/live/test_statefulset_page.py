@@ -48,7 +48,7 @@ def test_every_step_the_control_plane_can_run_passes(control_plane: ControlPlane
     assert page["claims"] == {"passed": len(claims), "failed": 0, "skipped": 0} == live["claims"]
     assert {s["command"].split()[0] for s in claims} >= {
         "claim=ordered-creation", "claim=ordered-deletion", "claim=parallel-creation", "claim=parallel-deletion",
-        "claim=stable-identity", "claim=claims-kept", "claim=rolling-update", "claim=partition", "claim=adopted"}
+        "claim=stable-identity", "claim=pvcs-kept", "claim=rolling-update", "claim=partition", "claim=adopted"}
     assert len(passed) >= 80
     assert re.search(r"^\d+ passed, 0 failed, \d+ skipped \(claims: \d+ passed, 0 failed, 0 skipped\)$", run.stdout,
                      re.MULTILINE)

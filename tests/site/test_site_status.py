@@ -21,9 +21,11 @@ from pagegrammar.pages import list_pages
 from site_helpers import BuiltSite, build_or_fail, parse, require_mermaid, resolve, write_stand_in
 from site_tools.languages import REPO_ROOT
 from verify import records
+from verify.live.recording import Snapshot, build_record
 from verify.live.results import PageResult, StepResult
+from verify.model import Step, StepKind
+from verify.outcomes import Checked, Failure, Outcome, Skip
 from verify.parsers import load_page
-from verify.results import FAILED, PASSED, SKIPPED
 
 SOURCE_IP = "tutorials/services/source-ip.md"
 APPARMOR = "tutorials/security/apparmor.md"
@@ -40,28 +42,43 @@ FIXTURE_PAGE = "---\ntitle: {title}\nweight: {weight}\n---\n\n# {title}\n\n```sh
                "出力は次のようになります。\n\n```text\n{output}\n```\n"
 
 
+def _passed(step: Step, kind: str) -> Outcome:
+    """What the runner's handlers decide a passed step checked."""
+    if kind == "terminal":
+        return Outcome.passed(Checked.WATCH if step.directive.terminal_show else Checked.BACKGROUND)
+    if step.kind is StepKind.CLAIM:
+        return Outcome.passed(Checked.CLAIM)
+    if step.output is not None:
+        return Outcome.passed(Checked.NOT_COMPARED if step.output.directive.skip_reason else Checked.OUTPUT)
+    return Outcome.passed(Checked.NONE if step.directive.exit_status == "any" else Checked.EXIT)
+
+
 def _result(page_path: Path, root: Path, target: dict, *, fail: int | None = None,
             needs: str | None = None) -> PageResult:
-    """A PageResult shaped like the runner's: on a control plane, steps needing real nodes are skipped."""
+    """A PageResult as the runner makes it: on a control plane, steps needing real nodes are skipped."""
     page = load_page(page_path, root)
     result = PageResult(page.path, namespace="verify-x-123456")
-    failed_at = None
+    failed_at: Step | None = None
     for identity in records.identities(page):
         step = identity.step
         text = "\n".join(step.commands) or step.text
-        status, message = PASSED, "started in the background (first terminal)" if identity.kind == "terminal" else ""
-        if failed_at:
-            status, message = SKIPPED, f"after failure at {failed_at}"
+        if failed_at is not None:
+            outcome = Outcome.skipped(Skip.AFTER_FAILURE, f"after failure at {failed_at.location}",
+                                      after=failed_at.location)
         elif identity.n == fail:
-            status, message = FAILED, "output differs from the documented output at x.md:1"
-            failed_at = f"x.md:{identity.line}"
+            outcome = Outcome.failed(Failure.OUTPUT, "output differs from the documented output at x.md:1")
+            failed_at = step
         elif step.directive.skip_reason:
-            status, message = SKIPPED, step.directive.skip_reason
+            outcome = Outcome.skipped(Skip.DIRECTIVE, step.directive.skip_reason)
         elif target["target"] == "control-plane" and any(word in text for word in REAL_NODES):
-            status, message = SKIPPED, "cluster lacks exec (needs a container runtime: control-plane target)"
+            outcome = Outcome.skipped(Skip.NEEDS, "cluster lacks exec (needs a container runtime: control-plane target)",
+                                      needs=["exec"])
         elif needs and needs in step.directive.requires:
-            status, message = SKIPPED, f"cluster lacks {needs} (not provided; pass --provide {needs} if you have it)"
-        result.steps.append(StepResult(step.location, identity.kind, status, text, message))
+            outcome = Outcome.skipped(Skip.NEEDS, f"cluster lacks {needs} (not provided; pass --provide {needs} if you "
+                                                  "have it)", needs=[needs])
+        else:
+            outcome = _passed(step, identity.kind)
+        result.steps.append(StepResult(step.location, identity.kind, outcome, text))
     return result
 
 
@@ -72,9 +89,10 @@ def _record(ja_dir: Path, src_uri: str, out: Path, target: dict, **kwargs) -> re
     files = {f"docs_src/ja/{src_uri}": records.file_blob(page)}
     for name in records.included_files(parsed, REPO_ROOT):
         files[name] = records.file_blob(REPO_ROOT / name)
-    snapshot = records.Snapshot(page, f"docs_src/ja/{src_uri}", files, records.identities(parsed))
-    record = records.build_record(snapshot, _result(page, REPO_ROOT, target, **kwargs), target, "v1.37.1",
-                                  "2026-11-20", "0" * 40, root)
+    snapshot = Snapshot(page, f"docs_src/ja/{src_uri}", files, records.identities(parsed))
+    kind = target["target"]
+    described = records.Target(kind, target["server_version"], "v1.37.1", target["nodes"], target.get("kwok_version"))
+    record = build_record(snapshot, _result(page, REPO_ROOT, target, **kwargs), described, "2026-11-20", "0" * 40, root)
     path = out / Path(src_uri).with_suffix(".json")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(records.dumps(record), encoding="utf-8")

@@ -27,7 +27,7 @@ from site_tools.sitemap import entries, write_sitemaps
 from site_tools.urls import page_url
 from site_tools.verification import insert_marks, mark_for, page_status
 from tests.git_repo import git
-from verify.records import Failure, Record, RecordStep, Target
+from verify.records import PageFailure, Record, RecordStep, Target
 from verify.results import FAILED, PASSED, SKIPPED
 
 # --- language links -----------------------------------------------------------------------------
@@ -166,7 +166,7 @@ STEPS = (
 
 
 def record(kind: str = "control-plane", steps: tuple[RecordStep, ...] = STEPS, outcome: str = PASSED,
-           failure: Failure | None = None) -> Record:
+           failure: PageFailure | None = None) -> Record:
     """A record built from verify.records' own types (what build_record returns and read_record reads)."""
     target = Target(kind, "v1.37.2", "v1.37.1", 3, kwok="0.8.0" if kind == "control-plane" else None)
     return Record("docs_src/ja/tutorials/a.md", {}, target, "2026-11-20", None, outcome, tuple(steps), failure)
@@ -202,7 +202,7 @@ def test_a_full_cluster_verifies_only_when_nothing_was_left_out_for_a_need() -> 
 
 def test_a_failure_says_which_step_and_why() -> None:
     steps = (replace(STEPS[0], status=FAILED, why="output", message="…", check=None), *STEPS[1:])
-    failed = record(steps=steps, outcome=FAILED, failure=Failure(1, 9, "output", "…"))
+    failed = record(steps=steps, outcome=FAILED, failure=PageFailure(1, 9, "output", "…"))
     assert page_status(failed, [], "ja").sentences[1] == ("5ステップのうち3ステップを実行し、1番目のステップ"
                                                          "(kubectl apply -f web.yaml)で失敗しました: 出力が記載と異なりました。")
     assert page_status(failed, [], "en").state == "failed"

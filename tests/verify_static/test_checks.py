@@ -78,9 +78,9 @@ def kubectl() -> str:
     ],
 )
 def test_the_real_kubectl_separates_syntax_errors_from_a_missing_cluster(kubectl: str, args: tuple, ok: bool, words: str) -> None:
-    verdict = run_one(kubectl, args, CONFINED)
-    assert verdict.ok is ok
-    assert words in verdict.message
+    answer = run_one(kubectl, args, CONFINED)
+    assert answer.ok is ok
+    assert words in answer.message
 
 
 # -- patches -----------------------------------------------------------------------------------------

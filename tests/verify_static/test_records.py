@@ -1,4 +1,4 @@
-"""Verification records (verify/records.py) without a cluster: blob ids, step keys shared by both
+"""Verification records (verify/records/, built by verify/live/recording.py) without a cluster: blob ids, step keys shared by both
 languages, what counts as run, stable files, and `--check-records` naming the page that changed.
 (test_records_current.py runs the same check on the repository itself.)"""
 
@@ -12,15 +12,17 @@ from pathlib import Path
 import pytest
 
 from verify import cli, records
+from verify.live.recording import build_record, snapshot
 from verify.live.results import PageResult, StepResult
+from verify.model import Location
+from verify.outcomes import Checked, Failure, Outcome, Skip
 from verify.parsers import load_page
-from verify.results import Status
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "docs_src" / "ja"
 STS = "tutorials/stateful-application/basic-stateful-set.md"
-TARGET_CP = {"target": "control-plane", "server_version": "v1.37.2", "nodes": 3, "kwok_version": "0.8.0"}
-TARGET_CLUSTER = {"target": "cluster", "server_version": "v1.37.2", "nodes": 3}
+TARGET_CP = records.Target("control-plane", "v1.37.2", "v1.37.1", 3, kwok="0.8.0")
+TARGET_CLUSTER = records.Target("cluster", "v1.37.2", "v1.37.1", 3)
 
 
 def tutorial_pages() -> list[str]:
@@ -119,29 +121,33 @@ def page_path(repo: Path) -> Path:
     return repo / "docs_src" / "ja" / "t" / "page.md"
 
 
-def fake_result(repo: Path, outcome: dict[int, tuple[str, str]] | None = None) -> PageResult:
-    """A PageResult as the runner makes it on a control plane: exec is not available."""
+def fake_result(repo: Path, outcomes: dict[int, Outcome] | None = None) -> PageResult:
+    """A PageResult as the runner makes it on a control plane (exec is not available), each outcome built
+    as the handlers build it; `outcomes` replaces some of them by step number."""
     page = load_page(page_path(repo), repo)
     result = PageResult(page.path, namespace="verify-page-abc123")
     for identity in records.identities(page):
         step = identity.step
-        status, message = "passed", ""
-        if identity.kind == "terminal":
-            message = "started in the background (first terminal)"
-        if "exec" in step.commands[0]:
-            status, message = "skipped", "cluster lacks exec (needs a container runtime: control-plane target)"
         if step.directive.skip_reason:
-            status, message = "skipped", step.directive.skip_reason
-        status, message = (outcome or {}).get(identity.n, (status, message))
-        result.steps.append(StepResult(step.location, identity.kind, Status(status), "\n".join(step.commands), message))
+            outcome = Outcome.skipped(Skip.DIRECTIVE, step.directive.skip_reason)
+        elif "exec" in step.commands[0]:
+            outcome = Outcome.skipped(Skip.NEEDS, "cluster lacks exec (needs a container runtime: control-plane target)",
+                                      needs=["exec"])
+        elif identity.kind == "terminal":
+            outcome = Outcome.passed(Checked.BACKGROUND, "started in the background (first terminal)")
+        elif step.output is not None:
+            outcome = Outcome.passed(Checked.NOT_COMPARED if step.output.directive.skip_reason else Checked.OUTPUT)
+        else:
+            outcome = Outcome.passed(Checked.NONE if step.directive.exit_status == "any" else Checked.EXIT)
+        outcome = (outcomes or {}).get(identity.n, outcome)
+        result.steps.append(StepResult(step.location, identity.kind, outcome, "\n".join(step.commands)))
     return result
 
 
-def record_for(repo: Path, result: PageResult | None = None, target: dict | None = None,
+def record_for(repo: Path, result: PageResult | None = None, target: records.Target = TARGET_CP,
                date: str = "2026-12-01") -> records.Record:
     page = load_page(page_path(repo), repo)
-    snap = records.snapshot(page, repo)
-    record = records.build_record(snap, result or fake_result(repo), target or TARGET_CP, "v1.37.1", date, None, repo)
+    record = build_record(snapshot(page, repo), result or fake_result(repo), target, date, None, repo)
     records.write_record(repo, record)
     return record
 
@@ -183,9 +189,10 @@ def test_a_record_file_is_stable_sorted_and_has_no_absolute_path(repo: Path) -> 
 
 
 def test_a_failure_is_recorded_with_where_and_why(repo: Path) -> None:
-    result = fake_result(repo, {2: ("failed", "output differs from the documented output at docs_src/ja/t/page.md:27"),
-                                3: ("skipped", "after failure at docs_src/ja/t/page.md:21"),
-                                4: ("skipped", "after failure at docs_src/ja/t/page.md:21")})
+    failed_at = Location(page_path(repo), 21)
+    after = Outcome.skipped(Skip.AFTER_FAILURE, "after failure at docs_src/ja/t/page.md:21", after=failed_at)
+    result = fake_result(repo, {2: Outcome.failed(Failure.OUTPUT, "output differs from the documented output at "
+                                                                  "docs_src/ja/t/page.md:27"), 3: after, 4: after})
     result.steps[1].diff = "- configmap/web created\n+ configmap/web configured in verify-page-abc123"
     record = record_for(repo, result)
     assert record.outcome == "failed" and records.verdict(record) == "failed"
@@ -196,12 +203,13 @@ def test_a_failure_is_recorded_with_where_and_why(repo: Path) -> None:
 
 def test_only_a_full_cluster_that_left_nothing_out_verifies_a_page(repo: Path) -> None:
     assert records.verdict(record_for(repo, target=TARGET_CLUSTER)) == "partial"  # exec was missing
-    everything = fake_result(repo, {6: ("passed", "")})
+    everything = fake_result(repo, {6: Outcome.passed(Checked.OUTPUT)})
     assert records.verdict(record_for(repo, everything, target=TARGET_CLUSTER)) == "verified"
     assert records.verdict(record_for(repo, everything, target=TARGET_CP)) == "control-plane"
     # The guestbook without Elasticsearch: its subject steps skipped for a need, never "verified".
-    no_es = fake_result(repo, {6: ("skipped", "cluster lacks elasticsearch (not provided; pass --provide elasticsearch "
-                                              "if you have it)")})
+    no_es = fake_result(repo, {6: Outcome.skipped(Skip.NEEDS, "cluster lacks elasticsearch (not provided; pass "
+                                                              "--provide elasticsearch if you have it)",
+                                                  needs=["elasticsearch"])})
     record = record_for(repo, no_es, target=TARGET_CLUSTER)
     assert record.steps[5].needs == ("elasticsearch",) and records.verdict(record) == "partial"
 

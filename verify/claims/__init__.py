@@ -20,12 +20,12 @@ import re
 import shlex
 from typing import Any
 
-from verify.claims.checks import CHECKERS, Checker, Outcome
+from verify.claims.checks import CHECKERS, Checker, Observation
 from verify.claims.evidence import Event, Evidence
 from verify.model import Claim, Page, StepKind
 
 __all__ = [
-    "CHECKERS", "Checker", "ClaimError", "Event", "Evidence", "Outcome", "is_claim", "manifests", "page_problems",
+    "CHECKERS", "Checker", "ClaimError", "Event", "Evidence", "Observation", "is_claim", "manifests", "page_problems",
     "parse_claim",
 ]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from verify.claims import CHECKERS, manifests
-from verify.claims.checks import Outcome
+from verify.claims.checks import Observation
 from verify.claims.recorder import Recorder
 from verify.model import Page, Step, StepKind, display_path
 
@@ -21,7 +21,7 @@ DEFAULT_TIMEOUT = 120.0  # how long a claim waits for the events it needs (the p
 
 
 @dataclass
-class Verdict:
+class ClaimResult:
     ok: bool
     message: str
     diff: str = ""
@@ -54,11 +54,11 @@ class ClaimSession:
         if self.recorder is not None:
             self.since = self.recorder.mark(str(step.location))
 
-    def check(self, step: Step) -> Verdict:
+    def check(self, step: Step) -> ClaimResult:
         claim = step.claim
         assert claim is not None
         if self.recorder is None:
-            return Verdict(False, f"no events were recorded for the claim ({self.error})")
+            return ClaimResult(False, f"no events were recorded for the claim ({self.error})")
         checker = CHECKERS[claim.name]
         args = dict(claim.arguments)
         started = time.monotonic()
@@ -66,19 +66,18 @@ class ClaimSession:
             evidence, ready = self.recorder.wait(list(checker.kinds), lambda e: checker.ready(e, args), self.since,
                                                  claim.timeout or self.timeout, self.manifests)
         except Exception as error:  # noqa: BLE001 - the API server did not answer the recorder's list: say so
-            return Verdict(False, f"could not read the cluster for the claim: {type(error).__name__}: "
+            return ClaimResult(False, f"could not read the cluster for the claim: {type(error).__name__}: "
                                   f"{' '.join(str(error).split())[:200]}")
-        outcome = checker.check(evidence, args)
-        if outcome.ok and not ready:  # cannot happen for a sound checker; never pass on half the evidence
-            outcome.problems.append("the events the claim needs did not all arrive")
+        observation = checker.check(evidence, args)
         self.recorder.claims.append({"step": str(step.location), "claim": str(claim), "since": self.since,
-                                     "until": evidence.last_rv(), "status": "passed" if outcome.ok else "failed"})
+                                     "until": evidence.last_rv(), "status": "passed" if observation.ok else "failed"})
         observed = checker.observed(evidence, args)
         waited = time.monotonic() - started
-        if outcome.ok:
-            return Verdict(True, "", output="\n".join(observed), notes=[*outcome.facts, f"waited {waited:.1f}s for the events"])
-        return Verdict(False, report_message(outcome, not ready, claim.timeout or self.timeout),
-                       diff=report_diff(step, outcome, observed, self.since, self.recorder.gaps),
+        if observation.ok:
+            return ClaimResult(True, "", output="\n".join(observed),
+                               notes=[*observation.facts, f"waited {waited:.1f}s for the events"])
+        return ClaimResult(False, report_message(observation, not ready, claim.timeout or self.timeout),
+                       diff=report_diff(step, observation, observed, self.since, self.recorder.gaps),
                        output="\n".join(observed))
 
     def finish(self, record_dir: Path | None) -> None:
@@ -89,23 +88,23 @@ class ClaimSession:
             self.recorder.dump(Path(record_dir) / f"{Path(self.page.path).stem}.jsonl", display_path(self.page.path))
 
 
-def report_message(outcome: Outcome, timed_out: bool, timeout: float) -> str:
-    first = outcome.problems[0]
-    more = f" (+{len(outcome.problems) - 1} more)" if len(outcome.problems) > 1 else ""
+def report_message(observation: Observation, timed_out: bool, timeout: float) -> str:
+    first = observation.problems[0]
+    more = f" (+{len(observation.problems) - 1} more)" if len(observation.problems) > 1 else ""
     wait = f"; waited {timeout:.0f}s for the events" if timed_out else ""
     return f"claim not borne out by the cluster: {first}{more}{wait}"
 
 
-def report_diff(step: Step, outcome: Outcome, observed: list[str], since: int, gaps: list[str]) -> str:
+def report_diff(step: Step, observation: Observation, observed: list[str], since: int, gaps: list[str]) -> str:
     """The sentence, the expected order and the observed event sequence: what a failed claim prints."""
     claim = step.claim
     assert claim is not None
     lines = [f"the page says ({step.location}): {claim.sentence or '(no sentence)'}",
              f"{claim} expects, in this order:"]
-    lines += [f"  {i}. {item}" for i, item in enumerate(outcome.expected, 1)]
+    lines += [f"  {i}. {item}" for i, item in enumerate(observation.expected, 1)]
     lines.append("what the events show:")
-    lines += [f"  ✗ {problem}" for problem in outcome.problems]
-    lines += [f"    {fact}" for fact in outcome.facts]
+    lines += [f"  ✗ {problem}" for problem in observation.problems]
+    lines += [f"    {fact}" for fact in observation.facts]
     lines.append(f"observed events since the reader's watch began (resourceVersion > {since}), in the order the API "
                  "server committed them:")
     lines += [f"  {line}" for line in observed] or ["  (none)"]

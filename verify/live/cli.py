@@ -165,11 +165,12 @@ def check_outputs(args: argparse.Namespace) -> None:
 def run_live_command(args: argparse.Namespace) -> int:
     from verify.live import recording
     from verify.live.cluster import ClusterError, api_client_for, connect, select
+    from verify.live.console import ConsoleReporter
     from verify.live.probe import Prober
     from verify.live.results import claim_total, total, write_junit
     from verify.live.runner import Settings, run_live
     from verify.model import display_path
-    from verify.records import page_verified
+    from verify.outcomes import Verdict
     from verify.report import LiveSection, update_report
     from verify.results import FAILED
 
@@ -202,11 +203,7 @@ def run_live_command(args: argparse.Namespace) -> int:
     print(f"live tier: {len(pages)} page(s) against context {target.context} at {target.server}: "
           f"{target_label(target)}", flush=True)
 
-    def progress(line: str) -> None:
-        if not args.quiet or "FAILED" in line or line.startswith("page"):
-            say(line)
-
-    run = run_live(pages, settings, target, api_client, prober, progress)
+    run = run_live(pages, settings, target, api_client, prober, ConsoleReporter(quiet=args.quiet))
     counts = total(run.pages)
     try:
         probe_leftovers = [] if run.aborted else prober.leftovers(args.cleanup_timeout)
@@ -217,10 +214,12 @@ def run_live_command(args: argparse.Namespace) -> int:
         print(f"FAILED   the capability probe left: {', '.join(probe_leftovers)}", flush=True)
     kubectl_version = _kubectl_version(kubectl)
     claims = claim_total(run.pages)
+    verdicts = {id(p): p.verdict(target.control_plane_only) for p in run.pages}
+    ran = [p for p in run.pages if p.steps]
     section = LiveSection(
         target=target.describe(),
-        verified=not target.control_plane_only and not counts.failed and run.interrupted is None
-                 and not run.aborted and all(page_verified(p, False) for p in run.pages if p.steps),
+        verified=bool(ran) and not counts.failed and run.interrupted is None and not run.aborted
+                 and all(verdicts[id(p)] is Verdict.VERIFIED for p in ran),
         context=target.context,
         server=target.server,
         kubectl=kubectl_version,
@@ -233,13 +232,13 @@ def run_live_command(args: argparse.Namespace) -> int:
         summary=counts,
         claims=claims,
         sandbox=sandbox.as_json(),
-        pages=[{**p.as_json(), "verified": page_verified(p, target.control_plane_only)} for p in run.pages],
+        pages=[{**p.as_json(), "verified": verdicts[id(p)] is Verdict.VERIFIED} for p in run.pages],
     )
     update_report(args.report, section)
     if args.junit:
         write_junit(args.junit, run.pages, target.kind)
     if args.record:
-        recording.write_records(run, taken, target.describe(), kubectl_version, root, say)
+        recording.write_records(run.pages, taken, target.record(kubectl_version), root, say)
     print(f"report: {display_path(args.report.resolve())}" + (f", JUnit: {display_path(args.junit.resolve())}"
                                                                 if args.junit else ""))
     print(f"target: {target_label(target)}")

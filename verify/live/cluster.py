@@ -23,6 +23,8 @@ import yaml
 if TYPE_CHECKING:  # imported when used: the client library takes a while to load
     from kubernetes.client import ApiClient
 
+    from verify.records import Target as RecordTarget
+
 DEFAULT_ALLOWED = ("kind-*", "k3d-*", "minikube", "docker-desktop")
 KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node"
 CONTROL_PLANE, FULL_CLUSTER = "control-plane", "cluster"
@@ -56,6 +58,12 @@ class Target:
     @property
     def server_version(self) -> str:
         return str(self.version.get("gitVersion", "unknown"))
+
+    def record(self, kubectl: str) -> RecordTarget:
+        """What a verification record says about the target (with the kubectl version that ran the pages)."""
+        from verify.records import Target as RecordTarget
+
+        return RecordTarget(self.kind, self.server_version, kubectl, self.nodes, self.kwok_version or None)
 
     def describe(self) -> dict[str, Any]:
         """What the report says about the target."""

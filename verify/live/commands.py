@@ -13,21 +13,15 @@ import shlex
 from pathlib import Path
 
 from verify.shellcode.invocations import argument_lists, kubectl_invocations
+from verify.shellcode.lexer import KEYWORDS
+from verify.shellcode.programs import facts
 
 READ_ONLY_VERBS = {"get", "describe", "logs", "top", "version", "cluster-info", "api-resources", "api-versions",
                    "explain", "events", "diff", "wait"}
 READ_ONLY_SUBVERBS = {("auth", "can-i"), ("auth", "whoami"), ("config", "view"), ("config", "get-contexts"),
                       ("config", "current-context"), ("rollout", "status"), ("rollout", "history")}
-MUTATING_VERBS = {"create", "apply", "delete", "patch", "replace", "edit", "label", "annotate", "scale", "set",
-                  "expose", "run", "rollout", "autoscale", "cordon", "uncordon", "drain", "taint", "certificate",
-                  "debug", "cp"}
-SAFE_TOOLS = {"grep", "egrep", "head", "tail", "sort", "uniq", "wc", "cut", "awk", "tr", "echo", "printf", "jq",
-              "column", "cat", "true", "test", "[", "for", "do", "done", "in", "while", "if", "then", "fi", "sleep"}
-PROTECTED_NAMESPACES = {"kube-system", "kube-public", "kube-node-lease"}
-# Programs that open a connection to the address they are given.
-CONNECTING_TOOLS = {"curl", "wget", "ping", "nc", "ncat", "telnet", "nslookup", "dig", "host"}
-VALUE_FLAGS = {"-o", "--output", "-H", "--header", "-d", "--data", "-X", "--request", "-u", "--user", "-w",
-               "--write-out", "--output-document", "-A", "--user-agent", "-m", "--max-time"}
+#: Words that are the shell's syntax, not programs (a loop's or a condition's header).
+SYNTAX = KEYWORDS | {"for", "select", "case"}
 
 
 def _words(command: str) -> list[list[str]]:
@@ -61,7 +55,7 @@ def is_read_only(command: str) -> bool:
             return False
     for words in _words(command):
         first = Path(words[0]).name
-        if first != "kubectl" and first not in SAFE_TOOLS and "=" not in words[0]:
+        if first != "kubectl" and first not in SYNTAX and not facts(first).reads_only and "=" not in words[0]:
             return False
     return True
 
@@ -80,14 +74,14 @@ def implicit_needs(command: str) -> set[str]:
         name = Path(words[0]).name
         if name == "git" and "clone" in words:
             needs.add("internet")
-        if name in CONNECTING_TOOLS:
-            needs.add("internet" if _internet_only(words[1:]) else "cluster-network")
+        if facts(name).connects and name not in ("ssh", "scp"):
+            needs.add("internet" if _internet_only(words[1:], facts(name).value_options) else "cluster-network")
         if name == "ssh" or (name == "minikube" and "ssh" in words):
             needs.add("node-shell")
     return needs
 
 
-def _internet_only(args: list[str]) -> bool:
+def _internet_only(args: list[str], value_options: tuple[str, ...]) -> bool:
     """True when every address a `curl`/`wget` names is a literal URL to a public host name.
 
     Anything else (``$NODE:$NODEPORT``, an IP address, a name without a dot such as a Service)
@@ -97,7 +91,7 @@ def _internet_only(args: list[str]) -> bool:
     for arg in args:
         if skip_next:
             skip_next = False
-        elif arg in VALUE_FLAGS:
+        elif arg in value_options:
             skip_next = True
         elif not arg.startswith("-"):
             urls.append(arg)

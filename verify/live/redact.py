@@ -79,6 +79,11 @@ class Redactor:
                 redactor.add(secret_values(step.output.text))
         return redactor
 
+    @property
+    def values(self) -> frozenset[str]:
+        """Every value this redactor masks."""
+        return frozenset(self._values)
+
     def __call__(self, text: str | None) -> str:
         if not text:
             return text or ""

@@ -69,8 +69,8 @@ class _Builder:
         self.steps: list[Step] = []
         self.blocks: list[tuple[int, int, Block]] = []
 
-    def problem(self, line: int, check: str, message: str) -> Problem:
-        problem = Problem(Location(self.path, line), check, message)
+    def problem(self, line: int, check: str, message: str, unclosed: bool = False) -> Problem:
+        problem = Problem(Location(self.path, line), check, message, unclosed)
         self.problems.append(problem)
         return problem
 
@@ -290,7 +290,7 @@ class _Builder:
     def check_closed(self, fence: Fence) -> None:
         """Report a fence that is never closed, or that a line inside it would close and open again."""
         if not fence.closed:
-            self.problem(fence.line, "fence", f"fence {fence.marker}{fence.info} is never closed")
+            self.problem(fence.line, "fence", f"fence {fence.marker}{fence.info} is never closed", unclosed=True)
             return
         offset = fence.opening_inside()
         if offset is not None:
@@ -299,6 +299,7 @@ class _Builder:
                 fence.line,
                 "fence",
                 f"fence is not closed before line {fence.line + 1 + offset} ({line.strip()!r} opens a new one)",
+                unclosed=True,
             )
 
     def included(self, fence: Fence) -> tuple[str, tuple[Path, ...]]:

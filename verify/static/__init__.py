@@ -3,7 +3,7 @@
 Each check is a `Check` object (`verify.static.checks`), listed once in `CHECKS`. `StaticContext`
 holds what the checks share (repository root, the on-disk cache, the kubectl checker). `prefetch`
 gathers the slow jobs of every check (kubectl, `bash -n`, `kubectl patch --local`) for many pages
-and runs them at once, in parallel; `check_block` then asks each check for its verdict, which only
+and runs them at once, in parallel; `check_block` then asks each check for its findings, which only
 reads results, so the CLI and the pytest items give the same verdicts.
 """
 
@@ -104,7 +104,7 @@ def prefetch(ctx: StaticContext, pages: Iterable[Page]) -> None:
 
 def check_step(step: Step, page: Page, ctx: StaticContext, block: str = "step") -> list[Finding]:
     """The findings of every check of `block` ("step": the step's own block, or "output") that applies."""
-    return [f for check in CHECKS if check.block == block and check.applies(step) for f in check.verdict(step, page, ctx)]
+    return [f for check in CHECKS if check.block == block and check.applies(step) for f in check.findings(step, page, ctx)]
 
 
 def problem_findings(block: Block) -> list[Finding]:
@@ -117,7 +117,7 @@ def check_block(block: Block, page: Page, ctx: StaticContext) -> list[Finding]:
     step = block.step
     if step is None or step.directive.sybil_skip:
         return findings
-    if any(p.check == "fence" and "closed" in p.message for p in block.problems):
+    if any(p.unclosed for p in block.problems):
         return findings  # an unclosed fence swallows what follows: its content is not a step
     return findings + check_step(step, page, ctx, "output" if block.role == "output" else "step")
 

@@ -1,9 +1,9 @@
 """What a static check is: an object that says which steps it reads, what it needs run, what it finds.
 
 A check says which steps it `applies` to, which slow `jobs` (a process to run, keyed for the cache)
-it needs for a step, and its `verdict` on the step: findings, read from the cache the jobs filled.
+it needs for a step, and its `findings` on the step, read from the cache the jobs filled.
 `verify.static.prefetch` gathers the jobs of every check for many pages into one parallel pool;
-`check_block` asks each check for its verdict, in the order of `verify.static.CHECKS` (the order of
+`check_block` asks each check for its findings, in the order of `verify.static.CHECKS` (the order of
 the report). Adding a static check is one subclass of `Check` and one entry in that list.
 """
 
@@ -32,9 +32,9 @@ class Check(ABC):
         """Whether this check has something to say about `step`."""
 
     def jobs(self, step: Step, page: Page, ctx: StaticContext) -> list[Job]:
-        """The processes the verdict needs (run before, in parallel, and cached); none by default."""
+        """The processes its findings need (run before, in parallel, and cached); none by default."""
         return []
 
     @abstractmethod
-    def verdict(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
+    def findings(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
         """The findings; a job's result comes from `ctx.result(job)` (run on the spot if not prefetched)."""

@@ -1,4 +1,4 @@
-"""Static check 5: a `<!-- verify: claim=… -->` fits the page it sits on (a `file=` it names is a
+"""A `<!-- verify: claim=… -->` fits the page it sits on (a `file=` it names is a
 manifest the page ships); the live tier checks the claim itself against the cluster."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ class ClaimCheck(Check):
     def applies(self, step: Step) -> bool:
         return step.kind is StepKind.CLAIM and step.claim is not None
 
-    def verdict(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
+    def findings(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
         assert step.claim is not None  # `applies`
         problems = page_problems(step.claim, page)
         if problems:

@@ -1,4 +1,4 @@
-"""Static check 3: commands are valid shell (`bash -n`) and valid for the pinned kubectl, and
+"""Commands are valid shell (`bash -n`) and valid for the pinned kubectl, and
 `kubectl patch` payloads are valid and apply cleanly to the manifest the page ships; and no command
 starts with a prompt. One `Check` each: `PromptCheck`, `BashCheck`, `KubectlCheck`, `PatchCheck`."""
 
@@ -78,7 +78,7 @@ class BashCheck(Check):
     def jobs(self, step: Step, page: Page, ctx: StaticContext) -> list[Job]:
         return [bash_job(step, ctx.confined)]
 
-    def verdict(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
+    def findings(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
         result = ctx.result(bash_job(step, ctx.confined))
         if result["ok"]:
             return [Finding("bash", True, step.location, result["message"])]
@@ -116,7 +116,7 @@ class KubectlCheck(Check):
         return [checker.job(located.invocation.args, ctx.home) for located in invocations(step)
                 if not refused_args(located.invocation.args)]
 
-    def verdict(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
+    def findings(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
         checker = ctx.checker
         findings = []
         for located in invocations(step):
@@ -281,7 +281,7 @@ class PatchCheck(Check):
         local = (_local_job(located.invocation, ctx.index(page)) for located in invocations(step))
         return [patch_job(ctx.checker, *job) for job in local if job is not None]
 
-    def verdict(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
+    def findings(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
         findings = []
         for located in invocations(step):
             inv = located.invocation
@@ -312,7 +312,7 @@ class PromptCheck(Check):
     def applies(self, step: Step) -> bool:
         return step.kind in COMMAND_KINDS
 
-    def verdict(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
+    def findings(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
         message = "command starts with a prompt; write the bare command"
         lines = step.command_lines or (step.location.line + 1,) * len(step.commands)
         return [Finding("bash", False, Location(step.location.path, line), message)

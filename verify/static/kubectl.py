@@ -100,8 +100,8 @@ def kubectl_home() -> Iterator[Path]:
 
 
 @dataclass(frozen=True)
-class Verdict:
-    """kubectl's opinion of one argument list."""
+class Answer:
+    """What kubectl made of one argument list: accepted or not, and its words."""
 
     ok: bool
     message: str  # kubectl's error (first meaningful line) or what was accepted
@@ -178,7 +178,7 @@ def _first_error(output: str) -> str:
     return lines[0] if lines else "(no output)"
 
 
-def run_one(kubectl: str, args: tuple[str, ...], confined: Confined, home: Path | None = None) -> Verdict:
+def run_one(kubectl: str, args: tuple[str, ...], confined: Confined, home: Path | None = None) -> Answer:
     """Run kubectl once, confined, with the closed kubeconfig (in `home`, or a private directory), and classify.
 
     `kubectl config …` may write its kubeconfig, so it always gets a private directory.
@@ -189,20 +189,20 @@ def run_one(kubectl: str, args: tuple[str, ...], confined: Confined, home: Path 
     return _run_in(kubectl, args, home, confined)
 
 
-def _run_in(kubectl: str, args: tuple[str, ...], home: Path, confined: Confined) -> Verdict:
+def _run_in(kubectl: str, args: tuple[str, ...], home: Path, confined: Confined) -> Answer:
     try:
         done = confined.run([kubectl, *_rewrite(args)], home, _env(confined.paths(home)), PATIENCE)
     except subprocess.TimeoutExpired:
-        return Verdict(True, f"still running after {PATIENCE:g}s (flags accepted)")
+        return Answer(True, f"still running after {PATIENCE:g}s (flags accepted)")
     output = (done.stderr or "") + (done.stdout or "")
     if done.returncode == 0:
-        return Verdict(True, "ran without a cluster")
+        return Answer(True, "ran without a cluster")
     if SERVER.search(output):
-        return Verdict(True, "flags accepted; kubectl then tried the API server")
+        return Answer(True, "flags accepted; kubectl then tried the API server")
     local = LOCAL.search(output)
     if local:
-        return Verdict(True, f"flags accepted; kubectl then needed a local file ({local.group(0)})")
-    return Verdict(False, _first_error(output))
+        return Answer(True, f"flags accepted; kubectl then needed a local file ({local.group(0)})")
+    return Answer(False, _first_error(output))
 
 
 class KubectlChecker:
@@ -222,7 +222,7 @@ class KubectlChecker:
 
     def job(self, args: tuple[str, ...], home: Path | None = None) -> Job:
         """kubectl on `args`, keyed for the cache; `home` holds the closed kubeconfig (else a private one)."""
-        return (self.key(args), self.counted(functools.partial(self._verdict, args, home)))
+        return (self.key(args), self.counted(functools.partial(self._answer, args, home)))
 
     def counted(self, run: Callable[[], T]) -> Callable[[], T]:
         """`run`, counted in `runs` when it runs (it starts one kubectl process)."""
@@ -239,19 +239,19 @@ class KubectlChecker:
         todo = sorted({a for a in arg_lists if self.cache.get(self.key(a)) is None})
         return [self.job(a, home) for a in todo]
 
-    def _verdict(self, args: tuple[str, ...], home: Path | None) -> dict[str, object]:
-        verdict = run_one(self.kubectl, args, self.confined, home)
-        return {"ok": verdict.ok, "message": verdict.message}
+    def _answer(self, args: tuple[str, ...], home: Path | None) -> dict[str, object]:
+        answer = run_one(self.kubectl, args, self.confined, home)
+        return {"ok": answer.ok, "message": answer.message}
 
     def prefetch(self, arg_lists: Iterable[tuple[str, ...]]) -> None:
         """Check every argument list not yet in the cache, in parallel."""
         with kubectl_home() as home:
             run_jobs(self.pending(arg_lists, home), self.cache, self.jobs)
 
-    def check(self, args: tuple[str, ...]) -> Verdict:
+    def check(self, args: tuple[str, ...]) -> Answer:
         cached = self.cache.get(self.key(args))
         if not isinstance(cached, dict):
             self.prefetch([args])
             cached = self.cache.get(self.key(args))
         assert isinstance(cached, dict)
-        return Verdict(bool(cached["ok"]), str(cached["message"]))
+        return Answer(bool(cached["ok"]), str(cached["message"]))

@@ -1,4 +1,4 @@
-"""Static checks 1 and 2: manifests validate against the Kubernetes 1.37 schemas (strict), excerpts
+"""Manifests validate against the Kubernetes 1.37 schemas (strict), excerpts
 parse as YAML, and complete manifests are included from `manifests/`, never pasted."""
 
 from __future__ import annotations
@@ -190,7 +190,7 @@ class YamlCheck(Check):
     def applies(self, step: Step) -> bool:
         return step.kind in (StepKind.MANIFEST, StepKind.EXCERPT)
 
-    def verdict(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
+    def findings(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
         return check_yaml_step(step, ctx.cache)
 
 

@@ -1,4 +1,4 @@
-"""Static check 4: documented outputs look like what kubectl 1.37 prints.
+"""Documented outputs look like what kubectl 1.37 prints.
 
 - a `kubectl get <kind>` table starts with the header 1.37 prints for that kind (and options);
 - `<kind>.<group>/<name> <verb>` lines use the group 1.37 prints (`deployment.apps`, never
@@ -243,5 +243,5 @@ class OutputCheck(Check):
     def applies(self, step: Step) -> bool:
         return step.output is not None
 
-    def verdict(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
+    def findings(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
         return check_output(step)

@@ -41,6 +41,7 @@ from verify.shellcode.lexer import (
     strip_heredocs,
     substitute_placeholders,
 )
+from verify.shellcode.programs import EVALUATORS, INTERPRETER, SHELLS, facts
 from verify.static import hazards
 from verify.static.checks import COMMAND_KINDS, Check
 
@@ -71,25 +72,12 @@ BUILTINS = frozenset(
 )
 #: The header of these (`for x in …`, `case $x in`) is not a command.
 HEADERS = frozenset({"for", "select", "case", "function"})
-SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "fish", "busybox"})
-INTERPRETER = re.compile(r"^(python[0-9.]*|perl|ruby|node|nodejs|php|lua|tclsh|pwsh)$")
-FETCHERS = frozenset({"curl", "wget", "nc", "ncat", "netcat", "socat", "ssh", "scp", "http", "https", "xh",
-                      "aria2c", "fetch", "ftp", "tftp"})
-EVALUATORS = frozenset({"eval", "source", "."})
 WRITE_REDIRECTS = frozenset({">", ">>", ">|", "&>", "&>>", "<>"})
 HARMLESS_DEVICES = re.compile(r"^/dev/(null|stdout|stderr|tty|fd/\d+)$")
 CREDENTIALS = re.compile(
     r"(?:~|\$\{?HOME\}?|/root|/home/[^/\s'\"]+)/\.(?:ssh|kube|aws|azure|gnupg|docker|netrc|git-credentials|"
     r"config/gcloud|config/gh|minikube)\b|/etc/(?:shadow|gshadow|sudoers)\b|/var/run/secrets\b"
 )
-#: Writers: which of their arguments they write (positional arguments, in order).
-WRITE_ALL = frozenset({"tee", "touch", "rm", "rmdir", "mkdir", "truncate", "shred", "unlink", "mv",
-                       "vi", "vim", "nvim", "view", "nano", "emacs", "ed", "ex"})
-WRITE_LAST = frozenset({"cp", "install", "ln", "rsync", "scp"})
-WRITE_BUT_FIRST = frozenset({"chmod", "chown", "chgrp", "sed"})
-VALUE_FLAGS = {"curl": ("-o", "--output", "--output-dir"), "wget": ("-O", "--output-document", "-P", "--directory-prefix"),
-               "tar": ("-C", "--directory"), "cp": ("-t", "--target-directory"), "mv": ("-t", "--target-directory"),
-               "git": ("-C",)}
 
 HOST, CONTAINER = "host", "in-container"
 
@@ -293,7 +281,7 @@ class Reviewer:
         """The fetching command inside a substitution's text (`curl -s x`), if there is one."""
         for inner in simple_commands(text):
             for link in unwrap(parse_simple(inner.text).words):
-                if posixpath.basename(link[0]) in FETCHERS:
+                if facts(link[0]).fetches:
                     return " ".join(link)[:80]
         for name in _variables(text):
             if name in self.state.fetched:
@@ -320,11 +308,12 @@ class Reviewer:
         targets = [t for op, t in redirects if op in WRITE_REDIRECTS or (op == ">&" and not re.match(r"^(\d+|-)$", t))]
         base = posixpath.basename(program)
         positional = _positional(args)
-        if base in WRITE_ALL:
+        known = facts(base)
+        if known.writes == "all":
             targets += positional
-        elif base in WRITE_LAST and len(positional) >= 2:
+        elif known.writes == "last" and len(positional) >= 2:
             targets.append(positional[-1])
-        elif base in WRITE_BUT_FIRST and (base != "sed" or any(a.startswith(("-i", "--in-place")) for a in args)):
+        elif known.writes == "but-first" and (base != "sed" or any(a.startswith(("-i", "--in-place")) for a in args)):
             targets += positional[1:]
         elif base == "dd":
             targets += [a[3:] for a in args if a.startswith("of=")]
@@ -334,7 +323,7 @@ class Reviewer:
                 targets.append(rest[1])
         elif base == "kubectl" and positional[:1] == ["cp"] and len(positional) >= 3 and ":" not in positional[-1]:
             targets.append(positional[-1])
-        for flag in VALUE_FLAGS.get(base, ()):
+        for flag in known.output_options:
             for index, arg in enumerate(args):
                 if arg == flag and index + 1 < len(args):
                     targets.append(args[index + 1])
@@ -458,5 +447,5 @@ class ProgramCheck(Check):
     def applies(self, step: Step) -> bool:
         return step.kind in COMMAND_KINDS
 
-    def verdict(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
+    def findings(self, step: Step, page: Page, ctx: StaticContext) -> list[Finding]:
         return ctx.review(page).for_step(step)  # the whole page at once: cwd and variables carry over
