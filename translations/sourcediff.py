@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from languages import language
+from languages import SOURCE_LANGUAGE, language
 
 from .coverage import Place, Survey, describe, english_text
 from .layout import DEFAULT_TRANSLATION
@@ -43,7 +43,10 @@ def _english_state(place: Place) -> str:
     if not place.edited:
         return "not edited since the stamp"
     if not place.followed and place.english_change:
-        return f"edited since the stamp, {place.english_change.touched} of {place.change.touched} changes"
+        unit = "line" if place.change.block.kind in ("code", "directive") else "sentence"
+        touched = place.english_change.touched
+        return (f"edited since the stamp, but {touched} {unit}{'s' if touched != 1 else ''} changed in it "
+                f"for {place.change.touched} in the {SOURCE_LANGUAGE.english_name}")
     return "edited since the stamp"
 
 

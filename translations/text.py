@@ -24,11 +24,12 @@ _BARE_URL = re.compile(r"https?://\S+")
 _NEUTRAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 #: Where a sentence ends: after 。！？ (and a closing bracket) where words are not spaced; after . ! ? (and a
 #: closing quote, bracket or emphasis mark) followed by a space where they are.
-_UNSPACED_END = re.compile(r"[。！？!?]+[」』）)\]]*")
+_UNSPACED_END = re.compile(r"[。！？!?]+[」』）)\]*_]*")
 _SPACED_END = re.compile(r"[.!?]+[\"'”’)\]*_]*(?=\s)")
 #: Words whose period does not end a sentence.
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "cf", "approx", "no"})
-_CODE_SPAN = re.compile(r"(`+).+?(?<!`)\1(?!`)")
+#: What never ends a sentence, whatever it holds: inline code, a link's target, a URL.
+_ATOMIC = re.compile(r"(`+).+?(?<!`)\1(?!`)|\]\([^)]*\)|https?://\S+")
 
 
 def strip_untranslated(text: str) -> str:
@@ -64,10 +65,10 @@ def containment(source: set[str], translation: set[str]) -> float | None:
 def sentences(text: str, word_spaces: bool = False) -> list[str]:
     """The sentences of `text` (its lines joined as they render); `word_spaces`: the language spaces its words.
 
-    Inline code never ends a sentence (`kubectl get pods. ` inside backticks stays whole).
+    Inline code, link targets and URLs never end a sentence (`kubectl get pods. ` stays whole).
     """
     flat = flatten(text)
-    code = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(flat)]
+    code = [(m.start(), m.end()) for m in _ATOMIC.finditer(flat)]
     out, start = [], 0
     for match in (_SPACED_END if word_spaces else _UNSPACED_END).finditer(flat):
         if any(a <= match.start() < b for a, b in code):
