@@ -203,13 +203,13 @@ def _stamp(ctx: _Context, chosen: list[PagePair], acks: list[int], reason: str |
 def _glossary(ctx: _Context, words: list[str]) -> int:
     gloss = load_glossary(ctx.root)
     if not words:
-        print(glossary.describe(gloss, GLOSSARY.as_posix()))
+        print(f"{GLOSSARY.as_posix()}: {glossary.summary(gloss)}")
         print("\n".join(glossary.listing(gloss)))
         return EXIT_OK
     query = " ".join(words)
     found = glossary.lookup(gloss, query)
     if not found:
-        print(f"{query!r} is not in {glossary.describe(gloss, GLOSSARY.as_posix()).replace(': ', ' (', 1)})")
+        print(f"{query!r} is not in {GLOSSARY.as_posix()} ({glossary.summary(gloss)})")
         return EXIT_FAILED
     print("\n".join(found))
     return EXIT_OK

@@ -221,10 +221,10 @@ def _avoid_line(lang: str, avoid: Avoid, written: str | None) -> str:
     return f"{lang}: avoid '{written or avoid.pattern.pattern}', write '{avoid.use}'"
 
 
-def describe(glossary: Glossary, name: str) -> str:
-    """One line on what the glossary holds: 'docs/glossary.yml: 3 terms, 2 spellings to avoid'."""
+def summary(glossary: Glossary) -> str:
+    """What the glossary holds: '3 terms, 2 spellings to avoid'."""
     spellings = sum(len(entries) for entries in glossary.avoid.values())
-    return f"{name}: {len(glossary.terms)} terms, {spellings} spellings to avoid"
+    return f"{len(glossary.terms)} terms, {spellings} spellings to avoid"
 
 
 def lookup(glossary: Glossary, query: str) -> list[str]:

@@ -22,6 +22,7 @@ import markdown
 from pymdownx.slugs import slugify
 
 from atomic_files import write_text
+from pagegrammar import find_fences
 
 from .align import Alignment
 from .findings import Mismatch
@@ -74,11 +75,15 @@ class IdChanges:
 
 def repoint_links(text: str, page: str, renamed: dict[str, dict[str, str]]) -> tuple[str, int]:
     """`text` of the page at `page` (a path below the docs folder) with each link to a renamed anchor
-    repointed; `renamed` maps a page path to its {old id: new id}. Returns the text and how many links changed."""
+    repointed (code blocks left as they are); `renamed` maps a page path to its {old id: new id}.
+    Returns the text and how many links changed."""
     count = 0
+    code = [(fence.start, fence.end) for fence in find_fences(text)]
 
     def repoint(match: re.Match[str]) -> str:
         nonlocal count
+        if any(start <= match.start() < end for start, end in code):
+            return match.group(0)
         target = match["target"]
         path, hash_mark, anchor = target.partition("#")
         if not hash_mark or "://" in path or path.startswith(("mailto:", "/")):
