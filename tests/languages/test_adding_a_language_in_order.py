@@ -2,8 +2,10 @@
 
 A copy of the project gets the language Toy (code ``eo``, one MkDocs' theme knows) one documented
 step at a time; after each, the English translation check passes, and once the language is in the
-registry the site builds with a Toy home page for the switcher to link to. A language registered
-without its home page is refused by the build, naming the file, instead of linking to a 404.
+registry the site builds, with a Toy home page for the switcher to link to and the pages that home
+page links to (the strict build refuses a link to a page the language lacks). A language
+registered without its home page is refused by the build, naming the file, instead of linking to
+a 404.
 """
 
 from __future__ import annotations
@@ -47,7 +49,12 @@ plugins:
 extra:
   lang_name: Toy
 """
-INDEX = "---\ntitle: Toy home\ndescription: Toy\nweight: 0\nrequires: []\n---\n\n# Toy home\n\nA toy language.\n"
+
+
+HOME = "index.md"
+LINKED = ("tutorials/services/source-ip.md", "tutorials/security/apparmor.md",
+          "tutorials/stateful-application/basic-stateful-set.md",
+          "tutorials/stateless-application/guestbook-logs-metrics-with-elk.md")
 
 
 def git(root: Path, *args: str) -> str:
@@ -88,9 +95,12 @@ def test_each_documented_step_keeps_the_checks_passing(repo: Path) -> None:
     strings = (repo / "languages/strings/en.yaml").read_text(encoding="utf-8")
     (repo / "languages/strings/eo.yaml").write_text(strings, encoding="utf-8")
     english_check_passes(repo)
-    # 2. its home page, translated: every page not translated yet links there
-    (repo / "docs/eo").mkdir()
-    (repo / "docs/eo/index.md").write_text(INDEX, encoding="utf-8")
+    # 2. its pages, translated: the home page (every page not translated yet links there) and the pages it
+    #    links to (Toy's words are English ones)
+    for page in (HOME, *LINKED):
+        english = (repo / "docs/en" / page).read_text(encoding="utf-8")
+        (repo / "docs/eo" / page).parent.mkdir(parents=True, exist_ok=True)
+        (repo / "docs/eo" / page).write_text(re.sub(r"translation:\n  source_blob: \w+\n", "", english), encoding="utf-8")
     english_check_passes(repo)
     # 3. the registry entry with its MkDocs config: the glossary has no Toy terms yet
     register(repo)
@@ -102,12 +112,12 @@ def test_each_documented_step_keeps_the_checks_passing(repo: Path) -> None:
     assert re.search(r"docs/glossary.yml: \d+ terms have no 'eo' text yet", proc.stdout), proc.stdout
     proc = run(repo, "-m", "site_tools.build", "--out", str(repo / "site"))
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
-    untranslated = (repo / "site/tutorials/services/source-ip/index.html").read_text(encoding="utf-8")
-    assert 'href="../../../eo/"' in untranslated and (repo / "site/eo/index.html").is_file()
-    # 4. the stamp of the home page
+    untranslated = (repo / "site/translation-status/index.html").read_text(encoding="utf-8")
+    assert 'href="../eo/"' in untranslated and (repo / "site/eo/index.html").is_file()
+    # 4. the stamps of its pages
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "Toy")
-    proc = run(repo, "-m", "translations", "--lang", "eo", "stamp", "index.md")
+    proc = run(repo, "-m", "translations", "--lang", "eo", "stamp", HOME, *LINKED)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     english_check_passes(repo)
     # 5. its text of each glossary term
@@ -115,7 +125,7 @@ def test_each_documented_step_keeps_the_checks_passing(repo: Path) -> None:
     gloss.write_text(re.sub(r"(\{ja: [^,]+, en: ([^}]+))\}", r"\1, eo: \2}", gloss.read_text(encoding="utf-8")),
                      encoding="utf-8")
     english_check_passes(repo)
-    proc = run(repo, "-m", "translations", "--lang", "eo", "--check", "index.md")
+    proc = run(repo, "-m", "translations", "--lang", "eo", "--check", HOME, *LINKED)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
