@@ -7,7 +7,7 @@ One module per part of the grammar, each the only place that knows it:
 - `shell`: the fence languages that mean "shell";
 - `frontmatter`: the YAML front matter, with the line of each key;
 - `pages`: which files of a docs folder are pages;
-- `rendering`: which whitespace of a page a reader sees (a rewrapped paragraph renders the same).
+- `wording`: what a page says, its whitespace aside (a rewrapped paragraph says the same).
 
 The verifier, the translation tools, the site tools and the MkDocs hooks all read pages through
 this package; it depends only on the standard library and PyYAML.

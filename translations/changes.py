@@ -1,7 +1,7 @@
 """What changed between two versions of a page, block by block, as a reader sees it.
 
 Blocks (`translations.structure`) are compared by what they render: a paragraph's lines joined
-(`pagegrammar.rendering.flatten`), so a rewrapped paragraph, a trailing space or a second blank
+(`pagegrammar.wording.flatten`), so a rewrapped paragraph, a trailing space or a second blank
 line is no change; a code block or a directive by its exact text. The blocks that differ are
 paired in order when they are of the same kind and alike, and each change is one of:
 
@@ -21,7 +21,7 @@ import difflib
 import re
 from dataclasses import dataclass, replace
 
-from pagegrammar.rendering import flatten
+from pagegrammar.wording import flatten
 
 from .structure import ANCHOR_KINDS, Block, Page
 from .text import sentences, words

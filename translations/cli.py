@@ -155,7 +155,7 @@ def _diff(ctx: _Context, pair: PagePair) -> int:
         return EXIT_USAGE
     if row.state == "current":
         same = "" if status.same_blob(row.recorded_blob, row.current_blob) else \
-            " (it changed only in ways that render the same: line breaks, spaces, blank lines)"
+            " (only its line breaks, spaces or blank lines changed, not its words)"
         print(f"{target} is current: the {SOURCE_LANGUAGE.english_name} page has not changed since{same}.")
         return EXIT_OK
     old = status.source_text_at(ctx.root, row.recorded_blob)

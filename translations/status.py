@@ -12,8 +12,8 @@ retrievable from the repository's object store for `--diff`. The id is read as
 written on its line (YAML would read an id of digits only as a number), and may
 be abbreviated as git allows (7 hexadecimal digits or more).
 
-A translation whose source changed only in ways that render the same (a line
-rewrapped, a blank line; `pagegrammar.rendering`) is current: that needs git, to
+A translation whose source changed only in ways that say the same (a line
+rewrapped, a blank line; `pagegrammar.wording`) is current: that needs git, to
 read the recorded version back. A translation with no record at all is outdated,
 "never stamped": it may translate any version.
 """
@@ -31,7 +31,7 @@ from typing import Literal
 from atomic_files import write_text
 from languages import SOURCE_LANGUAGE
 from pagegrammar.frontmatter import FIRST_YAML_LINE, FrontMatterError, parse_front_matter, split_front_matter
-from pagegrammar.rendering import renders_the_same
+from pagegrammar.wording import says_the_same
 
 from . import gitrepo
 from .layout import DEFAULT_TRANSLATION, PagePair, pairs
@@ -128,17 +128,17 @@ def status_of(root: Path, pair: PagePair, *, with_dates: bool = True) -> PageSta
     if not pair.translation.exists():
         return PageStatus(pair, "missing", None, current, None)
     recorded = recorded_blob(pair.translation, display(root, pair.translation))
-    state: State = "current" if recorded and (same_blob(recorded, current) or _renders_as(root, recorded, data)) \
+    state: State = "current" if recorded and (same_blob(recorded, current) or _says_as(root, recorded, data)) \
         else "outdated"
     changed = last_changed(root, pair.source) if (with_dates and state == "outdated") else None
     return PageStatus(pair, state, recorded, current, changed)
 
 
-def _renders_as(root: Path, blob: str, data: bytes) -> bool:
-    """Whether the source `data` renders as its version `blob` did (False when git cannot show that version)."""
+def _says_as(root: Path, blob: str, data: bytes) -> bool:
+    """Whether the source `data` says what its version `blob` said (False when git cannot show that version)."""
     old = gitrepo.blob_text(root, blob)
     try:
-        return old is not None and renders_the_same(old, data.decode("utf-8"))
+        return old is not None and says_the_same(old, data.decode("utf-8"))
     except UnicodeDecodeError:
         return False
 

@@ -6,7 +6,7 @@ Three views of a text are used by the translation tools:
   ``web-0``, ``v1.37``), used to tell which English paragraph translates which Japanese one;
 - *sentences*: a text split where its language ends a sentence (after 。！？ in Japanese; after
   . ! ? and a space where words are spaced), the unit `--diff` shows and `stamp` counts; line
-  breaks do not end a sentence (a paragraph's lines join, `pagegrammar.rendering.flatten`);
+  breaks do not end a sentence (a paragraph's lines join, `pagegrammar.wording.flatten`);
 - *words*: runs of Latin letters and digits, runs of katakana, and single kanji and hiragana,
   the unit `--diff` highlights inside a changed sentence.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pagegrammar.rendering import flatten
+from pagegrammar.wording import flatten
 
 _INLINE_CODE = re.compile(r"`[^`]*`")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")

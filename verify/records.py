@@ -44,7 +44,7 @@ from typing import Any
 
 from atomic_files import write_text
 from languages import SOURCE_LANGUAGE
-from pagegrammar.rendering import renders_the_same
+from pagegrammar.wording import says_the_same
 from verify.model import Page, Step, StepKind
 from verify.results import FAILED, PASSED, SKIPPED, Status, read_json
 
@@ -573,8 +573,9 @@ def read_record(path: Path) -> Record:
 def changed_files(record: Record, root: Path, page_file: Path | None = None) -> list[str]:
     """The files of the record whose content differs now (or that are gone), repo-relative.
 
-    The page itself counts as changed only when it renders differently from the recorded version
-    (read back from git): rewrapping a paragraph or a blank line changes no step and no word.
+    The page itself counts as changed only when it says something else than the recorded version
+    (read back from git, `pagegrammar.wording`): rewrapping a paragraph or a blank line changes no
+    step and no word.
     `page_file` is where the page itself is read from (default: its path below `root`)."""
     changed = []
     for name, blob in sorted(record.files.items()):
@@ -584,13 +585,13 @@ def changed_files(record: Record, root: Path, page_file: Path | None = None) -> 
         except OSError:
             changed.append(f"{name} (gone)")
             continue
-        if blob_id(data) != blob and not (name == record.page and _renders_as_recorded(root, blob, data)):
+        if blob_id(data) != blob and not (name == record.page and _says_what_was_recorded(root, blob, data)):
             changed.append(name)
     return changed
 
 
-def _renders_as_recorded(root: Path, blob: str, data: bytes) -> bool:
-    """Whether the page `data` renders as its recorded version `blob` does (False when git cannot show that version)."""
+def _says_what_was_recorded(root: Path, blob: str, data: bytes) -> bool:
+    """Whether the page `data` says what its recorded version `blob` said (False when git cannot show that version)."""
     try:
         done = subprocess.run(["git", "cat-file", "blob", blob], cwd=root, capture_output=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
@@ -598,7 +599,7 @@ def _renders_as_recorded(root: Path, blob: str, data: bytes) -> bool:
     if done.returncode != 0:
         return False
     try:
-        return renders_the_same(done.stdout.decode("utf-8"), data.decode("utf-8"))
+        return says_the_same(done.stdout.decode("utf-8"), data.decode("utf-8"))
     except UnicodeDecodeError:
         return False
 

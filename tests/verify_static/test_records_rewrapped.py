@@ -1,8 +1,8 @@
-"""A verification record stays current when its page changed only in ways that render the same.
+"""A verification record stays current when its page changed only in ways that say the same.
 
-Rewrapping a Japanese paragraph (its lines join without a space) or adding a blank line changes the
-file's blob, not the page a reader sees or the commands the record ran: `--check-records` and the
-site's "changed since" must not ask for a new live run. Any other change still does.
+Rewrapping a Japanese paragraph or adding a blank line changes the file's blob, not a word of the
+page or a command the record ran: `--check-records` and the site's "changed since" must not ask for
+a new live run. Any other change still does.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def rewrite(repo: Path, old: str, new: str) -> None:
         PROSE + "  \n",  # trailing spaces and a blank line
     ],
 )
-def test_a_change_that_renders_the_same_keeps_the_record_current(repo: Path, new: str) -> None:
+def test_a_change_that_says_the_same_keeps_the_record_current(repo: Path, new: str) -> None:
     rewrite(repo, PROSE, new)
     assert records.check_records(repo) == []
     record = records.read_record(repo / "verification/t/page.json")
@@ -102,7 +102,7 @@ def test_any_other_change_still_asks_for_a_new_record(repo: Path, old: str, new:
 
 
 def test_without_git_history_a_changed_file_is_a_change(repo: Path) -> None:
-    """The recorded version cannot be read back, so the new one cannot be shown to render the same."""
+    """The recorded version cannot be read back, so the new one cannot be shown to say the same."""
     (repo / ".git").rename(repo / "git-moved-away")
     page_path(repo).write_text(PAGE.replace(PROSE, PROSE + "  "), encoding="utf-8")
     assert len(records.check_records(repo)) == 1

@@ -1,15 +1,17 @@
-"""What of a page's whitespace a reader sees: two versions that differ only in where a line wraps,
-trailing spaces or how many blank lines separate two blocks render the same page.
+"""What a page says, its whitespace aside: two versions that differ only in where a line wraps,
+trailing spaces or how many blank lines separate two blocks say the same words.
 
-Markdown joins the lines of a paragraph. A line break between two East Asian wide characters is
-removed rather than shown as a space (CSS Text 3, "segment break transformation"), so a Japanese
-sentence may wrap anywhere; any other run of whitespace in prose shows as one space. Code blocks
-and HTML comments keep every character (a space in a command shows, and a directive is read as
-written); the front matter counts as the values it holds.
+Markdown joins the lines of a paragraph. CSS Text 3 ("segment break transformation") removes a
+line break between two East Asian wide characters instead of showing it as a space, so a Japanese
+sentence may wrap anywhere without a visible trace. Not every browser follows it: Debian's
+Chromium 156 shows such a break as a space (「外部IPが⏎割り当てられる」 measures 3.6 px wider than
+on one line), a stray space, not a different word. Any other run of whitespace in prose is one
+space. Code blocks and HTML comments keep every character (a space in a command shows, and a
+directive is read as written); the front matter counts as the values it holds.
 
 The translation tools use this to ignore such changes in a Japanese page (no outdated
 translation, nothing for `--diff` to show), and the verification records to keep a page's record
-current.
+current: a rewrap changes no word a translator translates and no step the verifier runs.
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ def _wide(char: str) -> bool:
 
 
 def flatten(text: str) -> str:
-    """`text` on one line, as it reads: a run of whitespace holding a line break between two wide
-    characters disappears, every other run of whitespace is one space; no space at either end."""
+    """`text` on one line, as CSS Text 3 joins it: a run of whitespace holding a line break between two
+    wide characters disappears, every other run of whitespace is one space; no space at either end."""
 
     def space(match: re.Match[str]) -> str:
         start, end = match.start(), match.end()
@@ -50,8 +52,8 @@ def _indent(line: str) -> int:
     return len(expanded) - len(expanded.lstrip())
 
 
-def rendered_form(text: str) -> tuple[str, tuple[tuple[str, ...], ...]]:
-    """A value equal for two versions of a page exactly when they render the same (see the module's docstring).
+def wording(text: str) -> tuple[str, tuple[tuple[str, ...], ...]]:
+    """A value equal for two versions of a page exactly when they say the same (see the module's docstring).
 
     Raises the grammar's errors (`FrontMatterError`, `UnclosedFence`) for a page that cannot be read.
     """
@@ -95,11 +97,11 @@ def rendered_form(text: str) -> tuple[str, tuple[tuple[str, ...], ...]]:
     return json.dumps(front.data, sort_keys=True, default=str, ensure_ascii=False), tuple(blocks)
 
 
-def renders_the_same(old: str, new: str) -> bool:
-    """Whether two versions of a page render the same; a version that cannot be read renders differently."""
+def says_the_same(old: str, new: str) -> bool:
+    """Whether two versions of a page say the same; a version that cannot be read says something else."""
     if old == new:
         return True
     try:
-        return rendered_form(old) == rendered_form(new)
+        return wording(old) == wording(new)
     except GrammarError:  # broken front matter, an unclosed fence
         return False

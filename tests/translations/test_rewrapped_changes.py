@@ -1,7 +1,7 @@
-"""A Japanese change that renders the same (spaces, blank lines, where a line wraps) asks nothing of anyone.
+"""A Japanese change that says the same (spaces, blank lines, where a line wraps) asks nothing of anyone.
 
-Japanese lines of a paragraph join without a space, so moving a line break inside a sentence, adding
-a blank line between two blocks or trailing spaces changes the file, not the page.
+Moving a line break inside a Japanese sentence, adding a blank line between two blocks or trailing
+spaces changes the file, not a word of the page (`pagegrammar.wording`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def change_japanese(repo: Repo, old: str, new: str) -> None:
 
 
 @pytest.mark.parametrize("change", SAME_RENDERING)
-def test_a_change_that_renders_the_same_leaves_the_translation_current(drift_repo: Repo, capsys, change: str) -> None:
+def test_a_change_that_says_the_same_leaves_the_translation_current(drift_repo: Repo, capsys, change: str) -> None:
     change_japanese(drift_repo, *SAME_RENDERING[change])
     code, out = drift_repo.cli(capsys=capsys)
     assert code == 0 and f"{PAGE}  current" in out, out
