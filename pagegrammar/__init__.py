@@ -6,7 +6,8 @@ One module per part of the grammar, each the only place that knows it:
 - `comments`: HTML comments, and the one table of verification directives they carry;
 - `shell`: the fence languages that mean "shell";
 - `frontmatter`: the YAML front matter, with the line of each key;
-- `pages`: which files of a docs folder are pages.
+- `pages`: which files of a docs folder are pages;
+- `wording`: what a page says, its whitespace aside (a rewrapped paragraph says the same).
 
 The verifier, the translation tools, the site tools and the MkDocs hooks all read pages through
 this package; it depends only on the standard library and PyYAML.

@@ -15,7 +15,8 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 #: Folder, or file below tests/, → the group whose tests share a worker.
 GROUPS = {"live": "control-plane", "site": "site", "pages": "site",
-          "languages/test_third_language.py": "site", "translations/test_outdated_banner.py": "site"}
+          "languages/test_third_language.py": "site", "languages/test_adding_a_language_in_order.py": "site",
+          "translations/test_outdated_banner.py": "site"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which turns the marker into the `@group` that schedules

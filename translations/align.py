@@ -117,7 +117,7 @@ class Words:
         tokens = neutral_tokens(text)
         if self.glossary:
             for term in self.glossary.terms:
-                if term.count(text, self.lang):
+                if term.has(self.named_in) and term.count(text, self.lang):
                     tokens.add(f"glossary:{term.text(self.named_in)}")
         return tokens
 
@@ -187,6 +187,17 @@ class Alignment:
     unpaired_source: list[Section] = field(default_factory=list)
     unpaired_translation: list[Section] = field(default_factory=list)
     order: Pairs = field(default_factory=list)  # section pairing in page order, including the unpaired
+
+    def block_pairs(self) -> list[tuple[Block, Block]]:
+        """Each prose block of the source (headings, paragraphs, list items, table rows, admonitions, tabs)
+        with the block that translates it, in page order."""
+        out = []
+        for pair in self.pairs:
+            if pair.source.heading and pair.translation.heading:
+                out.append((pair.source.heading, pair.translation.heading))
+            out += [(pair.source.blocks[i], pair.translation.blocks[j]) for i, j in pair.blocks
+                    if i is not None and j is not None]
+        return [(a, b) for a, b in out if a.kind not in ANCHOR_KINDS]
 
     def translation_of(self, block: Block) -> tuple[Section, Block | None] | None:
         """The translated section, and block when known, that stand for a source block (None: no counterpart)."""

@@ -11,11 +11,11 @@ class Finding:
     """A problem at one place of one file."""
 
     path: Path
-    line: int
+    line: int | None  # None: the file as a whole
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,16 @@ File format (docs/glossary.yml)::
         - pattern: "(?i)\\bmaster node"
           use: control plane node
 
-A term names its text in every language of the registry (languages/registry.yaml), keyed by
-language code; a language with spaces between words (``word_spaces``) matches a term in any
-inflection, the others match it literally.
+A term names its text in the source language and in each translation of the registry
+(languages/registry.yaml), keyed by language code; a language with spaces between words
+(``word_spaces``) matches a term in any inflection, the others match it literally. A language
+just added to the registry has no texts yet: its own check reports which terms lack one
+(`missing`), and no other language's check is affected.
 
 Prose is read block by block, not line by line, so a term or a spelling split by a line
 break is still found ("master" at the end of one line, "node" at the start of the next).
-Terms are checked per paragraph, list item, table row and heading, each with the block that
-translates it: one "load balancer" turned into "LB" is reported even where the page says
-"load balancer" elsewhere.
+Inline code is not prose: `healthCheckNodePort` neither uses "health check" nor misspells
+anything. Whether each block's translation keeps the block's terms is `translations.terms`.
 """
 
 from __future__ import annotations
@@ -31,19 +32,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
 
-from languages import SOURCE_LANGUAGE, TRANSLATIONS, codes, language
+from languages import SOURCE_LANGUAGE, codes, language
 from pagegrammar.frontmatter import yaml_error
 
-from .findings import Finding, Mismatch
+from .findings import Finding
 from .structure import ANCHOR_KINDS, Block, Page
-from .text import mask_untranslated, snippet, strip_links, strip_untranslated
-
-if TYPE_CHECKING:
-    from .align import Alignment
+from .text import mask_untranslated, strip_untranslated
 
 
 class GlossaryError(ValueError):
@@ -79,6 +76,10 @@ class Term:
     def text(self, lang: str) -> str:
         return self.texts[lang]
 
+    def has(self, lang: str) -> bool:
+        """Whether the term has a text in `lang` (a language just added to the registry may not yet)."""
+        return lang in self.texts
+
     @cached_property
     def _patterns(self) -> dict[str, re.Pattern[str]]:
         return {
@@ -91,8 +92,8 @@ class Term:
         return self._patterns[lang]
 
     def count(self, text: str, lang: str) -> int:
-        """How many times `text` (prose, in `lang`) uses this term."""
-        return len(self.offsets(join_lines(text, lang), lang))
+        """How many times `text` (prose, in `lang`) uses this term (0 when it has no text in `lang`)."""
+        return len(self.offsets(join_lines(text, lang), lang)) if self.has(lang) else 0
 
     def offsets(self, flat: str, lang: str) -> list[int]:
         return [m.start() for m in self.pattern(lang).finditer(flat)]
@@ -108,6 +109,10 @@ class Avoid:
 class Glossary:
     terms: tuple[Term, ...]
     avoid: dict[str, tuple[Avoid, ...]]
+
+    def missing(self, lang: str) -> list[int]:
+        """The entry numbers (1-based) of the terms with no text in `lang`."""
+        return [n for n, term in enumerate(self.terms, 1) if not term.has(lang)]
 
 
 def load(path: Path, display: Path | str | None = None) -> Glossary:
@@ -139,19 +144,18 @@ def load(path: Path, display: Path | str | None = None) -> Glossary:
 
 
 def _texts(name: Path | str, n: int, entry: object) -> dict[str, str]:
-    """A term's texts: one for every language of the registry, and no other."""
+    """A term's texts: the source language's, and those of translations that have one; no other language."""
     wanted = codes()
     if not isinstance(entry, dict):
         raise GlossaryError(f"{name}: terms entry {n} must map each language ({', '.join(wanted)}) to the term")
-    missing = [code for code in wanted if not entry.get(code)]
     unknown = [str(key) for key in entry if key not in wanted]
-    if missing:
-        raise GlossaryError(f"{name}: terms entry {n} needs {' and '.join(repr(c) for c in wanted)}; "
-                            f"it has no {', '.join(repr(c) for c in missing)}")
     if unknown:
         raise GlossaryError(f"{name}: terms entry {n}: {', '.join(map(repr, unknown))} is not a language of "
                             f"languages/registry.yaml ({', '.join(wanted)})")
-    return {code: str(entry[code]) for code in wanted}
+    if not entry.get(SOURCE_LANGUAGE.code):
+        raise GlossaryError(f"{name}: terms entry {n} has no {SOURCE_LANGUAGE.code!r} text: a term is a "
+                            f"{SOURCE_LANGUAGE.english_name} word and its translations")
+    return {code: str(entry[code]) for code in wanted if entry.get(code)}
 
 
 def _glue(lang: str) -> str:
@@ -165,7 +169,7 @@ def join_lines(text: str, lang: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Prose:
+class Prose:
     """A block's translatable text on one line, and where each original line starts in it."""
 
     text: str
@@ -180,18 +184,17 @@ class _Prose:
         return line
 
 
-def _prose(block: Block, lang: str, *, with_code: bool = False, mask_code: bool = False) -> _Prose:
-    """`with_code` keeps the text of inline code (not link targets or URLs); `mask_code` puts one
-    half-width character in place of each inline code span, so that spacing around it can be checked."""
+def prose_of(block: Block, lang: str, *, mask_code: bool = False) -> Prose:
+    """A block's prose on one line: inline code, link targets and URLs left out (`mask_code`: each inline code span
+    stands as one half-width character, so that the spacing around it can be checked)."""
     glue = _glue(lang)
-    clean = strip_links if with_code else mask_untranslated if mask_code else strip_untranslated
     text, starts = "", []
     for number, line in block.lines:
         if text:
             text += glue
         starts.append((len(text), number))
-        text += clean(line).strip()
-    return _Prose(text, tuple(starts))
+        text += (mask_untranslated(line) if mask_code else strip_untranslated(line)).strip()
+    return Prose(text, tuple(starts))
 
 
 def _prose_blocks(blocks: list[Block]) -> list[Block]:
@@ -202,7 +205,7 @@ def check_spellings(glossary: Glossary, page: Page, lang: str) -> list[Finding]:
     """Every use of a spelling to avoid, one finding per occurrence."""
     found = []
     for block in _prose_blocks(page.blocks):
-        prose = _prose(block, lang, mask_code=True)
+        prose = prose_of(block, lang, mask_code=True)
         for avoid in glossary.avoid.get(lang, ()):
             for m in avoid.pattern.finditer(prose.text):
                 found.append(
@@ -211,52 +214,40 @@ def check_spellings(glossary: Glossary, page: Page, lang: str) -> list[Finding]:
     return found
 
 
-def _uses(term: Term, block: Block, lang: str) -> list[int]:
-    """The line of each use of `term` in a block's prose.
-
-    In a translation (not the source), a term inside inline code counts: the reader sees the word there
-    (a quoted English error message needs no Japanese-style gloss).
-    """
-    prose = _prose(block, lang, with_code=lang != SOURCE_LANGUAGE.code)
-    return [prose.line_at(offset) for offset in term.offsets(prose.text, lang)]
+def _term_line(term: Term) -> str:
+    return "    ".join(f"{code}: {term.text(code) if term.has(code) else '(no text yet)'}" for code in codes())
 
 
-def _block_pairs(alignment: Alignment) -> list[tuple[Block, Block]]:
-    """Each source block with the block that translates it, headings included."""
+def _avoid_line(lang: str, avoid: Avoid, written: str | None) -> str:
+    return f"{lang}: avoid '{written or avoid.pattern.pattern}', write '{avoid.use}'"
+
+
+def summary(glossary: Glossary) -> str:
+    """What the glossary holds: '3 terms, 2 spellings to avoid'."""
+    spellings = sum(len(entries) for entries in glossary.avoid.values())
+    return f"{len(glossary.terms)} terms, {spellings} spellings to avoid"
+
+
+def lookup(glossary: Glossary, query: str) -> list[str]:
+    """The terms that `query` names in any language (in any inflection, or as part of a term), and the
+    spellings to avoid that `query` is, or that say to write it; each as one line."""
+    wanted = " ".join(query.split())
     out = []
-    for pair in alignment.pairs:
-        if pair.source.heading and pair.translation.heading:
-            out.append((pair.source.heading, pair.translation.heading))
-        out += [(pair.source.blocks[i], pair.translation.blocks[j]) for i, j in pair.blocks if i is not None and j is not None]
-    return [(a, b) for a, b in out if a.kind not in ANCHOR_KINDS]
+    for term in glossary.terms:
+        for code, text in term.texts.items():
+            if term.pattern(code).search(wanted) or wanted.lower() in text.lower():
+                out.append(_term_line(term))
+                break
+    for lang, entries in glossary.avoid.items():
+        for avoid in entries:
+            found = avoid.pattern.search(wanted)
+            if found or wanted.lower() in avoid.use.lower():
+                out.append(_avoid_line(lang, avoid, found.group(0) if found else None))
+    return out
 
 
-def check_terms(
-    glossary: Glossary, source: Page, translation: Page, alignment: Alignment, lang: str | None = None
-) -> list[Mismatch]:
-    """Each paragraph, list item, table row or heading that uses a glossary term keeps it in its translation.
-
-    Terms are looked for block by block, not once per page: a translation that says "load
-    balancer" in one paragraph and "LB" in the next is caught. English may use a pronoun for
-    a repeated term, so a block needs the agreed term at least once, not as often as the source.
-    `lang` is the translation's language (default: the registry's first translation).
-    """
-    src, dst = SOURCE_LANGUAGE.code, lang or TRANSLATIONS[0].code
-    found = []
-    for a, b in _block_pairs(alignment):
-        for term in glossary.terms:
-            uses = _uses(term, a, src)
-            if not uses or _uses(term, b, dst):
-                continue
-            times = "" if len(uses) == 1 else f" {len(uses)} times"
-            found.append(
-                Mismatch(
-                    source.path,
-                    uses[0],
-                    translation.path,
-                    b.line,
-                    f"the source's {a.kind} «{snippet(a.text)}» uses '{term.text(src)}'{times}, but its translation "
-                    f"«{snippet(b.text)}» never says '{term.text(dst)}' (docs/glossary.yml)",
-                )
-            )
-    return found
+def listing(glossary: Glossary) -> list[str]:
+    """Every term, then every spelling to avoid, one a line."""
+    return [_term_line(term) for term in glossary.terms] + [
+        _avoid_line(lang, avoid, None) for lang, entries in glossary.avoid.items() for avoid in entries
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,11 @@ def orphan_translations(root: Path, lang: str = DEFAULT_TRANSLATION) -> list[Pat
     )
 
 
+def command(lang: str) -> str:
+    """`nox -s translations -- `, with `--lang LANG ` for any translation but the default one."""
+    return "nox -s translations -- " + ("" if lang == DEFAULT_TRANSLATION else f"--lang {lang} ")
+
+
 class UnknownLanguage(LookupError):
     """A language code that is not one of the site's translations."""
 
@@ -64,19 +70,36 @@ class PageNotFound(LookupError):
     """A page name that matches no source page, or more than one."""
 
 
-def _normalise(name: str, lang: str) -> str:
-    """A page name as typed, reduced to a path relative to the source directory, ending in .md."""
+def find_root(start: Path, fallback: Path) -> Path | None:
+    """The project a command run in `start` is about: the nearest folder from `start` up that holds
+    the source pages, else `fallback` (the project these tools belong to) if it holds them."""
+    for folder in (start, *start.parents):
+        if (folder / SOURCE_DIR).is_dir():
+            return folder
+    return fallback if (fallback / SOURCE_DIR).is_dir() else None
+
+
+def _normalise(root: Path, name: str, lang: str, cwd: Path | None) -> str:
+    """A page name as typed, reduced to a path relative to the source directory, ending in .md.
+
+    A path to a file (absolute, or relative to `cwd`) inside `root` is taken relative to `root` first."""
+    typed = Path(name.strip())
+    path = typed if typed.is_absolute() else (cwd / typed if cwd else None)
+    if path is not None and (typed.is_absolute() or path.is_file()):
+        with contextlib.suppress(ValueError):  # a file outside the project: read the name as typed
+            name = path.resolve().relative_to(root.resolve()).as_posix()
     text = name.strip().replace("\\", "/").removeprefix("./")
     for prefix in (SOURCE_DIR.as_posix() + "/", TRANSLATION_DIRS[lang].as_posix() + "/"):
         text = text.removeprefix(prefix)
     return text if text.endswith(".md") else text + ".md"
 
 
-def resolve(root: Path, name: str, lang: str = DEFAULT_TRANSLATION) -> PagePair:
-    """The page `name` stands for: a path as the status table prints it, either full path,
-    or a unique tail of one (`source-ip.md`, `services/source-ip`), with or without `.md`."""
+def resolve(root: Path, name: str, lang: str = DEFAULT_TRANSLATION, cwd: Path | None = None) -> PagePair:
+    """The page `name` stands for: a path as the status table prints it, the path of either language's
+    file (absolute, or relative to the folder `cwd` the command runs in), or a unique tail of one
+    (`source-ip.md`, `services/source-ip`), with or without `.md`."""
     everything = pairs(root, lang)
-    wanted = _normalise(name, lang)
+    wanted = _normalise(root, name, lang, cwd)
     exact = [p for p in everything if p.relative.as_posix() == wanted]
     if exact:
         return exact[0]
@@ -87,7 +110,7 @@ def resolve(root: Path, name: str, lang: str = DEFAULT_TRANSLATION) -> PagePair:
         listed = ", ".join(p.relative.as_posix() for p in tails)
         raise PageNotFound(f"{name}: more than one page has that name: {listed}")
     names = [p.relative.as_posix() for p in everything]
-    close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.5)
+    close = [n for n in names if n.endswith(wanted)] or difflib.get_close_matches(wanted, names, n=3, cutoff=0.5)
     if not close:
         near = difflib.get_close_matches(Path(wanted).name, [Path(n).name for n in names], n=3, cutoff=0.5)
         close = [n for n in names if Path(n).name in near]

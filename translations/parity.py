@@ -7,7 +7,8 @@ What a reviewer would reject, found without reading either language:
 - sections that are missing, extra, moved, or whose heading level or language-neutral words
   (``StatefulSet``, ``Type=ClusterIP``, glossary terms) differ — e.g. two headings swapped;
 - inside each pair of sections, paragraphs, list items, table rows, admonitions and tabs that
-  have no counterpart.
+  have no counterpart;
+- a translated heading whose id is not its source heading's (`translations.headings`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from languages import TRANSLATIONS
+
 from .align import Alignment, Section, SectionPair, Words, align_pages, nearest, word_pair
 from .findings import Mismatch
 from .glossary import Glossary
+from .headings import id_mismatches
 from .structure import ANCHOR_KINDS, Block, Element, Page, parse
 from .text import contains_token, snippet
 
@@ -249,6 +253,7 @@ def compare_pages(
     problems += _sequence_mismatches(src, dst, ANCHOR_KINDS, "code blocks and directives")
     problems += _section_mismatches(src, dst, alignment)
     problems += _heading_mismatches(src, dst, alignment, glossary, lang)
+    problems += id_mismatches(src, dst, alignment, lang or TRANSLATIONS[0].code)
     for pair in alignment.pairs:
         problems += _block_mismatches(src, dst, pair)
     return problems

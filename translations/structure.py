@@ -10,7 +10,7 @@ section (`translations.align`), so that a mismatch can name both files and lines
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,9 @@ from pagegrammar import parse_front_matter as read_front
 __all__ = ["ANCHOR_KINDS", "PLACEHOLDER", "PROSE_KINDS", "Block", "Element", "Page", "UnclosedFence", "parse"]
 
 _HEADING = re.compile(r"^(#{1,6})\s+(?P<text>\S.*?)\s*#*\s*$")
+#: attr_list's attributes at the end of a heading: `## Text {#id}` (or `{: #id .class}`).
+ATTRIBUTES = re.compile(r"\s*\{:?(?P<attributes>[^{}]*)\}\s*$")
+_ID = re.compile(r"(?:^|\s)#(?P<id>[^\s#}]+)")
 _ADMONITION = re.compile(r"^\s*(?P<mark>!!!|\?\?\?\+?)\s+(?P<kind>[\w-]+)")
 _TAB = re.compile(r'^\s*===\+?\s+"')
 _LIST_ITEM = re.compile(r"^\s*(?:[*+-]|\d+[.)])\s+\S")
@@ -57,10 +60,12 @@ class Block:
     kind: str  # heading, paragraph, list item, table row, admonition, tab, code, directive
     key: str
     line: int
-    lines: tuple[tuple[int, str], ...]  # (line number, text) of the translatable lines
+    lines: tuple[tuple[int, str], ...]  # (line number, text) of the translatable lines (a heading: without `{#id}`)
     container: int | None = None
     level: int = 0  # headings only
     shown: str = ""
+    anchor: str | None = None  # headings: the id written as `{#id}`, if any
+    raw: str = ""  # code blocks and directives: their text exactly as written; headings: the line as written
 
     @property
     def end(self) -> int:
@@ -137,14 +142,12 @@ class _Scanner:
 
     def extend(self, index: int, number: int, line: str) -> None:
         block = self.blocks[index]
-        self.blocks[index] = Block(
-            block.kind, block.key, block.line, (*block.lines, (number, line)), block.container, block.level, block.shown
-        )
+        self.blocks[index] = replace(block, lines=(*block.lines, (number, line)))
 
     def fence(self, i: int, fence: Fence) -> int:
         language = fence.language
         key = f"{language}\n{_normalise_code(language, fence.body_lines, editable=self._edited_by_reader(i))}"
-        self.add("code", key, i + 1, [], shown=f"```{language} block")
+        self.add("code", key, i + 1, [], shown=f"```{language} block", raw=f"{fence.info}\n{fence.body}")
         assert fence.end_line is not None  # closed_fences raised for an unclosed one
         return fence.end_line
 
@@ -163,7 +166,7 @@ class _Scanner:
         if comment.keyword in DIRECTIVES:
             self.directive_end = j
             text = "\n".join(s.strip() for s in self.lines[i : j + 1])
-            self.add("directive", text, i + 1, [], shown=text.splitlines()[0][:60])
+            self.add("directive", text, i + 1, [], shown=text.splitlines()[0][:60], raw=text)
         return j + 1
 
     def scan(self, start: int) -> list[Block]:
@@ -194,7 +197,11 @@ class _Scanner:
         admonition = _ADMONITION.match(line)
         if heading:
             level = len(line) - len(line.lstrip("#"))
-            self.add("heading", f"h{level}", number, [(number, line)], level=level, shown=line.strip())
+            attributes = ATTRIBUTES.search(line)
+            anchor = _ID.search(attributes["attributes"]) if attributes else None
+            text = line[: attributes.start()] if attributes else line
+            self.add("heading", f"h{level}", number, [(number, text)], level=level, shown=text.strip(),
+                     anchor=anchor["id"] if anchor else None, raw=line)
             self.open_prose = None
         elif admonition:
             key = f"{'???' if admonition['mark'].startswith('?') else '!!!'} {admonition['kind']}"

@@ -4,7 +4,9 @@ Three views of a text are used by the translation tools:
 
 - *neutral tokens*: words that survive translation unchanged (``StatefulSet``, ``kubectl``,
   ``web-0``, ``v1.37``), used to tell which English paragraph translates which Japanese one;
-- *sentences*: a Japanese text split after 。！？ and at line breaks, the unit `--diff` shows;
+- *sentences*: a text split where its language ends a sentence (after 。！？ in Japanese; after
+  . ! ? and a space where words are spaced), the unit `--diff` shows and `stamp` counts; line
+  breaks do not end a sentence (a paragraph's lines join, `pagegrammar.wording.flatten`);
 - *words*: runs of Latin letters and digits, runs of katakana, and single kanji and hiragana,
   the unit `--diff` highlights inside a changed sentence.
 """
@@ -14,11 +16,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pagegrammar.wording import flatten
+
 _INLINE_CODE = re.compile(r"`[^`]*`")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _BARE_URL = re.compile(r"https?://\S+")
 _NEUTRAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-_SENTENCE = re.compile(r"[^。！？]+[。！？]*|[。！？]+")
+#: Where a sentence ends: after 。！？ (and a closing bracket) where words are not spaced; after . ! ? (and a
+#: closing quote, bracket or emphasis mark) followed by a space where they are.
+_UNSPACED_END = re.compile(r"[。！？!?]+[」』）)\]*_]*")
+_SPACED_END = re.compile(r"[.!?]+[\"'”’)\]*_]*(?=\s)")
+#: Words whose period does not end a sentence.
+_ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "cf", "approx", "no"})
+#: What never ends a sentence, whatever it holds: inline code, a link's target, a URL.
+_ATOMIC = re.compile(r"(`+).+?(?<!`)\1(?!`)|\]\([^)]*\)|https?://\S+")
 
 
 def mask_untranslated(text: str) -> str:
@@ -60,12 +71,29 @@ def containment(source: set[str], translation: set[str]) -> float | None:
     return sum(contains_token(t, translation) for t in source) / len(source)
 
 
-def sentences(text: str) -> list[str]:
-    """Split a text at line breaks and after 。！？, dropping surrounding blanks."""
-    out: list[str] = []
-    for line in text.split("\n"):
-        out += [s.strip() for s in _SENTENCE.findall(line) if s.strip()]
-    return out
+def sentences(text: str, word_spaces: bool = False) -> list[str]:
+    """The sentences of `text` (its lines joined as they render); `word_spaces`: the language spaces its words.
+
+    Inline code, link targets and URLs never end a sentence (`kubectl get pods. ` stays whole).
+    """
+    flat = flatten(text)
+    code = [(m.start(), m.end()) for m in _ATOMIC.finditer(flat)]
+    out, start = [], 0
+    for match in (_SPACED_END if word_spaces else _UNSPACED_END).finditer(flat):
+        if any(a <= match.start() < b for a, b in code):
+            continue
+        if word_spaces and match.group(0).startswith(".") and _abbreviated(flat[start : match.start()]):
+            continue
+        out.append(flat[start : match.end()].strip())
+        start = match.end()
+    out.append(flat[start:].strip())
+    return [sentence for sentence in out if sentence]
+
+
+def _abbreviated(before: str) -> bool:
+    """Whether the period after `before` belongs to an abbreviation (e.g., etc.)."""
+    word = before.rsplit(None, 1)[-1].lower().lstrip("(") if before.strip() else ""
+    return word in _ABBREVIATIONS
 
 
 def _script(char: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.translations.fixture_repo import DRIFT_EN, DRIFT_JA, Repo
-from translations.sourcediff import sentence_diff, word_diff
+from translations.changes import sentence_diff, word_diff
 from translations.text import sentences, words
 
 PAGE = "tutorials/lb/example.md"
@@ -33,7 +33,7 @@ def test_a_changed_word_is_marked_inside_its_sentence() -> None:
 def test_only_the_changed_sentence_of_a_paragraph_is_shown() -> None:
     old = "最初の文です。ノードは三台あります。最後の文です。"
     new = "最初の文です。ノードは五台あります。最後の文です。新しい文です。"
-    assert sentence_diff(old, new) == ["~ ノードは[-三-]{+五+}台あります。", "+ 新しい文です。"]
+    assert sentence_diff(sentences(old), sentences(new)) == ["~ ノードは[-三-]{+五+}台あります。", "+ 新しい文です。"]
 
 
 def test_diff_shows_changed_sentences_and_where_the_english_stands(drift_repo: Repo, capsys) -> None:

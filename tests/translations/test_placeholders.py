@@ -42,7 +42,7 @@ JA = textwrap.dedent(
 
 EN = (
     JA.replace("# 例", "# Example")
-    .replace("## 手順", "## Steps")
+    .replace("## 手順", "## Steps {#手順}")
     .replace("メールアドレスを指定します。", "Give your email address.")
     .replace("ユーザー名だけを書きます。", "Write the user name and nothing else.")
     .replace("Podの一覧を表示します。", "List the Pods.")

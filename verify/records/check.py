@@ -3,29 +3,48 @@ with commands has a record, and neither the page nor a file it includes changed 
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from pagegrammar.wording import says_the_same
 from verify.model import LIVE_KINDS
-from verify.records.identity import file_blob, included_files, record_path
+from verify.records.identity import blob_id, included_files, record_path
 from verify.records.schema import RECORDS_DIR, SOURCE_DIR, Record, RecordError, read_record
 
 
 def changed_files(record: Record, root: Path, page_file: Path | None = None) -> list[str]:
     """The files of the record whose content differs now (or that are gone), repo-relative.
 
+    The page itself counts as changed only when it says something else than the recorded version
+    (read back from git, `pagegrammar.wording`): rewrapping a paragraph or a blank line changes no
+    step and no word.
     `page_file` is where the page itself is read from (default: its path below `root`)."""
     changed = []
     for name, blob in sorted(record.files.items()):
         path = Path(page_file) if page_file is not None and name == record.page else Path(root) / name
         try:
-            now = file_blob(path)
+            data = Path(path).read_bytes()
         except OSError:
             changed.append(f"{name} (gone)")
             continue
-        if now != blob:
+        if blob_id(data) != blob and not (name == record.page and _says_what_was_recorded(root, blob, data)):
             changed.append(name)
     return changed
+
+
+def _says_what_was_recorded(root: Path, blob: str, data: bytes) -> bool:
+    """Whether the page `data` says what its recorded version `blob` said (False when git cannot show that version)."""
+    try:
+        done = subprocess.run(["git", "cat-file", "blob", blob], cwd=root, capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    if done.returncode != 0:
+        return False
+    try:
+        return says_the_same(done.stdout.decode("utf-8"), data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return False
 
 
 @dataclass(frozen=True)
