@@ -20,6 +20,9 @@ from pagegrammar import parse_front_matter
 from site_tools.node import ensure_mermaid
 from verify import Page, StepKind, load_page
 
+#: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
+pytestmark = pytest.mark.xdist_group("site")
+
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "docs_src" / "ja"
 

@@ -16,6 +16,9 @@ import pytest
 
 from site_tools import node
 
+#: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
+pytestmark = pytest.mark.xdist_group("site")
+
 FAKE_NPM = """#!/bin/sh
 echo start >> "{log}"
 sleep 0.5

@@ -14,6 +14,9 @@ from site_tools.diagram_text import describe
 from site_tools.diagrams import diagrams_in_markdown
 from site_tools.node import NodeDependencyError, ensure_axe
 
+#: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
+pytestmark = pytest.mark.xdist_group("site")
+
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme → Material's scheme
 GUESTBOOK = "tutorials/stateless-application/guestbook-logs-metrics-with-elk.md"

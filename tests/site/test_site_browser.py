@@ -14,6 +14,9 @@ from site_helpers import BuiltSite, split_like_material
 from site_tools.diagrams import diagrams_in_markdown
 from site_tools.languages import REPO_ROOT
 
+#: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
+pytestmark = pytest.mark.xdist_group("site")
+
 SOURCE_IP = "tutorials/services/source-ip.md"
 STATEFULSET = "tutorials/stateful-application/basic-stateful-set.md"
 APPARMOR = "tutorials/security/apparmor.md"

@@ -14,6 +14,9 @@ from site_helpers import BuiltSite, all_pages, parse, resolve
 from site_tools.node import MERMAID_JS
 from site_tools.urls import page_url
 
+#: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
+pytestmark = pytest.mark.xdist_group("site")
+
 
 def test_each_language_is_built_at_its_own_root(built_site: BuiltSite) -> None:
     for lang in LANGUAGES:

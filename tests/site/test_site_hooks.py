@@ -13,6 +13,9 @@ from site_tools.diagrams import DIAGRAMS_DIR, all_diagrams
 from site_tools.languages import REPO_ROOT
 from site_tools.page_state import page_state
 
+#: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
+pytestmark = pytest.mark.xdist_group("site")
+
 
 def load_hook(name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(f"hook_{name}", REPO_ROOT / "docs" / "hooks" / f"{name}.py")

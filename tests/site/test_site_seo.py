@@ -15,6 +15,9 @@ from site_tools.languages import REPO_ROOT, site_root_url
 from site_tools.sitemap import INDEX, SITEMAP_NS, XHTML_NS, language_sitemap
 from site_tools.urls import page_url
 
+#: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
+pytestmark = pytest.mark.xdist_group("site")
+
 SCHEMAS = Path(__file__).parent / "schemas"
 NS = {"sm": SITEMAP_NS, "xhtml": XHTML_NS}
 ROOT_URL = site_root_url()

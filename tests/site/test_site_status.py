@@ -27,6 +27,9 @@ from verify.model import Step, StepKind
 from verify.outcomes import Checked, Failure, Outcome, Skip
 from verify.parsers import load_page
 
+#: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
+pytestmark = pytest.mark.xdist_group("site")
+
 SOURCE_IP = "tutorials/services/source-ip.md"
 APPARMOR = "tutorials/security/apparmor.md"
 GUESTBOOK = "tutorials/stateless-application/guestbook-logs-metrics-with-elk.md"

@@ -16,6 +16,9 @@ from languages import LANGUAGES
 from site_helpers import BuiltSite
 from site_tools.languages import REPO_ROOT
 
+#: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
+pytestmark = pytest.mark.xdist_group("site")
+
 WIDTHS = (390, 1280)
 LINE_BREAKS_JS = re.sub(r"\A/\*.*?\*/\s*", "", (Path(__file__).parent / "line_breaks.js").read_text(encoding="utf-8"), flags=re.S)
 # Must not break inside a word that fits: these may hold words longer than their line (a heading

@@ -30,6 +30,9 @@ from tests.git_repo import git
 from verify.records import PageFailure, Record, RecordStep, Target
 from verify.results import FAILED, PASSED, SKIPPED
 
+#: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
+pytestmark = pytest.mark.xdist_group("site")
+
 # --- language links -----------------------------------------------------------------------------
 
 

@@ -12,6 +12,9 @@ from site_tools.languages import REPO_ROOT
 from verify import records
 from verify.parsers import load_page
 
+#: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
+pytestmark = pytest.mark.xdist_group("site")
+
 TUTORIALS = sorted(p.relative_to(REPO_ROOT / "docs_src" / "ja").as_posix()
                    for p in (REPO_ROOT / "docs_src" / "ja" / "tutorials").rglob("*.md"))
 SR = {"ja": "検証: ", "en": "Verification: "}

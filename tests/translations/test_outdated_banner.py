@@ -11,6 +11,9 @@ import pytest
 
 from tests.project_copy import copy_project
 
+#: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
+pytestmark = pytest.mark.xdist_group("site")
+
 PAGE = "tutorials/services/source-ip"
 # The Japanese change is dated in the past, so that the banner's date cannot be mistaken for today.
 PAST = "2024-03-05T12:00:00+00:00"
