@@ -13,9 +13,10 @@ import pytest
 
 from tests.git_repo import git
 from verify import records
+from verify.live.recording import build_record, snapshot
 from verify.live.results import PageResult, StepResult
+from verify.outcomes import Checked, Outcome
 from verify.parsers import load_page
-from verify.results import Status
 
 PAGE = """\
 ---
@@ -48,11 +49,11 @@ def repo(tmp_path: Path) -> Path:
     page = load_page(page_path(tmp_path), tmp_path)
     result = PageResult(page.path, namespace="verify-page-abc123")
     for identity in records.identities(page):
-        result.steps.append(StepResult(identity.step.location, identity.kind, Status("passed"),
+        check = Checked.OUTPUT if identity.step.output is not None else Checked.EXIT
+        result.steps.append(StepResult(identity.step.location, identity.kind, Outcome.passed(check),
                                        "\n".join(identity.step.commands)))
-    record = records.build_record(records.snapshot(page, tmp_path), result,
-                                  {"target": "control-plane", "server_version": "v1.37.2", "nodes": 3,
-                                   "kwok_version": "0.8.0"}, "v1.37.1", "2026-12-01", None, tmp_path)
+    target = records.Target("control-plane", "v1.37.2", "v1.37.1", 3, kwok="0.8.0")
+    record = build_record(snapshot(page, tmp_path), result, target, "2026-12-01", None, tmp_path)
     records.write_record(tmp_path, record)
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
