@@ -87,3 +87,36 @@ def test_an_altered_output_fails_at_its_step_with_a_diff_and_stops_the_page(cont
     assert page_result["cleanup"]["ok"] is True
     assert "- statefulset.apps/web configured" in run.stdout
     assert leftovers(control_plane, run.live) == []
+
+
+REORDERED = """\
+web-0   0/1     Pending             0          0s
+web-0   0/1     ContainerCreating   0          0s
+web-1   0/1     Pending             0          0s
+web-0   1/1     Running             0          19s
+"""
+
+
+def test_a_watch_whose_rows_were_reordered_fails_soon_after_the_page_waited(control_plane: ControlPlane,
+                                                                            kubeconfig: Path, tmp_path: Path) -> None:
+    """web-0's Running moved below web-1's Pending: once the rollout the page waits for is done and the watch
+    prints nothing new, no row is still to come, so the step fails then, not at --watch-timeout (300 s)."""
+    page = copy_page(tmp_path)
+    text = page.read_text(encoding="utf-8")
+    documented = ("web-0   0/1     Pending             0          0s\nweb-0   0/1     ContainerCreating   0          0s\n"
+                  "web-0   1/1     Running             0          19s\nweb-1   0/1     Pending             0          0s\n")
+    original = ("web-0   0/1     Pending             0          0s\nweb-0   0/1     Pending             0          0s\n"
+                "web-0   0/1     ContainerCreating   0          0s\nweb-0   1/1     Running             0          19s\n"
+                "web-1   0/1     Pending             0          0s\n")
+    assert original in text
+    page.write_text(text.replace(original, REORDERED, 1), encoding="utf-8")
+    assert documented not in page.read_text(encoding="utf-8")
+
+    run = run_live(kubeconfig, tmp_path, "--root", str(tmp_path), "--watch-timeout", "300", str(page), timeout=400)
+
+    assert run.code == 1, run.stdout + run.stderr
+    (failed,) = [s for s in run.steps() if s["status"] == "failed"]
+    assert failed["kind"] == "terminal" and "printed nothing new for 5s after the page's wait" in failed["message"]
+    assert failed["seconds"] < 30, failed
+    assert "  - web-1   0/1     Pending" in failed["diff"] or "web-0   1/1     Running" in failed["diff"]
+    assert leftovers(control_plane, run.live) == []

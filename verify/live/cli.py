@@ -70,6 +70,9 @@ def add_live_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--terminal-settle", type=float, default=1.0, metavar="SECONDS",
                         help="the longest a background terminal is waited for before the next step: it is ready once its "
                              "listing is printed, and this bounds a watch over no objects, which prints nothing")
+    parser.add_argument("--watch-quiet", type=float, default=5.0, metavar="SECONDS",
+                        help="once the page has waited for the state a shown watch documents, how long the watch may "
+                             "print nothing new before its documented rows count as not coming (default: %(default)s)")
     parser.add_argument("--cleanup-timeout", type=float, default=300.0, metavar="SECONDS")
     parser.add_argument("--probe-timeout", type=float, default=60.0, metavar="SECONDS",
                         help="how long a probe LoadBalancer Service may wait for an address")
@@ -197,6 +200,7 @@ def run_live_command(args: argparse.Namespace) -> int:
     settings = Settings(root=root, kubectl=kubectl, sandbox=sandbox, limits=limits, page_network=args.page_network,
                         step_timeout=args.step_timeout, watch_timeout=args.watch_timeout,
                         retry_interval=args.retry_interval, retry_budget=args.retry_budget, terminal_settle=args.terminal_settle,
+                        watch_quiet=args.watch_quiet,
                         cleanup_timeout=args.cleanup_timeout, keep_workdir=args.keep_workdir,
                         secret_env=args.secret_env + args.pass_env, pass_env=args.pass_env,
                         record_events=args.record_events)

@@ -13,7 +13,7 @@ import shlex
 from pathlib import Path
 
 from verify.shellcode.invocations import argument_lists, kubectl_invocations
-from verify.shellcode.lexer import KEYWORDS
+from verify.shellcode.lexer import KEYWORDS, simple_commands
 from verify.shellcode.programs import facts
 
 READ_ONLY_VERBS = {"get", "describe", "logs", "top", "version", "cluster-info", "api-resources", "api-versions",
@@ -115,6 +115,40 @@ def _flag_values(args: list[str], short: str, long: str) -> list[str]:
         elif arg.startswith(short) and len(arg) > 2 and not arg.startswith("--"):
             values.append(arg[2:])
     return values
+
+
+WATCH_FLAGS = ("-w", "--watch", "--watch-only")
+
+
+def waits_for_state(command: str) -> bool:
+    """Whether the command waits until objects reach a state (`kubectl wait`, `kubectl rollout status`)."""
+    verbs = [_verb(list(invocation.args)) for invocation in kubectl_invocations(command)]
+    return any(verb == "wait" or (verb, sub) == ("rollout", "status") for verb, sub in verbs)
+
+
+def listing_command(command: str) -> str | None:
+    """For a watch that is one `kubectl get … -w` and nothing else, the same `get` without the watch, printing names
+    only: what the watch lists before it prints any change. None for anything else."""
+    if len(simple_commands(command)) != 1:
+        return None
+    invocations = kubectl_invocations(command)
+    if len(invocations) != 1 or _verb(list(invocations[0].args))[0] != "get":
+        return None
+    args = list(invocations[0].args)
+    if not any(a in WATCH_FLAGS or a.startswith("--watch=") for a in args):
+        return None
+    kept, skip = [], False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in ("-o", "--output"):
+            skip = True
+        elif arg in WATCH_FLAGS or arg.startswith(("--watch=", "-o=", "--output=", "--output-watch-events")) or \
+                (arg.startswith("-o") and len(arg) > 2):
+            continue
+        else:
+            kept.append(arg)
+    return shlex.join(["kubectl", *kept, "-o", "name", "--request-timeout=10s"])
 
 
 def rewrite_interactive(command: str, script: str) -> str:

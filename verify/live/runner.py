@@ -40,7 +40,7 @@ from verify.model import LIVE_KINDS, Page, PageError, Step, display_path
 from verify.outcomes import Failure, Outcome, Skip
 from verify.parsers import load_page
 from verify.records import step_kind
-from verify.results import FAILED
+from verify.results import FAILED, PASSED
 from verify.shellcode.credentials import refused_flags
 
 
@@ -66,6 +66,7 @@ class Settings:
     retry_interval: float = 2.0
     retry_budget: float = 120.0  # how long a read-only step may keep trying to match
     terminal_settle: float = 1.0
+    watch_quiet: float = 5.0  # after the page's wait, how long a shown watch may print nothing new before it fails
     cleanup_timeout: float = 300.0
     keep_workdir: bool = False
     secret_env: list[str] = field(default_factory=list)
@@ -309,6 +310,9 @@ class PageRunner:
                     index += 1
             for result in self._handle(step, group):
                 self._record(result)
+                if result.status == PASSED and self.context is not None and self.context.terminal is not None \
+                        and any(cmds.waits_for_state(c) for c in step.commands):
+                    self.context.awaited = True
 
     def _handle(self, step: Step, group: list[Step]) -> list[StepResult]:
         """Run one step by its handler (with the blocks typed into it, for an interactive one)."""

@@ -37,6 +37,7 @@ class StepContext:
     claims: ClaimSession | None
     server_gone: Callable[[], bool]  # whether the API server stopped answering (asked before a retry)
     terminal: Background | None = None  # the background watch ("first terminal") while one runs
+    awaited: bool = False  # a hidden wait passed since the watch started: the page reached the state it shows
 
     def timeout(self, step: Step) -> float:
         """The step's own timeout (or the default), never above the ceiling."""

@@ -1,15 +1,23 @@
 """The page's "first terminal": a `kubectl get -w` started in the background, later shown with its rows.
 
 `kubectl get -w` lists, then watches from the list's resourceVersion, so once its listing is printed no
-later change is missed: starting one waits for that output (a watch over no objects prints nothing; then
-`--terminal-settle` bounds the wait). Showing it waits until the documented rows were seen (or the watch
-ends, or its timeout passes), stops it and compares its whole output as a watch stream.
+later change is missed: starting one waits for that output. A watch over no objects prints nothing, so
+`--terminal-settle` bounds the wait; when it passes without output, the same `get` without the watch
+says whether there are objects to list, and if there are, the wait goes on until the listing shows
+(a kubectl slow to start on a busy machine would otherwise miss the first changes).
+
+Showing it waits until the documented rows were seen, the watch ends, or its timeout passes; but once
+the page has waited for the state it shows (a `kubectl wait` or `rollout status` passed since the watch
+started) and the
+watch has printed nothing new for `--watch-quiet` seconds, no row is still to come: it stops then.
+It compares the watch's whole output as a watch stream.
 """
 
 from __future__ import annotations
 
 import time
 
+from verify.live import commands as cmds
 from verify.live.handlers import StepContext
 from verify.live.matching import match, watch_progress
 from verify.live.results import StepResult
@@ -17,18 +25,37 @@ from verify.model import Step
 from verify.outcomes import Checked, Failure, Outcome
 
 KIND = "terminal"
+#: How long a watch over existing objects may take to print its listing, and the listing check to answer.
+LISTING_TIMEOUT = 60.0
 
 
 def _result(step: Step, outcome: Outcome, **details: object) -> StepResult:
     return StepResult(step.location, KIND, outcome, "\n".join(step.commands), **details)  # type: ignore[arg-type]
 
 
+def _wait_for_output(ctx: StepContext, until: float) -> None:
+    terminal = ctx.terminal
+    assert terminal is not None
+    while not terminal.output() and terminal.running and time.monotonic() < until:
+        time.sleep(0.02)
+
+
 def start_terminal(step: Step, ctx: StepContext) -> StepResult:
     ctx.stop_terminal()
-    terminal = ctx.terminal = ctx.session.start_background("\n".join(step.commands))
-    settle_until = time.monotonic() + ctx.settings.terminal_settle
-    while not terminal.output() and terminal.running and time.monotonic() < settle_until:
-        time.sleep(0.02)
+    command = "\n".join(step.commands)
+    terminal = ctx.terminal = ctx.session.start_background(command)
+    ctx.awaited = False
+    _wait_for_output(ctx, time.monotonic() + ctx.settings.terminal_settle)
+    listing = cmds.listing_command(command)
+    if not terminal.output() and terminal.running and listing is not None:
+        objects = ctx.session.run(listing, LISTING_TIMEOUT)
+        if objects.exit_code == 0 and objects.output.strip():
+            _wait_for_output(ctx, time.monotonic() + min(ctx.timeout(step), LISTING_TIMEOUT))
+            if not terminal.output() and terminal.running:
+                ctx.stop_terminal()
+                return _result(step, Outcome.failed(Failure.TIMEOUT, f"the background watch printed no listing within "
+                                                                     f"{LISTING_TIMEOUT:.0f}s, although there are "
+                                                                     "objects to list"))
     if not terminal.running and terminal.proc.returncode:
         code, output = terminal.proc.returncode, terminal.output()
         ctx.terminal = None
@@ -51,12 +78,19 @@ def show_terminal(step: Step, ctx: StepContext) -> StepResult:
     timeout = min(float(step.directive.timeout or ctx.settings.watch_timeout), ctx.settings.limits.timeout_ceiling)
     documented = step.output.text if step.output else ""
     concurrent = step.output.directive.concurrent if step.output else ()
-    satisfied = False
+    satisfied = settled = False
+    seen, changed_at = "", time.monotonic()
     while time.monotonic() - started < timeout:
-        if watch_progress(documented, terminal.output(), ctx.namespace, ctx.storage_class, concurrent).satisfied:
+        output = terminal.output()
+        if watch_progress(documented, output, ctx.namespace, ctx.storage_class, concurrent).satisfied:
             satisfied = True
             break
         if not terminal.running:
+            break
+        if output != seen:
+            seen, changed_at = output, time.monotonic()
+        elif ctx.awaited and time.monotonic() - changed_at >= ctx.settings.watch_quiet:
+            settled = True  # the page waited for this state, and nothing new came since
             break
         time.sleep(0.1)
     output = ctx.stop_terminal()
@@ -64,8 +98,13 @@ def show_terminal(step: Step, ctx: StepContext) -> StepResult:
     seconds = time.monotonic() - started
     if compared.ok:
         return _result(step, Outcome.passed(Checked.WATCH), output=output, seconds=seconds, notes=notes)
-    why = "the watch ended" if not satisfied and seconds < timeout else \
-        f"not all documented rows were seen within {timeout:.0f}s"
+    if settled:
+        why = (f"the documented rows were not seen, and the watch printed nothing new for "
+               f"{ctx.settings.watch_quiet:.0f}s after the page's wait")
+    elif not satisfied and seconds < timeout:
+        why = "the watch ended"
+    else:
+        why = f"not all documented rows were seen within {timeout:.0f}s"
     where = step.output.location if step.output else step.location
     return _result(step, Outcome.failed(Failure.OUTPUT, f"{why} (documented at {where})"), output=output,
                    diff=compared.diff, seconds=seconds)
