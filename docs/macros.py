@@ -62,17 +62,18 @@ def _register_translation_status(env: MacrosPlugin, language_code: str) -> None:
 
 
 def _register_verification_status(env: MacrosPlugin, language: str) -> None:
-    from site_tools.verification import legend, status_rows, status_table
+    from site_tools.plugin import site_options
+    from site_tools.step_marks import MarkRenderer, legend_html
+    from site_tools.verification import legend_marks, status_rows, status_table
 
     root = Path(env.project_dir)
-    extra = env.conf["extra"]
+    options = site_options(env.conf)
 
     @env.macro
     def verification_status_table() -> str:
         """A Markdown table of every page with commands and what its verification record says."""
-        docs_dirs = extra.get("docs_dirs") or {}
-        source = Path(docs_dirs.get(SOURCE_LANGUAGE.code) or root / SOURCE_LANGUAGE.docs_dir)
-        records_dir = Path(extra.get("verification_dir") or root / "verification")
+        source = Path(options.docs_dirs.get(SOURCE_LANGUAGE.code) or root / SOURCE_LANGUAGE.docs_dir)
+        records_dir = Path(options.verification_dir or root / "verification")
         here = Path(env.page.file.src_path).parent
         prefix = "".join("../" for _ in here.parts)
         rows = status_rows(source, records_dir, root, title_dir=Path(env.conf["docs_dir"]))
@@ -81,4 +82,4 @@ def _register_verification_status(env: MacrosPlugin, language: str) -> None:
     @env.macro
     def verification_legend() -> str:
         """The marks shown under command blocks, with their icons."""
-        return legend(language)
+        return legend_html(legend_marks(language), language, MarkRenderer(env.conf.theme.get_env()))

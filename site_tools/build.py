@@ -37,7 +37,7 @@ from site_tools.sitemap import write_sitemaps
 
 BUILD_INFO = ".build-info.json"
 _INPUT_FILES = (*(lang.config_file for lang in LANGUAGES), "package-lock.json", "pyproject.toml")
-# verify/ too: the hooks parse each page with it to place the verification marks; languages/ holds
+# verify/ too: the site plugin parses each page with it to place the verification marks; languages/ holds
 # the registry and every language's strings.
 # Each language's pages are under its docs_dir's top folder (docs_src/, docs/), wherever the registry puts it.
 _INPUT_DIRS = tuple(dict.fromkeys((
@@ -58,7 +58,7 @@ class LanguageBuild:
 
 
 def input_digest(docs_dirs: dict[str, Path] | None = None, verification_dir: Path | None = None) -> str:
-    """SHA-256 over every file a build reads (pages, theme overrides, hooks, configs, tool versions).
+    """SHA-256 over every file a build reads (pages, theme overrides, the plugin, configs, tool versions).
 
     The checked-out commit counts too: the sitemap dates each page by its last commit.
     """
@@ -176,6 +176,8 @@ def _build_one(code: str, out: Path, docs_dirs: dict[str, Path], verification_di
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    from site_tools.plugin import site_options
+
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter(f"[{code}] %(levelname)-7s -  %(message)s"))
     mkdocs_log = logging.getLogger("mkdocs")
@@ -188,9 +190,10 @@ def _build_one(code: str, out: Path, docs_dirs: dict[str, Path], verification_di
     if code in docs_dirs:
         overrides["docs_dir"] = str(docs_dirs[code])
     config = load_config(config_file=str(REPO_ROOT / lang.config_file), **overrides)
-    config.extra["docs_dirs"] = {k: str(v) for k, v in docs_dirs.items()}
+    options = site_options(config)
+    options.docs_dirs = {k: str(v) for k, v in docs_dirs.items()}
     if verification_dir is not None:
-        config.extra["verification_dir"] = str(verification_dir)
+        options.verification_dir = str(verification_dir)
     build(config)
 
 
