@@ -10,6 +10,7 @@ in ``site/.build-info.json`` so that ``--if-stale`` (used by the tests and
 ``nox -s serve``) can skip a build that would change nothing.
 
     python -m site_tools.build [--out site] [--serial] [--if-stale]
+                               [--site-url URL]            # where the site lives (site_tools.site_url)
                                [--docs-dir en=PATH]        # a language's pages from elsewhere
                                [--verification-dir PATH]   # other verification records
 """
@@ -32,7 +33,9 @@ from pathlib import Path
 
 from languages import LANGUAGES, language
 from site_tools.git_dates import head_commit
-from site_tools.languages import REPO_ROOT, site_root_url
+from site_tools.languages import REPO_ROOT
+from site_tools.site_url import ENV as SITE_URL_ENV
+from site_tools.site_url import SiteUrlError, normalized, site_root_url
 from site_tools.sitemap import write_sitemaps
 
 BUILD_INFO = ".build-info.json"
@@ -57,13 +60,15 @@ class LanguageBuild:
     output: str
 
 
-def input_digest(docs_dirs: dict[str, Path] | None = None, verification_dir: Path | None = None) -> str:
+def input_digest(docs_dirs: dict[str, Path] | None = None, verification_dir: Path | None = None,
+                 site_url: str | None = None) -> str:
     """SHA-256 over every file a build reads (pages, theme overrides, the plugin, configs, tool versions).
 
-    The checked-out commit counts too: the sitemap dates each page by its last commit.
+    The checked-out commit counts too (the sitemap dates each page by its last commit), and so does the
+    site's base URL (``site_url``, else the one ``site_tools.site_url`` finds).
     """
     h = hashlib.sha256()
-    h.update(f"HEAD={head_commit()}\n".encode())
+    h.update(f"HEAD={head_commit()}\nsite_url={site_url or site_root_url()}\n".encode())
     for package in ("mkdocs", "mkdocs-material", "pymdown-extensions", "mkdocs-macros-plugin"):
         h.update(f"{package}={metadata.version(package)}\n".encode())
     roots = [REPO_ROOT / name for name in _INPUT_DIRS] + [Path(p) for p in (docs_dirs or {}).values()]
@@ -92,9 +97,9 @@ def _input_args(docs_dirs: dict[str, Path], verification_dir: Path | None) -> li
     return args + (["--verification-dir", str(verification_dir)] if verification_dir else [])
 
 
-def _start(lang: str, out: Path, inputs: list[str]) -> subprocess.Popen[str]:
+def _start(lang: str, out: Path, inputs: list[str], site_url: str) -> subprocess.Popen[str]:
     cmd = [sys.executable, "-m", "site_tools.build", "--one", lang, "--out", str(out), *inputs]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1", SITE_URL_ENV: site_url}
     return subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -119,17 +124,20 @@ def build_site(
     parallel: bool = True,
     docs_dirs: dict[str, Path] | None = None,
     verification_dir: Path | None = None,
+    site_url: str | None = None,
 ) -> list[LanguageBuild]:
     """Build every language and replace ``out`` with the merged site.
 
     ``docs_dirs`` maps a language to another docs directory and
     ``verification_dir`` replaces ``verification/``, the committed records (test builds use both).
+    ``site_url`` is where the site lives (default: ``site_tools.site_url.site_root_url()``).
     """
     docs_dirs = dict(docs_dirs or {})
     inputs = _input_args(docs_dirs, verification_dir)
+    root_url = normalized(site_url, "--site-url") if site_url else site_root_url()
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    digest = input_digest(docs_dirs, verification_dir)
+    digest = input_digest(docs_dirs, verification_dir, root_url)
     _remove_abandoned_work_dirs(out.parent)
     work = Path(tempfile.mkdtemp(prefix=f".site-build-{os.getpid()}-", dir=out.parent))
     try:
@@ -137,7 +145,7 @@ def build_site(
         results: list[LanguageBuild] = []
         if parallel:
             started = time.monotonic()
-            procs = {code: _start(code, target, inputs) for code, target in targets.items()}
+            procs = {code: _start(code, target, inputs, root_url) for code, target in targets.items()}
             errors = []
             for code, proc in procs.items():
                 try:
@@ -148,7 +156,7 @@ def build_site(
                 raise BuildFailed("\n".join(errors))
         else:
             for code, target in targets.items():
-                results.append(_finish(code, _start(code, target, inputs), time.monotonic()))
+                results.append(_finish(code, _start(code, target, inputs, root_url), time.monotonic()))
 
         merged = targets[LANGUAGES[0].code]
         for lang in LANGUAGES[1:]:
@@ -157,7 +165,7 @@ def build_site(
                 raise BuildFailed(f"the {LANGUAGES[0].code} build already has {destination.name}/: rename that page")
             targets[lang.code].rename(destination)
         sources = {lang.code: Path(docs_dirs.get(lang.code) or REPO_ROOT / lang.docs_dir) for lang in LANGUAGES}
-        write_sitemaps(merged, site_root_url(), sources)
+        write_sitemaps(merged, root_url, sources)
         (merged / BUILD_INFO).write_text(
             json.dumps({"digest": digest, "languages": [lang.code for lang in LANGUAGES]}, indent=2) + "\n",
             encoding="utf-8",
@@ -213,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "site", help="where the merged site goes (site/)")
     parser.add_argument("--serial", action="store_true", help="build the languages one after the other")
     parser.add_argument("--if-stale", action="store_true", help="do nothing when the inputs have not changed")
+    parser.add_argument("--site-url", metavar="URL", help=f"where the site lives, e.g. https://owner.github.io/repo/ "
+                        f"(default: ${SITE_URL_ENV}, else site_url in mkdocs.yml)")
     parser.add_argument("--docs-dir", action="append", default=[], metavar="LANG=PATH")
     parser.add_argument("--verification-dir", type=Path, help="read verification records from here, not verification/")
     parser.add_argument("--one", metavar="LANG", help=argparse.SUPPRESS)
@@ -229,13 +239,19 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
 
-    if args.if_stale and is_fresh(args.out, input_digest(docs_dirs, args.verification_dir)):
+    try:
+        site_url = normalized(args.site_url, "--site-url") if args.site_url else site_root_url()
+    except SiteUrlError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if args.if_stale and is_fresh(args.out, input_digest(docs_dirs, args.verification_dir, site_url)):
         print(f"{args.out} is up to date")
         return 0
     started = time.monotonic()
     try:
         results = build_site(
-            args.out, parallel=not args.serial, docs_dirs=docs_dirs, verification_dir=args.verification_dir
+            args.out, parallel=not args.serial, docs_dirs=docs_dirs, verification_dir=args.verification_dir,
+            site_url=site_url,
         )
     except BuildFailed as err:
         print(err, file=sys.stderr)

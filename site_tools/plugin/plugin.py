@@ -7,13 +7,17 @@ other plugins matters; MkDocs runs plugins of equal priority in the order ``plug
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from languages import language
 from site_tools.plugin.comments import VerificationComments
 from site_tools.plugin.config import SiteConfig
 from site_tools.plugin.diagrams import Diagrams
@@ -24,6 +28,7 @@ from site_tools.plugin.status import VerificationStatus
 from site_tools.plugin.theme_script import NoSitemapLookup
 from site_tools.plugin.toc import TocBreaks
 from site_tools.plugin.translation import TranslationFreshness
+from site_tools.site_url import SiteUrlError, language_url, site_root_url
 
 #: Every part, in the order each event reaches them: the verification part reads the language links
 #: and the translation state of a page, so it comes after both.
@@ -38,6 +43,8 @@ PARTS: tuple[type[Part], ...] = (
     NoSitemapLookup,  # Material's script does not follow the hreflang links to look for sitemaps
 )
 
+#: The build's site_url is set before any other plugin can read it (site_tools.site_url).
+FIRST = 100
 #: Material's search indexes a page in its own on_page_context (priority 0), from the page's HTML and
 #: table of contents: the parts see the page after it, so that nothing they add there (the table of
 #: contents' break hints) reaches the index.
@@ -49,7 +56,14 @@ class SitePlugin(BasePlugin[SiteConfig]):
 
     parts: list[Part]
 
+    @event_priority(FIRST)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Where this language's build lives (the site's root plus its prefix), then the parts, afresh."""
+        lang = language(config.theme["language"])
+        try:
+            config.site_url = language_url(site_root_url(Path(config.config_file_path).parent), lang)
+        except SiteUrlError as err:
+            raise PluginError(str(err)) from err
         self.parts = [part(self.config) for part in PARTS]  # afresh on every build (`mkdocs serve` rebuilds)
         for part in self.parts:
             part.on_config(config)

@@ -103,7 +103,8 @@ def test_each_event_reaches_every_part_in_order(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr("site_tools.plugin.plugin.PARTS", (First, Second))
     plugin = SitePlugin()
     plugin.load_config({})
-    plugin.on_config(SimpleNamespace())  # type: ignore[arg-type]
+    config = load_config(config_file=str(REPO_ROOT / "mkdocs.yml"))
+    plugin.on_config(config)
     out = plugin.on_page_markdown("text", page=None, config=None, files=None)  # type: ignore[arg-type]
     assert out == "text first second" and calls == ["first", "second"]
 

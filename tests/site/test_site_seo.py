@@ -11,7 +11,8 @@ import pytest
 
 from languages import LANGUAGES, language
 from site_helpers import BuiltSite, all_pages, parse, unavailable
-from site_tools.languages import REPO_ROOT, site_root_url
+from site_tools.languages import REPO_ROOT
+from site_tools.site_url import site_root_url
 from site_tools.sitemap import INDEX, SITEMAP_NS, XHTML_NS, language_sitemap
 from site_tools.urls import page_url
 
