@@ -26,7 +26,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -58,6 +60,7 @@ class LanguageBuild:
     lang: str
     seconds: float
     output: str
+    forked: bool = False  # built in a forked copy of the builder, else in a new interpreter
 
 
 def input_digest(docs_dirs: dict[str, Path] | None = None, verification_dir: Path | None = None,
@@ -69,7 +72,7 @@ def input_digest(docs_dirs: dict[str, Path] | None = None, verification_dir: Pat
     """
     h = hashlib.sha256()
     h.update(f"HEAD={head_commit()}\nsite_url={site_url or site_root_url()}\n".encode())
-    for package in ("mkdocs", "mkdocs-material", "pymdown-extensions", "mkdocs-macros-plugin"):
+    for package in ("mkdocs", "mkdocs-material", "pymdown-extensions"):
         h.update(f"{package}={metadata.version(package)}\n".encode())
     roots = [REPO_ROOT / name for name in _INPUT_DIRS] + [Path(p) for p in (docs_dirs or {}).values()]
     roots += [Path(verification_dir)] if verification_dir else []
@@ -103,11 +106,62 @@ def _start(lang: str, out: Path, inputs: list[str], site_url: str) -> subprocess
     return subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def _finish(lang: str, proc: subprocess.Popen[str], started: float) -> LanguageBuild:
+class _Forked:
+    """A language built in a forked copy of this process; its output (stdout and stderr) read from a pipe."""
+
+    def __init__(self, lang: str, out: Path, docs_dirs: dict[str, Path], verification_dir: Path | None,
+                 site_url: str) -> None:
+        read_end, write_end = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: one build, then out without running the parent's clean-ups
+            code = 1
+            try:
+                os.close(read_end)
+                os.dup2(write_end, 1)
+                os.dup2(write_end, 2)
+                os.environ[SITE_URL_ENV] = site_url
+                code = _run_one(lang, out, docs_dirs, verification_dir)
+            except BaseException:  # noqa: BLE001 - whatever happens, the child reports it and exits
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        os.close(write_end)
+        self.pid = pid
+        self._chunks: list[bytes] = []
+        self._reader = threading.Thread(target=self._drain, args=(read_end,), daemon=True)
+        self._reader.start()
+        self.returncode: int | None = None
+
+    def _drain(self, fd: int) -> None:
+        with os.fdopen(fd, "rb") as pipe:
+            for chunk in iter(lambda: pipe.read(65536), b""):
+                self._chunks.append(chunk)
+
+    def communicate(self) -> tuple[str, None]:
+        _, status = os.waitpid(self.pid, 0)
+        self.returncode = os.waitstatus_to_exitcode(status)
+        self._reader.join()
+        return b"".join(self._chunks).decode("utf-8", errors="replace"), None
+
+
+def _preload(lang: str) -> None:
+    """Import what every language build imports (MkDocs, the theme, the plugins, the Markdown extensions),
+    once, before the builds fork: each build then starts with it done."""
+    from mkdocs.commands import build  # noqa: F401 - imported for the forked builds
+    from mkdocs.config import load_config
+
+    load_config(config_file=str(REPO_ROOT / language(lang).config_file))
+
+
+def _finish(lang: str, proc: subprocess.Popen[str] | _Forked, started: float) -> LanguageBuild:
     output, _ = proc.communicate()
     if proc.returncode != 0:
         raise BuildFailed(f"the {lang} build failed (exit {proc.returncode}):\n{output}")
-    return LanguageBuild(lang, time.monotonic() - started, output)
+    return LanguageBuild(lang, time.monotonic() - started, output, isinstance(proc, _Forked))
 
 
 def _remove_abandoned_work_dirs(parent: Path) -> None:
@@ -125,12 +179,15 @@ def build_site(
     docs_dirs: dict[str, Path] | None = None,
     verification_dir: Path | None = None,
     site_url: str | None = None,
+    fork: bool = False,
 ) -> list[LanguageBuild]:
     """Build every language and replace ``out`` with the merged site.
 
     ``docs_dirs`` maps a language to another docs directory and
     ``verification_dir`` replaces ``verification/``, the committed records (test builds use both).
     ``site_url`` is where the site lives (default: ``site_tools.site_url.site_root_url()``).
+    ``fork`` builds each language in a forked copy of this process, after importing what they all
+    import (only from a single-threaded process: the command line); else each is a new interpreter.
     """
     docs_dirs = dict(docs_dirs or {})
     inputs = _input_args(docs_dirs, verification_dir)
@@ -143,9 +200,18 @@ def build_site(
     try:
         targets = {lang.code: work / lang.code for lang in LANGUAGES}
         results: list[LanguageBuild] = []
+        fork = fork and hasattr(os, "fork") and threading.active_count() == 1
+
+        def start(code: str, target: Path) -> subprocess.Popen[str] | _Forked:
+            if fork:
+                return _Forked(code, target, docs_dirs, verification_dir, root_url)
+            return _start(code, target, inputs, root_url)
+
+        if fork:
+            _preload(LANGUAGES[0].code)
         if parallel:
             started = time.monotonic()
-            procs = {code: _start(code, target, inputs, root_url) for code, target in targets.items()}
+            procs = {code: start(code, target) for code, target in targets.items()}
             errors = []
             for code, proc in procs.items():
                 try:
@@ -156,7 +222,7 @@ def build_site(
                 raise BuildFailed("\n".join(errors))
         else:
             for code, target in targets.items():
-                results.append(_finish(code, _start(code, target, inputs, root_url), time.monotonic()))
+                results.append(_finish(code, start(code, target), time.monotonic()))
 
         merged = targets[LANGUAGES[0].code]
         for lang in LANGUAGES[1:]:
@@ -177,6 +243,18 @@ def build_site(
         return results
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_one(code: str, out: Path, docs_dirs: dict[str, Path], verification_dir: Path | None) -> int:
+    """Build one language; its exit status (an MkDocs abort is printed)."""
+    from mkdocs.exceptions import Abort
+
+    try:
+        _build_one(code, out, docs_dirs, verification_dir)
+    except Abort as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _build_one(code: str, out: Path, docs_dirs: dict[str, Path], verification_dir: Path | None) -> None:
@@ -230,14 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     docs_dirs = _parse_docs_dirs(args.docs_dir)
 
     if args.one:
-        from mkdocs.exceptions import Abort
-
-        try:
-            _build_one(args.one, args.out, docs_dirs, args.verification_dir)
-        except Abort as err:
-            print(f"error: {err}", file=sys.stderr)
-            return 1
-        return 0
+        return _run_one(args.one, args.out, docs_dirs, args.verification_dir)
 
     try:
         site_url = normalized(args.site_url, "--site-url") if args.site_url else site_root_url()
@@ -251,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         results = build_site(
             args.out, parallel=not args.serial, docs_dirs=docs_dirs, verification_dir=args.verification_dir,
-            site_url=site_url,
+            site_url=site_url, fork=True,
         )
     except BuildFailed as err:
         print(err, file=sys.stderr)
@@ -259,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     for result in results:
         print(result.output.rstrip())
     each = ", ".join(f"{r.lang} {r.seconds:.1f} s" for r in results)
-    mode = "serial" if args.serial else "parallel"
+    mode = ("serial" if args.serial else "parallel") + (", forked" if results and results[0].forked else "")
     print(f"built {args.out} in {time.monotonic() - started:.1f} s ({mode}: {each})")
     return 0
 

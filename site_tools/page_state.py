@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from site_tools.languages import AlternateLink, HreflangLink
+from site_tools.records import Record
 from site_tools.verification import PageStatus
-from verify.records import Record
 
 META_KEY = "k8s"
 

@@ -2,8 +2,8 @@
 
 A mark (``site_tools.verification.Mark``) goes right after its command block, outside ``<pre>``, so that
 copying a command copies only the command and the mark needs no JavaScript. Highlighted code blocks are
-``div.highlight`` elements holding ``pre > code`` (the markup Material styles); the page's HTML is read
-with an HTML parser to find each one, its text as the reader sees it, and where it ends. Each mark is
+``div.highlight`` elements holding ``pre > code`` (the markup Material styles); each is read with an
+HTML parser from its start tag to its end, for its text as the reader sees it and where it ends. Each mark is
 ``partials/step-mark.html`` of the theme (``docs/overrides``), rendered with the build's own template
 environment.
 """
@@ -11,6 +11,7 @@ environment.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -32,59 +33,80 @@ class CodeBlock:
     end: int
 
 
-class _CodeBlocks(HTMLParser):
-    """Collects the code blocks of a page, in order."""
+#: Where a highlighted block may start: a ``<div>`` whose classes include ``highlight`` (any order of
+#: attributes and classes). Each candidate is then read with an HTML parser, up to the div's end.
+_CANDIDATE = re.compile(r"""<div\s[^>]*?\bclass\s*=\s*["'][^"']*\bhighlight\b""")
+_CHUNK = 4096
 
-    def __init__(self, source: str) -> None:
+
+class _Block(HTMLParser):
+    """Reads one ``div.highlight`` from its start tag: the text of its ``pre > code`` and where it closes."""
+
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.source = source
-        self.line_starts = [0]
-        for index, char in enumerate(source):
-            if char == "\n":
-                self.line_starts.append(index + 1)
-        self.blocks: list[CodeBlock] = []
-        self._divs = 0  # <div> elements open
-        self._block_depth: int | None = None  # the open highlight div's depth, inside one
+        self.depth = 0  # <div> elements open inside the block, the block's own included
+        self.closed_at: tuple[int, int] | None = None  # (line, column) of the block's </div>
         self._pre = self._code = False
         self._text: list[str] = []
 
-    def _offset(self) -> int:
-        line, column = self.getpos()
-        return self.line_starts[line - 1] + column
+    @property
+    def text(self) -> str:
+        return "".join(self._text)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.closed_at is not None:
+            return
         if tag == "div":
-            self._divs += 1
-            if self._block_depth is None and "highlight" in (dict(attrs).get("class") or "").split():
-                self._block_depth, self._text = self._divs, []
-        elif self._block_depth is not None and tag == "pre":
+            self.depth += 1
+        elif tag == "pre":
             self._pre = True
         elif self._pre and tag == "code":
             self._code = True
 
     def handle_endtag(self, tag: str) -> None:
+        if self.closed_at is not None:
+            return
         if tag == "code":
             self._code = False
         elif tag == "pre":
             self._pre = False
         elif tag == "div":
-            if self._divs == self._block_depth:
-                end = self.source.index(">", self._offset()) + 1
-                self.blocks.append(CodeBlock("".join(self._text), end))
-                self._block_depth = None
-            self._divs -= 1
+            self.depth -= 1
+            if self.depth == 0:
+                self.closed_at = self.getpos()
 
     def handle_data(self, data: str) -> None:
-        if self._code:
+        if self._code and self.closed_at is None:
             self._text.append(data)
+
+
+def _read_block(page_html: str, start: int) -> CodeBlock | None:
+    """The block whose start tag is at ``start``, fed to the parser a chunk at a time until it closes."""
+    parser = _Block()
+    fed = start
+    while parser.closed_at is None and fed < len(page_html):
+        parser.feed(page_html[fed:fed + _CHUNK])
+        fed += _CHUNK
+    if parser.closed_at is None:
+        return None  # never closed: not a block
+    line, column = parser.closed_at
+    lines = page_html[start:fed].split("\n")
+    closing = start + sum(len(text) + 1 for text in lines[: line - 1]) + column
+    return CodeBlock(parser.text, page_html.index(">", closing) + 1)
 
 
 def code_blocks(page_html: str) -> list[CodeBlock]:
     """Every highlighted code block of ``page_html``, in page order."""
-    parser = _CodeBlocks(page_html)
-    parser.feed(page_html)
-    parser.close()
-    return parser.blocks
+    blocks: list[CodeBlock] = []
+    position = 0
+    while (candidate := _CANDIDATE.search(page_html, position)) is not None:
+        block = _read_block(page_html, candidate.start())
+        if block is None:
+            position = candidate.end()
+            continue
+        blocks.append(block)
+        position = block.end
+    return blocks
 
 
 class CommandBlock(Protocol):

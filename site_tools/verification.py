@@ -1,7 +1,7 @@
 """What the site says about a page's verification, read from its committed record (``verification/``).
 
-A record (verify/records.py) is written by ``python -m verify live --record`` for each Japanese page
-and committed. The site shows, in both languages:
+A record (verify/records.py; read here with ``site_tools.records``) is written by
+``python -m verify live --record`` for each Japanese page and committed. The site shows, in both languages:
 
 - in each page's status slot, what the record says as a whole: which target ran it (a control plane
   whose nodes kwok simulates, or a full cluster), the Kubernetes version, the date, how many steps
@@ -15,7 +15,7 @@ and committed. The site shows, in both languages:
 Only a full cluster that ran every step it could, without leaving any out for a missing need, makes
 a page "verified"; a control-plane run never does, and no step that did not run is ever called
 verified. The English page finds each of its steps in the Japanese page's record by ordinal, kind
-and command hash (verify.records.identities), so both languages show the same marks.
+and command hash (``site_tools.step_identities``), so both languages show the same marks.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from typing import Any
 
 from languages import SOURCE_LANGUAGE, section
 from pagegrammar import find_fences, is_shell
-from verify import records
-from verify.records import Failure, Record, RecordStep, Target
-from verify.results import FAILED, PASSED, SKIPPED, Status
+from site_tools import records
+from site_tools.records import FAILED, PASSED, SKIPPED, Failure, Record, RecordStep, Target
+from site_tools.step_identities import VisibleStep
 
 VERIFIER_LANGUAGE = "en"  # the language of the verifier's own messages (reasons it records)
 _JA_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
@@ -248,17 +248,15 @@ def mark_for(step: RecordStep | None, record: Record, lang: str) -> Mark:
     return Mark("skipped", ICONS["skipped"], words["skip_other"], step.reason or "", title, target)
 
 
-def step_marks(record: Record, page: Any, lang: str) -> list[tuple[Any, Mark]]:
-    """(step, mark) for each visible step of ``page`` (a verify.model.Page, in either language)."""
+def step_marks(record: Record, steps: list[VisibleStep], lang: str) -> list[tuple[VisibleStep, Mark]]:
+    """(step, mark) for each visible step of a page, in either language (``site_tools.step_identities``)."""
     by_key = {(s.n, s.kind, s.sha): s for s in record.steps}
     found = []
-    for identity in records.identities(page):
-        if identity.hidden:
-            continue
-        entry = by_key.get(identity.key)
-        if entry is not None and entry.output_sha != identity.output_sha:
+    for step in steps:
+        entry = by_key.get(step.key)
+        if entry is not None and entry.output_sha != step.output_sha:
             entry = None  # the documented output changed: what was compared is not what is shown
-        found.append((identity.step, mark_for(entry, record, lang)))
+        found.append((step, mark_for(entry, record, lang)))
     return found
 
 
@@ -323,7 +321,7 @@ def legend_marks(lang: str) -> list[Mark]:
         return Record("", {}, Target(kind, "…", None, None), "…", None, PASSED, ())
 
     def step(status: str, **fields: Any) -> RecordStep:
-        return RecordStep(1, "command", "", 1, "", Status(status), **fields)
+        return RecordStep(1, "command", "", 1, "", status, **fields)
 
     sample, full = example("control-plane"), example("cluster")
     return [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -22,9 +23,12 @@ from site_tools.plugin.comments import VerificationComments
 from site_tools.plugin.config import SiteConfig
 from site_tools.plugin.diagrams import Diagrams
 from site_tools.plugin.language_links import LanguageLinks
+from site_tools.plugin.macros import Macros
 from site_tools.plugin.navigation import NavigationOrder
 from site_tools.plugin.part import Part
+from site_tools.plugin.search_index import SearchOnDemand
 from site_tools.plugin.status import VerificationStatus
+from site_tools.plugin.templates import with_template_cache
 from site_tools.plugin.theme_script import NoSitemapLookup
 from site_tools.plugin.toc import TocBreaks
 from site_tools.plugin.translation import TranslationFreshness
@@ -33,6 +37,7 @@ from site_tools.site_url import SiteUrlError, language_url, site_root_url
 #: Every part, in the order each event reaches them: the verification part reads the language links
 #: and the translation state of a page, so it comes after both.
 PARTS: tuple[type[Part], ...] = (
+    Macros,  # shared text: [[% cluster_prerequisites() %]], the status tables
     VerificationComments,  # verification comments leave the Markdown
     NavigationOrder,  # the navigation, ordered by front-matter `weight`
     LanguageLinks,  # the switcher's links and the hreflang links
@@ -41,13 +46,15 @@ PARTS: tuple[type[Part], ...] = (
     VerificationStatus,  # the status slot, the marks under command blocks, the translation banner
     TocBreaks,  # where long Japanese table-of-contents entries may break
     NoSitemapLookup,  # Material's script does not follow the hreflang links to look for sitemaps
+    SearchOnDemand,  # the search index loads when a reader opens the search
 )
 
 #: The build's site_url is set before any other plugin can read it (site_tools.site_url).
 FIRST = 100
 #: Material's search indexes a page in its own on_page_context (priority 0), from the page's HTML and
-#: table of contents: the parts see the page after it, so that nothing they add there (the table of
-#: contents' break hints) reaches the index.
+#: table of contents, and writes the index in its on_post_build: the parts see the page after it, so
+#: that nothing they add there (the table of contents' break hints) reaches the index, and they find
+#: the index written (SearchOnDemand splits it).
 AFTER_SEARCH = -50
 
 
@@ -89,6 +96,10 @@ class SitePlugin(BasePlugin[SiteConfig]):
             html = part.on_page_content(html, page, config, files)
         return html
 
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        """The theme's templates are compiled once, not on every build (``site_tools.plugin.templates``)."""
+        return with_template_cache(env)
+
     @event_priority(AFTER_SEARCH)
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext:
@@ -96,6 +107,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
             part.on_page_context(context, page, config, nav)
         return context
 
+    @event_priority(AFTER_SEARCH)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         for part in self.parts:
             part.on_post_build(config)

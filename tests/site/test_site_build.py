@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import json
 import posixpath
 import re
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,6 +15,8 @@ import pytest
 
 from languages import LANGUAGES, language
 from site_helpers import BuiltSite, all_pages, parse, resolve
+from site_tools.build import BUILD_INFO
+from site_tools.languages import REPO_ROOT
 from site_tools.node import MERMAID_JS
 from site_tools.plugin.theme_script import MATERIAL_SELECTOR, NO_LOOKUP_SELECTOR
 from site_tools.urls import page_url
@@ -130,3 +135,33 @@ def test_mermaid_is_served_by_the_site_and_only_on_pages_with_diagrams(built_sit
     for each in LANGUAGES:
         served = built_site.root / each.prefix / "assets/javascripts/mermaid.min.js"
         assert served.read_bytes() == MERMAID_JS.read_bytes()
+
+
+def test_search_index_is_a_stub_naming_the_documents_file(built_site: BuiltSite) -> None:
+    """search/search_index.json is what every page loads: the configuration; the documents are apart."""
+    for lang in LANGUAGES:
+        folder = built_site.root / lang.prefix / "search"
+        stub = json.loads((folder / "search_index.json").read_text(encoding="utf-8"))
+        assert stub["docs"] == [] and stub["config"]["lang"] == [lang.search_lang]
+        documents = json.loads((folder / stub["config"]["k8s_documents"]).read_text(encoding="utf-8"))
+        titles = {doc["title"] for doc in documents["docs"]}
+        assert len(documents["docs"]) > len(built_site.pages(lang.code)) and titles
+        assert {k: v for k, v in stub["config"].items() if k != "k8s_documents"} == documents["config"]
+        assert len((folder / "search_index.json").read_bytes()) < 4096
+
+
+def test_the_command_line_forks_the_builds_and_they_build_the_same_site(built_site: BuiltSite, tmp_path: Path) -> None:
+    """`nox -s site` builds each language in a fork of one process that imported MkDocs once; the tests' builds
+    (threads running, as under pytest-xdist) start a new interpreter per language. Both give the same site."""
+    out = tmp_path / "site"
+    inputs = [arg for lang, path in built_site.docs_dirs.items() for arg in ("--docs-dir", f"{lang}={path}")]
+    done = subprocess.run([sys.executable, "-m", "site_tools.build", "--out", str(out), *inputs], cwd=REPO_ROOT,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "(parallel, forked: " in done.stdout
+    ours = {p.relative_to(out) for p in out.rglob("*") if p.is_file()}
+    theirs = {p.relative_to(built_site.root) for p in built_site.root.rglob("*") if p.is_file()}
+    assert ours == theirs
+    differ = [str(p) for p in sorted(ours) if p.name != BUILD_INFO
+              and (out / p).read_bytes() != (built_site.root / p).read_bytes()]
+    assert differ == []

@@ -23,14 +23,13 @@ from site_tools.diagrams import (
 from site_tools.git_dates import last_commit_dates
 from site_tools.japanese import break_hints
 from site_tools.languages import REPO_ROOT, alternate_links, hreflang_links, relative_href, root_url_from
+from site_tools.records import FAILED, PASSED, SKIPPED, Failure, Record, RecordStep, Target
 from site_tools.render_diagrams import with_intrinsic_size
 from site_tools.sitemap import entries, write_sitemaps
 from site_tools.step_marks import MarkRenderer, code_blocks, insert_marks
 from site_tools.urls import page_url
 from site_tools.verification import mark_for, page_status
 from tests.git_repo import git
-from verify.records import Failure, Record, RecordStep, Target
-from verify.results import FAILED, PASSED, SKIPPED
 
 # --- language links -----------------------------------------------------------------------------
 
@@ -169,7 +168,7 @@ STEPS = (
 
 def record(kind: str = "control-plane", steps: tuple[RecordStep, ...] = STEPS, outcome: str = PASSED,
            failure: Failure | None = None) -> Record:
-    """A record built from verify.records' own types (what build_record returns and read_record reads)."""
+    """A record as the site reads it (site_tools.records; test_site_records.py keeps it equal to the verifier's)."""
     target = Target(kind, "v1.37.2", "v1.37.1", 3, kwok="0.8.0" if kind == "control-plane" else None)
     return Record("docs_src/ja/tutorials/a.md", {}, target, "2026-11-20", None, outcome, tuple(steps), failure)
 
@@ -203,7 +202,7 @@ def test_a_full_cluster_verifies_only_when_nothing_was_left_out_for_a_need() -> 
 
 
 def test_a_failure_says_which_step_and_why() -> None:
-    steps = (replace(STEPS[0], status=FAILED, why="output", message="…", check=None), *STEPS[1:])
+    steps = (replace(STEPS[0], status=FAILED, why="output", check=None), *STEPS[1:])
     failed = record(steps=steps, outcome=FAILED, failure=Failure(1, 9, "output", "…"))
     assert page_status(failed, [], "ja").sentences[1] == ("5ステップのうち3ステップを実行し、1番目のステップ"
                                                          "(kubectl apply -f web.yaml)で失敗しました: 出力が記載と異なりました。")
