@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
 
 from languages import LANGUAGES
 from site_tools.diagrams import DIAGRAMS_DIR, all_diagrams
@@ -15,6 +16,7 @@ from site_tools.languages import REPO_ROOT
 from site_tools.page_state import page_state
 from site_tools.plugin import NAME, PARTS, SiteConfig, SitePlugin, site_options
 from site_tools.plugin.diagrams import Diagrams
+from site_tools.plugin.macros import Macros
 from site_tools.plugin.navigation import page_key
 from site_tools.plugin.part import Part
 from site_tools.plugin.toc import TocBreaks
@@ -118,3 +120,15 @@ def test_the_parts_see_a_page_after_materials_search_indexed_it() -> None:
     assert ours < search
     assert TocBreaks in PARTS
 
+
+
+def test_macros_render_shared_text_and_an_unknown_name_fails_naming_the_page(tmp_path: Path) -> None:
+    config = load_config(config_file=str(REPO_ROOT / "mkdocs.en.yml"))
+    part = Macros(site_options(config))
+    part.on_config(config)
+    page = fake_page(tmp_path / "page.md", "page.md", "page/")
+    untouched = "A Go template: {{range .items}}{{.metadata.name}}{{end}}\n"
+    assert part.on_page_markdown(untouched, page, config, None) == untouched  # type: ignore[arg-type]
+    assert part.on_page_markdown("Kubernetes [[% kubernetes_version %]]", page, config, None) == "Kubernetes v1.37"  # type: ignore[arg-type]
+    with pytest.raises(PluginError, match=rf"{tmp_path / 'page.md'}: 'no_such_macro' is undefined"):
+        part.on_page_markdown("[[% no_such_macro() %]]", page, config, None)  # type: ignore[arg-type]
