@@ -36,7 +36,6 @@ class CodeBlock:
 #: Where a highlighted block may start: a ``<div>`` whose classes include ``highlight`` (any order of
 #: attributes and classes). Each candidate is then read with an HTML parser, up to the div's end.
 _CANDIDATE = re.compile(r"""<div\s[^>]*?\bclass\s*=\s*["'][^"']*\bhighlight\b""")
-_CHUNK = 4096
 
 
 class _Block(HTMLParser):
@@ -81,12 +80,15 @@ class _Block(HTMLParser):
 
 
 def _read_block(page_html: str, start: int) -> CodeBlock | None:
-    """The block whose start tag is at ``start``, fed to the parser a chunk at a time until it closes."""
+    """The block whose start tag is at ``start``, fed to the parser up to each next ``</div>`` until it closes
+    (the first one closes a block without nested divs: the parser reads the block and little more)."""
     parser = _Block()
     fed = start
     while parser.closed_at is None and fed < len(page_html):
-        parser.feed(page_html[fed:fed + _CHUNK])
-        fed += _CHUNK
+        close = page_html.find("</div>", fed)
+        until = len(page_html) if close < 0 else close + len("</div>")
+        parser.feed(page_html[fed:until])
+        fed = until
     if parser.closed_at is None:
         return None  # never closed: not a block
     line, column = parser.closed_at
