@@ -164,10 +164,11 @@ def _chooses_workers(args: list[str]) -> bool:
 
 @nox.session(python=False)
 def lint(session: nox.Session) -> None:
-    """ruff, mypy and import-linter's contracts, as configured in pyproject.toml; changes no file.
+    """ruff, mypy and import-linter's contracts (pyproject.toml), and actionlint on the workflows; changes no file.
 
-    All three run even when one fails, so that one run shows every finding; the session then exits
-    with the first failing tool's code. `-- PATH…` limits ruff and mypy to those paths.
+    All four run even when one fails, so that one run shows every finding; the session then exits
+    with the first failing tool's code. `-- PATH…` limits ruff and mypy to those paths. actionlint is
+    built once from its pinned Go module (ci/actionlint/go.mod; needs Go, or `ACTIONLINT=PATH`).
     """
     paths = list(session.posargs)
     codes = [
@@ -176,6 +177,7 @@ def lint(session: nox.Session) -> None:
         # The contracts are about the whole import graph, so they never take paths.
         _exit_code(session, _BIN / ("lint-imports.exe" if os.name == "nt" else "lint-imports"),
                    "--no-logo", "--cache-dir", str(ROOT / ".cache" / "import-linter")),
+        _exit_code(session, _PYTHON, "-m", "ci.actionlint"),
     ]
     failed = [code for code in codes if code]
     if failed:

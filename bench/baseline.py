@@ -3,8 +3,8 @@
 The configuration is derived from the project's own ``mkdocs.yml`` (so the comparison follows it):
 the same theme (Material with its own options: language, palette, features, no web fonts), the same
 Markdown extensions (the pages need pymdownx.snippets to include their manifests), and MkDocs'
-built-in search plugin with the same options. Left out is everything the project adds: the hooks,
-the macros plugin, ``custom_dir`` (the theme overrides, which read what the hooks compute),
+built-in search plugin with the same options. Left out is everything the project adds: its plugin
+(``k8s-site``), ``custom_dir`` (the theme overrides, which read what the plugin computes),
 ``extra`` (the language switcher, section titles) and ``watch``. The build is not strict, since
 pages written for the project's hooks may say things a plain build warns about.
 """

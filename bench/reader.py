@@ -1,4 +1,5 @@
-"""4. The reader's cost: bytes per page at first load, mermaid only where a diagram is, time to first render.
+"""4. The reader's cost: bytes per page at first load, search from the first keystroke, mermaid only where a
+diagram is, time to first render.
 
 Each page of every language is loaded once in a fresh context (empty cache) of headless Debian
 Chromium, from the site built by the site measurement (A) and, for comparison, the same source-language
@@ -8,6 +9,10 @@ own count: the sum of ``encodedDataLength`` of every finished request in the Dev
 network log (headers included), until the page is loaded, its diagrams drawn and the network idle.
 A request to any other host is refused (the plain build asks a CDN for mermaid; nothing leaves).
 The gzip figure estimates what a host that compresses would send: every response's file gzipped.
+
+Search loads its documents when a reader opens it (site_tools/plugin/search_index.py): on a fresh page
+of each language, the request log must show no documents file until the search field is clicked, and a
+query typed at once must list results; the time from the click to the first result is the figure.
 """
 
 from __future__ import annotations
@@ -35,6 +40,10 @@ if TYPE_CHECKING:  # playwright is imported when the measurement runs (it is a t
 
 TARGET_KB = 300
 DIAGRAM_PAGE = "tutorials/services/source-ip.md"
+SEARCH_PAGE = "tutorials/stateful-application/basic-stateful-set.md"
+#: A word every language's StatefulSet page holds, typed into the search.
+SEARCH_QUERY = "StatefulSet"
+_DOCUMENTS = re.compile(r"/search/search_index\.[0-9a-f]{12}\.json$")
 _RENDERED = """() => new Promise(resolve => {
   const all = () => [...document.querySelectorAll('figure.k8s-diagram')];
   const done = () => all().length > 0 && all().every(f => f.hasAttribute('data-rendered'));
@@ -108,6 +117,52 @@ def load(browser: Browser, root: Path, base: str, path: str) -> Load:
                 any(u.endswith("/mermaid.min.js") for u in finished.values()), diagrams, fcp, drawn)
 
 
+@dataclass
+class SearchUse:
+    ms: float  # from the click on the search field to the first result
+    documents_at_load: bool  # the documents file was requested before the search was opened
+    documents_after_open: bool
+    results: int
+
+
+def search_from_first_keystroke(browser: Browser, base: str, path: str) -> SearchUse:
+    """Open `path`, wait until the network is idle, click the search field, type at once, wait for results."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(30_000)
+    context.route(re.compile(r"^(?!" + re.escape(base) + r"/).*"), lambda route: route.abort())
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    try:
+        page.goto(base + path, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        at_load = any(_DOCUMENTS.search(r) for r in requests)
+        seen = len(requests)
+        started = page.evaluate("performance.now()")
+        page.click("input.md-search__input")
+        page.keyboard.type(SEARCH_QUERY)
+        page.keyboard.press("End")
+        page.wait_for_selector(".md-search-result__item > a")
+        ms = page.evaluate("performance.now()") - started
+        results = page.locator(".md-search-result__item").count()
+        after = any(_DOCUMENTS.search(r) for r in requests[seen:])
+    finally:
+        context.close()
+    return SearchUse(ms, at_load, after, results)
+
+
+def _search_measurement(lang: str, uses: list[SearchUse]) -> Measurement:
+    ok = bool(uses) and all(u.results and not u.documents_at_load and u.documents_after_open for u in uses)
+    return Measurement(
+        "reader", f"search from the first keystroke ({lang})", "ms",
+        a={"label": "click on the search field to first result", **_stats([u.ms for u in uses])},
+        target="documents load only once the search opens; results at once", met=ok,
+        compared="every run: documents not requested at load, requested after the click, results listed",
+        notes=[f"results: {sorted({u.results for u in uses})}; documents requested at load in "
+               f"{sum(u.documents_at_load for u in uses)} of {len(uses)} runs"],
+    )
+
+
 def measure(site: Path, baseline_site: Path, docs_dirs: dict[str, Path], runs: int) -> tuple[list[Measurement], list[dict]]:
     """Every page of every language on `site`, the source language's also on `baseline_site`; first render of a diagram page."""
     from playwright.sync_api import sync_playwright
@@ -155,6 +210,11 @@ def measure(site: Path, baseline_site: Path, docs_dirs: dict[str, Path], runs: i
                 target="only where a diagram is", met=mermaid_ok, compared="every page, every language",
                 notes=[f"{sum(r['mermaid_loaded'] for r in rows)} page(s) loaded mermaid, "
                        f"{sum(1 for r in rows if r['diagrams'])} page(s) have a diagram"]))
+
+            for lang in LANGUAGES:
+                uses = [search_from_first_keystroke(browser, base, "/" + lang.prefix + page_url(SEARCH_PAGE))
+                        for _ in range(runs)]
+                measurements.append(_search_measurement(lang.code, uses))
 
             for lang in LANGUAGES:
                 path = "/" + lang.prefix + page_url(DIAGRAM_PAGE)

@@ -3,7 +3,7 @@
 One entry per language (code, names, where its pages and MkDocs config are, its place in the
 built site, how search and the glossary treat its text); the source language comes first.
 Everything that differs by language reads it here: the verifier's page roots, the translation
-tools, the site build, the MkDocs hooks and macros.  No MkDocs import: the verifier and the
+tools, the site build and its MkDocs plugin.  No MkDocs import: the verifier and the
 translation tools use it too.
 """
 

@@ -10,6 +10,7 @@ in ``site/.build-info.json`` so that ``--if-stale`` (used by the tests and
 ``nox -s serve``) can skip a build that would change nothing.
 
     python -m site_tools.build [--out site] [--serial] [--if-stale]
+                               [--site-url URL]            # where the site lives (site_tools.site_url)
                                [--docs-dir en=PATH]        # a language's pages from elsewhere
                                [--verification-dir PATH]   # other verification records
 """
@@ -25,19 +26,23 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from languages import LANGUAGES, language
 from site_tools.git_dates import head_commit
-from site_tools.languages import REPO_ROOT, site_root_url
+from site_tools.languages import REPO_ROOT
+from site_tools.site_url import ENV as SITE_URL_ENV
+from site_tools.site_url import SiteUrlError, normalized, site_root_url
 from site_tools.sitemap import write_sitemaps
 
 BUILD_INFO = ".build-info.json"
 _INPUT_FILES = (*(lang.config_file for lang in LANGUAGES), "package-lock.json", "pyproject.toml")
-# verify/ too: the hooks parse each page with it to place the verification marks; languages/ holds
+# verify/ too: the site plugin parses each page with it to place the verification marks; languages/ holds
 # the registry and every language's strings.
 # Each language's pages are under its docs_dir's top folder (docs_src/, docs/), wherever the registry puts it.
 _INPUT_DIRS = tuple(dict.fromkeys((
@@ -55,16 +60,19 @@ class LanguageBuild:
     lang: str
     seconds: float
     output: str
+    forked: bool = False  # built in a forked copy of the builder, else in a new interpreter
 
 
-def input_digest(docs_dirs: dict[str, Path] | None = None, verification_dir: Path | None = None) -> str:
-    """SHA-256 over every file a build reads (pages, theme overrides, hooks, configs, tool versions).
+def input_digest(docs_dirs: dict[str, Path] | None = None, verification_dir: Path | None = None,
+                 site_url: str | None = None) -> str:
+    """SHA-256 over every file a build reads (pages, theme overrides, the plugin, configs, tool versions).
 
-    The checked-out commit counts too: the sitemap dates each page by its last commit.
+    The checked-out commit counts too (the sitemap dates each page by its last commit), and so does the
+    site's base URL (``site_url``, else the one ``site_tools.site_url`` finds).
     """
     h = hashlib.sha256()
-    h.update(f"HEAD={head_commit()}\n".encode())
-    for package in ("mkdocs", "mkdocs-material", "pymdown-extensions", "mkdocs-macros-plugin"):
+    h.update(f"HEAD={head_commit()}\nsite_url={site_url or site_root_url()}\n".encode())
+    for package in ("mkdocs", "mkdocs-material", "pymdown-extensions"):
         h.update(f"{package}={metadata.version(package)}\n".encode())
     roots = [REPO_ROOT / name for name in _INPUT_DIRS] + [Path(p) for p in (docs_dirs or {}).values()]
     roots += [Path(verification_dir)] if verification_dir else []
@@ -92,17 +100,68 @@ def _input_args(docs_dirs: dict[str, Path], verification_dir: Path | None) -> li
     return args + (["--verification-dir", str(verification_dir)] if verification_dir else [])
 
 
-def _start(lang: str, out: Path, inputs: list[str]) -> subprocess.Popen[str]:
+def _start(lang: str, out: Path, inputs: list[str], site_url: str) -> subprocess.Popen[str]:
     cmd = [sys.executable, "-m", "site_tools.build", "--one", lang, "--out", str(out), *inputs]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1", SITE_URL_ENV: site_url}
     return subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def _finish(lang: str, proc: subprocess.Popen[str], started: float) -> LanguageBuild:
+class _Forked:
+    """A language built in a forked copy of this process; its output (stdout and stderr) read from a pipe."""
+
+    def __init__(self, lang: str, out: Path, docs_dirs: dict[str, Path], verification_dir: Path | None,
+                 site_url: str) -> None:
+        read_end, write_end = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: one build, then out without running the parent's clean-ups
+            code = 1
+            try:
+                os.close(read_end)
+                os.dup2(write_end, 1)
+                os.dup2(write_end, 2)
+                os.environ[SITE_URL_ENV] = site_url
+                code = _run_one(lang, out, docs_dirs, verification_dir)
+            except BaseException:  # noqa: BLE001 - whatever happens, the child reports it and exits
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        os.close(write_end)
+        self.pid = pid
+        self._chunks: list[bytes] = []
+        self._reader = threading.Thread(target=self._drain, args=(read_end,), daemon=True)
+        self._reader.start()
+        self.returncode: int | None = None
+
+    def _drain(self, fd: int) -> None:
+        with os.fdopen(fd, "rb") as pipe:
+            for chunk in iter(lambda: pipe.read(65536), b""):
+                self._chunks.append(chunk)
+
+    def communicate(self) -> tuple[str, None]:
+        _, status = os.waitpid(self.pid, 0)
+        self.returncode = os.waitstatus_to_exitcode(status)
+        self._reader.join()
+        return b"".join(self._chunks).decode("utf-8", errors="replace"), None
+
+
+def _preload(lang: str) -> None:
+    """Import what every language build imports (MkDocs, the theme, the plugins, the Markdown extensions),
+    once, before the builds fork: each build then starts with it done."""
+    from mkdocs.commands import build  # noqa: F401 - imported for the forked builds
+    from mkdocs.config import load_config
+
+    load_config(config_file=str(REPO_ROOT / language(lang).config_file))
+
+
+def _finish(lang: str, proc: subprocess.Popen[str] | _Forked, started: float) -> LanguageBuild:
     output, _ = proc.communicate()
     if proc.returncode != 0:
         raise BuildFailed(f"the {lang} build failed (exit {proc.returncode}):\n{output}")
-    return LanguageBuild(lang, time.monotonic() - started, output)
+    return LanguageBuild(lang, time.monotonic() - started, output, isinstance(proc, _Forked))
 
 
 def _remove_abandoned_work_dirs(parent: Path) -> None:
@@ -119,25 +178,40 @@ def build_site(
     parallel: bool = True,
     docs_dirs: dict[str, Path] | None = None,
     verification_dir: Path | None = None,
+    site_url: str | None = None,
+    fork: bool = False,
 ) -> list[LanguageBuild]:
     """Build every language and replace ``out`` with the merged site.
 
     ``docs_dirs`` maps a language to another docs directory and
     ``verification_dir`` replaces ``verification/``, the committed records (test builds use both).
+    ``site_url`` is where the site lives (default: ``site_tools.site_url.site_root_url()``).
+    ``fork`` builds each language in a forked copy of this process, after importing what they all
+    import (only from a single-threaded process: the command line); else each is a new interpreter.
     """
     docs_dirs = dict(docs_dirs or {})
     inputs = _input_args(docs_dirs, verification_dir)
+    root_url = normalized(site_url, "--site-url") if site_url else site_root_url()
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    digest = input_digest(docs_dirs, verification_dir)
+    digest = input_digest(docs_dirs, verification_dir, root_url)
     _remove_abandoned_work_dirs(out.parent)
     work = Path(tempfile.mkdtemp(prefix=f".site-build-{os.getpid()}-", dir=out.parent))
     try:
         targets = {lang.code: work / lang.code for lang in LANGUAGES}
         results: list[LanguageBuild] = []
+        fork = fork and hasattr(os, "fork") and threading.active_count() == 1
+
+        def start(code: str, target: Path) -> subprocess.Popen[str] | _Forked:
+            if fork:
+                return _Forked(code, target, docs_dirs, verification_dir, root_url)
+            return _start(code, target, inputs, root_url)
+
+        if fork:
+            _preload(LANGUAGES[0].code)
         if parallel:
             started = time.monotonic()
-            procs = {code: _start(code, target, inputs) for code, target in targets.items()}
+            procs = {code: start(code, target) for code, target in targets.items()}
             errors = []
             for code, proc in procs.items():
                 try:
@@ -148,7 +222,7 @@ def build_site(
                 raise BuildFailed("\n".join(errors))
         else:
             for code, target in targets.items():
-                results.append(_finish(code, _start(code, target, inputs), time.monotonic()))
+                results.append(_finish(code, start(code, target), time.monotonic()))
 
         merged = targets[LANGUAGES[0].code]
         for lang in LANGUAGES[1:]:
@@ -157,7 +231,7 @@ def build_site(
                 raise BuildFailed(f"the {LANGUAGES[0].code} build already has {destination.name}/: rename that page")
             targets[lang.code].rename(destination)
         sources = {lang.code: Path(docs_dirs.get(lang.code) or REPO_ROOT / lang.docs_dir) for lang in LANGUAGES}
-        write_sitemaps(merged, site_root_url(), sources)
+        write_sitemaps(merged, root_url, sources)
         (merged / BUILD_INFO).write_text(
             json.dumps({"digest": digest, "languages": [lang.code for lang in LANGUAGES]}, indent=2) + "\n",
             encoding="utf-8",
@@ -171,10 +245,24 @@ def build_site(
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _run_one(code: str, out: Path, docs_dirs: dict[str, Path], verification_dir: Path | None) -> int:
+    """Build one language; its exit status (an MkDocs abort is printed)."""
+    from mkdocs.exceptions import Abort
+
+    try:
+        _build_one(code, out, docs_dirs, verification_dir)
+    except Abort as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _build_one(code: str, out: Path, docs_dirs: dict[str, Path], verification_dir: Path | None) -> None:
     """Build one language in this process (the parallel builder runs one process per language)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+
+    from site_tools.plugin import site_options
 
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter(f"[{code}] %(levelname)-7s -  %(message)s"))
@@ -188,9 +276,10 @@ def _build_one(code: str, out: Path, docs_dirs: dict[str, Path], verification_di
     if code in docs_dirs:
         overrides["docs_dir"] = str(docs_dirs[code])
     config = load_config(config_file=str(REPO_ROOT / lang.config_file), **overrides)
-    config.extra["docs_dirs"] = {k: str(v) for k, v in docs_dirs.items()}
+    options = site_options(config)
+    options.docs_dirs = {k: str(v) for k, v in docs_dirs.items()}
     if verification_dir is not None:
-        config.extra["verification_dir"] = str(verification_dir)
+        options.verification_dir = str(verification_dir)
     build(config)
 
 
@@ -210,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "site", help="where the merged site goes (site/)")
     parser.add_argument("--serial", action="store_true", help="build the languages one after the other")
     parser.add_argument("--if-stale", action="store_true", help="do nothing when the inputs have not changed")
+    parser.add_argument("--site-url", metavar="URL", help=f"where the site lives, e.g. https://owner.github.io/repo/ "
+                        f"(default: ${SITE_URL_ENV}, else site_url in mkdocs.yml)")
     parser.add_argument("--docs-dir", action="append", default=[], metavar="LANG=PATH")
     parser.add_argument("--verification-dir", type=Path, help="read verification records from here, not verification/")
     parser.add_argument("--one", metavar="LANG", help=argparse.SUPPRESS)
@@ -217,22 +308,21 @@ def main(argv: list[str] | None = None) -> int:
     docs_dirs = _parse_docs_dirs(args.docs_dir)
 
     if args.one:
-        from mkdocs.exceptions import Abort
+        return _run_one(args.one, args.out, docs_dirs, args.verification_dir)
 
-        try:
-            _build_one(args.one, args.out, docs_dirs, args.verification_dir)
-        except Abort as err:
-            print(f"error: {err}", file=sys.stderr)
-            return 1
-        return 0
-
-    if args.if_stale and is_fresh(args.out, input_digest(docs_dirs, args.verification_dir)):
+    try:
+        site_url = normalized(args.site_url, "--site-url") if args.site_url else site_root_url()
+    except SiteUrlError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if args.if_stale and is_fresh(args.out, input_digest(docs_dirs, args.verification_dir, site_url)):
         print(f"{args.out} is up to date")
         return 0
     started = time.monotonic()
     try:
         results = build_site(
-            args.out, parallel=not args.serial, docs_dirs=docs_dirs, verification_dir=args.verification_dir
+            args.out, parallel=not args.serial, docs_dirs=docs_dirs, verification_dir=args.verification_dir,
+            site_url=site_url, fork=True,
         )
     except BuildFailed as err:
         print(err, file=sys.stderr)
@@ -240,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     for result in results:
         print(result.output.rstrip())
     each = ", ".join(f"{r.lang} {r.seconds:.1f} s" for r in results)
-    mode = "serial" if args.serial else "parallel"
+    mode = ("serial" if args.serial else "parallel") + (", forked" if results and results[0].forked else "")
     print(f"built {args.out} in {time.monotonic() - started:.1f} s ({mode}: {each})")
     return 0
 

@@ -3,7 +3,7 @@
 A screen reader cannot read a drawing, and mermaid's SVG is a heap of boxes and
 paths.  The pages' diagrams are flowcharts (``graph LR;`` / ``flowchart TD``),
 whose meaning is their arrows, so the alternative is one sentence per arrow:
-``クライアント → Node 2（SNAT）``.  ``docs/hooks/diagrams.py`` uses it as the
+``クライアント → Node 2（SNAT）``.  ``site_tools/plugin/diagrams.py`` uses it as the
 image's accessible name and as a list readers can open under the diagram.
 
 Only the flowchart syntax the pages use is understood: node shapes with labels,

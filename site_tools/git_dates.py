@@ -29,10 +29,15 @@ def last_commit_dates(paths: list[Path], repo: Path = REPO_ROOT) -> dict[Path, s
 
 
 def _log_names(repo: Path, folders: list[str]) -> str:
-    """``git log`` of `folders`: a line ``\x01DATE`` per commit, then the files it changed ("" without git)."""
+    """``git log`` of `folders`: a line ``\x01DATE`` per commit, then the files it changed ("" without git).
+
+    A merge names a file only when its result differs from every parent (``dense-combined``): the merge
+    made that content, and ``git log -- file`` shows it too; without it a merge names no file at all.
+    """
     try:
         result = subprocess.run(
-            ["git", "-c", "core.quotePath=false", "log", "--format=%x01%cI", "--name-only", "--", *folders],
+            ["git", "-c", "core.quotePath=false", "log", "--format=%x01%cI", "--name-only",
+             "--diff-merges=dense-combined", "--", *folders],
             cwd=repo, capture_output=True, text=True, check=False,
         )
     except OSError:

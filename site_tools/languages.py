@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-import yaml
-
-from languages import LANGUAGES, SOURCE_LANGUAGE, Language, section
+from languages import LANGUAGES, Language, section
 from site_tools.urls import page_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -101,16 +99,3 @@ def root_url_from(site_url: str, lang: Language) -> str:
     if not url.endswith("/" + lang.prefix):
         raise ValueError(f"site_url {site_url!r} of the {lang.code} build should end with /{lang.prefix}")
     return url[: len(url) - len(lang.prefix)]
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without constructing its ``!!python/…`` tags (the slugify function)."""
-
-
-_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-
-
-def site_root_url() -> str:
-    """The published site's root URL: ``site_url`` of the source language's config (mkdocs.yml)."""
-    config = yaml.load((REPO_ROOT / SOURCE_LANGUAGE.config_file).read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    return root_url_from(str(config["site_url"]), SOURCE_LANGUAGE)

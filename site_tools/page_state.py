@@ -1,8 +1,8 @@
-"""What the MkDocs hooks work out about a page, typed, for each other and for the theme's templates.
+"""What the site plugin works out about a page, typed, for its parts and for the theme's templates.
 
-The hooks (``docs/hooks/*.py``) run one after the other on each page; some of what they find is needed
-by a later hook (the translation banner links to the source page that ``language_links`` found) or by a
-template (``docs/overrides``). It lives in one :class:`PageState` per page, kept in the page's own
+The plugin's parts (``site_tools/plugin/``) run one after the other on each page; some of what they
+find is needed by a later part (the translation banner links to the source page that the language
+links found) or by a template (``docs/overrides``). It lives in one :class:`PageState` per page, kept in the page's own
 ``page.meta`` under :data:`META_KEY` (MkDocs refills ``page.meta`` from the front matter before the hooks
 see the page, so nothing survives from one build to the next), and the templates read it as
 ``page.meta.k8s``. Adding something a template shows is adding a field here.
@@ -22,6 +22,14 @@ META_KEY = "k8s"
 
 
 @dataclass(frozen=True)
+class TranslationState:
+    """Whether a translated page is ``current`` or ``outdated``, and the day its source changed (outdated, when known)."""
+
+    state: str
+    source_changed: str | None = None
+
+
+@dataclass(frozen=True)
 class TranslationNotice:
     """The outdated-translation banner: the sentence, and a link to the source page in ``hreflang``."""
 
@@ -33,14 +41,16 @@ class TranslationNotice:
 
 @dataclass
 class PageState:
-    """One page's state in one build; each field says which hook sets it."""
+    """One page's state in one build; each field says which part of the plugin sets it."""
 
-    # docs/hooks/language_links.py: the switcher's links and the <head>'s hreflang links.
+    # language_links: the switcher's links and the <head>'s hreflang links.
     language_links: list[AlternateLink] = field(default_factory=list)
     hreflang: list[HreflangLink] = field(default_factory=list)
-    # docs/hooks/diagrams.py: how many mermaid diagrams the page has (the template loads mermaid if any).
+    # diagrams: how many mermaid diagrams the page has (the template loads mermaid if any).
     diagrams: int = 0
-    # docs/hooks/page_status.py: whether the page has commands, its record and the files changed since,
+    # translation: on a translated page, whether it is current with its source (None: not a translation).
+    translation_state: TranslationState | None = None
+    # status: whether the page has commands, its record and the files changed since,
     # what the status slot shows, the link to the status page, and the outdated-translation banner.
     has_commands: bool = False
     record: Record | None = None

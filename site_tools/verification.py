@@ -1,7 +1,7 @@
 """What the site says about a page's verification, read from its committed record (``verification/``).
 
-A record (verify/records.py) is written by ``python -m verify live --record`` for each Japanese page
-and committed. The site shows, in both languages:
+A record (verify/records/, the schema below both tiers of the verifier) is written by
+``python -m verify live --record`` for each Japanese page and committed. The site shows, in both languages:
 
 - in each page's status slot, what the record says as a whole: which target ran it (a control plane
   whose nodes kwok simulates, or a full cluster), the Kubernetes version, the date, how many steps
@@ -15,12 +15,11 @@ and committed. The site shows, in both languages:
 Only a full cluster that ran every step it could, without leaving any out for a missing need, makes
 a page "verified"; a control-plane run never does, and no step that did not run is ever called
 verified. The English page finds each of its steps in the Japanese page's record by ordinal, kind
-and command hash (verify.records.identities), so both languages show the same marks.
+and command hash (``site_tools.step_identities``), so both languages show the same marks.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from typing import Any
 
 from languages import SOURCE_LANGUAGE, section
 from pagegrammar import find_fences, is_shell
+from site_tools.step_identities import VisibleStep
 from verify import records
 from verify.records import PageFailure, Record, RecordStep, Target
 from verify.results import FAILED, PASSED, SKIPPED, Status
@@ -195,20 +195,11 @@ class Mark:
     title: str
     target: str  # control-plane | cluster
 
-    def html(self, lang: str, tooltip: bool = True) -> str:
-        words = _words(lang, WORDS)
-        detail = ""
-        if self.detail:
-            # A reason is the source page's own words or one of the verifier's English messages.
-            detail_lang = SOURCE_LANGUAGE.code if _JA_CHARS.search(self.detail) else VERIFIER_LANGUAGE
-            attr = f' lang="{detail_lang}"' if detail_lang != lang else ""
-            detail = f' <span class="k8s-step-mark__detail"{attr}>({html.escape(self.detail)})</span>'
-        return (f'<p class="k8s-step-mark k8s-step-mark--{self.state}" data-k8s-step="{self.state}" '
-                f'data-k8s-target="{self.target}"'
-                + (f' title="{html.escape(self.title, quote=True)}"' if tooltip else "") + ">"
-                f'<span class="k8s-step-mark__icon" aria-hidden="true">{icon_svg(self.icon)}</span>'
-                f'<span class="k8s-sr-only">{html.escape(words["sr"])}</span>'
-                f'<span class="k8s-step-mark__label">{html.escape(self.label)}</span>{detail}</p>')
+def mark_language(detail: str, lang: str) -> str | None:
+    """The language of a mark's detail when it is not ``lang``: a reason is the source page's own words or
+    one of the verifier's English messages."""
+    detail_lang = SOURCE_LANGUAGE.code if _JA_CHARS.search(detail) else VERIFIER_LANGUAGE
+    return detail_lang if detail_lang != lang else None
 
 
 @cache
@@ -258,51 +249,16 @@ def mark_for(step: RecordStep | None, record: Record, lang: str) -> Mark:
     return Mark("skipped", ICONS["skipped"], words["skip_other"], step.reason or "", title, target)
 
 
-def step_marks(record: Record, page: Any, lang: str) -> list[tuple[Any, Mark]]:
-    """(step, mark) for each visible step of ``page`` (a verify.model.Page, in either language)."""
+def step_marks(record: Record, steps: list[VisibleStep], lang: str) -> list[tuple[VisibleStep, Mark]]:
+    """(step, mark) for each visible step of a page, in either language (``site_tools.step_identities``)."""
     by_key = {(s.n, s.kind, s.sha): s for s in record.steps}
     found = []
-    for identity in records.identities(page):
-        if identity.hidden:
-            continue
-        entry = by_key.get(identity.key)
-        if entry is not None and entry.output_sha != identity.output_sha:
+    for step in steps:
+        entry = by_key.get(step.key)
+        if entry is not None and entry.output_sha != step.output_sha:
             entry = None  # the documented output changed: what was compared is not what is shown
-        found.append((identity.step, mark_for(entry, record, lang)))
+        found.append((step, mark_for(entry, record, lang)))
     return found
-
-
-_CODE_BLOCK = re.compile(r'<div class="highlight">(?:<span class="filename">.*?</span>)?<pre>(?:<span></span>)?'
-                         r"<code>(?P<code>.*?)</code></pre></div>", re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def _normal(text: str) -> str:
-    return "\n".join(line.rstrip() for line in text.strip("\n").split("\n"))
-
-
-def insert_marks(page_html: str, marks: list[tuple[Any, Mark]], lang: str) -> tuple[str, list[Any]]:
-    """``page_html`` with each mark right after its command block (outside ``<pre>``, so copying a command
-    copies only the command); and the steps whose block was not found."""
-    blocks = [(m.end(), _normal(html.unescape(_TAG.sub("", m.group("code"))))) for m in _CODE_BLOCK.finditer(page_html)]
-    inserts: list[tuple[int, str]] = []
-    missing = []
-    position = 0
-    for step, mark in marks:
-        wanted = _normal(step.raw)
-        for index in range(position, len(blocks)):
-            if blocks[index][1] == wanted:
-                inserts.append((blocks[index][0], mark.html(lang)))
-                position = index + 1
-                break
-        else:
-            missing.append(step)
-    out, last = [], 0
-    for offset, text in inserts:
-        out += [page_html[last:offset], text]
-        last = offset
-    out.append(page_html[last:])
-    return "".join(out), missing
 
 
 # --- the status page ------------------------------------------------------------------------------------
@@ -360,16 +316,16 @@ def status_table(rows: list[StatusRow], lang: str, link_prefix: str) -> str:
     return "\n".join(lines)
 
 
-def legend(lang: str) -> str:
-    """The marks a reader meets under command blocks, each with its icon (HTML, for the status page)."""
+def legend_marks(lang: str) -> list[Mark]:
+    """The marks a reader meets under command blocks, one of each kind (for the status page's legend)."""
     def example(kind: str) -> Record:
         return Record("", {}, Target(kind, "…", None, None), "…", None, PASSED, ())
 
-    def step(status: str, **fields: Any) -> RecordStep:
-        return RecordStep(1, "command", "", 1, "", Status(status), **fields)
+    def step(status: Status, **fields: Any) -> RecordStep:
+        return RecordStep(1, "command", "", 1, "", status, **fields)
 
     sample, full = example("control-plane"), example("cluster")
-    examples = [
+    return [
         mark_for(step(PASSED, check="output"), full, lang),
         mark_for(step(PASSED, check="output"), sample, lang),
         mark_for(step(PASSED, check="not-compared"), sample, lang),
@@ -378,5 +334,3 @@ def legend(lang: str) -> str:
         mark_for(step(FAILED, why="output"), sample, lang),
         mark_for(None, sample, lang),
     ]
-    items = "".join(f"<li>{m.html(lang, tooltip=False)}</li>" for m in examples)
-    return f'<ul class="k8s-step-legend">{items}</ul>'

@@ -43,7 +43,6 @@ ENTRY = """
 """
 CONFIG = """INHERIT: mkdocs.yml
 site_name: Toy tutorials
-site_url: https://k8s-tutorials.example.org/eo/
 docs_dir: docs/eo
 site_dir: site/eo
 theme:

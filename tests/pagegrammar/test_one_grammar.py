@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Where product code lives (tests may spell the grammar out in their fixtures).
-PRODUCT = ["verify", "translations", "site_tools", "bench", "cluster", "docs/hooks", "docs/macros.py", "noxfile.py"]
+PRODUCT = ["verify", "translations", "site_tools", "bench", "cluster", "ci", "noxfile.py"]
 COPIES = {
     "a fence pattern": re.compile(r"`\{3,?\}|~\{3,?\}|`\{3,|~\{3,"),
     "a directive name list": re.compile(r"""["'(|]invisible-code-block["'|)]"""),

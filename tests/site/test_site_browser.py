@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from languages import LANGUAGES
+from languages import LANGUAGES, language
 from pagegrammar.pages import list_pages
 from site_helpers import BuiltSite, split_like_material
 from site_tools.diagrams import diagrams_in_markdown
@@ -39,7 +39,7 @@ class Visit:
     diagrams: int
     mermaid_defined: bool
     hreflang: int  # <link> elements whose relList has `alternate` and that have an hreflang
-    material_alternates: int  # what Material's sitemap script selects: `link[rel=alternate]`
+    exact_alternates: int  # `link[rel=alternate]`: the selector Material's stock script follows to sitemaps
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +71,8 @@ def visits(browser, built_site: BuiltSite, site_url: str) -> list[Visit]:
         hreflang = page.evaluate(
             "() => [...document.querySelectorAll('link[hreflang]')].filter(l => l.relList.contains('alternate')).length"
         )
-        material = page.evaluate("() => document.querySelectorAll('link[rel=alternate]').length")
-        result.append(Visit(url, tuple(seen), diagrams, defined, hreflang, material))
+        exact = page.evaluate("() => document.querySelectorAll('link[rel=alternate]').length")
+        result.append(Visit(url, tuple(seen), diagrams, defined, hreflang, exact))
     context.close()
     return result
 
@@ -84,10 +84,10 @@ def test_no_request_leaves_the_site(visits: list[Visit], site_url: str) -> None:
 
 
 def test_hreflang_links_coexist_with_materials_script_without_a_sitemap_lookup(visits: list[Visit]) -> None:
-    """The browser sees every page's alternates; Material's switcher script sees none, fetches no sitemap."""
+    """Every page's alternates are plain `rel="alternate"` links, and the site's script fetches no sitemap for them."""
     pages = [v for v in visits if not v.url.endswith("/no-such-page/")]
     assert pages and all(v.hreflang == len(LANGUAGES) + 1 for v in pages), [(v.url, v.hreflang) for v in pages]
-    assert all(v.material_alternates == 0 for v in visits)
+    assert all(v.exact_alternates == v.hreflang for v in visits)
     lookups = [(v.url, r) for v in visits for r in v.requests if "sitemap" in urlsplit(r).path]
     assert not lookups, f"sitemap requests: {lookups}"
 
@@ -243,3 +243,45 @@ def test_japanese_query_without_spaces_ranks_the_expected_page_first(
     assert hrefs, f"{query!r} found nothing"
     first = urlsplit(hrefs[0]).path
     assert first == built_site.url_path("ja", src_uri), f"{query!r}: first result is {first}, then {hrefs[1:3]}"
+
+
+# --- search loads its documents when a reader opens it ----------------------------------------------
+
+
+@pytest.mark.parametrize("lang", [lang.code for lang in LANGUAGES])
+def test_the_search_documents_load_when_the_search_opens_not_with_the_page(
+    browser, built_site: BuiltSite, site_url: str, lang: str
+) -> None:
+    context, page = _open(browser)
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(urlsplit(request.url).path))
+    page.goto(site_url + built_site.url_path(lang, STATEFULSET), wait_until="load")
+    page.wait_for_load_state("networkidle")
+    prefix = "/" + language(lang).prefix
+    assert prefix + "search/search_index.json" in requests  # the configuration: Material's script needs it
+    documents = [r for r in requests if re.fullmatch(re.escape(prefix) + r"search/search_index\.[0-9a-f]{12}\.json", r)]
+    assert not documents, f"the search documents loaded with the page: {documents}"
+    assert not [r for r in requests if "/workers/material-" in r or "/lunr/" in r]
+
+    with page.expect_request(re.compile(re.escape(prefix) + r"search/search_index\.[0-9a-f]{12}\.json$")):
+        page.click("input.md-search__input")  # opening the search is enough: nothing typed yet
+    page.keyboard.type("StatefulSet")
+    page.keyboard.press("End")
+    page.wait_for_selector(".md-search-result__item > a")
+    first = urlsplit(page.eval_on_selector(".md-search-result__item > a", "a => a.href")).path
+    assert first == built_site.url_path(lang, STATEFULSET)
+    context.close()
+
+
+def test_a_query_typed_at_once_waits_for_the_documents_and_finds_them(browser, built_site: BuiltSite, site_url: str) -> None:
+    """No message from the page (an old browser without BroadcastChannel): the first query fetches the documents."""
+    context, page = _open(browser)
+    page.add_init_script("delete window.BroadcastChannel")
+    page.goto(site_url + "/", wait_until="load")
+    page.focus("input.md-search__input")
+    page.keyboard.type("永続ボリューム")
+    page.keyboard.press("End")
+    page.wait_for_selector(".md-search-result__item > a")
+    first = urlsplit(page.eval_on_selector(".md-search-result__item > a", "a => a.href")).path
+    assert first == built_site.url_path("ja", STATEFULSET)
+    context.close()

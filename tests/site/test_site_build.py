@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import itertools
+import json
 import posixpath
 import re
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from languages import LANGUAGES, language
 from site_helpers import BuiltSite, all_pages, parse, resolve
+from site_tools.build import BUILD_INFO
+from site_tools.languages import REPO_ROOT
 from site_tools.node import MERMAID_JS
+from site_tools.plugin.theme_script import MATERIAL_SELECTOR, NO_LOOKUP_SELECTOR
 from site_tools.urls import page_url
 
 #: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
@@ -41,15 +48,17 @@ def test_switcher_links_reach_the_same_page_in_the_other_language(built_site: Bu
                 assert link["data-k8s-translated"] == "false"
 
 
-def test_switcher_needs_no_javascript_and_no_sitemap_lookup(built_site: BuiltSite) -> None:
-    """Material's stock switcher follows `link[rel=alternate]` with JavaScript; ours are plain links.
+def test_the_sites_script_is_materials_without_its_sitemap_lookup(built_site: BuiltSite) -> None:
+    """Material's stock switcher follows each `link[rel=alternate]` to a sitemap; the site's copy of its script
+    differs from the installed theme's in that one selector, so the hreflang links in <head> are not followed."""
+    import material
 
-    The hreflang links in <head> (test_site_seo.py) are written so that this selector passes them by.
-    """
-    for lang, src_uri in all_pages(built_site):
-        tags = parse(built_site.html_file(lang, src_uri)).tags
-        alternates = [a for tag, a in tags if tag == "link" and a.get("rel") == "alternate"]
-        assert alternates == [], f"{lang}:{src_uri} has <link rel=alternate> that Material's script would follow"
+    theme = Path(material.__file__).parent / "templates" / "assets" / "javascripts"
+    for lang in LANGUAGES:
+        built = sorted((built_site.root / lang.prefix / "assets" / "javascripts").glob("bundle.*.min.js"))
+        assert len(built) == 1, built
+        original = (theme / built[0].name).read_bytes()
+        assert built[0].read_bytes() == original.replace(MATERIAL_SELECTOR, NO_LOOKUP_SELECTOR) != original
 
 
 def _next_pages(site: BuiltSite, lang: str) -> list[str]:
@@ -129,3 +138,33 @@ def test_mermaid_is_served_by_the_site_and_only_on_pages_with_diagrams(built_sit
     for each in LANGUAGES:
         served = built_site.root / each.prefix / "assets/javascripts/mermaid.min.js"
         assert served.read_bytes() == MERMAID_JS.read_bytes()
+
+
+def test_search_index_is_a_stub_naming_the_documents_file(built_site: BuiltSite) -> None:
+    """search/search_index.json is what every page loads: the configuration; the documents are apart."""
+    for lang in LANGUAGES:
+        folder = built_site.root / lang.prefix / "search"
+        stub = json.loads((folder / "search_index.json").read_text(encoding="utf-8"))
+        assert stub["docs"] == [] and stub["config"]["lang"] == [lang.search_lang]
+        documents = json.loads((folder / stub["config"]["k8s_documents"]).read_text(encoding="utf-8"))
+        titles = {doc["title"] for doc in documents["docs"]}
+        assert len(documents["docs"]) > len(built_site.pages(lang.code)) and titles
+        assert {k: v for k, v in stub["config"].items() if k != "k8s_documents"} == documents["config"]
+        assert len((folder / "search_index.json").read_bytes()) < 4096
+
+
+def test_the_command_line_forks_the_builds_and_they_build_the_same_site(built_site: BuiltSite, tmp_path: Path) -> None:
+    """`nox -s site` builds each language in a fork of one process that imported MkDocs once; the tests' builds
+    (threads running, as under pytest-xdist) start a new interpreter per language. Both give the same site."""
+    out = tmp_path / "site"
+    inputs = [arg for lang, path in built_site.docs_dirs.items() for arg in ("--docs-dir", f"{lang}={path}")]
+    done = subprocess.run([sys.executable, "-m", "site_tools.build", "--out", str(out), *inputs], cwd=REPO_ROOT,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "(parallel, forked: " in done.stdout
+    ours = {p.relative_to(out) for p in out.rglob("*") if p.is_file()}
+    theirs = {p.relative_to(built_site.root) for p in built_site.root.rglob("*") if p.is_file()}
+    assert ours == theirs
+    differ = [str(p) for p in sorted(ours) if p.name != BUILD_INFO
+              and (out / p).read_bytes() != (built_site.root / p).read_bytes()]
+    assert differ == []

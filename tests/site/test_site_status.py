@@ -1,8 +1,9 @@
 """The page-status slot, the marks under command blocks, the verification status page and untranslated
 pages, on a test build with fixture records and fixture pages.
 
-The build uses copies of the real pages plus two fixture pages, a Japanese-only one (no translation
-yet) and an English-only one marked outdated, and fixture verification records made from the real
+The build uses copies of the real pages, the English home page made outdated (its recorded source blob
+is not the Japanese page's), plus two fixture pages, a Japanese-only one (no translation yet) and an
+English-only one whose front matter claims to be outdated, and fixture verification records made from the real
 pages' steps (verify.records) for each case: a control-plane run, a failed run, a full cluster that
 left out the steps needing Elasticsearch, a full cluster that ran everything, a page changed since
 its record, and a page with no record.
@@ -20,6 +21,7 @@ import pytest
 from pagegrammar.pages import list_pages
 from site_helpers import BuiltSite, build_or_fail, parse, require_mermaid, resolve, write_stand_in
 from site_tools.languages import REPO_ROOT
+from translations.status import last_changed
 from verify import records
 from verify.live.recording import Snapshot, build_record
 from verify.live.results import PageResult, StepResult
@@ -34,7 +36,8 @@ SOURCE_IP = "tutorials/services/source-ip.md"
 APPARMOR = "tutorials/security/apparmor.md"
 GUESTBOOK = "tutorials/stateless-application/guestbook-logs-metrics-with-elk.md"
 STATEFULSET = "tutorials/stateful-application/basic-stateful-set.md"
-OUTDATED = "fixture-outdated.md"
+EN_ONLY = "fixture-en-only.md"
+OUTDATED = "index.md"  # the English home page, its translation stamp made stale
 JA_ONLY = "fixture-ja-only.md"
 NO_RECORD = "fixture-no-record.md"
 STATUS_PAGE = "verification-status.md"
@@ -117,11 +120,15 @@ def status_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
         (ja_dir / src_uri).write_text(FIXTURE_PAGE.format(title=title, weight=weight, output="Client Version: v1.37.1"),
                                       encoding="utf-8")
     write_stand_in(next(p for p in list_pages(ja_dir) if p.src_uri == NO_RECORD), en_dir / NO_RECORD)
-    (en_dir / OUTDATED).write_text(
-        "---\ntitle: Fixture outdated page\nweight: 99\ntranslation_status: outdated\n"
-        "source_changed: 2026-11-01\n---\n\n# Fixture outdated page\n\n```shell\nkubectl version\n```\n",
+    (en_dir / EN_ONLY).write_text(  # front matter cannot make a page outdated: only the translation workflow can
+        "---\ntitle: Fixture English-only page\nweight: 99\ntranslation_status: outdated\n"
+        "source_changed: 2026-11-01\n---\n\n# Fixture English-only page\n\n```shell\nkubectl version\n```\n",
         encoding="utf-8",
     )
+    home = en_dir / OUTDATED
+    stamp = re.compile(r"(?m)^(  source_blob: )[0-9a-f]{40}$")
+    assert stamp.search(home.read_text(encoding="utf-8")), "the English home page has no translation stamp"
+    home.write_text(stamp.sub(r"\g<1>" + "deadbeef" * 5, home.read_text(encoding="utf-8")), encoding="utf-8")
     _record(ja_dir, SOURCE_IP, records_dir, CP)
     _record(ja_dir, APPARMOR, records_dir, CP, fail=3)
     _record(ja_dir, GUESTBOOK, records_dir, CLUSTER, needs="elasticsearch")
@@ -291,14 +298,19 @@ def test_the_slot_links_to_the_status_page_which_lists_every_page(status_site) -
 def test_outdated_translation_shows_the_banner_with_a_link_to_the_japanese_side(status_site) -> None:
     site = status_site
     html = site.html_file("en", OUTDATED)
+    changed = last_changed(REPO_ROOT, REPO_ROOT / "docs_src/ja" / OUTDATED)
+    assert changed, "the Japanese home page has no date in git"
     assert (
-        "The Japanese source of this page changed on 2026-11-01; this translation may be out of date."
+        f"The Japanese source of this page changed on {changed}; this translation may be out of date."
         in _text(site, "en", OUTDATED)
     )
     link = next(a for tag, a in parse(html).tags
                 if tag == "a" and a.get("hreflang") == "ja" and "md-select__link" not in a.get("class", ""))
-    # This page has no Japanese source, so the banner (like the switcher) leads to the Japanese home page.
-    assert resolve(site, "en", OUTDATED, link["href"]) == site.html_file("ja", "index.md")
+    assert resolve(site, "en", OUTDATED, link["href"]) == site.html_file("ja", OUTDATED)
+
+
+def test_front_matter_cannot_mark_a_page_outdated(status_site) -> None:
+    assert "k8s-translation-notice" not in _html(status_site, "en", EN_ONLY)
 
 
 def test_current_translation_has_no_banner(status_site) -> None:
@@ -316,15 +328,15 @@ def test_japanese_page_without_translation_links_to_the_english_home(status_site
 
 def test_english_only_page_links_to_the_japanese_home(status_site) -> None:
     site = status_site
-    tags = parse(site.html_file("en", OUTDATED)).tags
+    tags = parse(site.html_file("en", EN_ONLY)).tags
     japanese = next(a for tag, a in tags if tag == "a" and a.get("data-k8s-lang") == "ja")
-    assert resolve(site, "en", OUTDATED, japanese["href"]) == site.html_file("ja", "index.md")
-    assert "日本語 (未翻訳)" in _text(site, "en", OUTDATED)
+    assert resolve(site, "en", EN_ONLY, japanese["href"]) == site.html_file("ja", "index.md")
+    assert "日本語 (未翻訳)" in _text(site, "en", EN_ONLY)
 
 
 def test_a_page_in_one_language_only_has_no_hreflang_alternates(status_site) -> None:
     site = status_site
-    for lang, src_uri in (("ja", JA_ONLY), ("en", OUTDATED)):
+    for lang, src_uri in (("ja", JA_ONLY), ("en", EN_ONLY)):
         links = [a for tag, a in parse(site.html_file(lang, src_uri)).tags if tag == "link" and "hreflang" in a]
         assert links == [], f"{lang}:{src_uri} has no translation, yet links {links}"
     assert [a for tag, a in parse(site.html_file("ja", APPARMOR)).tags if tag == "link" and "hreflang" in a]

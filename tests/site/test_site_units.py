@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from languages import language
@@ -24,8 +25,9 @@ from site_tools.japanese import break_hints
 from site_tools.languages import REPO_ROOT, alternate_links, hreflang_links, relative_href, root_url_from
 from site_tools.render_diagrams import with_intrinsic_size
 from site_tools.sitemap import entries, write_sitemaps
+from site_tools.step_marks import MarkRenderer, code_blocks, insert_marks
 from site_tools.urls import page_url
-from site_tools.verification import insert_marks, mark_for, page_status
+from site_tools.verification import mark_for, page_status
 from tests.git_repo import git
 from verify.records import PageFailure, Record, RecordStep, Target
 from verify.results import FAILED, PASSED, SKIPPED
@@ -231,9 +233,14 @@ def test_marks_never_call_a_step_that_did_not_run_or_was_not_compared_matched() 
     assert mark_for(None, record(), "en").state == "changed"
 
 
+def _renderer() -> MarkRenderer:
+    """The theme's template for marks, as the build loads it (docs/overrides)."""
+    return MarkRenderer(jinja2.Environment(loader=jinja2.FileSystemLoader(REPO_ROOT / "docs" / "overrides")))
+
+
 def test_a_mark_is_accessible_html_placed_after_its_block() -> None:
     mark = mark_for(STEPS[4], record(), "en")
-    html = mark.html("en")
+    html = _renderer().html(mark, "en")
     assert 'aria-hidden="true"' in html and '<span class="k8s-sr-only">Verification: </span>' in html
     assert 'title="Record of 2026-11-20, Kubernetes v1.37.2 control plane (simulated nodes)"' in html
     assert '<span class="k8s-step-mark__detail" lang="ja">(例示のため)</span>' in html  # the reason's own language
@@ -244,8 +251,27 @@ def test_a_mark_is_accessible_html_placed_after_its_block() -> None:
 
     page = ('<p>a</p><div class="highlight"><pre><span></span><code>kubectl<span class="w"> </span>get pods '
             '&lt;pod&gt;\n</code></pre></div><p>b</p>')
-    out, missing = insert_marks(page, [(Step(), mark)], "en")
+    out, missing = insert_marks(page, [(Step(), mark)], "en", _renderer())
     assert missing == [] and out.startswith(page.split("<p>b</p>")[0] + html)
+
+
+def test_code_blocks_are_read_with_their_text_and_end_whatever_their_attributes() -> None:
+    page = ('<div class="admonition"><div class="highlight"><span class="filename">a.sh</span><pre><span></span>'
+            '<code>echo &quot;a&quot; &amp;&amp; <span class="nb">ls</span>\n</code></pre></div></div>'
+            '<div class="language-text highlight"><pre><code>out</code></pre></div><p>x</p>')
+    blocks = code_blocks(page)
+    assert [b.text for b in blocks] == ['echo "a" && ls\n', "out"]
+    assert page[: blocks[0].end].endswith("</code></pre></div>") and page[blocks[0].end:].startswith("</div>")
+    assert page[blocks[1].end:] == "<p>x</p>"
+
+
+def test_a_mark_whose_block_is_missing_is_reported_not_placed() -> None:
+    class Step:
+        raw = "kubectl delete pod x"
+
+    page = '<div class="highlight"><pre><code>kubectl get pods</code></pre></div>'
+    out, missing = insert_marks(page, [(Step(), mark_for(STEPS[4], record(), "en"))], "en", _renderer())
+    assert out == page and len(missing) == 1
 
 
 # --- Japanese search separator ---------------------------------------------------------------------

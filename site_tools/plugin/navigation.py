@@ -1,10 +1,9 @@
-"""MkDocs hook: order the navigation by each page's front-matter ``weight``.
+"""The navigation, ordered by each page's front-matter ``weight``.
 
-MkDocs sorts an automatic navigation alphabetically; the pages say where they
-belong with ``weight`` (see docs/conventions.md).  A section sorts by its index
-page's weight, else by its lightest page, and takes its title from its index
-page's front matter, else from ``extra.section_titles`` (keyed by directory,
-per language), so Japanese readers never see a directory name as a title.
+MkDocs sorts an automatic navigation alphabetically; the pages say where they belong with ``weight``
+(see docs/conventions.md). A section sorts by its index page's weight, else by its lightest page, and
+takes its title from its index page's front matter, else from the plugin's ``section_titles`` (keyed by
+directory, per language), so Japanese readers never see a directory name as a title.
 """
 
 from __future__ import annotations
@@ -22,8 +21,9 @@ from mkdocs.structure.pages import Page
 
 from pagegrammar import FrontMatter
 from pagegrammar.frontmatter import read_front_matter
+from site_tools.plugin.part import Part
 
-log = logging.getLogger("mkdocs.hooks.nav_order")
+log = logging.getLogger("mkdocs.plugins.k8s-site.navigation")
 
 
 def _front(page: Page) -> FrontMatter:
@@ -34,7 +34,8 @@ def _meta(page: Page) -> dict[str, Any]:
     return _front(page).data
 
 
-def _page_key(page: Page) -> tuple[float, str]:
+def page_key(page: Page) -> tuple[float, str]:
+    """Where a page sorts: its weight (a warning naming the file and line when it has none), then its title."""
     front = _front(page)
     meta = front.data
     weight = meta.get("weight")
@@ -72,7 +73,7 @@ def _order(items: list, titles: dict[str, str]) -> float:
     keys: dict[int, tuple[int, float, str]] = {}
     for item in items:
         if isinstance(item, Page):
-            weight, title = _page_key(item)
+            weight, title = page_key(item)
             keys[id(item)] = (0 if _is_index(item) else 1, weight, title)
         elif isinstance(item, Section):
             weight = _order(item.children, titles)
@@ -84,8 +85,8 @@ def _order(items: list, titles: dict[str, str]) -> float:
                 item.title = titles[directory]
             else:
                 log.warning(
-                    f"navigation section {directory!r} has no title: add {directory}/index.md with a "
-                    f"`title`, or `extra.section_titles: {{{directory}: ...}}` to this language's config"
+                    f"navigation section {directory!r} has no title: add {directory}/index.md with a `title`, or "
+                    f"`section_titles: {{{directory}: ...}}` under the k8s-site plugin in this language's config"
                 )
             keys[id(item)] = (1, weight, item.title or "")
         else:
@@ -96,10 +97,10 @@ def _order(items: list, titles: dict[str, str]) -> float:
     return first[1] if first[0] == 0 else min((k[1] for k in keys.values()), default=math.inf)
 
 
-def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    _order(nav.items, dict(config.extra.get("section_titles") or {}))
-    nav.pages = _pages(nav.items)
-    pages = nav.pages  # each page with the one before it and the one after it (None at either end)
-    for before, page, after in zip([None, *pages][:-1], pages, [*pages, None][1:], strict=True):
-        page.previous_page, page.next_page = before, after
-    return nav
+class NavigationOrder(Part):
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> None:
+        _order(nav.items, dict(self.options.section_titles))
+        nav.pages = _pages(nav.items)
+        pages = nav.pages  # each page with the one before it and the one after it (None at either end)
+        for before, page, after in zip([None, *pages][:-1], pages, [*pages, None][1:], strict=True):
+            page.previous_page, page.next_page = before, after
