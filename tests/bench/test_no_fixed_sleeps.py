@@ -1,4 +1,4 @@
-"""No fixed sleeps: the live tier waits for events, never for a length of time (issue 15).
+"""No fixed sleeps: the live tier waits for events, never for a length of time.
 
 Two places could hold a fixed wait, and both are checked:
 

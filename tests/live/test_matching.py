@@ -136,8 +136,8 @@ web-1   1/1     Running             0          2s
 
 
 def test_watch_rows_are_one_ordered_subsequence_of_the_whole_stream() -> None:
-    # Changed with issue 11: rows used to be matched per object, in any order across objects, so a
-    # stream in which web-1 starts before web-0 is Running matched a page that says it does not.
+    # Rows are matched as one subsequence of the whole stream, not per object: matched per object, a
+    # stream in which web-1 starts before web-0 is Running would match a page that says it does not.
     result = match(WATCH, INTERLEAVED, "watch")
     assert not result.ok
     assert "  - web-1   0/1     Pending             0          0s" in result.diff

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from tests.live.conftest import ROOT, ControlPlane, copy_page, leftovers, live_command, run_live, write_page
-from tests.live.test_run_safety import _interrupt_mid_page, _processes
+from tests.live.interrupting import interrupt_mid_page, processes
 
 SOURCE_IP = ROOT / "docs_src" / "ja" / "tutorials" / "services" / "source-ip.md"
 RECORD = Path("verification") / "tutorials" / "services" / "source-ip.json"
@@ -75,7 +75,7 @@ def test_check_records_fails_after_a_one_word_change_and_passes_after_record(con
 def test_a_run_stopped_by_ctrl_c_keeps_the_previous_record(control_plane: ControlPlane, kubeconfig: Path,
                                                         tmp_path: Path) -> None:
     (tmp_path / "verification").mkdir()
-    code, output, live, _ = _interrupt_mid_page(kubeconfig, tmp_path, signal.SIGINT, "--record")
+    code, output, live, _ = interrupt_mid_page(kubeconfig, tmp_path, signal.SIGINT, "--record")
     page = tmp_path / "docs_src" / "ja" / "ctrl-c.md"
     line = next(n for n, text in enumerate(page.read_text(encoding="utf-8").splitlines(), 1) if "sleep 61.25" in text) - 1
     assert code == 130
@@ -182,9 +182,9 @@ def test_an_api_server_that_goes_away_mid_run_is_one_line(control_plane: Control
     namespace = None
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not _processes("sleep 7.25"):
+        while time.monotonic() < deadline and not processes("sleep 7.25"):
             time.sleep(0.05)
-        assert _processes("sleep 7.25")
+        assert processes("sleep 7.25")
         proxy.cut()
         started = time.monotonic()
         stdout, stderr = proc.communicate(timeout=120)

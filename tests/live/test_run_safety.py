@@ -3,48 +3,15 @@ one line and exit 2, secrets never leak, what the page did not declare is forbid
 
 from __future__ import annotations
 
-import json
-import os
 import signal
 import socket
-import subprocess
-import threading
 import time
 from pathlib import Path
 
 import yaml
 
-from tests.live.conftest import ROOT, ControlPlane, Run, leftovers, live_command, run_live, write_page
-
-
-def _parent(pid: int) -> int:
-    """The parent of `pid` (0 once the process is gone)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return 0
-    return int(stat.rsplit(")", 1)[1].split()[1])  # the command name may hold spaces and parentheses
-
-
-def _processes(needle: str, under: int | None = None) -> list[str]:
-    """Command lines holding `needle`; with `under`, only processes that descend from that pid."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-            if needle not in cmdline or "pytest" in cmdline:
-                continue
-            if under is not None:
-                pid = int(entry.name)
-                while pid > 1 and pid != under:
-                    pid = _parent(pid)
-                if pid != under:
-                    continue
-            found.append(cmdline)
-    return found
+from tests.live.conftest import ControlPlane, Run, leftovers, run_live, write_page
+from tests.live.interrupting import interrupt_mid_page, processes
 
 
 def test_a_watch_terminal_that_never_sees_its_rows_times_out_cleanly(control_plane: ControlPlane, kubeconfig: Path,
@@ -81,77 +48,18 @@ def test_a_watch_terminal_that_never_sees_its_rows_times_out_cleanly(control_pla
     assert [s["status"] for s in run.steps()] == ["passed", "passed", "failed"]
     failed = run.steps()[2]
     assert failed["message"].startswith("not all documented rows were seen within 2s")
-    # Watch outputs are one ordered subsequence of the whole stream since issue 11: the diff lists the
-    # documented rows not seen in order, then the stream (here empty).
+    # A watch's documented rows are one ordered subsequence of its whole stream: the diff lists the
+    # documented rows not seen in that order, then the stream (here empty).
     assert "the documented rows must appear in this order in the stream" in failed["diff"]
     assert "  - ghost-0   1/1     Running   0          5s" in failed["diff"] and "  + (no rows)" in failed["diff"]
     assert elapsed < 30
     assert run.live["pages"][0]["cleanup"]["ok"] is True
-    assert _processes("app=ghost-watch") == []
+    assert processes("app=ghost-watch") == []
     assert leftovers(control_plane, run.live) == []
 
 
-CTRL_C_PAGE = """\
-    ```yaml title="web.yaml"
-    --8<-- "manifests/statefulset/web.yaml"
-    ```
-
-    <!-- verify: terminal=watch -->
-    ```shell
-    kubectl get pods -w -l app=ctrl-c-watch
-    ```
-
-    ```shell
-    kubectl apply -f web.yaml
-    ```
-
-    <!-- invisible-code-block: shell
-    kubectl rollout status statefulset/web --timeout=60s
-    -->
-
-    ```shell
-    sleep 61.25
-    ```
-
-    ```shell
-    kubectl get pods
-    ```
-    """
-
-
-def _interrupt_mid_page(kubeconfig: Path, tmp_path: Path, signum: int, *extra: str) -> tuple[int, str, dict, float]:
-    (tmp_path / "manifests").symlink_to(ROOT / "manifests")
-    page = write_page(tmp_path, "ctrl-c.md", CTRL_C_PAGE, front="requires: [dynamic-pv]\n")
-    report = tmp_path / "verify-report.json"
-    proc = subprocess.Popen(live_command(kubeconfig, report, "--root", str(tmp_path), *extra, str(page)), cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
-    lines: list[str] = []
-    stdout = proc.stdout
-    assert stdout is not None
-    reader = threading.Thread(target=lambda: lines.extend(iter(stdout.readline, "")), daemon=True)
-    reader.start()
-    try:
-        deadline = time.monotonic() + 60
-        # This run's own sleep: one still dying from an earlier test must not trigger the signal early.
-        while time.monotonic() < deadline and not _processes("sleep 61.25", under=proc.pid):
-            time.sleep(0.05)
-        assert _processes("sleep 61.25", under=proc.pid), "".join(lines)
-        time.sleep(0.3)
-        sent = time.monotonic()
-        proc.send_signal(signum)
-        code = proc.wait(timeout=60)
-        elapsed = time.monotonic() - sent
-    finally:
-        if proc.poll() is None:  # the test failed before the run ended: do not leave it running
-            proc.kill()
-            proc.wait()
-    reader.join(timeout=5)
-    return code, "".join(lines), json.loads(report.read_text())["tiers"]["live"], elapsed
-
-
 def test_ctrl_c_in_the_middle_of_a_page_cleans_up(control_plane: ControlPlane, kubeconfig: Path, tmp_path: Path) -> None:
-    code, output, live, elapsed = _interrupt_mid_page(kubeconfig, tmp_path, signal.SIGINT)
+    code, output, live, elapsed = interrupt_mid_page(kubeconfig, tmp_path, signal.SIGINT)
 
     assert code == 130, output
     assert live["interrupted"] is True
@@ -163,16 +71,16 @@ def test_ctrl_c_in_the_middle_of_a_page_cleans_up(control_plane: ControlPlane, k
     assert statuses["kubectl get pods"] == ("skipped", "interrupted by SIGINT")
     assert "cleanup  namespace" in output and "are gone" in output
     assert elapsed < 30
-    assert _processes("sleep 61.25") == [] and _processes("app=ctrl-c-watch") == []
+    assert processes("sleep 61.25") == [] and processes("app=ctrl-c-watch") == []
     assert leftovers(control_plane, live) == []
 
 
 def test_sigterm_cleans_up_too(control_plane: ControlPlane, kubeconfig: Path, tmp_path: Path) -> None:
-    code, output, live, _ = _interrupt_mid_page(kubeconfig, tmp_path, signal.SIGTERM)
+    code, output, live, _ = interrupt_mid_page(kubeconfig, tmp_path, signal.SIGTERM)
 
     assert code == 143, output
     assert live["pages"][0]["cleanup"]["ok"] is True
-    assert _processes("sleep 61.25") == []
+    assert processes("sleep 61.25") == []
     assert leftovers(control_plane, live) == []
 
 

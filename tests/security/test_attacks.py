@@ -1,4 +1,4 @@
-"""The attacks of a hostile trial (issue 21), each a page in `tests/security/attacks/`, run as a maintainer or
+"""The attacks of a hostile trial, each a page in `tests/security/attacks/`, run as a maintainer or
 CI runs pages: `python -m verify static` or `python -m verify live` in a subprocess, against the real control
 plane for the live ones. Each test then checks from outside that the attack read, wrote and reached nothing
 it was not given: a canary home for the verifier (HOME of its process) holds the files a page goes after.

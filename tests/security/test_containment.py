@@ -1,6 +1,6 @@
 """The live tier runs a page's commands in `ShellSession`: a minimal environment, a private HOME
 and working directory, the bubblewrap sandbox, a network namespace of the page's own. Each hostile
-page of issue 17 is run through it here (no cluster needed) and must not see or change what it is
+page below is run through it here (no cluster needed) and must not see or change what it is
 not given."""
 
 from __future__ import annotations

@@ -238,7 +238,7 @@ def test_allow_applies_to_shell_blocks_only() -> None:
     assert "applies to a ```shell block" in (check_applies(used, "text") or "")
 
 
-# -- shapes that run code behind a reviewed program (issue 21's review gaps) -------------------------
+# -- shapes that run code behind a reviewed program (a hostile trial got through each once) ----------
 @pytest.mark.parametrize("command, words", [
     ("git -c alias.x='!touch /tmp/owned' x", "git configuration given on the command line"),
     ("git -c core.pager='sh -c id' log", "git configuration given on the command line"),

@@ -1,5 +1,5 @@
 """The words the site shows around the pages follow the glossary too: the Japanese UI strings and the
-Japanese skip reasons that the verification marks print under a command (issue 24)."""
+Japanese skip reasons that the verification marks print under a command."""
 
 from __future__ import annotations
 
