@@ -15,15 +15,15 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import ClassVar, Protocol
+from enum import StrEnum
+from typing import Protocol
 
 from cluster import kubeconfig
 
 Log = Callable[[str], None]
 
 
-class Capability(str, Enum):
+class Capability(StrEnum):
     """What a target can run (the names of the matching needs in `verify.needs`)."""
 
     EXEC = "exec"
@@ -58,11 +58,11 @@ class TargetStatus:
 class Provider(Protocol):
     """One kind of cluster target. Made with the value its command-line flag took (`--kind NAME`), or ""."""
 
-    name: ClassVar[str]
-    summary: ClassVar[str]
+    name: str
+    summary: str
     #: The flag's value, for `--help` ("" when the flag takes none).
-    metavar: ClassVar[str]
-    capabilities: ClassVar[frozenset[Capability]]
+    metavar: str
+    capabilities: frozenset[Capability]
 
     @property
     def context(self) -> str: ...

@@ -22,8 +22,8 @@ from cluster.nodes import layout
 COREDNS_IMAGE = "k8s-tutorials.local/coredns:v1.15.0"
 LOCAL_PATH_IMAGE = "k8s-tutorials.local/local-path-provisioner:v0.0.30"
 HELPER_IMAGE = "k8s-tutorials.local/busybox:1.35"
-METALLB_CONTROLLER_IMAGE = "k8s-tutorials.local/metallb-controller:v0.16.2"
-METALLB_SPEAKER_IMAGE = "k8s-tutorials.local/metallb-speaker:v0.16.2"
+METALLB_CONTROLLER_IMAGE = "k8s-tutorials.local/metallb-controller:v0.16.1"
+METALLB_SPEAKER_IMAGE = "k8s-tutorials.local/metallb-speaker:v0.16.1"
 METALLB_NAMESPACE = "metallb-system"
 STORAGE_CLASS = "standard"
 
@@ -95,7 +95,7 @@ def coredns() -> list[Manifest]:
 
 _SETUP = '#!/bin/sh\nset -eu\nmkdir -m 0777 -p "$VOL_DIR"\n'
 _TEARDOWN = '#!/bin/sh\nset -eu\nrm -rf "$VOL_DIR"\n'
-_HELPER_POD = """\
+_HELPER_POD = f"""\
 apiVersion: v1
 kind: Pod
 metadata:
@@ -108,9 +108,9 @@ spec:
     effect: NoSchedule
   containers:
   - name: helper-pod
-    image: %s
+    image: {HELPER_IMAGE}
     imagePullPolicy: Never
-""" % HELPER_IMAGE
+"""
 
 
 def local_path() -> list[Manifest]:
@@ -119,19 +119,22 @@ def local_path() -> list[Manifest]:
     account = "local-path-provisioner-service-account"
     config = {"nodePathMap": [{"node": node.name, "paths": [str(layout.member_dir(node.name) / "volumes")]}
                               for node in layout.NODES]}
+    read = ["get", "list", "watch"]
     rules = [{"apiGroups": [""], "resources": ["nodes", "persistentvolumeclaims", "configmaps", "pods", "pods/log"],
-              "verbs": ["get", "list", "watch"]},
-             {"apiGroups": [""], "resources": ["persistentvolumes"], "verbs": ["get", "list", "watch", "create", "patch", "update", "delete"]},
+              "verbs": read},
+             {"apiGroups": [""], "resources": ["persistentvolumes"], "verbs": [*read, "create", "patch", "update", "delete"]},
              {"apiGroups": [""], "resources": ["pods"], "verbs": ["create", "delete"]},
              {"apiGroups": [""], "resources": ["events"], "verbs": ["create", "patch"]},
              {"apiGroups": ["storage.k8s.io"], "resources": ["storageclasses"], "verbs": ["get", "list", "watch"]},
-             {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["get", "list", "watch", "create", "update", "patch"]}]
+             {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": [*read, "create", "update", "patch"]}]
     labels = {"app": "local-path-provisioner"}
     pod = {"serviceAccountName": account,
            "containers": [{"name": "provisioner", "image": LOCAL_PATH_IMAGE,
                            "command": ["/usr/local/bin/local-path-provisioner", "--debug", "start",
-                                       "--config", "/etc/config/config.json", "--helper-pod-file", "/etc/config/helperPod.yaml"],
-                           "env": [{"name": "POD_NAMESPACE", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}},
+                                       "--config", "/etc/config/config.json",
+                                       "--helper-pod-file", "/etc/config/helperPod.yaml"],
+                           "env": [{"name": "POD_NAMESPACE",
+                                    "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}},
                                    {"name": "HELPER_IMAGE", "value": HELPER_IMAGE},
                                    {"name": "CONFIG_MOUNT_PATH", "value": "/etc/config/"}],
                            "volumeMounts": [{"name": "config", "mountPath": "/etc/config/"}]}],
@@ -199,13 +202,16 @@ def metallb() -> list[Manifest]:
                "tolerations": [{"operator": "Exists"}],
                "containers": [{"name": "speaker", "image": METALLB_SPEAKER_IMAGE,
                                "args": ["--port=0", "--log-level=info"],
-                               "env": [*env, {"name": "METALLB_NODE_NAME", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}}],
+                               "env": [*env, {"name": "METALLB_NODE_NAME",
+                                              "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}}],
                                "securityContext": {"capabilities": {"add": ["NET_RAW"], "drop": ["ALL"]}}}]}
     return [
-        {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": _meta("controller", ns, app="metallb", component="controller"),
+        {"apiVersion": "apps/v1", "kind": "Deployment",
+         "metadata": _meta("controller", ns, app="metallb", component="controller"),
          "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "metallb", "component": "controller"}},
                   "template": {"metadata": {"labels": {"app": "metallb", "component": "controller"}}, "spec": controller}}},
-        {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": _meta("speaker", ns, app="metallb", component="speaker"),
+        {"apiVersion": "apps/v1", "kind": "DaemonSet",
+         "metadata": _meta("speaker", ns, app="metallb", component="speaker"),
          "spec": {"selector": {"matchLabels": {"app": "metallb", "component": "speaker"}},
                   "template": {"metadata": {"labels": {"app": "metallb", "component": "speaker"}}, "spec": speaker}}},
     ]
@@ -214,6 +220,7 @@ def metallb() -> list[Manifest]:
 def metallb_pool() -> list[Manifest]:
     """The part of the lab subnet MetalLB hands out, announced by ARP on the nodes' lab interface."""
     low, high = layout.LOAD_BALANCER_RANGE
+    ns = METALLB_NAMESPACE
     return [
         {"apiVersion": "metallb.io/v1beta1", "kind": "IPAddressPool", "metadata": _meta("lab", ns),
          "spec": {"addresses": [f"{low}-{high}"]}},

@@ -8,8 +8,8 @@ process left in them (containers whose node was stopped) and removes the folders
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from cluster.nodes import layout

@@ -50,12 +50,13 @@ def _ip_json(*args: str) -> list[dict[str, object]]:
     done = subprocess.run(["ip", "-4", "-j", *args], capture_output=True, text=True, timeout=30, check=False)
     if done.returncode != 0:
         raise HostError(f"`ip -4 -j {' '.join(args)}` failed: {done.stderr.strip()}")
-    return json.loads(done.stdout or "[]")  # type: ignore[no-any-return]
+    found: list[dict[str, object]] = json.loads(done.stdout or "[]")
+    return found
 
 
-def machine_networks() -> list[ipaddress.IPv4Network]:
+def machine_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
     """Every IPv4 network this machine's own namespace has an address in or a route to."""
-    networks: list[ipaddress.IPv4Network] = [FORBIDDEN]
+    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = [FORBIDDEN]
     for link in _ip_json("addr"):
         for info in link.get("addr_info") or []:  # type: ignore[attr-defined]
             networks.append(ipaddress.ip_interface(f"{info['local']}/{info['prefixlen']}").network)

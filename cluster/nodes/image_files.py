@@ -45,6 +45,10 @@ ECHO_SERVER = (
     ("/etc/nginx/echo.conf", _NGINX_COMMON + """\
 http {
     access_log /dev/stdout;
+    map $server_protocol $request_version {
+        ~^HTTP/(?<number>.*)$ $number;
+        default $server_protocol;
+    }
     server {
         listen 8080;
         location / {
@@ -52,7 +56,7 @@ http {
             return 200 "\\n\\nHostname: $hostname\\n\\nPod Information:\\n\\t-no pod information available-\\n\\n\
 Server values:\\n\\tserver_version=nginx: $nginx_version\\n\\n\
 Request Information:\\n\\tclient_address=$remote_addr\\n\\tmethod=$request_method\\n\\treal path=$uri\\n\
-\\tquery=$query_string\\n\\trequest_version=$server_protocol\\n\\trequest_scheme=$scheme\\n\
+\\tquery=$query_string\\n\\trequest_version=$request_version\\n\\trequest_scheme=$scheme\\n\
 \\trequest_uri=$scheme://$http_host$request_uri\\n\\n\
 Request Headers:\\n\\taccept=$http_accept\\n\\thost=$http_host\\n\\tuser-agent=$http_user_agent\\n\\n\
 Request Body:\\n\\t-no body in request-\\n\\n";

@@ -139,6 +139,10 @@ def _join(member: layout.Member) -> None:
     if member.is_node:
         # Per namespace (this writes the node's own value, not the machine's): nodes route their Pods.
         _run(member.name, ["sysctl", "-q", "-w", "net.ipv4.ip_forward=1"])
+        # A node's own processes (kubelet, host-network Pods) dial Service addresses: the route lookup
+        # comes before kube-proxy's DNAT, so the Service subnet needs a route (a node elsewhere has
+        # its default route for that); the DNAT then sends the packet to an endpoint in the lab.
+        _run(member.name, ["ip", "route", "add", str(layout.SERVICE_SUBNET), "dev", "eth0"])
 
 
 def _private_mounts(node: layout.Member) -> None:

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from cluster import build, kubeconfig
@@ -45,14 +46,16 @@ class Status:
     detail: str = ""
 
 
-def _kubectl(*args: str, timeout: float = 60, input_: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+def _kubectl(*args: str, timeout: float = 60, input_: str | None = None,
+             check: bool = True) -> subprocess.CompletedProcess[str]:
     command = [kubeconfig.kubectl(), "--kubeconfig", str(layout.private_kubeconfig()), *args]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, input=input_, check=False)
     except subprocess.TimeoutExpired:
         raise NodesError(f"kubectl {' '.join(args[:3])}: no answer within {timeout:.0f}s") from None
     if check and done.returncode != 0:
-        raise NodesError(f"`kubectl {' '.join(args)}` failed (exit {done.returncode}): {(done.stderr or done.stdout).strip()[-800:]}")
+        raise NodesError(f"`kubectl {' '.join(args)}` failed (exit {done.returncode}): "
+                         f"{(done.stderr or done.stdout).strip()[-800:]}")
     return done
 
 
@@ -171,9 +174,9 @@ def _start(bins: Path, node_bins: Path, archives: list[Path], log: Callable[[str
     t = _step(log, f"{len(archives)} images imported into each node", t)
     agents = [(node, *daemons.start_node_agents(node, node_bins)) for node in layout.NODES]
     for node, kubelet, proxy in agents:
-        daemons.wait_until("the node becoming Ready", node.name, "kubelet", kubelet, lambda n=node: _ready(n.name), 120)
-        daemons.wait_until("serving /healthz", node.name, "kube-proxy", proxy,
-                           lambda n=node: daemons.healthy_proxy(n.name), 60)
+        name = node.name
+        daemons.wait_until("the node becoming Ready", name, "kubelet", kubelet, partial(_ready, name), 120)
+        daemons.wait_until("serving /healthz", name, "kube-proxy", proxy, partial(daemons.healthy_proxy, name), 60)
     t = _step(log, "kubelet and kube-proxy running, nodes Ready", t)
     _kubectl("wait", "--for=create", "serviceaccount/default", "-n", "default", "--timeout=60s", timeout=90)
     _kubectl("apply", "-f", "-", input_=addons.dump(addons.coredns() + addons.local_path()))
@@ -231,7 +234,8 @@ def _start_relay() -> int:
     line = process.stdout.readline().decode().strip()
     process.stdout.close()
     if not line.isdigit():
-        raise NodesError(f"relay: did not start (exit {process.poll()}); see {daemons.log_path(layout.CONTROL_PLANE.name, 'relay')}")
+        where = daemons.log_path(layout.CONTROL_PLANE.name, "relay")
+        raise NodesError(f"relay: did not start (exit {process.poll()}); see {where}")
     return int(line)
 
 

@@ -13,6 +13,7 @@ listens on as its first line, then relays until it is ended.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import os
 import socket
@@ -41,10 +42,8 @@ def _pipe(source: socket.socket, sink: socket.socket) -> None:
         pass
     finally:
         for end in (sink, source):
-            try:
+            with contextlib.suppress(OSError):
                 end.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 def _serve(client: socket.socket, target: tuple[str, int]) -> None:
