@@ -276,7 +276,20 @@ def ensure(binaries: Path, log: Callable[[str], None] = print) -> list[Path]:
         if not target.is_file():
             _assemble(image, binaries, log)
         archives.append(target)
+    _prune(archives)
     return archives
+
+
+def _prune(current: list[Path]) -> None:
+    """Remove archives and bases that no current image uses (an older package list or configuration)."""
+    keep = {path.name for path in current} | {path.with_suffix(".json").name for path in current}
+    for path in images_dir().glob("*-*.*"):
+        if path.suffix in (".tar", ".json") and path.name not in keep:
+            path.unlink(missing_ok=True)
+    bases = {base_key(image) for image in images()}
+    for folder in (images_dir() / "bases").glob("*"):
+        if folder.name not in bases:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def provenance(binaries: Path) -> dict[str, dict[str, object]]:

@@ -88,11 +88,14 @@ def test_ctrl_c_during_start_up_stops_what_was_started(target_down: None) -> Non
     process = subprocess.Popen([sys.executable, "-m", "cluster", "up", "--nodes"], cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     try:
+        # Interrupted once the lab, the control plane and a node's containerd run.
+        socket = layout.member_dir(layout.NODES[0].name) / "containerd.sock"
         deadline = time.monotonic() + 600
-        while time.monotonic() < deadline and not any(h.alive() for h in lab.holders()):
+        while time.monotonic() < deadline and not socket.exists():
             assert process.poll() is None, process.communicate()
             time.sleep(0.05)
-        assert any(h.alive() for h in lab.holders()), "the lab never appeared"
+        assert socket.exists(), "containerd never started"
+        assert any(h.alive() for h in lab.holders()) and lab.processes_inside()
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=120)
     finally:
