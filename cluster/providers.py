@@ -52,7 +52,7 @@ class TargetStatus:
         if not self.running:
             return "not running" + (f" ({self.detail})" if self.detail else "")
         return (f"running at {self.server}: Kubernetes {self.version}, {len(self.nodes)} nodes "
-                f"({', '.join(self.nodes)}), context {self.context}")
+                f"({', '.join(self.nodes)}), context {self.context}" + (f"\n{self.detail}" if self.detail else ""))
 
 
 class Provider(Protocol):
@@ -156,8 +156,7 @@ class Nodes:
         from cluster.nodes import provider
 
         state = provider.status()
-        detail = state.detail or (f"{state.processes} processes" if state.running else "")
-        return TargetStatus(state.running, self.context, state.server, state.version, state.nodes, detail)
+        return TargetStatus(state.running, self.context, state.server, state.version, state.nodes, state.detail)
 
 
 KIND_CONFIG = """\

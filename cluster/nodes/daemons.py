@@ -80,7 +80,7 @@ def healthy(member: str, url: str) -> bool:
 
 # --- control plane ---------------------------------------------------------------------------------
 
-def start_control_plane(bins: Path, node_bins: Path, log: Callable[[str], None]) -> None:
+def start_control_plane(bins: Path, log: Callable[[str], None]) -> None:
     """etcd, kube-apiserver, kube-controller-manager, kube-scheduler in the control plane's namespace."""
     member = layout.CONTROL_PLANE.name
     folder = layout.member_dir(member)
@@ -125,7 +125,6 @@ def start_control_plane(bins: Path, node_bins: Path, log: Callable[[str], None])
                lambda: healthy(member, "https://127.0.0.1:10257/healthz"), 60)
     wait_until("answering /healthz", member, "kube-scheduler", scheduler,
                lambda: healthy(member, "https://127.0.0.1:10259/healthz"), 60)
-    _ = node_bins
     log("control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler running")
 
 

@@ -277,14 +277,20 @@ def ensure(binaries: Path, log: Callable[[str], None] = print) -> list[Path]:
             _assemble(image, binaries, log)
         archives.append(target)
     _prune(archives)
+    write_json(provenance_path(), provenance(binaries))
     return archives
+
+
+def provenance_path() -> Path:
+    """Every image name -> what it was built from, in one file (what the verifier puts into records)."""
+    return images_dir() / "provenance.json"
 
 
 def _prune(current: list[Path]) -> None:
     """Remove archives and bases that no current image uses (an older package list or configuration)."""
     keep = {path.name for path in current} | {path.with_suffix(".json").name for path in current}
     for path in images_dir().glob("*-*.*"):
-        if path.suffix in (".tar", ".json") and path.name not in keep:
+        if path.suffix in (".tar", ".json") and path.name not in keep and path != provenance_path():
             path.unlink(missing_ok=True)
     bases = {base_key(image) for image in images()}
     for folder in (images_dir() / "bases").glob("*"):

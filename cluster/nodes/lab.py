@@ -28,7 +28,6 @@ from pathlib import Path
 from atomic_files import write_text
 from cluster.nodes import host, layout
 
-
 #: Upper bound of each node's in-memory containerd store (used: about 1.4 GB with every image imported).
 CONTAINERD_TMPFS = "4g"
 
@@ -187,6 +186,21 @@ def processes_inside() -> list[int]:
             except OSError:
                 continue
     return found
+
+
+def programs_by_member() -> dict[str, list[str]]:
+    """Member name -> the programs running in its network namespace (holders left out), for `status`."""
+    members = {item.net: item.name for item in holders()}
+    found: dict[str, set[str]] = {}
+    for pid in processes_inside():
+        try:
+            member = members.get(os.readlink(f"/proc/{pid}/ns/net"))
+            program = Path(os.readlink(f"/proc/{pid}/exe")).name
+        except OSError:
+            continue
+        if member and program not in ("sleep", "nsenter"):
+            found.setdefault(member, set()).add("relay" if program.startswith("python") else program)
+    return {name: sorted(programs) for name, programs in found.items()}
 
 
 def gone(pid: int) -> bool:

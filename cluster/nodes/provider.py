@@ -78,8 +78,9 @@ def status() -> Status:
         return Status(False, processes=processes, detail="the API server does not answer")
     version = json.loads(done.stdout).get("serverVersion", {}).get("gitVersion", "")
     nodes = _kubectl("get", "nodes", "-o", "jsonpath={.items[*].metadata.name}", timeout=20, check=False).stdout.split()
-    server = _server()
-    return Status(True, server, version, nodes, processes)
+    running = "; ".join(f"{member}: {', '.join(programs)}" for member, programs in lab.programs_by_member().items())
+    detail = f"{running}; {len(cgroups.processes())} processes in Pods"
+    return Status(True, _server(), version, nodes, processes, detail)
 
 
 def _server() -> str:
@@ -159,7 +160,7 @@ def _start(bins: Path, node_bins: Path, archives: list[Path], log: Callable[[str
         cgroups.create(node.name)
     t = _step(log, f"lab namespaces and network on {layout.LAB_SUBNET} (no route out)", t)
     pki.create(relay_host="127.0.0.1")
-    daemons.start_control_plane(bins, node_bins, log)
+    daemons.start_control_plane(bins, log)
     port = _start_relay()
     pki.kubeconfig(layout.private_kubeconfig(), "admin", f"https://127.0.0.1:{port}")
     pki.kubeconfig(layout.in_lab_kubeconfig(), "admin", daemons.API_LAB_URL)
@@ -192,9 +193,8 @@ def _start(bins: Path, node_bins: Path, archives: list[Path], log: Callable[[str
             raise NodesError(f"{what} in {namespace} did not become ready: {done.stderr.strip()[-300:]}\n"
                              + _pod_problems(namespace))
     _apply_with_retry(addons.dump(addons.metallb_pool()))
-    t = _step(log, "CoreDNS, local-path-provisioner (StorageClass standard), MetalLB running", t)
+    _step(log, "CoreDNS, local-path-provisioner (StorageClass standard), MetalLB running", t)
     kubeconfig.merge(layout.private_kubeconfig(), layout.CONTEXT)
-    _ = t
 
 
 def _apply_with_retry(manifest: str, attempts: int = 20) -> None:

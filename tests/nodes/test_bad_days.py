@@ -40,7 +40,7 @@ def test_a_subnet_that_overlaps_the_machines_network_is_refused(monkeypatch: pyt
 def test_the_machines_own_network_is_refused_whatever_ip_reports(monkeypatch: pytest.MonkeyPatch) -> None:
     assert host.FORBIDDEN in host.machine_networks()
     monkeypatch.setattr(layout, "all_subnets", lambda: {"lab": ipaddress.ip_network("192.0.2.0/25")})
-    with pytest.raises(host.HostError, match="192.0.2.0/24"):
+    with pytest.raises(host.HostError, match=r"192\.0\.2\.0/24"):
         host.check_subnets()
 
 
