@@ -1,15 +1,19 @@
 """The user's kubeconfig: a target's context is merged in at `up` and removed at `down`.
 
 The file is `$KUBECONFIG`'s first entry, else `~/.kube/config`. Merging never changes the current
-context; removing a context that was current leaves none current.
+context; removing a context that was current leaves none current. Both hold a lock beside the file
+(on its folder) while they read and rewrite it, so two targets starting at once do not drop each other's context.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -38,11 +42,27 @@ def kubectl() -> str:
     return found
 
 
+@contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    """An exclusive lock on the kubeconfig's folder (the file itself is replaced, so it cannot hold one)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    folder = os.open(target.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)
+
+
 def merge(private: Path, context: str) -> None:
     """Copy CONTEXT (its cluster and user) from PRIVATE into the user's kubeconfig."""
     target = user_kubeconfig()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove(context)
+    with _locked(target):
+        _remove(target, context)
+        _merge(target, private)
+
+
+def _merge(target: Path, private: Path) -> None:
     sources = [str(target)] if target.is_file() else []
     env = {**os.environ, "KUBECONFIG": os.pathsep.join([*sources, str(private)])}
     done = subprocess.run([kubectl(), "config", "view", "--raw", "--flatten"], env=env, capture_output=True, text=True,
@@ -58,6 +78,13 @@ def merge(private: Path, context: str) -> None:
 def remove(context: str) -> None:
     """Take CONTEXT and the cluster and user of the same name out of the user's kubeconfig."""
     target = user_kubeconfig()
+    if not target.is_file():
+        return
+    with _locked(target):
+        _remove(target, context)
+
+
+def _remove(target: Path, context: str) -> None:
     if not target.is_file():
         return
     config = yaml.safe_load(target.read_text(encoding="utf-8")) or {}
