@@ -30,10 +30,12 @@ from cluster.nodes import image_files
 
 DEBIAN_SUITE = "bookworm"
 DEBIAN_SOURCES = Path("/etc/apt/sources.list.d/debian.sources")
-#: Not in Debian (nor PyPI or npm): the guestbook page's Beats steps cannot run on this target.
+#: Not in Debian (nor PyPI or npm): the guestbook page's Beats steps cannot run on this target. The
+#: page's Beats manifests come from elastic/examples (a `git clone`), so only the repositories are named.
 UNAVAILABLE = {
     "docker.elastic.co/beats/filebeat": "Elastic's Filebeat is not packaged by Debian",
     "docker.elastic.co/beats/metricbeat": "Elastic's Metricbeat is not packaged by Debian",
+    "docker.elastic.co/beats/packetbeat": "Elastic's Packetbeat is not packaged by Debian",
     "docker.elastic.co/elasticsearch/elasticsearch": "Elasticsearch is not packaged by Debian",
 }
 
