@@ -208,7 +208,7 @@ def _go_build(todo: list[Target], folder: Path, log: Callable[[str], None]) -> N
         with tempfile.TemporaryDirectory(dir=folder, prefix=".build-") as scratch:
             for command, (package, name) in zip(target.command(Path(scratch)), target.outputs, strict=True):
                 started = time.monotonic()
-                log(f"  go build {package} ...")
+                log(f"  go build {package if package != '.' else f'cluster/{target.module}'} ...")
                 done = subprocess.run(command, cwd=HERE / target.module, env=env, capture_output=True, text=True, check=False)
                 if done.returncode != 0:
                     tail = "\n".join(done.stderr.strip().splitlines()[-15:])
