@@ -7,11 +7,9 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 from cluster import build
 from cluster.nodes import images
-from tests.nodes.conftest import ROOT
+from tests.nodes.conftest import ROOT, unavailable
 
 IMAGE_FIELD = re.compile(r"""image:\s*["']?([^\s"']+)""")
 IMAGE_FLAG = re.compile(r"""--image[= ]["']?([^\s"']+)""")
@@ -72,7 +70,7 @@ def test_a_changed_package_list_gives_another_base() -> None:
 def test_the_provenance_file_names_every_image_with_its_debian_versions() -> None:
     binaries = build.nodes_cached()
     if binaries is None or not images.provenance_path().is_file():
-        pytest.skip("the node images are not built here (`python -m cluster build --nodes`)")
+        unavailable("the node images are not built here (`python -m cluster build --nodes`)")
     recorded = json.loads(images.provenance_path().read_text(encoding="utf-8"))
     for image in images.images():
         for name in image.names:

@@ -259,8 +259,6 @@ def test_kubelet_writes_its_kernel_settings_into_the_nodes_own_copies(real_nodes
                              text=True, timeout=10, check=True).stdout.strip()
               for name in ("vm/overcommit_memory", "kernel/panic", "kernel/panic_on_oops")]
     assert inside == ["1", "10", "1"]  # what kubelet sets (container_manager_linux.go), seen only by the node
-    assert [host.sysctls()[name] for name in ("vm/overcommit_memory", "kernel/panic", "kernel/panic_on_oops")] \
-        != inside
 
 
 def test_every_container_runs_in_a_cgroup_below_the_runs_own_root(real_nodes: RealNodes) -> None:
