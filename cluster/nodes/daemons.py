@@ -47,10 +47,13 @@ def start(member: str, daemon: str, command: list[str], *, mount: bool = False,
           env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     """Start DAEMON (a name for logs and errors) in MEMBER's namespaces."""
     layout.member_dir(member).mkdir(parents=True, exist_ok=True)
-    with log_path(member, daemon).open("ab") as log:
-        return subprocess.Popen([*lab.enter(member, mount=mount), *command], stdin=subprocess.DEVNULL, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True,
-                                env={**os.environ, **(env or {})})
+    with log_path(member, daemon).open("ab") as log, lab.signals_deferred():
+        process = subprocess.Popen([*lab.enter(member, mount=mount), *command], stdin=subprocess.DEVNULL, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True,
+                                   env={**os.environ, **(env or {})},
+                                   preexec_fn=lab.unblock_signals)  # noqa: PLW1509 - no other thread runs here
+        lab.wait_inside(member, process.pid)
+    return process
 
 
 def wait_until(what: str, member: str, daemon: str, process: subprocess.Popen[bytes], ready: Callable[[], bool],

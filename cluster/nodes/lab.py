@@ -22,6 +22,8 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +81,19 @@ def enter(name: str, *, mount: bool = False) -> list[str]:
     return ["nsenter", f"--target={item.pid}", *flags, "--"]
 
 
+def wait_inside(name: str, pid: int, timeout: float = 10) -> None:
+    """Wait until PID (started through `enter`) has joined MEMBER's network namespace, or has ended."""
+    target = holder(name).net
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not gone(pid):
+        try:
+            if os.readlink(f"/proc/{pid}/ns/net") == target:
+                return
+        except OSError:
+            return
+        time.sleep(0.005)
+
+
 def _run(name: str, command: list[str], *, mount: bool = False, input_: str | None = None) -> str:
     full = [*enter(name, mount=mount), *command]
     done = subprocess.run(full, capture_output=True, text=True, timeout=60, input=input_, check=False)
@@ -91,7 +106,8 @@ def _run(name: str, command: list[str], *, mount: bool = False, input_: str | No
 def _spawn_holder(name: str, private_mounts: bool) -> Holder:
     flags = ["--net", "--uts", "--mount", "--propagation", "private"] if private_mounts else ["--net"]
     process = subprocess.Popen(["unshare", *flags, "--", "sleep", "infinity"], stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                               preexec_fn=unblock_signals)  # noqa: PLW1509 - up starts no thread before the lab
     mine = os.readlink("/proc/self/ns/net")
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -112,12 +128,34 @@ def _record(items: list[Holder]) -> None:
     write_text(_state_file(), json.dumps([item.__dict__ for item in items], indent=1) + "\n")
 
 
+DEFERRED_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Ctrl-C (or TERM, HUP) waits until the block ends: a process is never started where `destroy` cannot
+    find it (a holder not yet recorded, a daemon not yet inside its namespace). Processes started inside
+    the block must pass `preexec_fn=unblock_signals`, or they (and every container below a daemon)
+    would inherit the blocked signals."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, DEFERRED_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def unblock_signals() -> None:
+    """In a child, before exec: the signal mask the program would have had without `signals_deferred`."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, DEFERRED_SIGNALS)
+
+
 def create() -> list[Holder]:
     """Make every member's namespaces and the network between them (recorded as it goes, for `destroy`)."""
     made: list[Holder] = []
     for name, private in ((layout.LAB, False), *((m.name, m.is_node) for m in layout.MEMBERS)):
-        made.append(_spawn_holder(name, private))
-        _record(made)
+        with signals_deferred():
+            made.append(_spawn_holder(name, private))
+            _record(made)
     _run(layout.LAB, ["ip", "link", "set", "lo", "up"])
     _run(layout.LAB, ["ip", "link", "add", layout.BRIDGE, "type", "bridge"])
     _run(layout.LAB, ["ip", "link", "set", layout.BRIDGE, "up"])

@@ -224,15 +224,17 @@ def _start_relay() -> int:
     """The loopback relay (`relay`), started from the machine's namespace; returns its port."""
     cp = lab.holder(layout.CONTROL_PLANE.name)
     env = {**os.environ, "PYTHONPATH": str(REPOSITORY)}
-    with daemons.log_path(layout.CONTROL_PLANE.name, "relay").open("ab") as errors:
+    # Signals wait until the relay has moved into the lab (it prints its port then), where down finds it.
+    with daemons.log_path(layout.CONTROL_PLANE.name, "relay").open("ab") as errors, lab.signals_deferred():
         process = subprocess.Popen([sys.executable, "-m", "cluster.nodes.relay", "--listen", "127.0.0.1:0",
                                     "--netns", f"/proc/{cp.pid}/ns/net",
                                     "--to", f"{layout.CONTROL_PLANE.address}:{layout.API_PORT}"],
                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, env=env,
-                                   start_new_session=True, cwd=REPOSITORY)
-    assert process.stdout is not None
-    line = process.stdout.readline().decode().strip()
-    process.stdout.close()
+                                   start_new_session=True, cwd=REPOSITORY,
+                                   preexec_fn=lab.unblock_signals)  # noqa: PLW1509 - no other thread runs here
+        assert process.stdout is not None
+        line = process.stdout.readline().decode().strip()
+        process.stdout.close()
     if not line.isdigit():
         where = daemons.log_path(layout.CONTROL_PLANE.name, "relay")
         raise NodesError(f"relay: did not start (exit {process.poll()}); see {where}")
