@@ -14,9 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import nox
@@ -200,44 +198,19 @@ def verify(session: nox.Session) -> None:
     _python(session, "-m", "verify", "all", *args)
 
 
-KIND_CONFIG = """\
-kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-nodes:
-- role: control-plane
-- role: worker
-- role: worker
-"""
-
-
 @nox.session(python=False)
 def cluster(session: nox.Session) -> None:
-    """A local cluster for the live tier.
+    """A local cluster for the live tier: `-- --kwok`, `-- --nodes`, `-- --kind [NAME]`, and `--down`, `--status`.
 
-    `-- --kwok`: the real Kubernetes v1.37.2 control plane built from Go modules, with 3 nodes simulated
-    by kwok (context `kwok-verify`; needs Go, or `KUBE_BINARIES=DIR`); `-- --kwok --down` stops it,
-    `-- --kwok --status` says whether it runs. Without `--kwok`: a kind cluster, 1 control plane +
-    2 workers (`-- NAME`, default `verify`; context `kind-NAME`; needs kind and a running Docker).
+    `--kwok`: the real Kubernetes v1.37.2 control plane built from Go modules, 3 nodes simulated by
+    kwok (context `kwok-verify`). `--nodes`: the same control plane with 2 real nodes in network
+    namespaces of their own (context `k8s-tutorials-nodes`; Linux, root). `--kind [NAME]` (the default
+    here, `-- NAME` too): a kind cluster (Docker). The arguments go to `python -m cluster` (`-- --help`).
     """
     args = list(session.posargs)
-    if "--kwok" in args:
-        action = "down" if "--down" in args else "status" if "--status" in args else "up"
-        _python(session, "-m", "cluster", action)
-        return
-    missing = [tool for tool in ("kind", "docker", "kubectl") if shutil.which(tool) is None]
-    if not missing and subprocess.run(["docker", "info"], capture_output=True, check=False).returncode != 0:
-        missing.append("a running Docker daemon (docker info failed)")
-    if missing:
-        session.error("cannot create a kind cluster, missing: " + ", ".join(missing)
-                      + ". Install kind (https://kind.sigs.k8s.io/) and Docker, start the control plane with "
-                      "`nox -s cluster -- --kwok`, or point KUBECONFIG at another local cluster")
-    name = args[0] if args else "verify"
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as handle:
-        handle.write(KIND_CONFIG)
-    session.run("kind", "create", "cluster", "--name", name, "--config", handle.name, "--wait", "120s", external=True)
-    session.run("kubectl", "--context", f"kind-{name}", "get", "nodes", external=True)
-    session.run("kubectl", "--context", f"kind-{name}", "get", "storageclass", external=True)
-    session.log(f"ready: `nox -s verify -- --context kind-{name}`; delete with `kind delete cluster --name {name}`")
+    if not any(a in ("--kwok", "--nodes", "--kind", "--existing", "-h", "--help") for a in args):
+        args.insert(0, "--kind")
+    _python(session, "-m", "cluster", *args)
 
 
 @nox.session(python=False)

@@ -1,10 +1,12 @@
-"""`python -m cluster build|up|down|status|printer-columns`: the local control plane (`nox -s cluster -- --kwok`).
+"""`python -m cluster [ACTION] [--kwok | --nodes | --kind [NAME] | --existing CONTEXT]`: the cluster targets.
 
-`printer-columns` regenerates the static tier's `verify/data/printer_columns_1.37.yaml` from the
-running API server.
+ACTION is `up` (the default), `down`, `status`, `build` (binaries and images only) or
+`printer-columns`; `--down` and `--status` say the same as flags (`nox -s cluster -- --nodes --down`).
+Without a target flag the target is `--kwok`. `printer-columns` regenerates the static tier's
+`verify/data/printer_columns_1.37.yaml` from the running kwok control plane.
 
-Exit status: 0 done, 2 the control plane could not be built, started or stopped (one paragraph on
-stderr saying which command failed and why).
+Exit status: 0 done (`status`: the target runs), 1 `status`: it does not run, 2 the target could not
+be built, started or stopped (one paragraph on stderr naming the component and the cause).
 """
 
 from __future__ import annotations
@@ -12,35 +14,73 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cluster import build, kwok
+from cluster.providers import PROVIDERS, Provider, ProviderError
+
+ACTIONS = ("up", "down", "status", "build", "printer-columns")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m cluster", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("action", nargs="?", choices=ACTIONS, help="what to do (default: up)")
+    targets = parser.add_mutually_exclusive_group()
+    for name, make in PROVIDERS.items():
+        metavar = getattr(make, "metavar", "")
+        summary = getattr(make, "summary", "")
+        if metavar:
+            targets.add_argument(f"--{name}", nargs="?", const="", metavar=metavar, help=summary)
+        else:
+            targets.add_argument(f"--{name}", action="store_const", const="", help=summary)
+    parser.add_argument("--down", dest="flag_action", action="store_const", const="down", help="same as ACTION down")
+    parser.add_argument("--status", dest="flag_action", action="store_const", const="status", help="same as ACTION status")
+    return parser
+
+
+def _build(target: Provider) -> str:
+    from cluster import build
+
+    if target.name == "nodes":
+        from cluster.nodes import images
+
+        folder = build.ensure_nodes()
+        images.ensure(folder)
+        return f"control plane binaries: {build.ensure()}; node binaries: {folder}; images: {images.images_dir()}"
+    if target.name == "kwok":
+        return f"control plane binaries: {build.ensure()}"
+    raise ProviderError(f"--{target.name} builds nothing here")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cluster", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("action", choices=("build", "up", "down", "status", "printer-columns"))
+    parser = _parser()
     args = parser.parse_args(argv)
+    if args.action and args.flag_action and args.action != args.flag_action:
+        parser.error(f"both {args.action!r} and --{args.flag_action} given")
+    action = args.flag_action or args.action or "up"
+    chosen = next((name for name in PROVIDERS if getattr(args, name) is not None), "kwok")
+    target = PROVIDERS[chosen](getattr(args, chosen) or "")
     try:
-        if args.action == "build":
-            print(f"control plane binaries: {build.ensure()}")
-        elif args.action == "up":
-            kwok.up()
-            print(f"ready: context {kwok.CONTEXT}; run `python -m verify live --context {kwok.CONTEXT} "
-                  f"--allow-context {kwok.CONTEXT}`")
-        elif args.action == "down":
-            kwok.down()
-        elif args.action == "printer-columns":
+        if action == "build":
+            print(_build(target))
+        elif action == "up":
+            state = target.up(print)
+            print(f"ready: context {target.context}; run `python -m verify live --context {target.context} "
+                  f"--allow-context {target.context}`" if state.running else state.describe())
+        elif action == "down":
+            target.down(print)
+        elif action == "printer-columns":
             from cluster import printer_columns
 
             return printer_columns.main()
         else:
-            state = kwok.status(build.cached())
-            print(f"running at {state.server}: Kubernetes {state.version}, {state.nodes} nodes, context "
-                  f"{kwok.CONTEXT}" if state.running else "not running")
+            state = target.status()
+            print(state.describe())
             return 0 if state.running else 1
-    except (build.BuildError, kwok.ClusterError) as error:
-        print(f"cluster {args.action}: error: {error}", file=sys.stderr)
+    except ProviderError as error:
+        print(f"cluster {action} --{chosen}: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"cluster {action} --{chosen}: interrupted; what had been started was stopped", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -9,11 +9,17 @@ binaries there and builds nothing; changing a pin builds a new set beside the ol
 
 ``KUBE_BINARIES=DIR`` skips the build and uses binaries a user already has (all six names must
 be in DIR).
+
+The real-node target (`cluster.nodes`) has its own set, `NODE_SET`, cached the same way in a folder
+of its own (``node-bin/<hash>``): kubelet and kube-proxy from the same ``k8s.io/kubernetes`` module
+(``kubelet/``), containerd, runc (cgo, Debian's libseccomp), the CNI plugins, CoreDNS, MetalLB,
+local-path-provisioner, and Kubernetes' ``pause`` compiled from the C source in the pinned module.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -50,8 +56,28 @@ class Target:
 
     def command(self, out_dir: Path) -> list[list[str]]:
         flags = " ".join(("-s", "-w", *self.ldflags))
-        return [["go", "build", "-trimpath", "-ldflags", flags, "-o", str(out_dir / name), package]
+        return [["go", "build", "-trimpath", "-ldflags", flags, *self.build_flags(), "-o", str(out_dir / name), package]
                 for package, name in self.outputs]
+
+    def build_flags(self) -> list[str]:
+        return []
+
+    def environment(self) -> dict[str, str]:
+        return {"CGO_ENABLED": "0"}
+
+
+@dataclass(frozen=True)
+class NodeTarget(Target):
+    """A node component: like `Target`, with Go build tags and, for runc, cgo."""
+
+    tags: tuple[str, ...] = ()
+    cgo: bool = False
+
+    def build_flags(self) -> list[str]:
+        return ["-tags", ",".join(self.tags)] if self.tags else []
+
+    def environment(self) -> dict[str, str]:
+        return {"CGO_ENABLED": "1" if self.cgo else "0"}
 
 
 TARGETS = (
@@ -63,6 +89,33 @@ TARGETS = (
                             ("k8s.io/kubernetes/cmd/kube-scheduler", "kube-scheduler")),
            tuple(_kube_ldflags())),
 )
+
+
+_CONTAINERD = "github.com/containerd/containerd/v2"
+_CNI = "github.com/containernetworking/plugins/plugins"
+
+#: What the real-node target runs; each module's go.mod says what it pins.
+NODE_TARGETS = (
+    NodeTarget("kubelet", (("k8s.io/kubernetes/cmd/kubelet", "kubelet"), ("k8s.io/kubernetes/cmd/kube-proxy", "kube-proxy")),
+               tuple(_kube_ldflags())),
+    # runc's own Makefile builds with the seccomp tag, which needs cgo and libseccomp-dev.
+    NodeTarget("runc", (("github.com/opencontainers/runc", "runc"),), ("-X main.version=1.5.3",),
+               tags=("seccomp", "urfave_cli_no_docs"), cgo=True),
+    NodeTarget("containerd", ((f"{_CONTAINERD}/cmd/containerd", "containerd"), (f"{_CONTAINERD}/cmd/ctr", "ctr")),
+               (f"-X {_CONTAINERD}/version.Version=v2.4.2",), tags=("urfave_cli_no_docs",)),
+    # The shim without gRPC, as containerd's Makefile builds it.
+    NodeTarget("containerd", ((f"{_CONTAINERD}/cmd/containerd-shim-runc-v2", "containerd-shim-runc-v2"),),
+               (f"-X {_CONTAINERD}/version.Version=v2.4.2",), tags=("urfave_cli_no_docs", "no_grpc")),
+    NodeTarget("cni", tuple((f"{_CNI}/{kind}/{name}", name) for kind, name in
+                            (("main", "bridge"), ("ipam", "host-local"), ("main", "loopback"), ("meta", "portmap")))),
+    NodeTarget("coredns", ((".", "coredns"),), ("-X github.com/coredns/coredns/coremain.GitCommit=v1.15.0",)),
+    NodeTarget("localpath", (("github.com/rancher/local-path-provisioner", "local-path-provisioner"),),
+               ("-X main.VERSION=v0.0.30",)),
+    NodeTarget("metallb", (("go.universe.tf/metallb/controller", "metallb-controller"),
+                           ("go.universe.tf/metallb/speaker", "metallb-speaker"))),
+)
+#: Kubernetes' pause container, compiled from the pinned module's own C source (build/pause/linux).
+PAUSE_VERSION = "3.10.2"
 
 
 class BuildError(Exception):
@@ -91,13 +144,16 @@ def go_version() -> str:
     return done.stdout.strip() or "unknown"
 
 
-def pin_key() -> str:
+def pin_key(targets: tuple[Target, ...] = TARGETS) -> str:
     """A short hash of everything that decides what the binaries are."""
     digest = hashlib.sha256()
-    for target in TARGETS:
+    for target in targets:
         for name in ("go.mod", "go.sum"):
             digest.update((HERE / target.module / name).read_bytes())
         digest.update(repr(target).encode())
+    if targets is NODE_TARGETS:
+        digest.update((HERE / "coredns" / "main.go").read_bytes())
+        digest.update(f"pause {PAUSE_VERSION} {_c_compiler_version()}".encode())
     digest.update(go_version().encode())
     return digest.hexdigest()[:16]
 
@@ -137,17 +193,22 @@ def ensure(log: Callable[[str], None] = print) -> Path:
         return folder
     folder = binaries_dir()
     todo = [t for t in TARGETS if not all((folder / name).is_file() for _, name in t.outputs)]
-    if not todo:
-        return folder
+    if todo:
+        log(f"building the control plane into {folder} with {go_version()} (first time only; about 15 to 25 minutes "
+            "on 2 cores, mostly kube-apiserver and kube-controller-manager)")
+        _go_build(todo, folder, log)
+    return folder
+
+
+def _go_build(todo: list[Target], folder: Path, log: Callable[[str], None]) -> None:
+    """`go build` each target into FOLDER, one whole file at a time, logging each binary's build time."""
     folder.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-mod=readonly -buildvcs=false"}
-    log(f"building the control plane into {folder} with {go_version()} (first time only; about 15 to 25 minutes "
-        "on 2 cores, mostly kube-apiserver and kube-controller-manager)")
     for target in todo:
+        env = {**os.environ, **target.environment(), "GOFLAGS": "-mod=readonly -buildvcs=false"}
         with tempfile.TemporaryDirectory(dir=folder, prefix=".build-") as scratch:
             for command, (package, name) in zip(target.command(Path(scratch)), target.outputs, strict=True):
                 started = time.monotonic()
-                log(f"  go build {package} ...")
+                log(f"  go build {package if package != '.' else f'cluster/{target.module}'} ...")
                 done = subprocess.run(command, cwd=HERE / target.module, env=env, capture_output=True, text=True, check=False)
                 if done.returncode != 0:
                     tail = "\n".join(done.stderr.strip().splitlines()[-15:])
@@ -156,7 +217,68 @@ def ensure(log: Callable[[str], None] = print) -> Path:
                 log(f"  built {name} in {time.monotonic() - started:.0f}s")
             for _, name in target.outputs:
                 os.replace(Path(scratch) / name, folder / name)  # whole files only, never half-written
+
+
+def node_binaries_dir() -> Path:
+    return cache_root() / "node-bin" / pin_key(NODE_TARGETS)
+
+
+def node_binary_names() -> tuple[str, ...]:
+    return (*(name for target in NODE_TARGETS for _, name in target.outputs), "pause")
+
+
+def nodes_cached() -> Path | None:
+    """The node binaries' folder if every one is built, without building anything."""
+    if not shutil.which("go"):
+        return None
+    folder = node_binaries_dir()
+    return folder if all((folder / name).is_file() for name in node_binary_names()) else None
+
+
+def ensure_nodes(log: Callable[[str], None] = print) -> Path:
+    """The folder holding the real-node binaries, building what is missing (about half an hour the first time)."""
+    if shutil.which("gcc") is None:
+        raise BuildError("gcc is not installed: runc (cgo) and pause (C) need it (apt-get install gcc libseccomp-dev)")
+    folder = node_binaries_dir()
+    todo = [t for t in NODE_TARGETS if not all((folder / name).is_file() for _, name in t.outputs)]
+    if todo or not (folder / "pause").is_file():
+        log(f"building the node components into {folder} with {go_version()} (first time only)")
+    if todo:
+        _go_build(list(todo), folder, log)
+    if not (folder / "pause").is_file():
+        _build_pause(folder, log)
     return folder
+
+
+def _c_compiler_version() -> str:
+    done = subprocess.run(["gcc", "-dumpfullversion"], capture_output=True, text=True, timeout=30, check=False)
+    return done.stdout.strip() or "none"
+
+
+def kubernetes_source() -> Path:
+    """The pinned k8s.io/kubernetes module's folder in the module cache (downloaded through the proxy if absent)."""
+    env = {**os.environ, "GOFLAGS": "-mod=readonly"}
+    done = subprocess.run([_go(), "mod", "download", "-json", "k8s.io/kubernetes"], cwd=HERE / "kubelet", env=env,
+                          capture_output=True, text=True, timeout=600, check=False)
+    folder = json.loads(done.stdout or "{}").get("Dir") if done.returncode == 0 else None
+    if not folder:
+        raise BuildError(f"`go mod download k8s.io/kubernetes` in cluster/kubelet failed: {done.stderr.strip()[-500:]}")
+    return Path(folder)
+
+
+def _build_pause(folder: Path, log: Callable[[str], None]) -> None:
+    """pause, as Kubernetes' build/pause Makefile compiles it: static, -Os, its version as a macro."""
+    source = kubernetes_source() / "build" / "pause" / "linux" / "pause.c"
+    started = time.monotonic()
+    log(f"  gcc {source} ...")
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".build-") as scratch:
+        output = Path(scratch) / "pause"
+        command = ["gcc", "-Os", "-Wall", "-Werror", "-static", f"-DVERSION=v{PAUSE_VERSION}", "-o", str(output), str(source)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+        if done.returncode != 0:
+            raise BuildError(f"`{' '.join(command)}` failed (exit {done.returncode}):\n{done.stderr.strip()[-800:]}")
+        os.replace(output, folder / "pause")
+    log(f"  built pause in {time.monotonic() - started:.0f}s")
 
 
 def main() -> int:

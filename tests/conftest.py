@@ -3,8 +3,9 @@
 Tests that use the one control plane (the `control_plane` fixture) run on one worker, one after another:
 they count namespaces left behind and start or stop the plane; this hook groups them by the fixture they
 use. Tests that build a site say so themselves (`pytestmark = pytest.mark.xdist_group("site")`): the real
-build writes `site/`, and every build may run `npm ci` into the repository's `node_modules`. Everything
-else is spread over the workers.
+build writes `site/`, and every build may run `npm ci` into the repository's `node_modules`. The real-node
+target's tests (`tests/nodes`) mark themselves too (`real-nodes`): they start the target, run Pods on it
+and stop it. Everything else is spread over the workers.
 """
 
 from __future__ import annotations
