@@ -23,10 +23,10 @@ from pathlib import Path
 
 import yaml
 
+from gitfacts import blob_id
 from languages import LANGUAGES, SOURCE_LANGUAGE, TRANSLATIONS, Language
 from pagegrammar import parse_front_matter
 from site_tools.languages import REPO_ROOT
-from translations.status import blob_id
 
 TUTORIALS = (
     "tutorials/stateless-application/guestbook-logs-metrics-with-elk.md",

@@ -26,11 +26,12 @@ from pathlib import Path
 
 from bench.results import Measurement
 from bench.timing import Command, Pair, Side, run_once
+from cluster import kubectl
 from verify.live.cleanup import RUN_LABEL
 from verify.model import Page, StepKind
 from verify.parsers import load_page
 
-KUBECTL = Path(sys.executable).parent / "kubectl"
+KUBECTL = kubectl.find() or Path("kubectl")  # the pinned one; a missing one fails at its first run
 PREFIX = "bench-"
 
 

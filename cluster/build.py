@@ -47,7 +47,7 @@ def _kube_ldflags() -> list[str]:
 
 
 @dataclass(frozen=True)
-class Target:
+class GoBuild:
     """One `go build` of one module: the packages and the file each becomes."""
 
     module: str
@@ -67,8 +67,8 @@ class Target:
 
 
 @dataclass(frozen=True)
-class NodeTarget(Target):
-    """A node component: like `Target`, with Go build tags and, for runc, cgo."""
+class NodeBuild(GoBuild):
+    """A node component: like `GoBuild`, with Go build tags and, for runc, cgo."""
 
     tags: tuple[str, ...] = ()
     cgo: bool = False
@@ -80,11 +80,11 @@ class NodeTarget(Target):
         return {"CGO_ENABLED": "1" if self.cgo else "0"}
 
 
-TARGETS = (
-    Target("etcd", (("go.etcd.io/etcd/server/v3", "etcd"),)),
-    Target("kwok", (("sigs.k8s.io/kwok/cmd/kwok", "kwok"), ("sigs.k8s.io/kwok/cmd/kwokctl", "kwokctl")),
+BUILDS = (
+    GoBuild("etcd", (("go.etcd.io/etcd/server/v3", "etcd"),)),
+    GoBuild("kwok", (("sigs.k8s.io/kwok/cmd/kwok", "kwok"), ("sigs.k8s.io/kwok/cmd/kwokctl", "kwokctl")),
            (f"-X sigs.k8s.io/kwok/pkg/consts.KubeVersion={KUBE_VERSION.lstrip('v')}",)),
-    Target("controlplane", (("k8s.io/kubernetes/cmd/kube-apiserver", "kube-apiserver"),
+    GoBuild("controlplane", (("k8s.io/kubernetes/cmd/kube-apiserver", "kube-apiserver"),
                             ("k8s.io/kubernetes/cmd/kube-controller-manager", "kube-controller-manager"),
                             ("k8s.io/kubernetes/cmd/kube-scheduler", "kube-scheduler")),
            tuple(_kube_ldflags())),
@@ -96,22 +96,22 @@ _CNI = "github.com/containernetworking/plugins/plugins"
 
 #: What the real-node target runs; each module's go.mod says what it pins.
 NODE_TARGETS = (
-    NodeTarget("kubelet", (("k8s.io/kubernetes/cmd/kubelet", "kubelet"), ("k8s.io/kubernetes/cmd/kube-proxy", "kube-proxy")),
+    NodeBuild("kubelet", (("k8s.io/kubernetes/cmd/kubelet", "kubelet"), ("k8s.io/kubernetes/cmd/kube-proxy", "kube-proxy")),
                tuple(_kube_ldflags())),
     # runc's own Makefile builds with the seccomp tag, which needs cgo and libseccomp-dev.
-    NodeTarget("runc", (("github.com/opencontainers/runc", "runc"),), ("-X main.version=1.5.3",),
+    NodeBuild("runc", (("github.com/opencontainers/runc", "runc"),), ("-X main.version=1.5.3",),
                tags=("seccomp", "urfave_cli_no_docs"), cgo=True),
-    NodeTarget("containerd", ((f"{_CONTAINERD}/cmd/containerd", "containerd"), (f"{_CONTAINERD}/cmd/ctr", "ctr")),
+    NodeBuild("containerd", ((f"{_CONTAINERD}/cmd/containerd", "containerd"), (f"{_CONTAINERD}/cmd/ctr", "ctr")),
                (f"-X {_CONTAINERD}/version.Version=v2.4.2",), tags=("urfave_cli_no_docs",)),
     # The shim without gRPC, as containerd's Makefile builds it.
-    NodeTarget("containerd", ((f"{_CONTAINERD}/cmd/containerd-shim-runc-v2", "containerd-shim-runc-v2"),),
+    NodeBuild("containerd", ((f"{_CONTAINERD}/cmd/containerd-shim-runc-v2", "containerd-shim-runc-v2"),),
                (f"-X {_CONTAINERD}/version.Version=v2.4.2",), tags=("urfave_cli_no_docs", "no_grpc")),
-    NodeTarget("cni", tuple((f"{_CNI}/{kind}/{name}", name) for kind, name in
+    NodeBuild("cni", tuple((f"{_CNI}/{kind}/{name}", name) for kind, name in
                             (("main", "bridge"), ("ipam", "host-local"), ("main", "loopback"), ("meta", "portmap")))),
-    NodeTarget("coredns", ((".", "coredns"),), ("-X github.com/coredns/coredns/coremain.GitCommit=v1.15.0",)),
-    NodeTarget("localpath", (("github.com/rancher/local-path-provisioner", "local-path-provisioner"),),
+    NodeBuild("coredns", ((".", "coredns"),), ("-X github.com/coredns/coredns/coremain.GitCommit=v1.15.0",)),
+    NodeBuild("localpath", (("github.com/rancher/local-path-provisioner", "local-path-provisioner"),),
                ("-X main.VERSION=v0.0.30",)),
-    NodeTarget("metallb", (("go.universe.tf/metallb/controller", "metallb-controller"),
+    NodeBuild("metallb", (("go.universe.tf/metallb/controller", "metallb-controller"),
                            ("go.universe.tf/metallb/speaker", "metallb-speaker"))),
 )
 #: Kubernetes' pause container, compiled from the pinned module's own C source (build/pause/linux).
@@ -144,7 +144,7 @@ def go_version() -> str:
     return done.stdout.strip() or "unknown"
 
 
-def pin_key(targets: tuple[Target, ...] = TARGETS) -> str:
+def pin_key(targets: tuple[GoBuild, ...] = BUILDS) -> str:
     """A short hash of everything that decides what the binaries are."""
     digest = hashlib.sha256()
     for target in targets:
@@ -192,7 +192,7 @@ def ensure(log: Callable[[str], None] = print) -> Path:
         log(f"control plane binaries: {folder} (KUBE_BINARIES)")
         return folder
     folder = binaries_dir()
-    todo = [t for t in TARGETS if not all((folder / name).is_file() for _, name in t.outputs)]
+    todo = [t for t in BUILDS if not all((folder / name).is_file() for _, name in t.outputs)]
     if todo:
         log(f"building the control plane into {folder} with {go_version()} (first time only; about 15 to 25 minutes "
             "on 2 cores, mostly kube-apiserver and kube-controller-manager)")
@@ -200,7 +200,7 @@ def ensure(log: Callable[[str], None] = print) -> Path:
     return folder
 
 
-def _go_build(todo: list[Target], folder: Path, log: Callable[[str], None]) -> None:
+def _go_build(todo: list[GoBuild], folder: Path, log: Callable[[str], None]) -> None:
     """`go build` each target into FOLDER, one whole file at a time, logging each binary's build time."""
     folder.mkdir(parents=True, exist_ok=True)
     for target in todo:

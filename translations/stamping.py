@@ -17,12 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gitfacts import blob_id
 from languages import SOURCE_LANGUAGE
 
 from . import coverage, gitrepo
 from .glossary import Glossary
 from .layout import PagePair, command
-from .status import Acknowledgement, SourceVersionUnavailable, blob_id, display, recorded_blob, same_blob, source_text_at, stamp
+from .status import Acknowledgement, SourceVersionUnavailable, display, recorded_blob, same_blob, source_text_at, stamp
 from .structure import parse
 
 

@@ -21,7 +21,6 @@ read the recorded version back. A translation with no record at all is outdated,
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Literal
 
 from atomic_files import write_text
+from gitfacts import blob_id
 from languages import SOURCE_LANGUAGE
 from pagegrammar.frontmatter import FIRST_YAML_LINE, FrontMatterError, parse_front_matter, split_front_matter
 from pagegrammar.wording import says_the_same
@@ -37,11 +37,6 @@ from . import gitrepo
 from .layout import DEFAULT_TRANSLATION, PagePair, pairs
 
 State = Literal["current", "outdated", "missing"]
-
-
-def blob_id(data: bytes) -> str:
-    """The git blob id of `data` (same as `git hash-object`)."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from cluster import build, kubeconfig
+from cluster import build, kubeconfig, kubectl
 from cluster.nodes import addons, cgroups, daemons, host, images, lab, layout, pki
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -48,7 +48,7 @@ class Status:
 
 def _kubectl(*args: str, timeout: float = 60, input_: str | None = None,
              check: bool = True) -> subprocess.CompletedProcess[str]:
-    command = [kubeconfig.kubectl(), "--kubeconfig", str(layout.private_kubeconfig()), *args]
+    command = [str(kubectl.require()), "--kubeconfig", str(layout.private_kubeconfig()), *args]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, input=input_, check=False)
     except subprocess.TimeoutExpired:

@@ -10,8 +10,9 @@ from bench.baseline import baseline_config
 from bench.corpus import TUTORIALS, docs_dir, make_corpus
 from bench.live import baseline_script
 from bench.timing import Stats
+from gitfacts import blob_id
 from languages import LANGUAGES, SOURCE_LANGUAGE, TRANSLATIONS
-from translations.status import blob_id, recorded_blob
+from translations.status import recorded_blob
 from verify.model import StepKind
 from verify.parsers import load_page
 

@@ -60,7 +60,7 @@ def control_plane() -> Iterator[ControlPlane]:
             _unavailable("its binaries are not built (run `nox -s cluster -- --kwok`, about 20 minutes the first time)")
         try:
             kwok.up(log=lambda line: None)
-        except (build.BuildError, kwok.ClusterError) as error:
+        except (build.BuildError, kwok.KwokError) as error:
             _unavailable(str(error))
         started_here = True
     try:

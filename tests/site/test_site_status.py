@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from gitfacts import file_blob
 from pagegrammar.pages import list_pages
 from site_helpers import BuiltSite, build_or_fail, parse, require_mermaid, resolve, write_stand_in
 from site_tools.languages import REPO_ROOT
@@ -92,9 +93,9 @@ def _record(ja_dir: Path, src_uri: str, out: Path, target: dict, **kwargs) -> re
     page = ja_dir / src_uri
     root = ja_dir.parent.parent  # <work>/docs_src/ja; manifests are the repository's
     parsed = load_page(page, REPO_ROOT)
-    files = {f"docs_src/ja/{src_uri}": records.file_blob(page)}
+    files = {f"docs_src/ja/{src_uri}": file_blob(page)}
     for name in records.included_files(parsed, REPO_ROOT):
-        files[name] = records.file_blob(REPO_ROOT / name)
+        files[name] = file_blob(REPO_ROOT / name)
     snapshot = Snapshot(page, f"docs_src/ja/{src_uri}", files, records.identities(parsed))
     kind = target["target"]
     described = records.Target(kind, target["server_version"], "v1.37.1", target["nodes"], target.get("kwok_version"))

@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from gitfacts import blob_id
 from site_tools.languages import REPO_ROOT
 from site_tools.step_identities import visible_steps
 from verify import records
 from verify.parsers import load_page
-from verify.records import blob_id
 
 PAGE = REPO_ROOT / "docs_src/ja/tutorials/stateful-application/basic-stateful-set.md"
 ENGLISH = REPO_ROOT / "docs/en/tutorials/stateful-application/basic-stateful-set.md"

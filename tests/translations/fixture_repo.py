@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from gitfacts import blob_id
 from tests.git_repo import git
 from translations import cli
-from translations.status import blob_id
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DRIFT_JA = (FIXTURES / "drift/ja.md").read_text(encoding="utf-8")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from gitfacts import blob_id
 from tests.translations.fixture_repo import DRIFT_EN, DRIFT_JA, MakeRepo
-from translations.status import blob_id
 
 PAGE = "tutorials/lb/example.md"
 

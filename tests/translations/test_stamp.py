@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from gitfacts import blob_id
 from tests.translations.fixture_repo import DRIFT_EN, DRIFT_JA, MakeRepo, Repo
-from translations.status import blob_id
 
 PAGE = "tutorials/lb/example.md"
 CHANGED_JA = DRIFT_JA.replace("まず、Deploymentを作成します。", "まず、Deploymentを1つ作成します。")

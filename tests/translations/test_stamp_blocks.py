@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import yaml
 
+from gitfacts import blob_id
 from tests.translations.fixture_repo import Repo
-from translations.status import blob_id
 
 PAGE = "tutorials/lb/example.md"
 JA, EN = f"docs_src/ja/{PAGE}", f"docs/en/{PAGE}"

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from gitfacts import blob_id
 from translations import cli, parity, structure
 from translations.layout import pairs
-from translations.status import blob_id, stamp, status_of, statuses
+from translations.status import stamp, status_of, statuses
 
 JA_PAGE = textwrap.dedent(
     """\

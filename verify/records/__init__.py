@@ -34,8 +34,6 @@ from verify.needs import REAL_NODE_NEEDS
 from verify.records.check import RecordProblem, changed_files, check_records, pages_needing_records
 from verify.records.identity import (
     StepIdentity,
-    blob_id,
-    file_blob,
     identities,
     included_files,
     is_hidden,
@@ -77,11 +75,9 @@ __all__ = [
     "StepIdentity",
     "Summary",
     "Target",
-    "blob_id",
     "changed_files",
     "check_records",
     "dumps",
-    "file_blob",
     "identities",
     "included_files",
     "is_hidden",

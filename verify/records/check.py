@@ -7,9 +7,10 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from gitfacts import blob_id
 from pagegrammar.wording import says_the_same
 from verify.model import LIVE_KINDS
-from verify.records.identity import blob_id, included_files, record_path
+from verify.records.identity import included_files, record_path
 from verify.records.schema import RECORDS_DIR, SOURCE_DIR, Record, RecordError, read_record
 
 

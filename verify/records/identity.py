@@ -17,15 +17,6 @@ from verify.model import LIVE_KINDS, Page, Step, StepKind
 from verify.records.schema import RECORDS_DIR, SOURCE_DIR
 
 
-def blob_id(data: bytes) -> str:
-    """The git blob id of `data` (what `git hash-object` prints), computed without git."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-
-
-def file_blob(path: Path) -> str:
-    return blob_id(Path(path).read_bytes())
-
-
 def step_kind(step: Step) -> str:
     """A step's kind as reports and records name it: ``command``, ``hidden-command``, ``terminal``,
     ``in-container`` or ``claim`` (the one place this is decided)."""

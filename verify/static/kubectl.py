@@ -18,9 +18,7 @@ import functools
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from cluster import kubectl as pinned_kubectl
 from verify.confinement.process import Confined
 from verify.static.cache import JsonCache
 
@@ -108,11 +107,9 @@ class Answer:
 
 
 def find_kubectl() -> str | None:
-    """The pinned kubectl: the one next to this Python (the venv's) first, then PATH."""
-    candidate = Path(sys.executable).parent / "kubectl"
-    if candidate.is_file() and os.access(candidate, os.X_OK):
-        return str(candidate)
-    return shutil.which("kubectl")
+    """The pinned kubectl (`cluster.kubectl.find`), as the path the static tier runs."""
+    found = pinned_kubectl.find()
+    return str(found) if found else None
 
 
 def kubectl_version(kubectl: str, cache: JsonCache) -> str:
