@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from cluster import build, kwok
+from cluster import kubectl as pinned_kubectl
 
 ROOT = Path(__file__).resolve().parents[2]
 STS_PAGE = ROOT / "docs_src" / "ja" / "tutorials" / "stateful-application" / "basic-stateful-set.md"
@@ -41,7 +42,7 @@ class ControlPlane:
         return api_client_for(self.kubeconfig, self.context)
 
     def kubectl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(Path(sys.executable).parent / "kubectl"), "--kubeconfig", str(self.kubeconfig),
+        return subprocess.run([str(pinned_kubectl.require()), "--kubeconfig", str(self.kubeconfig),
                                "--context", self.context, *args], capture_output=True, text=True, timeout=60,
                               check=check)
 

@@ -21,10 +21,11 @@ from pathlib import Path
 import pytest
 
 from cluster import build
+from cluster import kubectl as pinned_kubectl
 from cluster.nodes import cgroups, host, lab, layout
 
 ROOT = Path(__file__).resolve().parents[2]
-KUBECTL = str(Path(sys.executable).parent / "kubectl")
+KUBECTL = str(pinned_kubectl.require())
 
 
 def cluster_command(*args: str, timeout: float = 1800) -> subprocess.CompletedProcess[str]:

@@ -24,21 +24,14 @@ import pytest
 import yaml
 
 from tests.live.conftest import FAST, ROOT, ControlPlane
+from tests.security.sandboxing import needs_sandbox
 from verify.confinement.process import Confined
-from verify.confinement.sandbox import detect, required
+from verify.confinement.sandbox import required
 from verify.static.kubectl import find_kubectl, run_one
 
 ATTACKS = Path(__file__).resolve().parent / "attacks"
 SECRET = "canary-7d1c0f3e-the-host-s-secret"
 TOKEN = "ci-token-5b2e9a71c4d8"
-
-
-def needs_sandbox() -> None:
-    box = detect()
-    if not box.active:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run pages in a sandbox: {box.detail}")
-        pytest.skip(f"no sandbox on this machine: {box.detail}")
 
 
 @pytest.fixture

@@ -8,14 +8,14 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from cluster import kubectl as pinned_kubectl
+from tests.security.sandboxing import needs_sandbox
 from verify.confinement import sandbox as sandboxes
 from verify.confinement.limits import Limits
 from verify.confinement.sandbox import Sandbox, SandboxUnavailable, detect, required
@@ -28,16 +28,7 @@ from verify.parsers import load_page
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = Path(__file__).resolve().parent / "pages"
 TOKEN = "s3cr3t-ci-token-4f9a2c"
-KUBECTL = Path(sys.executable).parent / "kubectl"
 UNCONFINED = Sandbox("none", "test")
-
-
-def needs_sandbox() -> None:
-    box = detect()
-    if not box.active:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run pages in a sandbox: {box.detail}")
-        pytest.skip(f"no sandbox on this machine: {box.detail}")
 
 
 @pytest.fixture
@@ -55,7 +46,7 @@ def host_secret(monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def kubectl() -> Path:
-    return KUBECTL if KUBECTL.is_file() else Path(shutil.which("kubectl") or "/usr/bin/kubectl")
+    return pinned_kubectl.require()
 
 
 def session(workspace: Workspace, box: Sandbox | None = None, passed: dict[str, str] | None = None,
