@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cluster.providers import PROVIDERS, Provider, ProviderError
+from cluster.providers import PROVIDERS, ProviderError
 
 ACTIONS = ("up", "down", "status", "build", "printer-columns")
 
@@ -36,20 +36,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _build(target: Provider) -> str:
-    from cluster import build
-
-    if target.name == "nodes":
-        from cluster.nodes import images
-
-        folder = build.ensure_nodes()
-        images.ensure(folder)
-        return f"control plane binaries: {build.ensure()}; node binaries: {folder}; images: {images.images_dir()}"
-    if target.name == "kwok":
-        return f"control plane binaries: {build.ensure()}"
-    raise ProviderError(f"--{target.name} builds nothing here")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -60,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     target = PROVIDERS[chosen](getattr(args, chosen) or "")
     try:
         if action == "build":
-            print(_build(target))
+            print(target.build(print))
         elif action == "up":
             state = target.up(print)
             print(f"ready: context {target.context}; run `python -m verify live --context {target.context} "

@@ -67,6 +67,10 @@ class Provider(Protocol):
     @property
     def context(self) -> str: ...
 
+    def build(self, log: Log) -> str:
+        """Build (or find cached) what `up` needs, without starting anything; says where it is."""
+        ...
+
     def up(self, log: Log) -> TargetStatus: ...
 
     def down(self, log: Log) -> None: ...
@@ -90,6 +94,14 @@ class Kwok:
         from cluster import kwok
 
         return kwok.CONTEXT
+
+    def build(self, log: Log) -> str:
+        from cluster import build
+
+        try:
+            return f"control plane binaries: {build.ensure(log)}"
+        except build.BuildError as error:
+            raise ProviderError(str(error)) from None
 
     def up(self, log: Log) -> TargetStatus:
         from cluster import build, kwok
@@ -134,6 +146,18 @@ class Nodes:
         from cluster.nodes import layout
 
         return layout.CONTEXT
+
+    def build(self, log: Log) -> str:
+        from cluster import build
+        from cluster.nodes import images
+
+        try:
+            binaries = build.ensure(log)
+            folder = build.ensure_nodes(log)
+            images.ensure(folder, log)
+        except (build.BuildError, images.ImageError) as error:
+            raise ProviderError(str(error)) from None
+        return f"control plane binaries: {binaries}; node binaries: {folder}; images: {images.images_dir()}"
 
     def up(self, log: Log) -> TargetStatus:
         from cluster.nodes import provider
@@ -190,6 +214,9 @@ class Kind:
             missing.append("a running Docker daemon (docker info failed)")
         return missing
 
+    def build(self, log: Log) -> str:
+        raise ProviderError("kind brings its own node image: nothing is built here")
+
     def _run(self, *command: str, timeout: float = 600) -> None:
         done = subprocess.run(list(command), capture_output=True, text=True, timeout=timeout, check=False)
         if done.returncode != 0:
@@ -236,6 +263,9 @@ class Existing:
     @property
     def context(self) -> str:
         return self._context
+
+    def build(self, log: Log) -> str:
+        raise ProviderError(f"a cluster of your own (context {self._context!r}) is not built here")
 
     def up(self, log: Log) -> TargetStatus:
         raise ProviderError(f"a cluster of your own (context {self._context!r}) is not started from here; "

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from cluster import providers
+from cluster import build, providers
 from cluster.__main__ import main
 from tests.nodes.conftest import ROOT, cluster_command
 
@@ -34,6 +34,15 @@ def test_a_users_own_cluster_is_never_started_or_stopped(capsys: pytest.CaptureF
     assert "is not started from here" in capsys.readouterr().err
     assert main(["--existing", "someone-elses", "--down"]) == 2
     assert "is never stopped from here" in capsys.readouterr().err
+
+
+def test_build_is_part_of_the_interface_and_says_what_it_built(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--existing", "someone-elses"]) == 2
+    assert "is not built here" in capsys.readouterr().err
+    if build.cached() is None:
+        pytest.skip("the control plane's binaries are not built: `build --kwok` would take about 20 minutes here")
+    assert main(["build", "--kwok"]) == 0
+    assert capsys.readouterr().out == f"control plane binaries: {build.cached()}\n"
 
 
 def test_status_of_a_context_that_does_not_answer_is_not_running(capsys: pytest.CaptureFixture[str]) -> None:
