@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -52,6 +53,8 @@ class _Text(HTMLParser):
 
 def unrendered_links(html: str) -> list[str]:
     """Each piece of `html`'s text (outside code) that is a Markdown link Markdown did not render."""
+    if not LEFTOVER.search(unescape(html)):  # the text outside code is part of this: nothing to look for
+        return []
     parser = _Text()
     parser.feed(html)
     found = []
