@@ -114,3 +114,11 @@ def test_pull_request_caches_are_keyed_to_the_pull_request() -> None:
     for cache in caches:
         for key in (cache["with"]["key"], *str(cache["with"].get("restore-keys", "")).splitlines()):
             assert re.match(r"pr-\$\{\{ github\.event\.pull_request\.number \}\}-", key), key
+
+
+def test_only_the_pull_request_container_may_go_without_real_nodes_and_it_says_why() -> None:
+    workflow = _load(PULL_REQUEST)
+    reason = workflow["jobs"]["checks"]["env"]["K8S_TUTORIALS_NO_REAL_NODES"]
+    assert "CAP_NET_ADMIN" in reason
+    assert "K8S_TUTORIALS_NO_REAL_NODES" not in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "K8S_TUTORIALS_NO_REAL_NODES" not in (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
