@@ -42,6 +42,8 @@ def test_other_runs_and_probes_are_left_out_of_the_comparison() -> None:
     assert mine._elsewhere(entry("2", {"app.kubernetes.io/managed-by": "verify"}), set())  # a probe's namespace
     assert mine._elsewhere(entry("3", claim="verify-other-2"), {"verify-other-2"})
     assert mine._elsewhere(entry("4", claim="verify-probe-abc123"), set())
+    assert mine._elsewhere(entry("7", claim="verify-other-3"), set())  # its namespace already gone
+    assert not mine._elsewhere(entry("8", claim="default"), set())
     assert not mine._elsewhere(entry("5", {RUN_LABEL: "a", "app.kubernetes.io/managed-by": "verify"}), set())
     assert not mine._elsewhere(entry("6", claim="verify-mine-1"), {"verify-other-2"})
 

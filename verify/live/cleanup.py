@@ -94,12 +94,16 @@ class PageCleanup:
         return taken
 
     def _elsewhere(self, entry: inventory.Entry, others: set[str]) -> bool:
-        """Made by another verify run or a probe (labelled so), or a volume of their claims."""
+        """Made by another verify run or a probe (labelled so), or a volume of their claims.
+
+        A volume whose claim was in another page's namespace (``verify-…``) is that page's even once the
+        namespace is gone: with pages side by side, its volumes may outlive it by a moment.
+        """
         labels = entry.label_map
         if labels.get("app.kubernetes.io/managed-by") == "verify" and labels.get(RUN_LABEL) != self.run_id:
             return True
-        return entry.claim_namespace is not None and (entry.claim_namespace in others
-                                                       or entry.claim_namespace.startswith("verify-probe-"))
+        claim = entry.claim_namespace
+        return claim is not None and claim != self.namespace and (claim in others or claim.startswith("verify-"))
 
     def _ours(self, key: Key, after: Inventory) -> bool:
         """An object the page (or the verifier for it) made outside its namespace, so the cleanup removes it."""

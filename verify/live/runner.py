@@ -88,6 +88,15 @@ def step_needs(step: Step) -> set[str]:
     return needs
 
 
+def page_needs(page: Page) -> set[str]:
+    """Everything the page's front matter and its steps ask of the cluster: what is probed before it runs."""
+    needs = set(page.front_matter.requires)
+    for step in page.steps:
+        if step.kind in LIVE_KINDS:
+            needs |= step_needs(step)
+    return needs
+
+
 def page_gating_needs(page: Page) -> set[str]:
     """Front-matter needs that gate the whole page.
 
@@ -143,10 +152,7 @@ class PageRunner:
                 self.result.end, self.result.skip_reason = PageEnd.NO_COMMANDS, "the page has no commands"
                 self.reporter.page(f"page {display_path(self.page.path)}: no commands, nothing to run")
                 return self.result
-            needs = set(self.page.front_matter.requires)
-            for step in steps:
-                needs |= step_needs(step)
-            capabilities = self.prober.probe(needs)
+            capabilities = self.prober.probe(page_needs(self.page))
             self.result.capabilities = capabilities.as_json()
             gating = capabilities.missing(page_gating_needs(self.page))
             if gating:
