@@ -121,8 +121,14 @@ def _child(job: _Job, connection: Connection) -> None:
         connection.close()
 
 
+#: How page processes start; None: fork where it is safe (no other thread to copy half-way), else spawn
+#: (a fresh interpreter per page, which imports the verifier again: about a second more per page).
+START_METHOD: str | None = None
+
+
 def _context() -> Any:
-    """fork where it is safe (no other thread to copy half-way), else a fresh interpreter per page."""
+    if START_METHOD is not None:
+        return multiprocessing.get_context(START_METHOD)
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
