@@ -86,15 +86,21 @@ class PageCleanup:
             client.V1Namespace(metadata=client.V1ObjectMeta(name=self.namespace, labels=labels)))
 
     def _inventory(self) -> Inventory:
-        """The cluster now, without the page's namespace's contents and without what other verify runs own."""
+        """The cluster now, without the page's namespace's contents and without what other verify runs own.
+
+        The other runs' namespaces are asked for before and after the listing: a page running side by side
+        may create its namespace (and the API server its ServiceAccount) while the listing goes on.
+        """
         others = other_runs(self.api_client, self.namespace)
         taken = inventory.take(self.api_client, self.resources, {self.namespace} | others)
+        others |= other_runs(self.api_client, self.namespace)
         taken.objects = {key: entry for key, entry in taken.objects.items()
-                         if not self._elsewhere(entry, others)}
+                         if key[1] not in others and not self._elsewhere(entry, others)}
         return taken
 
     def _elsewhere(self, entry: inventory.Entry, others: set[str]) -> bool:
-        """Made by another verify run or a probe (labelled so), or a volume of their claims.
+        """Made by another verify run or a probe (labelled so), or a volume of their claims or an address of
+        their Services.
 
         A volume whose claim was in another page's namespace (``verify-…``) is that page's even once the
         namespace is gone: with pages side by side, its volumes may outlive it by a moment.

@@ -85,7 +85,7 @@ def add_live_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check-records", action="store_true",
                         help="only check that every page with commands has a record and that neither the page nor "
                              "a file it includes changed since (no cluster needed); exit 1 naming each page if not")
-    parser.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+    parser.add_argument("-j", "--pages-at-once", type=int, default=None, metavar="N", dest="pages_at_once",
                         help="run up to N pages at once, each in a process of its own (default: on the control plane "
                              "the number of cores, at least 2; on other targets half of them, at least 1); a page "
                              "that writes outside its namespace (its access:) or on the nodes still runs alone")
@@ -146,8 +146,8 @@ def _limits(args: argparse.Namespace) -> Limits:
                           ("--max-output", args.max_output), ("--max-step-timeout", args.max_step_timeout)):
         if value <= 0:
             raise UsageError(f"{option} must be positive")
-    if args.jobs is not None and args.jobs <= 0:
-        raise UsageError("--jobs must be positive")
+    if args.pages_at_once is not None and args.pages_at_once <= 0:
+        raise UsageError("-j/--pages-at-once must be positive")
     if "internet" in args.provide and args.page_network != "host":
         raise UsageError("--provide internet: a page's commands reach only the API server unless --page-network host "
                          "gives them this machine's network")
@@ -209,7 +209,7 @@ def run_live_command(args: argparse.Namespace) -> int:
                         cleanup_timeout=args.cleanup_timeout, keep_workdir=args.keep_workdir,
                         secret_env=args.secret_env + args.pass_env, pass_env=args.pass_env,
                         record_events=args.record_events)
-    jobs = args.jobs if args.jobs is not None else default_jobs(target, len(pages))
+    jobs = args.pages_at_once if args.pages_at_once is not None else default_jobs(target, len(pages))
     print(f"live tier: {len(pages)} page(s) against context {target.context} at {target.server}: "
           f"{target_label(target)}", flush=True)
 
