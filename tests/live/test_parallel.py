@@ -55,30 +55,49 @@ class AnsweringProber:
         return self.capabilities
 
 
-def test_a_page_that_writes_outside_its_namespace_or_on_the_nodes_runs_alone() -> None:
+def test_a_page_with_commands_on_the_nodes_runs_alone_where_they_run() -> None:
+    apparmor = load_page(APPARMOR, ROOT)
+    assert "on the nodes" in (parallel.runs_alone(apparmor, capabilities(*EVERYTHING)) or "")
+    assert parallel.runs_alone(apparmor, capabilities()) is None  # control plane: its node steps are skipped
+
+
+def test_a_writer_runs_beside_pages_that_cannot_reach_what_it_writes() -> None:
     everything = capabilities(*EVERYTHING)
-    assert "clusterroles" in (parallel.runs_alone(load_page(GUESTBOOK, ROOT), everything) or "")
-    assert "on the nodes" in (parallel.runs_alone(load_page(APPARMOR, ROOT), everything) or "")
-    assert parallel.runs_alone(load_page(STATEFULSET, ROOT), everything) is None
-    assert parallel.runs_alone(load_page(SOURCE_IP, ROOT), everything) is None  # it only lists nodes
+    guestbook, statefulset, source_ip = (load_page(p, ROOT) for p in (GUESTBOOK, STATEFULSET, SOURCE_IP))
+    assert {g.resources for g in parallel.writes(guestbook, everything)} >= {("clusterroles", "clusterrolebindings")}
+    assert parallel.writes(statefulset, everything) == () and parallel.writes(source_ip, everything) == ()
+    assert parallel.conflict(guestbook, statefulset, everything) is None
+    # Source IP lists nodes; the guestbook page may write ClusterRoles and kube-system objects, not nodes.
+    assert parallel.conflict(guestbook, source_ip, everything) is None
 
 
-def test_on_the_control_plane_only_the_guestbook_page_runs_alone() -> None:
-    control_plane = capabilities()  # no container runtime: none of the runtime needs
-    assert parallel.runs_alone(load_page(APPARMOR, ROOT), control_plane) is None  # its node steps are skipped
-    # Some of its steps run there, and RBAC would let any of them use the page's grants.
-    assert parallel.runs_alone(load_page(GUESTBOOK, ROOT), control_plane) is not None
-
-
-def test_a_page_skipped_for_its_needs_creates_nothing_and_shares(tmp_path: Path) -> None:
-    page = write_page(tmp_path, "writer.md", """\
+def _writer(root: Path, name: str, rule: str, requires: str = "") -> Path:
+    return write_page(root, name, """\
         ```shell
-        kubectl create clusterrole x --verb=get --resource=pods
+        kubectl get nodes
         ```
-        """, front="requires: [apparmor]\naccess:\n- reason: it makes a ClusterRole\n  apiGroups: "
-                   "[rbac.authorization.k8s.io]\n  verbs: [create]\n  resources: [clusterroles]\n")
-    assert parallel.runs_alone(load_page(page, tmp_path), capabilities("apparmor")) is not None
-    assert parallel.runs_alone(load_page(page, tmp_path), capabilities()) is None
+        """, front=requires + "access:\n- reason: test\n" + rule)
+
+
+def test_two_writers_or_a_writer_and_a_reader_of_the_same_objects_run_one_after_the_other(tmp_path: Path) -> None:
+    labels = load_page(_writer(tmp_path, "labels.md", "  verbs: [patch]\n  resources: [nodes]\n"), tmp_path)
+    lists = load_page(_writer(tmp_path, "lists.md", "  verbs: [list]\n  resources: [nodes]\n"), tmp_path)
+    roles = load_page(_writer(tmp_path, "roles.md", "  apiGroups: [rbac.authorization.k8s.io]\n  verbs: [create]\n"
+                                                    "  resources: [clusterroles]\n"), tmp_path)
+    everything = capabilities(*EVERYTHING)
+    assert "both write" in (parallel.conflict(labels, roles, everything) or "")
+    assert "may write what" in (parallel.conflict(labels, lists, everything) or "")
+    assert "may write what" in (parallel.conflict(lists, labels, everything) or "")
+    assert parallel.conflict(roles, lists, everything) is None
+
+
+def test_a_page_skipped_for_its_needs_writes_nothing_and_conflicts_with_nothing(tmp_path: Path) -> None:
+    rule = "  verbs: [patch]\n  resources: [nodes]\n"
+    first = load_page(_writer(tmp_path, "first.md", rule, requires="requires: [apparmor]\n"), tmp_path)
+    second = load_page(_writer(tmp_path, "second.md", rule), tmp_path)
+    assert parallel.writes(first, capabilities()) == ()
+    assert parallel.conflict(first, second, capabilities()) is None
+    assert parallel.conflict(first, second, capabilities("apparmor")) is not None
 
 
 def test_the_default_follows_the_cores_and_the_target() -> None:
@@ -105,8 +124,10 @@ def fake_run_live(log: Path) -> Any:
         reporter.page(f"  ok {path.name} 1")
         reporter.page(f"  ok {path.name} 2")
         asked = dict(prober.capabilities.have)
+        beside = [rule.resources for rule in settings.beside]
         with log.open("a", encoding="utf-8") as out:
-            out.write(json.dumps({"page": path.name, "start": started, "end": time.time(), "asked": asked}) + "\n")
+            out.write(json.dumps({"page": path.name, "start": started, "end": time.time(), "asked": asked,
+                                  "beside": beside}) + "\n")
         return LiveRun([PageResult(path, namespace=f"verify-{path.stem}", capabilities={"x": 1})])
 
     return run
@@ -131,18 +152,20 @@ def run(answers: Capabilities, width: int) -> tuple[LiveRun, list[str]]:
     return done, lines
 
 
-def test_pages_that_run_alone_overlap_with_no_other_and_results_keep_page_order(forked: Path) -> None:
+def test_a_page_that_runs_alone_overlaps_with_no_other_and_results_keep_page_order(forked: Path) -> None:
     done, lines = run(capabilities(*EVERYTHING), width=4)
 
     assert [p.path for p in done.pages] == PAGES
     runs = {r["page"]: r for r in map(json.loads, forked.read_text(encoding="utf-8").splitlines())}
-    for alone in (GUESTBOOK.name, APPARMOR.name):
-        for other, times in runs.items():
-            if other != alone:
-                assert times["end"] <= runs[alone]["start"] or runs[alone]["end"] <= times["start"], (alone, other)
-    assert runs[STATEFULSET.name]["end"] <= runs[GUESTBOOK.name]["start"]  # the pages that share go first
-    assert any("guestbook-logs-metrics-with-elk.md runs alone: its access lets it write outside its namespace"
-               in line for line in lines)
+    alone = runs[APPARMOR.name]
+    for other, times in runs.items():
+        if other != APPARMOR.name:
+            assert times["end"] <= alone["start"], other  # the others first, then the page alone
+    # The guestbook page writes outside its namespace, but nothing the StatefulSet page can reach: side by side.
+    guestbook, statefulset = runs[GUESTBOOK.name], runs[STATEFULSET.name]
+    assert guestbook["start"] < statefulset["end"] and statefulset["start"] < guestbook["end"]
+    assert statefulset["beside"] and not guestbook["beside"]
+    assert any("apparmor.md runs alone: it runs commands on the nodes" in line for line in lines)
 
 
 def test_each_page_prints_its_block_whole_and_a_crash_fails_only_that_page(forked: Path) -> None:

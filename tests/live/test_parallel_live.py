@@ -60,6 +60,14 @@ DEPLOYMENT_PAGE = """\
     service/side exposed
     ```
 
+    ```shell
+    kubectl create clusterrole verify-test-side-by-side --verb=get --resource=pods
+    ```
+
+    ```text
+    clusterrole.rbac.authorization.k8s.io/verify-test-side-by-side created
+    ```
+
     <!-- invisible-code-block: shell
     kubectl rollout status deployment/side --timeout=60s
     -->
@@ -79,9 +87,20 @@ DEPLOYMENT_PAGE = """\
 
 
 def _pages(root: Path) -> list[Path]:
-    return [write_page(root, "first.md", CONFIGMAP_PAGE), write_page(root, "second.md", DEPLOYMENT_PAGE,
-                                                                          front="access:\n- reason: it lists the nodes\n"
-                                                                                "  verbs: [list]\n  resources: [nodes]\n")]
+    # The second page writes outside its namespace (a ClusterRole), where the first cannot reach: side by side.
+    return [write_page(root, "first.md", CONFIGMAP_PAGE), write_page(root, "second.md", DEPLOYMENT_PAGE, front=SECOND)]
+
+
+SECOND = """\
+access:
+- reason: it makes a ClusterRole (its cleanup deletes it)
+  apiGroups: [rbac.authorization.k8s.io]
+  verbs: [create]
+  resources: [clusterroles]
+- reason: what the ClusterRole grants (a page may grant only what it holds)
+  verbs: [get]
+  resources: [pods]
+"""
 
 
 def _comparable(live: dict[str, Any]) -> list[dict[str, Any]]:
@@ -121,9 +140,9 @@ def test_side_by_side_the_report_and_the_records_are_the_serial_runs(control_pla
     assert "pages side by side: up to 2 at once" in parallel.stdout and "(2 running)" in parallel.stdout
     assert "pages side by side" not in serial.stdout
     assert _comparable(parallel.live) == _comparable(serial.live)
-    # Side by side, no page takes note of what the other did (its namespace, its Service's address, …).
+    # Side by side, no page takes note of what the other did (its namespace, its Service's address, its ClusterRole).
     ours = {page["namespace"] for live in (serial.live, parallel.live) for page in live["pages"]}
-    assert _notes_on(ours | {"ipaddresses"}, serial.live, parallel.live) == []
+    assert _notes_on(ours | {"ipaddresses", "verify-test-side-by-side"}, serial.live, parallel.live) == []
     assert parallel.live["summary"] == serial.live["summary"] and parallel.live["claims"] == serial.live["claims"]
     assert parallel.live["capabilities"] == serial.live["capabilities"]
     assert [record.read_text(encoding="utf-8") for record in records] == serial_records

@@ -68,6 +68,7 @@ class PageCleanup:
     run_id: str
     grants: tuple[Grant, ...] = ()
     timeout: float = 300.0
+    beside: tuple[Grant, ...] = ()  # what pages running beside this one may change: not noted
     poll: float = 0.25
     before: Inventory | None = None
     resources: list[Resource] = field(default_factory=list)
@@ -136,18 +137,18 @@ class PageCleanup:
         for key in change.added:
             if self._ours(key, after):
                 self._delete(key)
-            else:
+            elif not _allows(self.beside, key, {"create"}):
                 self.notes.append(f"appeared during the run, not the page's doing: {inventory.describe(key)}")
         for key, old, new in change.relabelled:
             if _allows(self.grants, key, {"update", "patch"}):
                 problems += self._restore(key, old, new)
-            elif key[1] != self.namespace:
+            elif key[1] != self.namespace and not _allows(self.beside, key, {"update", "patch"}):
                 self.notes.append(f"labels or annotations changed during the run, not the page's doing: "
                                   f"{inventory.describe(key)}")
         for key in change.removed:
             if _allows(self.grants, key, {"delete", "deletecollection"}):
                 problems.append(f"{inventory.describe(key)} was deleted during the run and cannot be restored")
-            elif key[1] != self.namespace:
+            elif key[1] != self.namespace and not _allows(self.beside, key, {"delete", "deletecollection"}):
                 self.notes.append(f"disappeared during the run, not the page's doing: {inventory.describe(key)}")
         left = self._wait(deadline, lambda: [k for k in self._added() if self._ours(k, self._last)])
         return problems + [inventory.describe(k) for k in left]

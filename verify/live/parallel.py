@@ -9,14 +9,16 @@ after a serial run. What differs is only timing and the order in which pages pri
 * **Needs are probed once, here, before any page starts**, in page order, so each page's
   ``capabilities`` in the report are what a serial run would have shown at that page (the answers
   known by then), and every child starts with every answer (it probes nothing).
-* **Which pages share the cluster** (`runs_alone`): a page whose declared access (front matter
-  ``access:``) lets it write anything outside its own namespace (ClusterRoles, objects in
-  ``kube-system``, nodes' labels), or that runs commands on the nodes, changes what every other page
-  sees: its cleanup would delete or restore what it finds there, and the others' cleanups would note
-  its objects. It runs alone, after the pages that share. A page skipped for its needs creates
-  nothing and shares. Everything a page creates otherwise (its namespace, its ServiceAccount's
-  ClusterRole and binding, the volumes of its claims) carries its own run label or claim and is left
-  out of the other pages' comparisons (`verify.live.cleanup`).
+* **Which pages share the cluster** (`conflict`): two pages run one after the other when both may
+  write outside their namespaces (front matter ``access:`` with a verb other than get, list or
+  watch), since each one's cleanup deletes or restores what appears where its page may write, or
+  when one may write what the other reads. A page with commands on the nodes runs alone, after
+  the others (`runs_alone`). A page skipped as a whole for its needs creates nothing and shares.
+  Everything else a page creates outside its namespace is the verifier's for it (its namespace, its
+  ServiceAccount's ClusterRole and binding: labelled with its own run) or names its namespace (the
+  volumes of its claims, the addresses of its Services), and the other pages' cleanups leave it out
+  (`verify.live.cleanup`); what a writer beside a page may change is left out of that page's notes
+  (``Settings.beside``), as a serial run would not have seen it.
 * **Output** is buffered per page: a line when a page starts, and its whole block (the lines a
   serial run would have printed for it) when it ends, so pages never interleave.
 * **Signals**: each child is a process group of its own, so a Ctrl-C at the terminal reaches only
@@ -33,11 +35,12 @@ import signal
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from verify.access import Grant
 from verify.live.cluster import Target
 from verify.live.console import ConsoleReporter
 from verify.live.probe import Capabilities, Prober
@@ -59,20 +62,59 @@ def default_jobs(target: Target, pages: int, cores: int | None = None) -> int:
     return max(1, min(wanted, pages))
 
 
+def _runs(page: Page, capabilities: Capabilities) -> bool:
+    """Whether any of the page's steps will run here (a page skipped as a whole for its needs runs none)."""
+    return not capabilities.missing(page_gating_needs(page))
+
+
+def writes(page: Page, capabilities: Capabilities) -> tuple[Grant, ...]:
+    """The page's declared rules that let it change something outside its namespace (none if it will not run)."""
+    if not _runs(page, capabilities):
+        return ()
+    return tuple(g for g in page.front_matter.access if set(g.verbs) - READING)
+
+
 def runs_alone(page: Page, capabilities: Capabilities) -> str | None:
-    """Why the page must not share the cluster with another page (None: it may)."""
-    if capabilities.missing(page_gating_needs(page)):
-        return None  # skipped as a whole: it creates nothing
-    writes = sorted({f"{verb} {resource}" + (f" in {grant.namespace}" if grant.namespace else "")
-                     for grant in page.front_matter.access for verb in grant.verbs if verb not in READING
-                     for resource in grant.resources})
-    if writes:
-        shown = ", ".join(writes[:4]) + (f" and {len(writes) - 4} more" if len(writes) > 4 else "")
-        return f"its access lets it write outside its namespace ({shown})"
+    """Why the page must not share the cluster with any other page (None: it may share with some)."""
+    if not _runs(page, capabilities):
+        return None
     on_node = [s for s in page.steps if s.kind in LIVE_KINDS and s.directive.on_node
                and not capabilities.missing(step_needs(s))]
     if on_node:
         return f"it runs commands on the nodes (line {on_node[0].location.line})"
+    return None
+
+
+def _overlap(a: Grant, b: Grant) -> bool:
+    """Whether two rules reach a common object (same group and resource, a common namespace and name)."""
+    return (bool(set(a.api_groups) & set(b.api_groups)) and bool(set(a.resources) & set(b.resources))
+            and (a.namespace is None or b.namespace is None or a.namespace == b.namespace)
+            and (not a.resource_names or not b.resource_names or bool(set(a.resource_names) & set(b.resource_names))))
+
+
+def conflict(a: Page, b: Page, capabilities: Capabilities) -> str | None:
+    """Why pages `a` and `b` must not run at the same time (None: they may).
+
+    Two pages that both write outside their namespaces could each take the other's objects for their own
+    (a cleanup deletes what appeared where its page may create); a page that writes where the other reads
+    would change what the other's commands print. Otherwise a page cannot reach what the other makes: the
+    verifier's own objects carry each page's run label, volumes and addresses name their namespace.
+    """
+    for page in (a, b):
+        alone = runs_alone(page, capabilities)
+        if alone:
+            return f"{display_path(page.path)}: {alone}"
+    a_writes, b_writes = writes(a, capabilities), writes(b, capabilities)
+    if a_writes and b_writes:
+        return "both write outside their namespaces"
+    for writer, w_rules, reader in ((a, a_writes, b), (b, b_writes, a)):
+        if not _runs(reader, capabilities):
+            continue
+        for rule in w_rules:
+            for other in reader.front_matter.access:
+                if _overlap(rule, other):
+                    return f"{display_path(writer.path)} may write what {display_path(reader.path)} reads " \
+                           f"({', '.join(sorted(set(rule.resources) & set(other.resources)))})"
     return None
 
 
@@ -88,7 +130,8 @@ class _Job:
     default_storage_class: str | None
     quiet: bool
     host_network: bool
-    alone: str | None = None
+    alone: str | None = None  # why it runs with no other page
+    apart: frozenset[int] = frozenset()  # the pages (by index) it must not run beside
 
 
 @dataclass
@@ -147,15 +190,20 @@ class _Scheduler:
         self.context = _context()
 
     def plan(self, jobs: list[_Job]) -> None:
-        """The pages that share first, then each page that runs alone, one at a time."""
+        """Pages in page order, those that run alone last; each starts as soon as nothing it must not run beside
+        runs."""
         self.queue = [j for j in jobs if j.alone is None] + [j for j in jobs if j.alone is not None]
 
     def _may_start(self, job: _Job) -> bool:
-        if len(self.running) >= self.width:
-            return False
         if not self.running:
             return True
-        return job.alone is None and all(r.job.alone is None for r in self.running)
+        return (len(self.running) < self.width and job.alone is None
+                and not any(r.job.alone or r.job.index in job.apart for r in self.running))
+
+    def _next(self) -> _Job | None:
+        if self.stop is not None or self.aborted is not None:
+            return None
+        return next((job for job in self.queue if self._may_start(job)), None)
 
     def _start(self, job: _Job) -> None:
         ours, theirs = self.context.Pipe(duplex=False)
@@ -179,8 +227,9 @@ class _Scheduler:
 
     def run(self) -> None:
         while self.queue or self.running:
-            while self.queue and self.stop is None and self.aborted is None and self._may_start(self.queue[0]):
-                self._start(self.queue.pop(0))
+            while (job := self._next()) is not None:
+                self.queue.remove(job)
+                self._start(job)
             if not self.running:
                 break
             self._wait()
@@ -265,16 +314,7 @@ def run_parallel(paths: list[Path], settings: Settings, target: Target, prober: 
             probing[0] = False
             scheduler.stop = signal_.signum
             known = []
-        capabilities = prober.capabilities
-        jobs: list[_Job] = []
-        for index, (path, page) in enumerate(zip(paths, loaded, strict=True)):
-            if isinstance(page, PageError):
-                continue
-            jobs.append(_Job(index, path, settings, target, capabilities, prober.default_storage_class,
-                             reporter.quiet, prober.host_network, runs_alone(page, capabilities)))
-        alone = [j for j in jobs if j.alone]
-        reporter(f"pages side by side: up to {width} at once" + "".join(
-            f"; {display_path(j.path)} runs alone: {j.alone}" for j in alone))
+        jobs = _jobs(paths, loaded, settings, target, prober, reporter, width)
         if scheduler.stop is None:
             scheduler.plan(jobs)
             scheduler.run()
@@ -285,6 +325,33 @@ def run_parallel(paths: list[Path], settings: Settings, target: Target, prober: 
     run.aborted = scheduler.aborted
     run.seconds = time.monotonic() - began
     return run
+
+
+def _jobs(paths: list[Path], loaded: list[Page | PageError], settings: Settings, target: Target, prober: Prober,
+          reporter: ConsoleReporter, width: int) -> list[_Job]:
+    """A job per readable page: what it must not run beside, and what the pages beside it may write (its
+    cleanup does not take note of changes there, which a serial run would not have seen); said on the console."""
+    capabilities = prober.capabilities
+    pages = {index: page for index, page in enumerate(loaded) if isinstance(page, Page)}
+    why: dict[tuple[int, int], str] = {}
+    for a in pages:
+        for b in pages:
+            if a < b and (reason := conflict(pages[a], pages[b], capabilities)):
+                why[(a, b)] = reason
+    jobs = []
+    for index, page in pages.items():
+        apart = frozenset(b for pair in why for b in pair if index in pair and b != index)
+        beside = tuple(rule for other in pages if other != index and other not in apart
+                       for rule in writes(pages[other], capabilities))
+        jobs.append(_Job(index, paths[index], replace(settings, beside=beside), target, capabilities,
+                         prober.default_storage_class, reporter.quiet, prober.host_network,
+                         runs_alone(page, capabilities), apart))
+    alone = {j.index for j in jobs if j.alone}
+    lines = [f"{display_path(j.path)} runs alone: {j.alone}" for j in jobs if j.alone]
+    lines += [f"{display_path(paths[a])} and {display_path(paths[b])} one after the other: {reason}"
+              for (a, b), reason in why.items() if a not in alone and b not in alone]
+    reporter(f"pages side by side: up to {width} at once" + "".join(f"; {line}" for line in lines))
+    return jobs
 
 
 def _assemble(run: LiveRun, paths: list[Path], loaded: list[Page | PageError], known: list[dict[str, Any]],

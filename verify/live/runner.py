@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from verify.access import Grant
 from verify.confinement.limits import Limits
 from verify.confinement.sandbox import Sandbox
 from verify.live import commands as cmds
@@ -74,6 +75,9 @@ class Settings:
     record_events: Path | None = None  # write each page's recorded events here (`--record-events`)
     limits: Limits = field(default_factory=Limits)
     page_network: str = "isolated"  # or "host" (`--page-network host`): the machine's network, on purpose
+    #: With pages side by side (`-j`): the rules by which the pages beside this one may write outside their
+    #: namespaces; its cleanup takes no note of changes there (a serial run would not have seen them).
+    beside: tuple[Grant, ...] = ()
 
 
 def step_needs(step: Step) -> set[str]:
