@@ -157,6 +157,13 @@ def copy_page(tmp_path: Path, source: Path = STS_PAGE) -> Path:
     return target
 
 
+def cleaned_up(page: dict[str, Any]) -> bool:
+    """Whether a page's cleanup (its report entry's) removed everything the page made. Its notes, on what
+    changed in the cluster without the page's doing, are not looked at: the control-plane tests run side
+    by side, so other tests' pages come and go meanwhile."""
+    return page["cleanup"]["ok"] is True and page["cleanup"]["leftovers"] == []
+
+
 def leftovers(cluster: ControlPlane, live: dict[str, Any]) -> list[str]:
     """What a run (its report's `live` section) left on the control plane: its namespaces and the volumes
     of their claims. Only the run's own namespaces count, so runs of other sessions do not disturb it."""
