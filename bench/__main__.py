@@ -193,6 +193,10 @@ def _live(run: _Run, plane: tuple[Path, str, Path] | None, deadline: float) -> N
     kubeconfig, context, _ = plane
     run.section("live", lambda: live.measure_overhead(run.real, run.real / PAGE, run.work, kubeconfig, context,
                                                       log=run.log, deadline=deadline))
+    print("\n3. pages side by side: every page with -j against the slowest alone", flush=True)
+    pages = sorted((run.real / docs_dir(SOURCE_LANGUAGE) / "tutorials").rglob("*.md"))
+    run.section("live", lambda: live.measure_side_by_side(run.real, pages, run.real / PAGE, run.work, kubeconfig,
+                                                          context, log=run.log, deadline=deadline))
 
 
 def _tables(measurements: list[Measurement]) -> dict[str, str]:

@@ -250,3 +250,49 @@ def build_warm(code: Path, runs: int, log: Path) -> Measurement:
                                      "2-core machine (README; kube-apiserver, kube-controller-manager and "
                                      "kube-scheduler 18 min, etcd 49 s, kwok 3 min 12 s, kwokctl 27 s)"])
 
+
+
+# --- the pages side by side: every page with -j against the slowest page alone ------------------------------------
+
+
+def measure_side_by_side(root: Path, pages: list[Path], slowest: Path, work: Path, kubeconfig: Path, context: str,
+                         log: Path, deadline: float, max_runs: int = 2) -> Measurement:
+    """A: ``verify live -j N`` on every page; B: ``verify live`` on the slowest page alone; the same options.
+
+    Both are whole verifier runs (start-up, probe, cleanup included), alternating, on the same control plane.
+    The target (issue 26) is A within 1.25× of B: running the pages side by side costs little more than the
+    longest of them.
+    """
+    jobs = min(len(pages), max(2, os.cpu_count() or 1))
+
+    def verify(label: str, report: Path, *extra: str) -> Command:
+        return Command(label, [sys.executable, "-m", "verify", "live", "--root", str(root), "--kubeconfig",
+                               str(kubeconfig), "--context", context, "--allow-context", context, "--report", str(report),
+                               "-q", "--watch-timeout", "60", "--step-timeout", "300", *extra],
+                       cwd=root, timeout=900)
+
+    every = verify(f"verify live -j {jobs} ({len(pages)} pages)", work / "side-by-side.json", "-j", str(jobs),
+                   *map(str, pages))
+    alone = verify(f"verify live {slowest.name} alone", work / "slowest-alone.json", str(slowest))
+    pair = Pair(Side(every.label, every.describe()), Side(alone.label, alone.describe()))
+    notes: list[str] = []
+    for index in range(max_runs):
+        if index and time.monotonic() + (pair.a.runs[-1].wall + pair.b.runs[-1].wall) > deadline:
+            notes.append(f"{index} round(s): another would not fit in the time budget")
+            break
+        a, b = run_once(every, log), run_once(alone, log)
+        pair.a.runs.append(a)
+        pair.b.runs.append(b)
+        print(f"    run {index + 1}: {every.label} {a.wall:.1f} s (exit {a.code}), {alone.label} {b.wall:.1f} s "
+              f"(exit {b.code})", flush=True)
+        if a.code != 0 or b.code != 0:
+            notes.append(f"run {index + 1}: a verifier run exited {a.code}/{b.code} (a step failed): no comparison; "
+                         "see the log")
+            break
+        pair.ratios.append(a.wall / b.wall)
+    if pair.ratios:
+        live = json.loads((work / "side-by-side.json").read_text(encoding="utf-8"))["tiers"]["live"]
+        seconds = ", ".join(f"{Path(p['path']).name} {p['seconds']:.1f} s" for p in live["pages"])
+        notes.append(f"pages in the last side-by-side run: {seconds}; the run {live['seconds']:.1f} s")
+    return Measurement.from_pair("live", f"pages side by side: {len(pages)} pages with -j {jobs} vs the slowest alone",
+                                 pair, target=1.25, notes=notes, jobs=jobs)

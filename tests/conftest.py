@@ -1,8 +1,13 @@
 """Which tests must share one worker when the suite runs in parallel (`nox -s tests` runs pytest-xdist).
 
-Tests that use the one control plane (the `control_plane` fixture) run on one worker, one after another:
-they count namespaces left behind and start or stop the plane; this hook groups them by the fixture they
-use. Tests that build a site say so themselves (`pytestmark = pytest.mark.xdist_group("site")`): the real
+Tests that use the one control plane (the `control_plane` fixture) are spread over the workers like the
+rest: each run of a page has namespaces of its own, its cleanup leaves out what other runs made, and
+what a test counts afterwards is its own run's (`tests/live/conftest.py`). The plane is started once for
+the whole run if it is not running, and stopped at the end by the run that started it
+(`pytest_sessionfinish` below, in the controller). Tests whose pages write outside their namespace
+(ClusterRoles, objects in kube-system, a node's labels) mark themselves `cluster-wide`: run at the same
+time, the cleanup of one could take for its own what the other made, so they run one after another.
+Tests that build a site say so themselves (`pytestmark = pytest.mark.xdist_group("site")`): the real
 build writes `site/`, and every build may run `npm ci` into the repository's `node_modules`. The real-node
 target's tests (`tests/nodes`) mark themselves too (`real-nodes`): they start the target, run Pods on it
 and stop it. Everything else is spread over the workers.
@@ -10,11 +15,26 @@ and stop it. Everything else is spread over the workers.
 
 from __future__ import annotations
 
+import os
+import secrets
+
 import pytest
 
+RUN_VARIABLE = "K8S_TUTORIALS_TEST_RUN"  # tests/live/conftest.py reads it: which run started the plane
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which turns the marker into the `@group` that schedules
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "control_plane" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("control-plane"))
+
+def _controller(config: pytest.Config) -> bool:
+    """The process that runs no tests itself under xdist, or the only one without it."""
+    return not hasattr(config, "workerinput")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _controller(config):  # workers start after this and inherit the variable
+        os.environ[RUN_VARIABLE] = secrets.token_hex(8)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if _controller(session.config) and os.environ.get(RUN_VARIABLE):
+        from tests.live.conftest import stop_if_started
+
+        stop_if_started(os.environ[RUN_VARIABLE])

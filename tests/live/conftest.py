@@ -10,6 +10,8 @@ they fail, since CI must run them.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import subprocess
@@ -47,6 +49,35 @@ class ControlPlane:
                               check=check)
 
 
+#: Names the test run (set by its controller, inherited by its workers), so only that run stops what it started.
+RUN_VARIABLE = "K8S_TUTORIALS_TEST_RUN"
+STARTED_BY = build.cache_root() / "tests-started-control-plane"
+
+
+@contextlib.contextmanager
+def plane_lock() -> Iterator[None]:
+    """Held while the control plane is checked and started, or stopped, by a test run."""
+    STARTED_BY.parent.mkdir(parents=True, exist_ok=True)
+    with open(STARTED_BY.with_suffix(".lock"), "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def stop_if_started(run: str) -> None:
+    """Stop the control plane if this test run (`run`) started it; a plane someone else started keeps running."""
+    with plane_lock():
+        try:
+            started_by = STARTED_BY.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return
+        if started_by == run:
+            kwok.down(log=lambda line: None)
+            STARTED_BY.unlink()
+
+
 def _unavailable(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"the live tier's control plane is unavailable in CI: {reason}")
@@ -55,20 +86,22 @@ def _unavailable(reason: str) -> None:
 
 @pytest.fixture(scope="session")
 def control_plane() -> Iterator[ControlPlane]:
-    started_here = False
-    if not kwok.status(build.cached()).running:
-        if build.cached() is None:
-            _unavailable("its binaries are not built (run `nox -s cluster -- --kwok`, about 20 minutes the first time)")
-        try:
-            kwok.up(log=lambda line: None)
-        except (build.BuildError, kwok.KwokError) as error:
-            _unavailable(str(error))
-        started_here = True
-    try:
-        yield ControlPlane(kwok.private_kubeconfig(), kwok.CONTEXT)
-    finally:
-        if started_here:
-            kwok.down(log=lambda line: None)
+    """The running control plane; started once for the whole test run if it is not running.
+
+    The control-plane tests are spread over pytest-xdist's workers, so the first worker to need it
+    starts it, under a lock the others wait on; the run's controller stops it at the very end
+    (`stop_if_started`), never a worker, whose tests end before the others'.
+    """
+    with plane_lock():
+        if not kwok.status(build.cached()).running:
+            if build.cached() is None:
+                _unavailable("its binaries are not built (run `nox -s cluster -- --kwok`, about 20 minutes the first time)")
+            try:
+                kwok.up(log=lambda line: None)
+            except (build.BuildError, kwok.KwokError) as error:
+                _unavailable(str(error))
+            STARTED_BY.write_text(os.environ.get(RUN_VARIABLE, ""), encoding="utf-8")
+    yield ControlPlane(kwok.private_kubeconfig(), kwok.CONTEXT)
 
 
 @pytest.fixture
@@ -122,6 +155,13 @@ def copy_page(tmp_path: Path, source: Path = STS_PAGE) -> Path:
     target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "manifests").symlink_to(ROOT / "manifests")
     return target
+
+
+def cleaned_up(page: dict[str, Any]) -> bool:
+    """Whether a page's cleanup (its report entry's) removed everything the page made. Its notes, on what
+    changed in the cluster without the page's doing, are not looked at: the control-plane tests run side
+    by side, so other tests' pages come and go meanwhile."""
+    return page["cleanup"]["ok"] is True and page["cleanup"]["leftovers"] == []
 
 
 def leftovers(cluster: ControlPlane, live: dict[str, Any]) -> list[str]:

@@ -220,6 +220,25 @@ def test_rolling_update_fails_out_of_reverse_ordinal_order() -> None:
     assert "the new web-2 runs registry.k8s.io/nginx-slim:0.24, not registry.k8s.io/nginx-slim:0.8" in other.problems
 
 
+def test_a_replacement_deleted_before_it_ran_gives_way_to_the_next_one() -> None:
+    rec = widen(recording("basic-stateful-set"))
+    text = "claim=rolling-update pods=web-2,web-1,web-0 image=registry.k8s.io/nginx-slim:0.24"
+    since = checked(rec, text).since
+    new = find(rec.events, "Pod", "web-1", lambda e: e.type == ADDED and e.rv > since)
+    stillborn = copy.deepcopy(new.object)
+    stillborn["metadata"]["uid"] = "0000dead-0000-0000-0000-000000000000"
+    stillborn.setdefault("status", {})["phase"] = "Pending"
+    stillborn["status"]["conditions"] = []
+    at = rec.events.index(new)
+    events = (rec.events[:at] + [Event("Pod", ADDED, new.rv - 2, stillborn),
+                                 Event("Pod", DELETED, new.rv - 1, copy.deepcopy(stillborn))] + rec.events[at:])
+    assert run(rec, text, events).ok
+    # Without a replacement that ran, the claim still fails, naming the last one made.
+    never = [e for e in events if not (e.kind == "Pod" and e.name == "web-1" and e.uid == new.uid)]
+    outcome = run(rec, text, never)
+    assert not outcome.ok and "the new web-1 (uid 0000dead) never became Running and Ready" in outcome.problems
+
+
 def test_partition_fails_when_the_pod_came_back_with_the_template_image() -> None:
     rec = widen(recording("basic-stateful-set"))
     text = "claim=partition pod=web-2 image=registry.k8s.io/nginx-slim:0.24"

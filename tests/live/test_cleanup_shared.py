@@ -42,6 +42,8 @@ def test_other_runs_and_probes_are_left_out_of_the_comparison() -> None:
     assert mine._elsewhere(entry("2", {"app.kubernetes.io/managed-by": "verify"}), set())  # a probe's namespace
     assert mine._elsewhere(entry("3", claim="verify-other-2"), {"verify-other-2"})
     assert mine._elsewhere(entry("4", claim="verify-probe-abc123"), set())
+    assert mine._elsewhere(entry("7", claim="verify-other-3"), set())  # its namespace already gone
+    assert not mine._elsewhere(entry("8", claim="default"), set())
     assert not mine._elsewhere(entry("5", {RUN_LABEL: "a", "app.kubernetes.io/managed-by": "verify"}), set())
     assert not mine._elsewhere(entry("6", claim="verify-mine-1"), {"verify-other-2"})
 
@@ -66,3 +68,41 @@ def test_an_object_replaced_under_the_same_name_counts_as_removed_and_added() ->
     assert change.added == [(PRIORITY, "", "p")] and change.removed == [(PRIORITY, "", "p")]
     relabelled = diff(before, Inventory({(PRIORITY, "", "p"): entry("old", {"x": "y"})}))
     assert [key for key, _, _ in relabelled.relabelled] == [(PRIORITY, "", "p")]
+
+
+class Listing:
+    """Stands in for the API client in `inventory.take`: answers each list request from a table of items."""
+
+    def __init__(self, items: dict[str, list[dict]]) -> None:
+        self.items = items
+        self.accepts: dict[str, str] = {}
+
+    def param_serialize(self, method: str, path: str, header_params: dict, body: object, auth_settings: list) -> tuple:
+        self.accepts[path] = header_params["Accept"]
+        return method, path, header_params, body, None
+
+    def call_api(self, method: str, url: str, **_: object) -> object:
+        import json
+        from types import SimpleNamespace
+
+        data = json.dumps({"items": self.items.get(url, [])}).encode()
+        return SimpleNamespace(status=200, reason="OK", data=data, read=lambda: data)
+
+
+def test_a_service_address_and_a_volume_belong_to_the_namespace_their_spec_names() -> None:
+    from verify.live import inventory
+
+    addresses = Resource("networking.k8s.io", "v1", "ipaddresses", False, frozenset({"list"}))
+    api = Listing({
+        "/apis/networking.k8s.io/v1/ipaddresses": [{"metadata": {"name": "10.96.0.12", "uid": "1"},
+                                                    "spec": {"parentRef": {"resource": "services",
+                                                                           "namespace": "verify-other-2", "name": "web"}}}],
+        "/api/v1/persistentvolumes": [{"metadata": {"name": "pvc-1", "uid": "2"},
+                                       "spec": {"claimRef": {"namespace": "verify-other-2", "name": "www-web-0"}}}],
+        "/api/v1/namespaces": [{"metadata": {"name": "default", "uid": "3"}}],
+    })
+    taken = inventory.take(api, [addresses, VOLUMES, NAMESPACES])
+    assert {key[2]: entry.claim_namespace for key, entry in taken.objects.items()} == {
+        "10.96.0.12": "verify-other-2", "pvc-1": "verify-other-2", "default": None}
+    assert api.accepts["/api/v1/namespaces"].startswith("application/json;as=PartialObjectMetadataList")
+    assert cleanup()._elsewhere(taken.objects[(addresses, "", "10.96.0.12")], set())

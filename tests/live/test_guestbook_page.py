@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.live.conftest import ROOT, ControlPlane, leftovers, run_live
+
+# Its access lets it create ClusterRoles and objects in kube-system, and its cleanup deletes such objects
+# that appear while it runs: not at the same time as another page that writes outside its namespace.
+pytestmark = pytest.mark.xdist_group("cluster-wide")
 
 GUESTBOOK_PAGE = ROOT / "docs_src/ja/tutorials/stateless-application/guestbook-logs-metrics-with-elk.md"
 

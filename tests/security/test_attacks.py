@@ -161,6 +161,7 @@ def test_symlinks_lead_nowhere_outside_the_sandbox(control_plane: ControlPlane, 
     assert steps[4]["status"] == "passed"  # the watch's own output, not a host file swapped in
 
 
+@pytest.mark.xdist_group("cluster-wide")  # it writes outside its namespace (tests/conftest.py)
 def test_a_page_is_not_cluster_admin(control_plane: ControlPlane, kubeconfig: Path, home: Path,
                                      tmp_path: Path) -> None:
     needs_sandbox()
@@ -190,6 +191,7 @@ def test_a_page_is_not_cluster_admin(control_plane: ControlPlane, kubeconfig: Pa
         control_plane.kubectl("delete", "namespace", victim, "--wait=false", check=False)
 
 
+@pytest.mark.xdist_group("cluster-wide")  # it writes outside its namespace (tests/conftest.py)
 def test_declared_access_is_granted_for_the_run_and_its_changes_undone(control_plane: ControlPlane, kubeconfig: Path,
                                                                        home: Path, tmp_path: Path) -> None:
     needs_sandbox()

@@ -276,6 +276,14 @@ def _replacement(evidence: Evidence, name: str, observation: Observation) -> Rep
         observation.missing(f"{name} was not created again after it was deleted")
         return None
     ready = became_ready(evidence, new)
+    while ready is None:
+        # The controller may delete a replacement before it ran and make another (seen on a busy machine):
+        # the replacement is the one that ran.
+        _, retired = termination(evidence, name, new.uid)
+        later = evidence.first(_added_other_than(new.uid), "Pod", name, after=retired.rv) if retired else None
+        if later is None:
+            break
+        new, ready = later, became_ready(evidence, later)
     if ready is None:
         observation.missing(f"the new {name} (uid {short(new.uid)}) never became Running and Ready")
         return None

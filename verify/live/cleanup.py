@@ -68,6 +68,7 @@ class PageCleanup:
     run_id: str
     grants: tuple[Grant, ...] = ()
     timeout: float = 300.0
+    beside: tuple[Grant, ...] = ()  # what pages running beside this one may change: not noted
     poll: float = 0.25
     before: Inventory | None = None
     resources: list[Resource] = field(default_factory=list)
@@ -86,20 +87,30 @@ class PageCleanup:
             client.V1Namespace(metadata=client.V1ObjectMeta(name=self.namespace, labels=labels)))
 
     def _inventory(self) -> Inventory:
-        """The cluster now, without the page's namespace's contents and without what other verify runs own."""
+        """The cluster now, without the page's namespace's contents and without what other verify runs own.
+
+        The other runs' namespaces are asked for before and after the listing: a page running side by side
+        may create its namespace (and the API server its ServiceAccount) while the listing goes on.
+        """
         others = other_runs(self.api_client, self.namespace)
         taken = inventory.take(self.api_client, self.resources, {self.namespace} | others)
+        others |= other_runs(self.api_client, self.namespace)
         taken.objects = {key: entry for key, entry in taken.objects.items()
-                         if not self._elsewhere(entry, others)}
+                         if key[1] not in others and not self._elsewhere(entry, others)}
         return taken
 
     def _elsewhere(self, entry: inventory.Entry, others: set[str]) -> bool:
-        """Made by another verify run or a probe (labelled so), or a volume of their claims."""
+        """Made by another verify run or a probe (labelled so), or a volume of their claims or an address of
+        their Services.
+
+        A volume whose claim was in another page's namespace (``verify-…``) is that page's even once the
+        namespace is gone: with pages side by side, its volumes may outlive it by a moment.
+        """
         labels = entry.label_map
         if labels.get("app.kubernetes.io/managed-by") == "verify" and labels.get(RUN_LABEL) != self.run_id:
             return True
-        return entry.claim_namespace is not None and (entry.claim_namespace in others
-                                                       or entry.claim_namespace.startswith("verify-probe-"))
+        claim = entry.claim_namespace
+        return claim is not None and claim != self.namespace and (claim in others or claim.startswith("verify-"))
 
     def _ours(self, key: Key, after: Inventory) -> bool:
         """An object the page (or the verifier for it) made outside its namespace, so the cleanup removes it."""
@@ -126,18 +137,18 @@ class PageCleanup:
         for key in change.added:
             if self._ours(key, after):
                 self._delete(key)
-            else:
+            elif not _allows(self.beside, key, {"create"}):
                 self.notes.append(f"appeared during the run, not the page's doing: {inventory.describe(key)}")
         for key, old, new in change.relabelled:
             if _allows(self.grants, key, {"update", "patch"}):
                 problems += self._restore(key, old, new)
-            elif key[1] != self.namespace:
+            elif key[1] != self.namespace and not _allows(self.beside, key, {"update", "patch"}):
                 self.notes.append(f"labels or annotations changed during the run, not the page's doing: "
                                   f"{inventory.describe(key)}")
         for key in change.removed:
             if _allows(self.grants, key, {"delete", "deletecollection"}):
                 problems.append(f"{inventory.describe(key)} was deleted during the run and cannot be restored")
-            elif key[1] != self.namespace:
+            elif key[1] != self.namespace and not _allows(self.beside, key, {"delete", "deletecollection"}):
                 self.notes.append(f"disappeared during the run, not the page's doing: {inventory.describe(key)}")
         left = self._wait(deadline, lambda: [k for k in self._added() if self._ours(k, self._last)])
         return problems + [inventory.describe(k) for k in left]

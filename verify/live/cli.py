@@ -1,4 +1,4 @@
-"""`python -m verify live [--context NAME] [--allow-context NAME] [--junit FILE] [PAGE…]`.
+"""`python -m verify live [--context NAME] [--allow-context NAME] [--junit FILE] [-j N] [PAGE…]`.
 
 Exit status: 0 every step passed or was skipped, 1 a step failed (or cleanup left something
 behind), 2 bad input or a cluster that must not or cannot be used (refused context, unreachable
@@ -85,6 +85,10 @@ def add_live_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check-records", action="store_true",
                         help="only check that every page with commands has a record and that neither the page nor "
                              "a file it includes changed since (no cluster needed); exit 1 naming each page if not")
+    parser.add_argument("-j", "--pages-at-once", type=int, default=None, metavar="N", dest="pages_at_once",
+                        help="run up to N pages at once, each in a process of its own (default: on the control plane "
+                             "the number of cores, at least 2; on other targets half of them, at least 1); a page "
+                             "that writes outside its namespace (its access:) or on the nodes still runs alone")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
     parser.set_defaults(handler=run_live_command)  # `all` sets its own handler after this
 
@@ -142,6 +146,8 @@ def _limits(args: argparse.Namespace) -> Limits:
                           ("--max-output", args.max_output), ("--max-step-timeout", args.max_step_timeout)):
         if value <= 0:
             raise UsageError(f"{option} must be positive")
+    if args.pages_at_once is not None and args.pages_at_once <= 0:
+        raise UsageError("-j/--pages-at-once must be positive")
     if "internet" in args.provide and args.page_network != "host":
         raise UsageError("--provide internet: a page's commands reach only the API server unless --page-network host "
                          "gives them this machine's network")
@@ -167,6 +173,7 @@ def run_live_command(args: argparse.Namespace) -> int:
     from verify.live import recording
     from verify.live.cluster import ClusterError, api_client_for, connect, select
     from verify.live.console import ConsoleReporter
+    from verify.live.parallel import default_jobs, run_parallel
     from verify.live.probe import Prober
     from verify.live.results import claim_total, total, write_junit
     from verify.live.runner import Settings, run_live
@@ -202,10 +209,13 @@ def run_live_command(args: argparse.Namespace) -> int:
                         cleanup_timeout=args.cleanup_timeout, keep_workdir=args.keep_workdir,
                         secret_env=args.secret_env + args.pass_env, pass_env=args.pass_env,
                         record_events=args.record_events)
+    jobs = args.pages_at_once if args.pages_at_once is not None else default_jobs(target, len(pages))
     print(f"live tier: {len(pages)} page(s) against context {target.context} at {target.server}: "
           f"{target_label(target)}", flush=True)
 
-    run = run_live(pages, settings, target, api_client, prober, ConsoleReporter(quiet=args.quiet))
+    reporter = ConsoleReporter(quiet=args.quiet)
+    run = (run_parallel(pages, settings, target, prober, reporter, jobs) if jobs > 1 and len(pages) > 1
+           else run_live(pages, settings, target, api_client, prober, reporter))
     counts = total(run.pages)
     try:
         probe_leftovers = [] if run.aborted else prober.leftovers(args.cleanup_timeout)

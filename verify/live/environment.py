@@ -69,7 +69,7 @@ class PageEnvironment:
         self.namespace = f"verify-{slug}-{secrets.token_hex(3)}"
         grants = self.page.front_matter.access
         self.cleanup = PageCleanup(self.api_client, self.namespace, self.run_id, grants,
-                                   timeout=self.settings.cleanup_timeout)
+                                   timeout=self.settings.cleanup_timeout, beside=self.settings.beside)
         self.identity = PageIdentity(self.api_client, self.namespace, self.run_id, grants)
 
     def open(self) -> ShellSession:

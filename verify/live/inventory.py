@@ -17,6 +17,9 @@ from typing import Any
 
 #: Resources whose objects come and go by themselves (heartbeats, records of what happened).
 NOISE = frozenset({("", "events"), ("events.k8s.io", "events"), ("coordination.k8s.io", "leases")})
+#: Cluster-scoped objects that belong to a namespace's object, named in their spec: a PersistentVolume's
+#: claim (`claimRef`), a Service's ClusterIP (an IPAddress, `parentRef`).
+OWNED_BY_SPEC = frozenset({("", "persistentvolumes"), ("networking.k8s.io", "ipaddresses")})
 METADATA_LIST = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
 
 
@@ -43,7 +46,7 @@ class Entry:
     uid: str
     labels: tuple[tuple[str, str], ...]
     annotations: tuple[tuple[str, str], ...]
-    claim_namespace: str | None = None  # a PersistentVolume's claim's namespace
+    claim_namespace: str | None = None  # a PersistentVolume's claim's namespace, an IPAddress's Service's
 
     @property
     def label_map(self) -> dict[str, str]:
@@ -121,8 +124,8 @@ def take(api_client: Any, resources: Iterable[Resource], skip_namespaces: Iterab
     skip = set(skip_namespaces)
     inventory = Inventory()
     for resource in resources:
-        # A volume's claim is in its spec, which a metadata-only list leaves out.
-        accept = "application/json" if (resource.group, resource.name) == ("", "persistentvolumes") else METADATA_LIST
+        # A volume's claim and a Service address's Service are in their spec, which a metadata-only list leaves out.
+        accept = "application/json" if (resource.group, resource.name) in OWNED_BY_SPEC else METADATA_LIST
         try:
             data = _get(api_client, f"{resource.path}/{resource.name}", accept)
         except Exception as error:  # noqa: BLE001 - said in the report, not fatal
@@ -133,7 +136,8 @@ def take(api_client: Any, resources: Iterable[Resource], skip_namespaces: Iterab
             namespace = meta.get("namespace") or ""
             if namespace in skip:
                 continue
-            claim = ((item.get("spec") or {}).get("claimRef") or {}).get("namespace")
+            spec = item.get("spec") or {}
+            claim = (spec.get("claimRef") or spec.get("parentRef") or {}).get("namespace")
             inventory.objects[(resource, namespace, meta.get("name", ""))] = Entry(
                 meta.get("uid", ""), tuple(sorted((meta.get("labels") or {}).items())),
                 tuple(sorted((meta.get("annotations") or {}).items())), claim)

@@ -78,6 +78,13 @@ class Endpoint:
         return f"{scheme}://{host}:{self.port}"
 
 
+def no_delay(*sockets: socket.socket) -> None:
+    """Send each write at once: the relay passes TLS records whose replies wait for them, and Nagle's
+    algorithm would hold a small record back until the previous one is acknowledged (delayed ACK, ~40 ms)."""
+    for sock in sockets:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 def _pump(source: socket.socket, sink: socket.socket) -> None:
     try:
         while True:
@@ -114,6 +121,7 @@ class ApiForwarder:
             try:
                 outer = socket.create_connection((self.endpoint.host, self.endpoint.port), timeout=TIMEOUT)
                 outer.settimeout(None)
+                no_delay(inner, outer)
             except OSError:
                 inner.close()
                 continue

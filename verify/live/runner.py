@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from verify.access import Grant
 from verify.confinement.limits import Limits
 from verify.confinement.sandbox import Sandbox
 from verify.live import commands as cmds
@@ -74,6 +75,9 @@ class Settings:
     record_events: Path | None = None  # write each page's recorded events here (`--record-events`)
     limits: Limits = field(default_factory=Limits)
     page_network: str = "isolated"  # or "host" (`--page-network host`): the machine's network, on purpose
+    #: With pages side by side (`-j`): the rules by which the pages beside this one may write outside their
+    #: namespaces; its cleanup takes no note of changes there (a serial run would not have seen them).
+    beside: tuple[Grant, ...] = ()
 
 
 def step_needs(step: Step) -> set[str]:
@@ -85,6 +89,15 @@ def step_needs(step: Step) -> set[str]:
         needs.add("exec")
     if step.directive.on_node:
         needs.add("node-shell")
+    return needs
+
+
+def page_needs(page: Page) -> set[str]:
+    """Everything the page's front matter and its steps ask of the cluster: what is probed before it runs."""
+    needs = set(page.front_matter.requires)
+    for step in page.steps:
+        if step.kind in LIVE_KINDS:
+            needs |= step_needs(step)
     return needs
 
 
@@ -143,10 +156,7 @@ class PageRunner:
                 self.result.end, self.result.skip_reason = PageEnd.NO_COMMANDS, "the page has no commands"
                 self.reporter.page(f"page {display_path(self.page.path)}: no commands, nothing to run")
                 return self.result
-            needs = set(self.page.front_matter.requires)
-            for step in steps:
-                needs |= step_needs(step)
-            capabilities = self.prober.probe(needs)
+            capabilities = self.prober.probe(page_needs(self.page))
             self.result.capabilities = capabilities.as_json()
             gating = capabilities.missing(page_gating_needs(self.page))
             if gating:
