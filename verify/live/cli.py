@@ -46,10 +46,11 @@ def add_live_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unsafe-no-sandbox", action="store_true",
                         help="run the pages' commands without the bubblewrap sandbox where none is available (they can "
                              "then read this machine's files; only for pages you trust; also VERIFY_UNSAFE_NO_SANDBOX=1)")
-    parser.add_argument("--page-network", choices=("isolated", "host"), default="isolated",
-                        help="isolated (default): each page's commands reach only the API server; host: this machine's "
-                             "network, for a cluster whose node addresses a page connects to (kind, minikube) or for "
-                             "--provide internet")
+    parser.add_argument("--page-network", choices=("isolated", "lab", "host"), default=None,
+                        help="isolated (default): each page's commands reach only the API server; lab (default on the "
+                             "real-node target): also node, Pod and load-balancer addresses through a seat in the lab, "
+                             "nothing beyond it; host: this machine's network, for a cluster whose node addresses a "
+                             "page connects to (kind, minikube) or for --provide internet")
     parser.add_argument("--max-processes", type=int, default=Limits.processes, metavar="N",
                         help="processes (threads included) one page may have at once (default: %(default)s)")
     parser.add_argument("--max-memory", type=int, default=Limits.memory >> 20, metavar="MIB",
@@ -149,6 +150,17 @@ def _limits(args: argparse.Namespace) -> Limits:
                   timeout_ceiling=args.max_step_timeout)
 
 
+def page_network(chosen: str | None, target: Any) -> str:
+    """The pages' network: as chosen, else a lab seat on the real-node target and an isolated namespace elsewhere."""
+    from cluster.nodes import seat
+
+    in_lab = not target.control_plane_only and seat.serves(target.server)
+    if chosen == "lab" and not in_lab:
+        raise UsageError(f"--page-network lab: {target.server} is not the real-node target's API server "
+                         "(start it with `nox -s cluster -- --nodes`)")
+    return chosen or ("lab" if in_lab else "isolated")
+
+
 def check_outputs(args: argparse.Namespace) -> None:
     """Every file the run will write must be writable before the first step (not after a long run)."""
     from atomic_files import check_writable
@@ -192,9 +204,15 @@ def run_live_command(args: argparse.Namespace) -> int:
     except ClusterError as error:
         print(f"verify live: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        args.page_network = page_network(args.page_network, target)
+    except UsageError as error:
+        print(f"verify live: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     api_client = api_client_for(target.kubeconfig, target.context)
     prober = Prober(api_client, provided=args.provide, lb_timeout=args.probe_timeout, withheld=args.withhold,
-                    control_plane_only=target.control_plane_only, host_network=args.page_network == "host")
+                    control_plane_only=target.control_plane_only, host_network=args.page_network == "host",
+                    lab_seat=args.page_network == "lab")
     settings = Settings(root=root, kubectl=kubectl, sandbox=sandbox, limits=limits, page_network=args.page_network,
                         step_timeout=args.step_timeout, watch_timeout=args.watch_timeout,
                         retry_interval=args.retry_interval, retry_budget=args.retry_budget, terminal_settle=args.terminal_settle,

@@ -83,7 +83,8 @@ class PageEnvironment:
         self.identity.create()
         slug = page_slug(self.page.path)
         self.workspace = Workspace.create(slug)
-        self.network = PageNetwork.host() if settings.page_network == "host" else PageNetwork.isolated(self.target.server)
+        self.network = (PageNetwork.host() if settings.page_network == "host"
+                        else PageNetwork.isolated(self.target.server, lab_seat=settings.page_network == "lab"))
         self.cgroup, limits_line = page_limits.create(slug, settings.limits)
         self.confinement = {"network": self.network.describe(), "limits": limits_line}
         prefix = self.cgroup.prefix() if self.cgroup else page_limits.file_size_prefix(settings.limits)

@@ -73,7 +73,7 @@ class Settings:
     pass_env: list[str] = field(default_factory=list)  # host variables a page's commands get (by name)
     record_events: Path | None = None  # write each page's recorded events here (`--record-events`)
     limits: Limits = field(default_factory=Limits)
-    page_network: str = "isolated"  # or "host" (`--page-network host`): the machine's network, on purpose
+    page_network: str = "isolated"  # "lab": with a seat in the real-node lab; "host": the machine's network, on purpose
 
 
 def step_needs(step: Step) -> set[str]:
