@@ -117,7 +117,8 @@ def target_label(target: Any) -> str:
     if target.control_plane_only:
         return (f"control plane, Kubernetes {target.server_version} with {target.nodes} nodes simulated by kwok "
                 f"{target.kwok_version or '(version unknown)'}; steps that need a container runtime are skipped")
-    return f"cluster, Kubernetes {target.server_version} with {target.nodes} nodes"
+    runtime = f" running {target.runtime}" if getattr(target, "runtime", "") else ""
+    return f"cluster, Kubernetes {target.server_version} with {target.nodes} nodes{runtime}"
 
 
 def _sandbox(args: argparse.Namespace) -> Any:
@@ -159,6 +160,16 @@ def page_network(chosen: str | None, target: Any) -> str:
         raise UsageError(f"--page-network lab: {target.server} is not the real-node target's API server "
                          "(start it with `nox -s cluster -- --nodes`)")
     return chosen or ("lab" if in_lab else "isolated")
+
+
+def _target_images(target: Any) -> Any:
+    """The real-node target's images (what each was built from, where it differs); None on any other target."""
+    from cluster.nodes import seat
+    from verify.live.images import TargetImages
+
+    if target.control_plane_only or not seat.serves(target.server):
+        return None
+    return TargetImages.of_real_nodes()
 
 
 def check_outputs(args: argparse.Namespace) -> None:
@@ -219,6 +230,7 @@ def run_live_command(args: argparse.Namespace) -> int:
                         watch_quiet=args.watch_quiet,
                         cleanup_timeout=args.cleanup_timeout, keep_workdir=args.keep_workdir,
                         secret_env=args.secret_env + args.pass_env, pass_env=args.pass_env,
+                        images=_target_images(target),
                         record_events=args.record_events)
     print(f"live tier: {len(pages)} page(s) against context {target.context} at {target.server}: "
           f"{target_label(target)}", flush=True)

@@ -133,7 +133,8 @@ def build_record(snap: Snapshot, result: PageResult, target: records.Target, dat
         failure = PageFailure(None, None, "cleanup", _short(_clean("cleanup left: " + ", ".join(result.leftovers),
                                                                    replacements), MESSAGE_WIDTH))
     return Record(snap.relative, dict(snap.files), target, date, commit, outcome, tuple(steps), failure,
-                  _clean(result.skip_reason, replacements) if result.skip_reason else None)
+                  _clean(result.skip_reason, replacements) if result.skip_reason else None,
+                  images=dict(result.images) or None)
 
 
 def write_records(pages: list[PageResult], taken: dict[Path, Snapshot], target: records.Target, root: Path,

@@ -27,12 +27,13 @@ from verify.confinement.sandbox import Sandbox
 from verify.live import commands as cmds
 from verify.live.cluster import Target, answers
 from verify.live.console import ConsoleReporter
-from verify.live.environment import PageEnvironment
+from verify.live.environment import PageEnvironment, page_files
 from verify.live.handlers import StepContext
 from verify.live.handlers.claim import check_claim
 from verify.live.handlers.command import run_command
 from verify.live.handlers.interactive import run_interactive
 from verify.live.handlers.terminal import show_terminal, start_terminal
+from verify.live.images import TargetImages
 from verify.live.probe import Prober
 from verify.live.redact import Redactor
 from verify.live.results import PageEnd, PageResult, StepResult
@@ -73,6 +74,7 @@ class Settings:
     pass_env: list[str] = field(default_factory=list)  # host variables a page's commands get (by name)
     record_events: Path | None = None  # write each page's recorded events here (`--record-events`)
     limits: Limits = field(default_factory=Limits)
+    images: TargetImages | None = None  # the real-node target's images (None: not known, nothing is skipped for them)
     page_network: str = "isolated"  # "lab": with a seat in the real-node lab; "host": the machine's network, on purpose
 
 
@@ -165,6 +167,8 @@ class PageRunner:
         environment = self.environment = PageEnvironment(self.page, self.settings, self.target, self.api_client,
                                                          self.run_id)
         self.result.namespace = environment.namespace
+        if self.settings.images is not None:
+            self.result.images = self.settings.images.used_by(self.page)
         self.reporter.page(f"page {display_path(self.page.path)} (namespace {environment.namespace}, target "
                            f"{self.target.kind} {self.target.context})")
         interrupted: Interrupted | None = None
@@ -303,12 +307,23 @@ class PageRunner:
             if refused:
                 self._add(step, Outcome.failed(Failure.REFUSED, refused))
                 continue
+            images = self.settings.images
+            unavailable = images.unavailable_in(step, page_files(self.page)) if images is not None else None
+            if unavailable:
+                self._add(step, Outcome.skipped(Skip.IMAGE, unavailable))
+                continue
             group: list[Step] = []
             if step.directive.interactive:
                 while index < len(steps) and steps[index].directive.in_container:
                     group.append(steps[index])
                     index += 1
-            for result in self._handle(step, group):
+            differing = images.in_container_skips(step, group) if images is not None else {}
+            kept = [member for member in group if member.location.line not in differing]
+            results = self._handle(step, kept)
+            results += [StepResult(member.location, "in-container", Outcome.skipped(Skip.IMAGE, differing[line]),
+                                   "\n".join(member.commands))
+                        for member in group if (line := member.location.line) in differing]
+            for result in sorted(results, key=lambda r: r.location.line):
                 self._record(result)
                 if result.status == PASSED and self.context is not None and self.context.terminal is not None \
                         and any(cmds.waits_for_state(c) for c in step.commands):
