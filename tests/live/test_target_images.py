@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cluster.nodes import images as node_images
 from verify.live.images import TargetImages
-from verify.model import LIVE_KINDS
+from verify.model import LIVE_KINDS, Step
 from verify.parsers import load_page
 from verify.records import Record, RecordStep, Target
 from verify.records.schema import dumps, read_record, write_record
@@ -24,13 +24,13 @@ def _facts(programs: tuple[str, ...] = ("nslookup",)) -> TargetImages:
                                    "differs": "BusyBox 1.35 instead of 1.28", "notes": [], "programs": list(programs)}})
 
 
-def _interactive_groups(page_path: Path) -> list[tuple[object, list[object]]]:
+def _interactive_groups(page_path: Path) -> list[tuple[Step, list[Step]]]:
     page = load_page(page_path, ROOT)
     steps = [s for s in page.steps if s.kind in LIVE_KINDS]
     groups = []
     for index, step in enumerate(steps):
         if step.directive.interactive:
-            group = []
+            group: list[Step] = []
             for member in steps[index + 1:]:
                 if not member.directive.in_container:
                     break
@@ -48,23 +48,24 @@ def test_image_names_are_those_containerd_uses() -> None:
 
 
 def test_the_nslookup_blocks_typed_into_busybox_are_skipped_and_nothing_else() -> None:
-    skipped, kept = [], []
+    skipped: list[Step] = []
+    kept: list[Step] = []
     for interactive, group in _interactive_groups(PAGES / "stateful-application" / "basic-stateful-set.md"):
-        reasons = _facts().in_container_skips(interactive, group)  # type: ignore[arg-type]
+        reasons = _facts().in_container_skips(interactive, group)
         for member in group:
-            (skipped if member.location.line in reasons else kept).append(member)  # type: ignore[attr-defined]
-    assert skipped and all(any("nslookup" in c for c in m.commands) for m in skipped)  # type: ignore[attr-defined]
-    assert not any("nslookup" in c for m in kept for c in m.commands)  # type: ignore[attr-defined]
-    reason = next(iter(_facts().in_container_skips(*_interactive_groups(  # type: ignore[arg-type]
+            (skipped if member.location.line in reasons else kept).append(member)
+    assert skipped and all(any("nslookup" in c for c in m.commands) for m in skipped)
+    assert not any("nslookup" in c for m in kept for c in m.commands)
+    reason = next(iter(_facts().in_container_skips(*_interactive_groups(
         PAGES / "stateful-application" / "basic-stateful-set.md")[0]).values()))
     assert BUSYBOX in reason and "BusyBox 1.35 instead of 1.28" in reason
 
 
 def test_an_image_without_a_listed_program_skips_nothing() -> None:
     for interactive, group in _interactive_groups(PAGES / "services" / "source-ip.md"):
-        assert _facts().in_container_skips(interactive, group) == {}  # type: ignore[arg-type]
+        assert _facts().in_container_skips(interactive, group) == {}
     for interactive, group in _interactive_groups(PAGES / "stateful-application" / "basic-stateful-set.md"):
-        assert _facts(programs=()).in_container_skips(interactive, group) == {}  # type: ignore[arg-type]
+        assert _facts(programs=()).in_container_skips(interactive, group) == {}
 
 
 def test_applying_the_beats_manifests_is_skipped_as_unavailable() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
@@ -248,9 +249,11 @@ def test_a_step_skipped_for_an_image_difference_says_so_and_keeps_the_page_short
 def test_the_images_table_lists_each_image_of_real_node_records_with_its_pages() -> None:
     from site_tools.verification import StatusRow, images_table
 
-    images = {"docker.io/library/busybox:1.28": {"built_from": ["Debian busybox-static 1:1.35.0-4+b3"],
-                                                 "upstream": "BusyBox 1.28", "differs": "BusyBox 1.35 | not 1.28"},
-              "docker.elastic.co/beats/filebeat:8.17.0": {"differs": "unavailable: not packaged by Debian"}}
+    busybox = {"built_from": ["Debian busybox-static 1:1.35.0-4+b3"], "upstream": "BusyBox 1.28",
+               "differs": "BusyBox 1.35 | not 1.28"}
+    images: dict[str, dict[str, Any]] = {"docker.io/library/busybox:1.28": busybox,
+                                         "docker.elastic.co/beats/filebeat:8.17.0": {
+                                             "differs": "unavailable: not packaged by Debian"}}
     on_nodes = replace(record("cluster"), images=images)
     rows = [StatusRow("tutorials/a.md", "A", on_nodes, ()), StatusRow("tutorials/b.md", "B", record(), ())]
     table = images_table(rows, "en", "../").splitlines()

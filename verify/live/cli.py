@@ -51,6 +51,11 @@ def add_live_options(parser: argparse.ArgumentParser) -> None:
                              "real-node target): also node, Pod and load-balancer addresses through a seat in the lab, "
                              "nothing beyond it; host: this machine's network, for a cluster whose node addresses a "
                              "page connects to (kind, minikube) or for --provide internet")
+    parser.add_argument("--allow-pod-security", action="append", default=[], metavar="PAGE",
+                        help="let PAGE's namespace enforce the Pod Security level its steps ask for "
+                             "(<!-- verify: pod-security=privileged reason=… -->) instead of baseline; without it those "
+                             "steps are skipped. Their Pods may then be root on the nodes: on the real-node target, "
+                             "on this machine (repeatable)")
     parser.add_argument("--max-processes", type=int, default=Limits.processes, metavar="N",
                         help="processes (threads included) one page may have at once (default: %(default)s)")
     parser.add_argument("--max-memory", type=int, default=Limits.memory >> 20, metavar="MIB",
@@ -162,6 +167,21 @@ def page_network(chosen: str | None, target: Any) -> str:
     return chosen or ("lab" if in_lab else "isolated")
 
 
+def _allowed_pod_security(args: argparse.Namespace, pages: list[Path]) -> frozenset[Path]:
+    """The pages named by --allow-pod-security, each of which must be one of the run's pages."""
+    running = {Path(page).resolve() for page in pages}
+    allowed = set()
+    for name in args.allow_pod_security:
+        path = Path(name).resolve()
+        if path not in running:
+            raise UsageError(f"--allow-pod-security {name}: not one of the pages this run runs")
+        allowed.add(path)
+    if allowed:
+        say("pod security: " + ", ".join(sorted(str(p) for p in args.allow_pod_security))
+            + ": steps marked pod-security=… run with that level (their Pods may be root on the nodes)", sys.stderr)
+    return frozenset(allowed)
+
+
 def _target_images(target: Any) -> Any:
     """The real-node target's images (what each was built from, where it differs); None on any other target."""
     from cluster.nodes import seat
@@ -210,6 +230,7 @@ def run_live_command(args: argparse.Namespace) -> int:
     kubectl = _kubectl()
     limits = _limits(args)
     sandbox = _sandbox(args)
+    allowed_pod_security = _allowed_pod_security(args, pages)
     try:
         target = connect(select(args.kubeconfig, args.context, args.allow_context))
     except ClusterError as error:
@@ -230,7 +251,7 @@ def run_live_command(args: argparse.Namespace) -> int:
                         watch_quiet=args.watch_quiet,
                         cleanup_timeout=args.cleanup_timeout, keep_workdir=args.keep_workdir,
                         secret_env=args.secret_env + args.pass_env, pass_env=args.pass_env,
-                        images=_target_images(target),
+                        images=_target_images(target), allow_pod_security=allowed_pod_security,
                         record_events=args.record_events)
     print(f"live tier: {len(pages)} page(s) against context {target.context} at {target.server}: "
           f"{target_label(target)}", flush=True)

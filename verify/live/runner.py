@@ -74,6 +74,7 @@ class Settings:
     pass_env: list[str] = field(default_factory=list)  # host variables a page's commands get (by name)
     record_events: Path | None = None  # write each page's recorded events here (`--record-events`)
     limits: Limits = field(default_factory=Limits)
+    allow_pod_security: frozenset[Path] = frozenset()  # pages (resolved) whose namespace may enforce less than baseline
     images: TargetImages | None = None  # the real-node target's images (None: not known, nothing is skipped for them)
     page_network: str = "isolated"  # "lab": with a seat in the real-node lab; "host": the machine's network, on purpose
 
@@ -133,6 +134,14 @@ class PageRunner:
         self.cleanup_note = ""  # what cleanup did, in words
 
     @property
+    def pod_security(self) -> str:
+        """The level the page's namespace enforces: baseline, or what its steps ask for when a maintainer named it."""
+        if Path(self.page.path).resolve() not in self.settings.allow_pod_security:
+            return "baseline"
+        levels = {s.directive.pod_security for s in self.page.steps if s.directive.pod_security}
+        return "privileged" if "privileged" in levels else "baseline"
+
+    @property
     def namespace(self) -> str:
         return self.environment.namespace if self.environment else ""
 
@@ -165,7 +174,7 @@ class PageRunner:
 
     def _run_in_environment(self, steps: list[Step]) -> None:
         environment = self.environment = PageEnvironment(self.page, self.settings, self.target, self.api_client,
-                                                         self.run_id)
+                                                         self.run_id, pod_security=self.pod_security)
         self.result.namespace = environment.namespace
         if self.settings.images is not None:
             self.result.images = self.settings.images.used_by(self.page)
@@ -280,8 +289,32 @@ class PageRunner:
             self._diagnose()
         return result
 
-    def _run_steps(self, steps: list[Step]) -> None:
+    def _ruled_out(self, step: Step) -> Outcome | None:
+        """Why the step is not run (the page, the cluster, the Pod Security level, the target's images), or None."""
+        if step.directive.skip_reason is not None:
+            return Outcome.skipped(Skip.DIRECTIVE, step.directive.skip_reason)
         capabilities = self.prober.capabilities
+        missing = capabilities.missing(step_needs(step))
+        if missing:
+            return Outcome.skipped(Skip.NEEDS, capabilities.explain(missing), needs=missing)
+        if step.directive.pod_security and self.pod_security == "baseline":
+            return Outcome.skipped(Skip.POD_SECURITY, (
+                f"its Pods need Pod Security {step.directive.pod_security} ({step.directive.pod_security_reason}); "
+                f"the page's namespace enforces baseline unless --allow-pod-security "
+                f"{display_path(self.page.path)} names the page"))
+        if step.directive.in_container:
+            return Outcome.failed(Failure.UNSUPPORTED, "an in-container block needs an interactive command "
+                                                       "(<!-- verify: interactive=rewrite -->) before it")
+        refused = _refused(step)
+        if refused:
+            return Outcome.failed(Failure.REFUSED, refused)
+        images = self.settings.images
+        unavailable = images.unavailable_in(step, page_files(self.page)) if images is not None else None
+        if unavailable:
+            return Outcome.skipped(Skip.IMAGE, unavailable)
+        return None
+
+    def _run_steps(self, steps: list[Step]) -> None:
         index = 0
         while index < len(steps):
             step = steps[index]
@@ -291,32 +324,16 @@ class PageRunner:
                 self._add(step, Outcome.skipped(Skip.AFTER_FAILURE, f"after failure at {self.failed_at.location}",
                                                 after=self.failed_at.location), quietly=True)
                 continue
-            if step.directive.skip_reason is not None:
-                self._add(step, Outcome.skipped(Skip.DIRECTIVE, step.directive.skip_reason))
-                continue
-            missing = capabilities.missing(step_needs(step))
-            if missing:
-                self._add(step, Outcome.skipped(Skip.NEEDS, capabilities.explain(missing), needs=missing))
-                continue
-            if step.directive.in_container:
-                self._add(step, Outcome.failed(Failure.UNSUPPORTED, "an in-container block needs an interactive "
-                                                                    "command (<!-- verify: interactive=rewrite -->) "
-                                                                    "before it"))
-                continue
-            refused = _refused(step)
-            if refused:
-                self._add(step, Outcome.failed(Failure.REFUSED, refused))
-                continue
-            images = self.settings.images
-            unavailable = images.unavailable_in(step, page_files(self.page)) if images is not None else None
-            if unavailable:
-                self._add(step, Outcome.skipped(Skip.IMAGE, unavailable))
+            ruled_out = self._ruled_out(step)
+            if ruled_out is not None:
+                self._add(step, ruled_out)
                 continue
             group: list[Step] = []
             if step.directive.interactive:
                 while index < len(steps) and steps[index].directive.in_container:
                     group.append(steps[index])
                     index += 1
+            images = self.settings.images
             differing = images.in_container_skips(step, group) if images is not None else {}
             kept = [member for member in group if member.location.line not in differing]
             results = self._handle(step, kept)
