@@ -88,6 +88,9 @@ def add_live_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--record", action="store_true",
                         help="write a verification record for each page the run takes to its end "
                              "(verification/<page>.json; commit them)")
+    parser.add_argument("--at-least-recorded", action="store_true",
+                        help="fail (exit 1) when a page runs fewer steps than its committed record says, or its record "
+                             "is of another kind of target (what CI runs on the real nodes)")
     parser.add_argument("--check-records", action="store_true",
                         help="only check that every page with commands has a record and that neither the page nor "
                              "a file it includes changed since (no cluster needed); exit 1 naming each page if not")
@@ -290,8 +293,13 @@ def run_live_command(args: argparse.Namespace) -> int:
     update_report(args.report, section)
     if args.junit:
         write_junit(args.junit, run.pages, target.kind)
+    # Against the records as committed, before --record replaces them.
+    short = recording.short_of_records(run.pages, root, target.kind) if args.at_least_recorded else []
     if args.record:
         recording.write_records(run.pages, taken, target.record(kubectl_version), root, say)
+    for problem in short:
+        say(f"FAILED   {problem}", sys.stderr)
+        counts.add(FAILED)
     print(f"report: {display_path(args.report.resolve())}" + (f", JUnit: {display_path(args.junit.resolve())}"
                                                                 if args.junit else ""))
     print(f"target: {target_label(target)}")

@@ -160,6 +160,32 @@ def write_records(pages: list[PageResult], taken: dict[Path, Snapshot], target: 
     return written
 
 
+def short_of_records(pages: list[PageResult], root: Path, kind: str) -> list[str]:
+    """Each page of the run that ran fewer steps than its committed record of a run on the same kind of target says,
+    or that ran on a target whose kind its record does not have (for CI: a run must not silently do less)."""
+    problems = []
+    for result in pages:
+        try:
+            path = records.record_path(root, Path(result.path))
+        except ValueError:
+            continue
+        if not path.is_file():
+            continue
+        try:
+            record = records.read_record(path)
+        except records.RecordError as error:
+            problems.append(str(error))
+            continue
+        name = display_path(Path(result.path))
+        ran = sum(1 for step in result.steps if step.status in (PASSED, FAILED))
+        if record.target.kind != kind:
+            problems.append(f"{name}: its record is of a run on a {record.target.kind} target, this run's is {kind}")
+        elif ran < record.summary.run:
+            problems.append(f"{name}: {ran} step(s) ran, fewer than the {record.summary.run} its record says "
+                            f"({display_path(path)})")
+    return problems
+
+
 def check(root: Path) -> int:
     """Print each page whose record is missing or out of date; 0 when every record is current, else 1."""
     problems = records.check_records(root)
