@@ -202,7 +202,7 @@ class PageNetwork:
         forwarder = ApiForwarder(socket.socket(fileno=fds[0]), endpoint)
         seat = None
         if lab_seat:
-            seat = _take_seat(namespace_fd, forwarder)
+            seat = _take_seat(namespace_fd, user_fd, forwarder)
         forwarder.start()
         return cls("lab" if seat else "isolated", namespace_fd, forwarder, user_fd, seat)
 
@@ -242,7 +242,7 @@ class PageNetwork:
         self.namespace_fd = self.user_fd = None
 
 
-def _take_seat(namespace_fd: int, forwarder: ApiForwarder) -> Seat:
+def _take_seat(namespace_fd: int, user_fd: int | None, forwarder: ApiForwarder) -> Seat:
     from cluster.nodes.seat import SeatError, take
 
     try:
@@ -251,7 +251,9 @@ def _take_seat(namespace_fd: int, forwarder: ApiForwarder) -> Seat:
         return take(namespace_fd)
     except SeatError as error:
         forwarder.close()
-        os.close(namespace_fd)
+        for fd in (namespace_fd, user_fd):
+            if fd is not None:
+                os.close(fd)
         raise NetworkError(str(error)) from None
 
 
