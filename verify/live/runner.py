@@ -132,6 +132,7 @@ class PageRunner:
         self.current: Step | None = None  # the step being run: "interrupted at PAGE:LINE"
         self.cluster_gone: str | None = None  # "API server stopped answering during PAGE:LINE; …"
         self.cleanup_note = ""  # what cleanup did, in words
+        self._interactive_of: dict[int, Step] = {}  # line of an in-container block -> the interactive step it is typed into
 
     @property
     def pod_security(self) -> str:
@@ -314,6 +315,18 @@ class PageRunner:
             return Outcome.skipped(Skip.IMAGE, unavailable)
         return None
 
+    def _left_out(self, member: Step) -> Outcome | None:
+        """Why a block typed into an interactive container is not run with the others: the page says so, or the
+        target's image of that container differs where the block's output shows it."""
+        if member.directive.skip_reason is not None:
+            return Outcome.skipped(Skip.DIRECTIVE, member.directive.skip_reason)
+        interactive = self._interactive_of.get(member.location.line)
+        images = self.settings.images
+        if interactive is None or images is None:
+            return None
+        why = images.in_container_skips(interactive, [member]).get(member.location.line)
+        return Outcome.skipped(Skip.IMAGE, why) if why else None
+
     def _run_steps(self, steps: list[Step]) -> None:
         index = 0
         while index < len(steps):
@@ -332,14 +345,11 @@ class PageRunner:
             if step.directive.interactive:
                 while index < len(steps) and steps[index].directive.in_container:
                     group.append(steps[index])
+                    self._interactive_of[steps[index].location.line] = step
                     index += 1
-            images = self.settings.images
-            differing = images.in_container_skips(step, group) if images is not None else {}
-            kept = [member for member in group if member.location.line not in differing]
-            results = self._handle(step, kept)
-            results += [StepResult(member.location, "in-container", Outcome.skipped(Skip.IMAGE, differing[line]),
-                                   "\n".join(member.commands))
-                        for member in group if (line := member.location.line) in differing]
+            results = self._handle(step, [m for m in group if self._left_out(m) is None])
+            results += [StepResult(m.location, "in-container", outcome, "\n".join(m.commands))
+                        for m in group if (outcome := self._left_out(m)) is not None]
             for result in sorted(results, key=lambda r: r.location.line):
                 self._record(result)
                 if result.status == PASSED and self.context is not None and self.context.terminal is not None \
