@@ -90,3 +90,15 @@ def test_two_pages_get_two_seats(real_nodes: RealNodes) -> None:
 def test_a_seat_is_refused_without_the_lab(real_nodes: RealNodes) -> None:
     assert not seat.serves("https://127.0.0.1:1")
     assert seat.serves(f"https://{layout.CONTROL_PLANE.address}:{layout.API_PORT}")
+
+
+def test_every_image_name_the_pages_use_is_on_each_node_without_a_pull(real_nodes: RealNodes) -> None:
+    from cluster import build
+    from cluster.nodes import daemons, images
+
+    bins = build.nodes_cached()
+    assert bins is not None
+    names = {name for image in images.images() for name in image.names}
+    for node in layout.NODES:
+        listed = set(daemons.ctr(node, bins, "images", "ls", "-q").stdout.split())
+        assert names <= listed, f"{node.name} lacks {sorted(names - listed)}"
