@@ -52,7 +52,9 @@ def normalize(name: str) -> str:
     if not rest:
         return f"docker.io/library/{name}"
     if "." not in first and ":" not in first and first != "localhost":
-        return f"docker.io/{name}"
+        return normalize(f"docker.io/{name}")
+    if first == "docker.io" and "/" not in rest:
+        return f"docker.io/library/{rest}"
     return name
 
 

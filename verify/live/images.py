@@ -27,6 +27,12 @@ _FLAG_IMAGE = re.compile(r"--image(?:=|\s+)['\"]?([^\s'\"]+)")
 _FILE_FLAG = re.compile(r"(?:^|\s)(?:-f|--filename)(?:=|\s+)['\"]?([^\s'\"]+)")
 
 
+def _written(name: str, text: str) -> bool:
+    """Whether TEXT names the image NAME as a page would write it (`busybox:1.28` for docker.io/library/busybox:1.28)."""
+    short = name.removeprefix("docker.io/").removeprefix("library/")
+    return re.search(rf"(?<![\w./-])(?:{re.escape(name)}|{re.escape(short)})(?![\w.:-])", text) is not None
+
+
 def _programs(commands: tuple[str, ...] | list[str]) -> set[str]:
     """The programs a block runs: the first word of each line that is not an assignment or a comment."""
     found = set()
@@ -74,6 +80,8 @@ class TargetImages:
                 names |= set(_MANIFEST_IMAGE.findall(step.text))
             for command in step.commands:
                 names |= set(_FLAG_IMAGE.findall(command))
+                # An image named elsewhere in a command (a patch's "value"): the target's names, as the page writes them.
+                names |= {name for name in self.facts if _written(name, command)}
         return sorted({self.normalize(name) for name in names})
 
     def used_by(self, page: Page) -> dict[str, dict[str, Any]]:
