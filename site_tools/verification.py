@@ -38,7 +38,7 @@ VERIFIER_LANGUAGE = "en"  # the language of the verifier's own messages (reasons
 _JA_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 # --- words: languages/strings/<code>.yaml, section "verification" ------------------------------------
-NEED_WORDS, WORDS, WHY, MARK_WORDS, TABLE_WORDS = "needs", "page", "why", "marks", "table"
+NEED_WORDS, WORDS, WHY, MARK_WORDS, TABLE_WORDS, IMAGE_WORDS = "needs", "page", "why", "marks", "table", "images"
 
 STATE_ICONS = {"verified": "check-circle", "control-plane": "check-circle-outline", "partial": "check-circle-outline",
                "failed": "close-circle", "none": "minus-circle-outline", "outdated": "alert-circle-outline"}
@@ -86,6 +86,8 @@ def _skip_group(step: RecordStep, control_plane: bool) -> tuple[str, tuple[str, 
         return "directive", ()
     if skip == "after-failure":
         return "after", ()
+    if skip == "image":
+        return "image", ()
     return "other", ()
 
 
@@ -108,7 +110,7 @@ def _not_run_parts(record: Record, lang: str) -> list[str]:
             if need not in needs.setdefault(key, []):
                 needs[key].append(need)
     parts = []
-    order = sorted(counts, key=lambda k: (["nodes", "needs", "directive", "after", "other"].index(k.split(":")[0]), k))
+    order = sorted(counts, key=lambda k: (["nodes", "needs", "image", "directive", "after", "other"].index(k.split(":")[0]), k))
     for key in order:
         named = [needs_words.get(n, n) for n in needs.get(key, [])]
         group = key.split(":")[0]
@@ -246,6 +248,8 @@ def mark_for(step: RecordStep | None, record: Record, lang: str) -> Mark:
         return Mark("skipped", ICONS["skipped"], words["skip_directive"], step.reason or "", title, target)
     if group == "after":
         return Mark("skipped", ICONS["skipped"], words["skip_after"], "", title, target)
+    if group == "image":
+        return Mark("skipped", ICONS["skipped"], words["skip_image"], step.reason or "", title, target)
     return Mark("skipped", ICONS["skipped"], words["skip_other"], step.reason or "", title, target)
 
 
@@ -313,6 +317,35 @@ def status_table(rows: list[StatusRow], lang: str, link_prefix: str) -> str:
         state = w[records.verdict(record)]
         fresh = w["outdated"] if row.changed else w["current"]
         lines.append(f"| {title} | {where} | {record.date} | {steps} | {outputs} | {state} | {fresh} |")
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def images_table(rows: list[StatusRow], lang: str, link_prefix: str) -> str:
+    """A Markdown table of the images the pages ran on real nodes: per image name, what it was built from,
+    how it differs from the page's, and which pages use it (from the records of real-node runs)."""
+    w = _words(lang, IMAGE_WORDS)
+    used: dict[str, tuple[Mapping[str, Any], list[str]]] = {}
+    for row in rows:
+        if row.record is None or row.record.target.control_plane or not row.record.images:
+            continue
+        title = f"[{row.title}]({link_prefix}{row.src_uri})" if row.linked else row.title
+        for name, facts in row.record.images.items():
+            used.setdefault(name, (facts, []))[1].append(title)
+    if not used:
+        return w["none"]
+    lines = [f"| {w['image']} | {w['built_from']} | {w['differs']} | {w['pages']} |", "|---|---|---|---|"]
+    for name, (facts, pages) in sorted(used.items()):
+        built = "; ".join(str(part) for part in facts.get("built_from") or []) or "—"
+        differs = str(facts.get("differs") or "")
+        if differs.startswith("unavailable: "):
+            built, differs = f"({w['unavailable']})", differs.removeprefix("unavailable: ")
+        notes = "; ".join(str(note) for note in facts.get("notes") or [])
+        detail = "; ".join(part for part in (differs, notes) if part) or "—"
+        lines.append(f"| `{name}` | {_cell(built)} | {_cell(detail)} | {', '.join(pages)} |")
     return "\n".join(lines)
 
 

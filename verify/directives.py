@@ -24,7 +24,9 @@ FLAGS = {
     "excerpt": "excerpt",
     "file": "file",
 }
-VALUED = ("terminal", "reason", "requires", "interactive", "timeout", "exit", "allow", "concurrent")
+VALUED = ("terminal", "reason", "requires", "interactive", "timeout", "exit", "allow", "concurrent", "pod-security")
+#: Pod Security levels a step may ask for beyond the `baseline` every page's namespace enforces.
+POD_SECURITY_LEVELS = frozenset({"privileged"})
 #: Which fence languages an option applies to (None: any block).
 APPLIES_TO: dict[str, frozenset[str] | None] = {
     "mode": frozenset({"text"}),
@@ -41,6 +43,7 @@ APPLIES_TO: dict[str, frozenset[str] | None] = {
     "exit": frozenset({"shell"}),
     "allow": frozenset({"shell"}),
     "concurrent": frozenset({"text"}),
+    "pod-security": frozenset({"shell"}),
 }
 #: A program name as `allow=` takes it: a bare name or a path (`./install.sh`), no spaces.
 PROGRAM = re.compile(r"^[A-Za-z0-9_.+/\[:-]+$")
@@ -76,7 +79,7 @@ def parse_options(text: str) -> tuple[Options, list[str]]:
         else:
             _bare_word(name, options, used)
     if "reason" in options:
-        used.append("allow" if "allow" in options else "skip")
+        used.append("allow" if "allow" in options else "pod-security" if "pod-security" in options else "skip")
     return options, used
 
 
@@ -125,7 +128,8 @@ def build(options: Options, location: Location | None = None) -> Directive:
     """Turn parsed options into a `Directive`, validating values (each in turn: the first bad one is reported)."""
     mode = _text(options, "mode")
     terminal, terminal_show = _terminal(options)
-    allow, allow_reason, skip_reason = _allow_or_skip(options)
+    pod_security, pod_security_reason = _pod_security(options)
+    allow, allow_reason, skip_reason = _allow_or_skip(options) if pod_security is None else ((), None, None)
     requires = _requires(options)
     interactive = _interactive(options)
     timeout = _timeout(options)
@@ -133,7 +137,8 @@ def build(options: Options, location: Location | None = None) -> Directive:
     concurrent = _concurrent(options)
     directive = Directive(mode=mode, terminal=terminal, terminal_show=terminal_show, skip_reason=skip_reason,
                           requires=requires, interactive=interactive, timeout=timeout, exit_status=exit_status,
-                          allow=allow, allow_reason=allow_reason, concurrent=concurrent, location=location)
+                          allow=allow, allow_reason=allow_reason, concurrent=concurrent, pod_security=pod_security,
+                          pod_security_reason=pod_security_reason, location=location)
     # FLAGS names bool fields of Directive (tests/verify_static/test_model.py keeps it so); `Any` lets one table
     # serve every flag instead of a keyword argument per flag here.
     flags: dict[str, Any] = {attribute: True for option, attribute in FLAGS.items() if options.get(option)}
@@ -172,6 +177,22 @@ def _allow_or_skip(options: Options) -> tuple[tuple[str, ...], str | None, str |
             raise DirectiveError('skip needs a reason: skip reason="…"')
         return (), None, str(reason_given)
     return (), None, None
+
+
+def _pod_security(options: Options) -> tuple[str | None, str | None]:
+    """`pod-security=privileged reason="…"`: the level a step's Pods need beyond `baseline`, and why."""
+    level = _text(options, "pod-security")
+    if level is None:
+        return None, None
+    if options.get("skip") or "allow" in options:
+        raise DirectiveError("pod-security=… needs its own reason: write skip or allow=… in another comment")
+    if level not in POD_SECURITY_LEVELS:
+        raise DirectiveError(f"pod-security={level} is not a level above baseline "
+                             f"({', '.join(sorted(POD_SECURITY_LEVELS))})")
+    reason = str(options.get("reason") or "").strip()
+    if not reason:
+        raise DirectiveError('pod-security=… needs a reason: pod-security=privileged reason="why its Pods need it"')
+    return level, reason
 
 
 def _requires(options: Options) -> tuple[str, ...]:

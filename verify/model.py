@@ -82,6 +82,8 @@ class Directive:
     allow: tuple[str, ...] = ()  # `allow=PROG[,PROG] reason="…"`: programs outside the reviewed list this step may run
     allow_reason: str | None = None
     concurrent: tuple[str, ...] = ()  # `concurrent=web-0,web-1` on a watch output: rows of these may interleave
+    pod_security: str | None = None  # `pod-security=privileged reason="…"`: its Pods need more than baseline
+    pod_security_reason: str | None = None
     sybil_skip: bool = False  # skipped by Sybil's own `skip` directive (both tiers skip the step)
     location: Location | None = None  # where the (first) directive comment is, if any
 

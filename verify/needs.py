@@ -28,6 +28,7 @@ class Probing(Protocol):
     api_client: Any
     lb_timeout: float
     host_network: bool
+    lab_seat: bool
     default_storage_class: str | None
     created_namespaces: list[str]
 
@@ -74,10 +75,15 @@ def _dynamic_pv(probing: Probing) -> tuple[bool, str]:
 
 
 def _exec(probing: Probing) -> tuple[bool, str]:
-    names = {r.name for r in _core(probing).get_api_resources().resources}
-    if "pods/exec" in names:
-        return True, "pods/exec is served"
-    return False, "pods/exec is not served"
+    core = _core(probing)
+    names = {r.name for r in core.get_api_resources().resources}
+    if "pods/exec" not in names:
+        return False, "pods/exec is not served"
+    runtimes = sorted({node.status.node_info.container_runtime_version for node in core.list_node().items
+                       if node.status and node.status.node_info and node.status.node_info.container_runtime_version})
+    if not runtimes:
+        return False, "pods/exec is served, but no node reports a container runtime"
+    return True, f"pods/exec is served; nodes run {', '.join(runtimes)}"
 
 
 def _apparmor(probing: Probing) -> tuple[bool, str]:
@@ -88,7 +94,23 @@ def _apparmor(probing: Probing) -> tuple[bool, str]:
     return False, "no node reports AppArmor enabled"
 
 
+def _node_addresses(probing: Probing) -> list[str]:
+    found = []
+    for node in _core(probing).list_node().items:
+        for address in (node.status.addresses if node.status else None) or []:
+            if address.type == "InternalIP":
+                found.append(address.address)
+    return found
+
+
 def _cluster_network(probing: Probing) -> tuple[bool, str]:
+    if probing.lab_seat:
+        from cluster.nodes.seat import reaches
+
+        addresses = _node_addresses(probing)
+        if not addresses:
+            return False, "no node has an InternalIP"
+        return reaches(addresses)
     if not probing.host_network:
         return False, ("a page's commands run in a network namespace of their own that reaches only the API server "
                        "(--page-network host gives them this machine's network)")
@@ -120,12 +142,13 @@ def _load_balancer(probing: Probing) -> tuple[bool, str]:
 NEEDS: dict[str, Need] = {need.name: need for need in [
     Need("multi-node", "at least two Ready nodes without NoSchedule taints or cordons", _multi_node),
     Need("dynamic-pv", "a StorageClass marked as the default class", _dynamic_pv),
-    Need("exec", "the API serves pods/exec and the nodes run containers", _exec, NEEDS_RUNTIME),
+    Need("exec", "the API serves pods/exec and a node reports a container runtime", _exec, NEEDS_RUNTIME),
     Need("apparmor", "a node's Ready condition says \"AppArmor enabled\" (the kubelet appends it)", _apparmor,
          NEEDS_RUNTIME),
     Need("load-balancer", "a probe Service of type LoadBalancer gets an address within the time budget",
          _load_balancer, "needs a load-balancer controller: control-plane target"),
-    Need("cluster-network", "traffic from this machine to pod, Service and node addresses (a full cluster)",
+    Need("cluster-network", "traffic from the page's commands to node, Pod and load-balancer addresses (a full cluster "
+         "with --page-network host, or a seat in the real-node lab whose nodes answer)",
          _cluster_network, NEEDS_RUNTIME),
     Need("internet", "given with --provide internet (no probe connects beyond loopback)"),
     Need("elasticsearch", "given with --provide elasticsearch (the reader brings their own)"),

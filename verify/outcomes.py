@@ -43,6 +43,8 @@ class Skip(StrEnum):
     AFTER_FAILURE = "after-failure"  # an earlier step of the page failed (`after` says which)
     INTERRUPTED = "interrupted"  # Ctrl-C or SIGTERM stopped the run
     NOT_REACHED = "not-reached"  # the run ended before it (the API server stopped answering, a crash)
+    IMAGE = "image"  # the target's image differs where the documented output shows it, or cannot be had
+    POD_SECURITY = "pod-security"  # its Pods need more than baseline and no --allow-pod-security named the page
     NO_COMMANDS = "no-commands"  # the page has nothing to run
 
 
@@ -96,8 +98,9 @@ class Verdict(StrEnum):
     FAILED = "failed"
 
 
-#: Skips that leave a page short of verified (a step the page meant to run did not).
-INCOMPLETE = frozenset({Skip.NEEDS, Skip.NOT_REACHED, Skip.INTERRUPTED})
+#: Skips that leave a page short of verified (a step the page meant to run did not, or its documented output
+#: could not be compared because the target's image differs).
+INCOMPLETE = frozenset({Skip.NEEDS, Skip.NOT_REACHED, Skip.INTERRUPTED, Skip.IMAGE, Skip.POD_SECURITY})
 
 
 def verdict(control_plane: bool, passed: bool, skips: Iterable[Skip | None]) -> Verdict:

@@ -279,11 +279,19 @@ def start_containerd(node: layout.Member, bins: Path) -> None:
                lambda: ctr(node, bins, "version", timeout=10).returncode == 0, 60)
 
 
-def import_images(node: layout.Member, bins: Path, archives: list[Path]) -> None:
+def import_images(node: layout.Member, bins: Path, archives: list[Path],
+                  aliases: tuple[tuple[str, str], ...] | list[tuple[str, str]] = ()) -> None:
+    """Import each archive (named by its image's first name), then give each image its other names (ALIASES:
+    (first name, other name)), e.g. nginx-slim:0.24 for the image archived as nginx-slim:0.21."""
     for archive in archives:
         done = ctr(node, bins, "images", "import", "--snapshotter", "overlayfs", str(archive))
         if done.returncode != 0:
             raise DaemonError(f"containerd ({node.name}): importing {archive.name} failed: {done.stderr.strip()[-500:]}")
+    for source, alias in aliases:
+        done = ctr(node, bins, "images", "tag", "--force", source, alias)
+        if done.returncode != 0:
+            raise DaemonError(f"containerd ({node.name}): naming {source} also {alias} failed: "
+                              f"{done.stderr.strip()[-500:]}")
 
 
 def start_node_agents(node: layout.Member, bins: Path) -> tuple[subprocess.Popen[bytes], subprocess.Popen[bytes]]:

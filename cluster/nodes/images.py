@@ -40,6 +40,42 @@ UNAVAILABLE = {
 }
 
 
+#: Programs whose documented output our image of that name cannot reproduce (its `differs` says why): a
+#: step that runs one of them in a container of that image is skipped, never compared with our program.
+#: Kept apart from `Image` so that the list does not enter an image's cache key.
+OUTPUT_DIFFERS = {"docker.io/library/busybox:1.28": ("nslookup",)}
+
+
+def normalize(name: str) -> str:
+    """An image reference as containerd names it (`busybox:1.28` -> `docker.io/library/busybox:1.28`)."""
+    first, _, rest = name.partition("/")
+    if not rest:
+        return f"docker.io/library/{name}"
+    if "." not in first and ":" not in first and first != "localhost":
+        return normalize(f"docker.io/{name}")
+    if first == "docker.io" and "/" not in rest:
+        return f"docker.io/library/{rest}"
+    return name
+
+
+def unavailable(name: str) -> str:
+    """Why the image NAME (any tag) cannot be had here, or "" when it can."""
+    repository = normalize(name).split("@", 1)[0]
+    if ":" in repository.rsplit("/", 1)[-1]:
+        repository = repository.rsplit(":", 1)[0]
+    return UNAVAILABLE.get(repository, "")
+
+
+def built_images() -> dict[str, dict[str, object]]:
+    """What the last build wrote (`provenance.json`), with `programs` from `OUTPUT_DIFFERS`: image name -> facts.
+    Empty when the images were never built."""
+    try:
+        found = json.loads(provenance_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {name: {**facts, "programs": list(OUTPUT_DIFFERS.get(name, ()))} for name, facts in found.items()}
+
+
 class ImageError(Exception):
     """An image could not be assembled; the message names the image and the failing command."""
 

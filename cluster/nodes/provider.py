@@ -171,7 +171,8 @@ def _start(bins: Path, node_bins: Path, archives: list[Path], log: Callable[[str
         daemons.start_containerd(node, node_bins)
     t = _step(log, "containerd running on " + ", ".join(n.name for n in layout.NODES), t)
     with concurrent.futures.ThreadPoolExecutor(len(layout.NODES)) as pool:
-        list(pool.map(lambda node: daemons.import_images(node, node_bins, archives), layout.NODES))
+        aliases = [(image.names[0], name) for image in images.images() for name in image.names[1:]]
+        list(pool.map(lambda node: daemons.import_images(node, node_bins, archives, aliases), layout.NODES))
     t = _step(log, f"{len(archives)} images imported into each node", t)
     agents = [(node, *daemons.start_node_agents(node, node_bins)) for node in layout.NODES]
     for node, kubelet, proxy in agents:

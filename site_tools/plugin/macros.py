@@ -78,6 +78,14 @@ def define_env(env: Any) -> None:
         rows = status_rows(source, records, root, title_dir=docs_dir)
         return status_table(rows, lang.code, _up(page_path()))
 
+    def verification_images() -> str:
+        from site_tools.verification import images_table, status_rows
+
+        source = Path(options.docs_dirs.get(SOURCE_LANGUAGE.code) or root / SOURCE_LANGUAGE.docs_dir)
+        records = Path(options.verification_dir or root / "verification")
+        rows = status_rows(source, records, root, title_dir=docs_dir)
+        return images_table(rows, lang.code, _up(page_path()))
+
     def verification_legend() -> str:
         from site_tools.step_marks import MarkRenderer, legend_html
         from site_tools.verification import legend_marks
@@ -93,6 +101,7 @@ def define_env(env: Any) -> None:
     env.macro(translation_table, "translation_status_table")
     env.macro(verification_table, "verification_status_table")
     env.macro(verification_legend, "verification_legend")
+    env.macro(verification_images, "verification_images")
 
 
 def _body_offset(page: Any, markdown: str) -> int:

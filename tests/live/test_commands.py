@@ -128,3 +128,17 @@ def test_cluster_scoped_kinds_come_from_the_api_servers_discovery_data() -> None
     for known in (r for r in kinds.values() if r.namespaced):
         assert not is_cluster_scoped(known.names[0])
         assert "in every namespace" in Grant("r", ("list",), (known.names[0],)).describe()
+
+
+@pytest.mark.parametrize(("command", "reads"), [
+    ("for node in $NODES; do curl -s $node:$NODEPORT | grep -i client_address; done", True),
+    ("curl --connect-timeout 1 -s $node:$NODEPORT | grep -i client_address", True),
+    ('wget -qO - "$CLUSTERIP_SERVICE_HOST"', True),
+    ("curl -d x http://10.0.0.1/", False),
+    ("curl -X DELETE http://10.0.0.1/", False),
+    ("curl -o page.html http://10.0.0.1/", False),
+    ("wget -qO page.html http://10.0.0.1/", False),
+    ("kubectl delete pod x; curl -s http://10.0.0.1/", False),
+])
+def test_an_http_get_to_standard_output_only_reads(command: str, reads: bool) -> None:
+    assert cmds.is_read_only(command) is reads

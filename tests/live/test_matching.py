@@ -230,3 +230,12 @@ def test_the_default_storage_class_reads_as_standard_whatever_the_cluster_calls_
     assert not failed.ok
     other = match(documented, actual.replace("local-path", "premium"), storage_class="local-path")
     assert not other.ok and "the default StorageClass local-path reads as standard" in other.diff
+
+
+def test_a_key_value_token_tolerates_what_its_value_alone_would() -> None:
+    assert token_match("client_address=10.244.3.8", "client_address=10.244.1.6") == "ip"
+    assert token_match("host=10.0.170.92", "host=10.96.59.55") == "ip"
+    assert token_match("client_address=10.244.3.8", "server_address=10.244.1.6") is None  # another key
+    assert token_match("method=GET", "method=POST") is None  # not a value the cluster chooses
+    assert token_match("client_address=10.244.3.8", "client_address=") is None
+    assert match("\tclient_address=10.180.1.1\n", "\tclient_address=10.250.0.11\n", "like").ok

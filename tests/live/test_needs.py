@@ -61,3 +61,18 @@ def test_a_control_plane_target_never_probes_what_needs_a_runtime() -> None:
     caps = Prober(NoCluster(), control_plane_only=True, provided=runtime).probe(runtime)
     assert not any(caps.have.values())
     assert caps.reasons == {n: NEEDS[n].control_plane for n in runtime}
+
+
+class Elsewhere:
+    control_plane_only = False
+    server = "https://127.0.0.1:1"
+
+
+def test_the_pages_get_a_lab_seat_only_on_the_real_node_target() -> None:
+    from verify.live.cli import page_network
+    from verify.options import UsageError
+
+    assert page_network(None, Elsewhere()) == "isolated"
+    assert page_network("host", Elsewhere()) == "host"
+    with pytest.raises(UsageError, match="not the real-node target"):
+        page_network("lab", Elsewhere())

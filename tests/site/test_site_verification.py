@@ -88,11 +88,16 @@ def test_the_status_page_lists_every_tutorial_in_both_languages(browser, built_s
     try:
         for lang in ("ja", "en"):
             page.goto(site_url + built_site.url_path(lang, "verification-status.md"))
-            rows = page.locator("table tbody tr")
-            assert rows.count() == len(TUTORIALS)
+            status, images = page.locator("table").nth(0), page.locator("table").nth(1)
+            assert status.locator("tbody tr").count() == len(TUTORIALS)
             for src_uri in TUTORIALS:
                 title = load_page(built_site.docs_dirs[lang] / src_uri, REPO_ROOT).front_matter.title
-                assert page.locator("table").get_by_role("link", name=title).count() == 1
+                assert status.get_by_role("link", name=title).count() == 1
+            # The images of the records from real nodes, each with what it was built from.
+            recorded = {name for src_uri in TUTORIALS for name in (records.read_record(
+                REPO_ROOT / "verification" / src_uri.replace(".md", ".json")).images or {})}
+            assert images.locator("tbody tr").count() == len(recorded)
+            assert "docker.io/library/busybox:1.28" in images.inner_text()
             assert page.locator(".k8s-step-legend li").count() == 7
     finally:
         context.close()

@@ -79,10 +79,13 @@ class PageCleanup:
         self.resources = inventory.discover(self.api_client)
         self.before = self._inventory()
 
-    def create_namespace(self) -> None:
+    def create_namespace(self, pod_security: str = "baseline") -> None:
+        """The page's namespace, enforcing `baseline` (or the level a maintainer allowed with --allow-pod-security)."""
         from kubernetes import client
 
-        labels = {RUN_LABEL: self.run_id, "app.kubernetes.io/managed-by": "verify", **POD_SECURITY}
+        levels = {key: pod_security if key.endswith(("/enforce", "/warn")) else value
+                  for key, value in POD_SECURITY.items()}
+        labels = {RUN_LABEL: self.run_id, "app.kubernetes.io/managed-by": "verify", **levels}
         client.CoreV1Api(self.api_client).create_namespace(
             client.V1Namespace(metadata=client.V1ObjectMeta(name=self.namespace, labels=labels)))
 

@@ -46,10 +46,16 @@ def add_live_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unsafe-no-sandbox", action="store_true",
                         help="run the pages' commands without the bubblewrap sandbox where none is available (they can "
                              "then read this machine's files; only for pages you trust; also VERIFY_UNSAFE_NO_SANDBOX=1)")
-    parser.add_argument("--page-network", choices=("isolated", "host"), default="isolated",
-                        help="isolated (default): each page's commands reach only the API server; host: this machine's "
-                             "network, for a cluster whose node addresses a page connects to (kind, minikube) or for "
-                             "--provide internet")
+    parser.add_argument("--page-network", choices=("isolated", "lab", "host"), default=None,
+                        help="isolated (default): each page's commands reach only the API server; lab (default on the "
+                             "real-node target): also node, Pod and load-balancer addresses through a seat in the lab, "
+                             "nothing beyond it; host: this machine's network, for a cluster whose node addresses a "
+                             "page connects to (kind, minikube) or for --provide internet")
+    parser.add_argument("--allow-pod-security", action="append", default=[], metavar="PAGE",
+                        help="let PAGE's namespace enforce the Pod Security level its steps ask for "
+                             "(<!-- verify: pod-security=privileged reason=… -->) instead of baseline; without it those "
+                             "steps are skipped. Their Pods may then be root on the nodes: on the real-node target, "
+                             "on this machine (repeatable)")
     parser.add_argument("--max-processes", type=int, default=Limits.processes, metavar="N",
                         help="processes (threads included) one page may have at once (default: %(default)s)")
     parser.add_argument("--max-memory", type=int, default=Limits.memory >> 20, metavar="MIB",
@@ -82,6 +88,9 @@ def add_live_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--record", action="store_true",
                         help="write a verification record for each page the run takes to its end "
                              "(verification/<page>.json; commit them)")
+    parser.add_argument("--at-least-recorded", action="store_true",
+                        help="fail (exit 1) when a page runs fewer steps than its committed record says, or its record "
+                             "is of another kind of target (what CI runs on the real nodes)")
     parser.add_argument("--check-records", action="store_true",
                         help="only check that every page with commands has a record and that neither the page nor "
                              "a file it includes changed since (no cluster needed); exit 1 naming each page if not")
@@ -120,7 +129,8 @@ def target_label(target: Any) -> str:
     if target.control_plane_only:
         return (f"control plane, Kubernetes {target.server_version} with {target.nodes} nodes simulated by kwok "
                 f"{target.kwok_version or '(version unknown)'}; steps that need a container runtime are skipped")
-    return f"cluster, Kubernetes {target.server_version} with {target.nodes} nodes"
+    runtime = f" running {target.runtime}" if getattr(target, "runtime", "") else ""
+    return f"cluster, Kubernetes {target.server_version} with {target.nodes} nodes{runtime}"
 
 
 def _sandbox(args: argparse.Namespace) -> Any:
@@ -153,6 +163,42 @@ def _limits(args: argparse.Namespace) -> Limits:
                          "gives them this machine's network")
     return Limits(processes=args.max_processes, memory=args.max_memory << 20, output=args.max_output << 10,
                   timeout_ceiling=args.max_step_timeout)
+
+
+def page_network(chosen: str | None, target: Any) -> str:
+    """The pages' network: as chosen, else a lab seat on the real-node target and an isolated namespace elsewhere."""
+    from cluster.nodes import seat
+
+    in_lab = not target.control_plane_only and seat.serves(target.server)
+    if chosen == "lab" and not in_lab:
+        raise UsageError(f"--page-network lab: {target.server} is not the real-node target's API server "
+                         "(start it with `nox -s cluster -- --nodes`)")
+    return chosen or ("lab" if in_lab else "isolated")
+
+
+def _allowed_pod_security(args: argparse.Namespace, pages: list[Path]) -> frozenset[Path]:
+    """The pages named by --allow-pod-security, each of which must be one of the run's pages."""
+    running = {Path(page).resolve() for page in pages}
+    allowed = set()
+    for name in args.allow_pod_security:
+        path = Path(name).resolve()
+        if path not in running:
+            raise UsageError(f"--allow-pod-security {name}: not one of the pages this run runs")
+        allowed.add(path)
+    if allowed:
+        say("pod security: " + ", ".join(sorted(str(p) for p in args.allow_pod_security))
+            + ": steps marked pod-security=… run with that level (their Pods may be root on the nodes)", sys.stderr)
+    return frozenset(allowed)
+
+
+def _target_images(target: Any) -> Any:
+    """The real-node target's images (what each was built from, where it differs); None on any other target."""
+    from cluster.nodes import seat
+    from verify.live.images import TargetImages
+
+    if target.control_plane_only or not seat.serves(target.server):
+        return None
+    return TargetImages.of_real_nodes()
 
 
 def check_outputs(args: argparse.Namespace) -> None:
@@ -194,20 +240,28 @@ def run_live_command(args: argparse.Namespace) -> int:
     kubectl = _kubectl()
     limits = _limits(args)
     sandbox = _sandbox(args)
+    allowed_pod_security = _allowed_pod_security(args, pages)
     try:
         target = connect(select(args.kubeconfig, args.context, args.allow_context))
     except ClusterError as error:
         print(f"verify live: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        args.page_network = page_network(args.page_network, target)
+    except UsageError as error:
+        print(f"verify live: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     api_client = api_client_for(target.kubeconfig, target.context)
     prober = Prober(api_client, provided=args.provide, lb_timeout=args.probe_timeout, withheld=args.withhold,
-                    control_plane_only=target.control_plane_only, host_network=args.page_network == "host")
+                    control_plane_only=target.control_plane_only, host_network=args.page_network == "host",
+                    lab_seat=args.page_network == "lab")
     settings = Settings(root=root, kubectl=kubectl, sandbox=sandbox, limits=limits, page_network=args.page_network,
                         step_timeout=args.step_timeout, watch_timeout=args.watch_timeout,
                         retry_interval=args.retry_interval, retry_budget=args.retry_budget, terminal_settle=args.terminal_settle,
                         watch_quiet=args.watch_quiet,
                         cleanup_timeout=args.cleanup_timeout, keep_workdir=args.keep_workdir,
                         secret_env=args.secret_env + args.pass_env, pass_env=args.pass_env,
+                        images=_target_images(target), allow_pod_security=allowed_pod_security,
                         record_events=args.record_events)
     jobs = args.pages_at_once if args.pages_at_once is not None else default_jobs(target, len(pages))
     print(f"live tier: {len(pages)} page(s) against context {target.context} at {target.server}: "
@@ -249,8 +303,13 @@ def run_live_command(args: argparse.Namespace) -> int:
     update_report(args.report, section)
     if args.junit:
         write_junit(args.junit, run.pages, target.kind)
+    # Against the records as committed, before --record replaces them.
+    short = recording.short_of_records(run.pages, root, target.kind) if args.at_least_recorded else []
     if args.record:
         recording.write_records(run.pages, taken, target.record(kubectl_version), root, say)
+    for problem in short:
+        say(f"FAILED   {problem}", sys.stderr)
+        counts.add(FAILED)
     print(f"report: {display_path(args.report.resolve())}" + (f", JUnit: {display_path(args.junit.resolve())}"
                                                                 if args.junit else ""))
     print(f"target: {target_label(target)}")

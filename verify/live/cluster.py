@@ -51,6 +51,7 @@ class Target:
     kind: str = FULL_CLUSTER
     nodes: int = 0
     kwok_version: str = ""
+    runtime: str = ""  # the real nodes' container runtimes, e.g. containerd://2.4.2
 
     @property
     def control_plane_only(self) -> bool:
@@ -64,13 +65,18 @@ class Target:
         """What a verification record says about the target (with the kubectl version that ran the pages)."""
         from verify.records import Target as RecordTarget
 
-        return RecordTarget(self.kind, self.server_version, kubectl, self.nodes, self.kwok_version or None)
+        if self.control_plane_only:
+            return RecordTarget(self.kind, self.server_version, kubectl, self.nodes, self.kwok_version or None)
+        return RecordTarget(self.kind, self.server_version, kubectl, self.nodes, None, self.context,
+                            self.runtime or None)
 
     def describe(self) -> dict[str, Any]:
         """What the report says about the target."""
         data: dict[str, Any] = {"target": self.kind, "server_version": self.server_version, "nodes": self.nodes}
         if self.kwok_version:
             data["kwok_version"] = self.kwok_version
+        if self.runtime:
+            data["runtime"] = self.runtime
         return data
 
 
@@ -169,6 +175,10 @@ def _classify(target: Target, api_client: Any, timeout: float) -> None:
         version = (simulated[0].status.node_info.kubelet_version if simulated[0].status
                    and simulated[0].status.node_info else "") or ""
         target.kwok_version = version.removeprefix("kwok-")
+        return
+    target.runtime = ", ".join(sorted({n.status.node_info.container_runtime_version for n in nodes
+                                       if n.status and n.status.node_info
+                                       and n.status.node_info.container_runtime_version}))
 
 
 def _reason(error: Exception) -> str:

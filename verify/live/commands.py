@@ -40,12 +40,34 @@ def _verb(args: list[str]) -> tuple[str, str]:
     return (positional[0] if positional else "", positional[1] if len(positional) > 1 else "")
 
 
+#: Options with which curl or wget sends, uploads or writes instead of only fetching a page to standard output.
+_HTTP_WRITES = re.compile(r"^(-[dXTFoOKe]|--data.*|--request.*|--upload-file.*|--form.*|--output.*|--remote-name.*|"
+                          r"--config.*|--post-.*|--method.*|--body-.*|--output-document=(?!-$).*|-O(?!\s*-$).+)$")
+
+
+def _http_get(words: list[str]) -> bool:
+    """`curl`/`wget` that only fetches a URL to standard output (a GET): `curl -s $node:$NODEPORT`, `wget -qO - URL`."""
+    program = Path(words[0]).name
+    if program not in ("curl", "wget"):
+        return False
+    arguments = words[1:]
+    for index, word in enumerate(arguments):
+        if program == "wget" and word in ("-O", "-qO"):
+            if arguments[index + 1:index + 2] != ["-"]:
+                return False
+            continue
+        if _HTTP_WRITES.match(word):
+            return False
+    return True
+
+
 def is_read_only(command: str) -> bool:
-    """True when every part of the command line only reads: kubectl queries and text filters."""
+    """True when every part of the command line only reads: kubectl queries, HTTP GETs to standard output and text
+    filters."""
     if re.search(r"(?<![0-9&])>(?!&)|\btee\b|\bsed\s+-i", command):
         return False
     invocations = _kubectl_args(command)
-    if not invocations:
+    if not invocations and not any(_http_get(words) for words in _words(command)):
         return False
     for args in invocations:
         verb, sub = _verb(args)
@@ -55,7 +77,8 @@ def is_read_only(command: str) -> bool:
             return False
     for words in _words(command):
         first = Path(words[0]).name
-        if first != "kubectl" and first not in SYNTAX and not facts(first).reads_only and "=" not in words[0]:
+        if first != "kubectl" and first not in SYNTAX and not facts(first).reads_only and "=" not in words[0] \
+                and not _http_get(words):
             return False
     return True
 

@@ -55,6 +55,7 @@ class PageEnvironment:
     api_client: Any
     run_id: str
     namespace: str = ""
+    pod_security: str = "baseline"  # what the page's namespace enforces (more only when a maintainer allowed it)
     cleanup: PageCleanup | None = None
     identity: PageIdentity | None = None
     claims: ClaimSession | None = None
@@ -77,15 +78,17 @@ class PageEnvironment:
         assert self.cleanup is not None and self.identity is not None
         settings = self.settings
         self.cleanup.snapshot()
-        self.cleanup.create_namespace()
+        self.cleanup.create_namespace(self.pod_security)
         if wants_claims(self.page) or settings.record_events is not None:
             self.claims = ClaimSession(self.page, self.api_client, self.namespace, settings.step_timeout)
         self.identity.create()
         slug = page_slug(self.page.path)
         self.workspace = Workspace.create(slug)
-        self.network = PageNetwork.host() if settings.page_network == "host" else PageNetwork.isolated(self.target.server)
+        self.network = (PageNetwork.host() if settings.page_network == "host"
+                        else PageNetwork.isolated(self.target.server, lab_seat=settings.page_network == "lab"))
         self.cgroup, limits_line = page_limits.create(slug, settings.limits)
-        self.confinement = {"network": self.network.describe(), "limits": limits_line}
+        self.confinement = {"network": self.network.describe(), "limits": limits_line,
+                            "pod_security": f"the namespace enforces Pod Security {self.pod_security}"}
         prefix = self.cgroup.prefix() if self.cgroup else page_limits.file_size_prefix(settings.limits)
         self.session = ShellSession(self.workspace, settings.kubectl, settings.sandbox, passed_env(settings.pass_env),
                                     self.network, settings.limits, prefix)

@@ -12,6 +12,11 @@ kubectl and the API server. The page's commands enter the namespace with `nsente
 starts (`PageNetwork.enter`), through a descriptor the verifier holds, so it lives exactly as long as
 the page.
 
+On the real-node target (`cluster.nodes.seat.serves`) the namespace also gets a seat in the lab
+(``--page-network lab``, chosen by default there): an address of its own on the lab's bridge and the
+routes the lab's client has, so the page reaches node, Pod and load-balancer addresses as the
+tutorial's reader does, and still nothing beyond the lab (no default route).
+
 `Network.HOST` (``--page-network host``) gives a page this machine's network instead, for a
 maintainer who needs it (a user's kind cluster whose node addresses the Source IP page curls, or
 ``--provide internet``); the run says so.
@@ -28,6 +33,10 @@ import sys
 import threading
 import urllib.parse
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cluster.nodes.seat import Seat
 
 #: The helper that makes the namespace (run by this Python, with nothing of the project imported).
 HOLDER = r"""
@@ -151,8 +160,9 @@ class PageNetwork:
     """The network a page's commands run in: its own namespace (`isolated`) or this machine's (`host`)."""
 
     def __init__(self, mode: str, namespace_fd: int | None = None, forwarder: ApiForwarder | None = None,
-                 user_fd: int | None = None) -> None:
+                 user_fd: int | None = None, seat: Seat | None = None) -> None:
         self.mode = mode
+        self.seat = seat
         self.namespace_fd = namespace_fd
         self.user_fd = user_fd  # the user namespace that owns it, when the verifier is not root
         self.forwarder = forwarder
@@ -162,8 +172,9 @@ class PageNetwork:
         return cls("host")
 
     @classmethod
-    def isolated(cls, server: str) -> PageNetwork:
-        """A new namespace with the API server at `server` forwarded into it."""
+    def isolated(cls, server: str, lab_seat: bool = False) -> PageNetwork:
+        """A new namespace with the API server at `server` forwarded into it (and with LAB_SEAT, a seat in the
+        real-node lab)."""
         endpoint = Endpoint.of(server)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         argv = [*_unshare(), sys.executable, "-I", "-c", HOLDER, str(theirs.fileno()), endpoint.inside_host,
@@ -197,8 +208,11 @@ class PageNetwork:
             if holder.stderr:
                 holder.stderr.close()
         forwarder = ApiForwarder(socket.socket(fileno=fds[0]), endpoint)
+        seat = None
+        if lab_seat:
+            seat = _take_seat(namespace_fd, user_fd, forwarder)
         forwarder.start()
-        return cls("isolated", namespace_fd, forwarder, user_fd)
+        return cls("lab" if seat else "isolated", namespace_fd, forwarder, user_fd, seat)
 
     @property
     def endpoint(self) -> Endpoint | None:
@@ -217,17 +231,38 @@ class PageNetwork:
         if self.mode == "host":
             return "network: this machine's (--page-network host): the page reaches whatever this machine reaches"
         assert self.endpoint is not None
+        if self.seat is not None:
+            return (f"network: a namespace of the page's own with {self.seat.describe()}; the API server "
+                    f"({self.endpoint.host}:{self.endpoint.port}) forwarded")
         return (f"network: a namespace of the page's own; only the API server ({self.endpoint.host}:"
                 f"{self.endpoint.port}) is reachable, forwarded")
 
     def close(self) -> None:
         if self.forwarder is not None:
             self.forwarder.close()
+        if self.seat is not None:
+            self.seat.release()
+            self.seat = None
         for fd in (self.namespace_fd, self.user_fd):
             if fd is not None:
                 with contextlib.suppress(OSError):
                     os.close(fd)
         self.namespace_fd = self.user_fd = None
+
+
+def _take_seat(namespace_fd: int, user_fd: int | None, forwarder: ApiForwarder) -> Seat:
+    from cluster.nodes.seat import SeatError, take
+
+    try:
+        if os.geteuid() != 0:
+            raise SeatError("a seat in the real-node lab needs root (as the real-node target does)")
+        return take(namespace_fd)
+    except SeatError as error:
+        forwarder.close()
+        for fd in (namespace_fd, user_fd):
+            if fd is not None:
+                os.close(fd)
+        raise NetworkError(str(error)) from None
 
 
 def _unshare() -> list[str]:

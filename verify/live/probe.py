@@ -38,8 +38,10 @@ class Prober:
     """Probes lazily and remembers each answer for the whole run."""
 
     def __init__(self, api_client: Any, provided: Iterable[str] = (), lb_timeout: float = 60.0,
-                 withheld: Iterable[str] = (), control_plane_only: bool = False, host_network: bool = False) -> None:
+                 withheld: Iterable[str] = (), control_plane_only: bool = False, host_network: bool = False,
+                 lab_seat: bool = False) -> None:
         self.api_client = api_client
+        self.lab_seat = lab_seat  # each page's namespace gets a seat in the real-node lab (--page-network lab)
         self.host_network = host_network  # the pages' commands use this machine's network (--page-network host)
         self.provided = set(provided)
         self.withheld = set(withheld)

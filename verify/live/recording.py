@@ -133,7 +133,8 @@ def build_record(snap: Snapshot, result: PageResult, target: records.Target, dat
         failure = PageFailure(None, None, "cleanup", _short(_clean("cleanup left: " + ", ".join(result.leftovers),
                                                                    replacements), MESSAGE_WIDTH))
     return Record(snap.relative, dict(snap.files), target, date, commit, outcome, tuple(steps), failure,
-                  _clean(result.skip_reason, replacements) if result.skip_reason else None)
+                  _clean(result.skip_reason, replacements) if result.skip_reason else None,
+                  images=dict(result.images) or None)
 
 
 def write_records(pages: list[PageResult], taken: dict[Path, Snapshot], target: records.Target, root: Path,
@@ -157,6 +158,32 @@ def write_records(pages: list[PageResult], taken: dict[Path, Snapshot], target: 
         say(f"record: {display_path(path)}: {record.outcome}, {summary.run} of {summary.steps} step(s) run, "
             f"{summary.outputs.compared} of {summary.outputs.documented} documented output(s) compared")
     return written
+
+
+def short_of_records(pages: list[PageResult], root: Path, kind: str) -> list[str]:
+    """Each page of the run that ran fewer steps than its committed record of a run on the same kind of target says,
+    or that ran on a target whose kind its record does not have (for CI: a run must not silently do less)."""
+    problems = []
+    for result in pages:
+        try:
+            path = records.record_path(root, Path(result.path))
+        except ValueError:
+            continue
+        if not path.is_file():
+            continue
+        try:
+            record = records.read_record(path)
+        except records.RecordError as error:
+            problems.append(str(error))
+            continue
+        name = display_path(Path(result.path))
+        ran = sum(1 for step in result.steps if step.status in (PASSED, FAILED))
+        if record.target.kind != kind:
+            problems.append(f"{name}: its record is of a run on a {record.target.kind} target, this run's is {kind}")
+        elif ran < record.summary.run:
+            problems.append(f"{name}: {ran} step(s) ran, fewer than the {record.summary.run} its record says "
+                            f"({display_path(path)})")
+    return problems
 
 
 def check(root: Path) -> int:

@@ -89,6 +89,7 @@ class PageResult:
     identity: dict[str, Any] = field(default_factory=dict)  # the ServiceAccount and the declared grants
     confinement: dict[str, Any] = field(default_factory=dict)  # the network and the limits it ran with
     cleanup_notes: list[str] = field(default_factory=list)  # differences in the cluster that were not the page's
+    images: dict[str, Any] = field(default_factory=dict)  # per image the page uses, the target's (real nodes only)
 
     @property
     def interrupted(self) -> bool:
@@ -128,6 +129,8 @@ class PageResult:
                                             **({"notes": self.cleanup_notes} if self.cleanup_notes else {})}}
         if self.skip_reason:
             data["skip_reason"] = self.skip_reason
+        if self.images:
+            data["images"] = self.images
         if self.error:
             data["error"] = self.error
         if self.capabilities:

@@ -28,12 +28,13 @@ from verify.confinement.sandbox import Sandbox
 from verify.live import commands as cmds
 from verify.live.cluster import Target, answers
 from verify.live.console import ConsoleReporter
-from verify.live.environment import PageEnvironment
+from verify.live.environment import PageEnvironment, page_files
 from verify.live.handlers import StepContext
 from verify.live.handlers.claim import check_claim
 from verify.live.handlers.command import run_command
 from verify.live.handlers.interactive import run_interactive
 from verify.live.handlers.terminal import show_terminal, start_terminal
+from verify.live.images import TargetImages
 from verify.live.probe import Prober
 from verify.live.redact import Redactor
 from verify.live.results import PageEnd, PageResult, StepResult
@@ -74,7 +75,9 @@ class Settings:
     pass_env: list[str] = field(default_factory=list)  # host variables a page's commands get (by name)
     record_events: Path | None = None  # write each page's recorded events here (`--record-events`)
     limits: Limits = field(default_factory=Limits)
-    page_network: str = "isolated"  # or "host" (`--page-network host`): the machine's network, on purpose
+    allow_pod_security: frozenset[Path] = frozenset()  # pages (resolved) whose namespace may enforce less than baseline
+    images: TargetImages | None = None  # the real-node target's images (None: not known, nothing is skipped for them)
+    page_network: str = "isolated"  # "lab": with a seat in the real-node lab; "host": the machine's network, on purpose
     #: With pages side by side (`-j`): the rules by which the pages beside this one may write outside their
     #: namespaces; its cleanup takes no note of changes there (a serial run would not have seen them).
     beside: tuple[Grant, ...] = ()
@@ -142,6 +145,15 @@ class PageRunner:
         self.current: Step | None = None  # the step being run: "interrupted at PAGE:LINE"
         self.cluster_gone: str | None = None  # "API server stopped answering during PAGE:LINE; …"
         self.cleanup_note = ""  # what cleanup did, in words
+        self._interactive_of: dict[int, Step] = {}  # line of an in-container block -> the interactive step it is typed into
+
+    @property
+    def pod_security(self) -> str:
+        """The level the page's namespace enforces: baseline, or what its steps ask for when a maintainer named it."""
+        if Path(self.page.path).resolve() not in self.settings.allow_pod_security:
+            return "baseline"
+        levels = {s.directive.pod_security for s in self.page.steps if s.directive.pod_security}
+        return "privileged" if "privileged" in levels else "baseline"
 
     @property
     def namespace(self) -> str:
@@ -173,8 +185,10 @@ class PageRunner:
 
     def _run_in_environment(self, steps: list[Step]) -> None:
         environment = self.environment = PageEnvironment(self.page, self.settings, self.target, self.api_client,
-                                                         self.run_id)
+                                                         self.run_id, pod_security=self.pod_security)
         self.result.namespace = environment.namespace
+        if self.settings.images is not None:
+            self.result.images = self.settings.images.used_by(self.page)
         self.reporter.page(f"page {display_path(self.page.path)} (namespace {environment.namespace}, target "
                            f"{self.target.kind} {self.target.context})")
         interrupted: Interrupted | None = None
@@ -286,8 +300,44 @@ class PageRunner:
             self._diagnose()
         return result
 
-    def _run_steps(self, steps: list[Step]) -> None:
+    def _ruled_out(self, step: Step) -> Outcome | None:
+        """Why the step is not run (the page, the cluster, the Pod Security level, the target's images), or None."""
+        if step.directive.skip_reason is not None:
+            return Outcome.skipped(Skip.DIRECTIVE, step.directive.skip_reason)
         capabilities = self.prober.capabilities
+        missing = capabilities.missing(step_needs(step))
+        if missing:
+            return Outcome.skipped(Skip.NEEDS, capabilities.explain(missing), needs=missing)
+        if step.directive.pod_security and self.pod_security == "baseline":
+            return Outcome.skipped(Skip.POD_SECURITY, (
+                f"its Pods need Pod Security {step.directive.pod_security} ({step.directive.pod_security_reason}); "
+                f"the page's namespace enforces baseline unless --allow-pod-security "
+                f"{display_path(self.page.path)} names the page"))
+        if step.directive.in_container:
+            return Outcome.failed(Failure.UNSUPPORTED, "an in-container block needs an interactive command "
+                                                       "(<!-- verify: interactive=rewrite -->) before it")
+        refused = _refused(step)
+        if refused:
+            return Outcome.failed(Failure.REFUSED, refused)
+        images = self.settings.images
+        unavailable = images.unavailable_in(step, page_files(self.page)) if images is not None else None
+        if unavailable:
+            return Outcome.skipped(Skip.IMAGE, unavailable)
+        return None
+
+    def _left_out(self, member: Step) -> Outcome | None:
+        """Why a block typed into an interactive container is not run with the others: the page says so, or the
+        target's image of that container differs where the block's output shows it."""
+        if member.directive.skip_reason is not None:
+            return Outcome.skipped(Skip.DIRECTIVE, member.directive.skip_reason)
+        interactive = self._interactive_of.get(member.location.line)
+        images = self.settings.images
+        if interactive is None or images is None:
+            return None
+        why = images.in_container_skips(interactive, [member]).get(member.location.line)
+        return Outcome.skipped(Skip.IMAGE, why) if why else None
+
+    def _run_steps(self, steps: list[Step]) -> None:
         index = 0
         while index < len(steps):
             step = steps[index]
@@ -297,28 +347,20 @@ class PageRunner:
                 self._add(step, Outcome.skipped(Skip.AFTER_FAILURE, f"after failure at {self.failed_at.location}",
                                                 after=self.failed_at.location), quietly=True)
                 continue
-            if step.directive.skip_reason is not None:
-                self._add(step, Outcome.skipped(Skip.DIRECTIVE, step.directive.skip_reason))
-                continue
-            missing = capabilities.missing(step_needs(step))
-            if missing:
-                self._add(step, Outcome.skipped(Skip.NEEDS, capabilities.explain(missing), needs=missing))
-                continue
-            if step.directive.in_container:
-                self._add(step, Outcome.failed(Failure.UNSUPPORTED, "an in-container block needs an interactive "
-                                                                    "command (<!-- verify: interactive=rewrite -->) "
-                                                                    "before it"))
-                continue
-            refused = _refused(step)
-            if refused:
-                self._add(step, Outcome.failed(Failure.REFUSED, refused))
+            ruled_out = self._ruled_out(step)
+            if ruled_out is not None:
+                self._add(step, ruled_out)
                 continue
             group: list[Step] = []
             if step.directive.interactive:
                 while index < len(steps) and steps[index].directive.in_container:
                     group.append(steps[index])
+                    self._interactive_of[steps[index].location.line] = step
                     index += 1
-            for result in self._handle(step, group):
+            results = self._handle(step, [m for m in group if self._left_out(m) is None])
+            results += [StepResult(m.location, "in-container", outcome, "\n".join(m.commands))
+                        for m in group if (outcome := self._left_out(m)) is not None]
+            for result in sorted(results, key=lambda r: r.location.line):
                 self._record(result)
                 if result.status == PASSED and self.context is not None and self.context.terminal is not None \
                         and any(cmds.waits_for_state(c) for c in step.commands):

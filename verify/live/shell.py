@@ -231,7 +231,10 @@ class ShellSession:
 
     def _script(self, command: str, save_state: bool = True) -> str:
         state, cwd = shlex.quote(str(self.state / "exports")), shlex.quote(str(self.state / "cwd"))
-        prologue = (f"if [ -f {state} ]; then . {state}; fi\n"
+        # `set -a`: a variable the page assigns (`NODES=$(…)`) is there in its later steps, as in the reader's shell
+        # (only exported variables are saved between steps).
+        prologue = ("set -a\n"
+                    f"if [ -f {state} ]; then . {state}; fi\n"
                     f"if [ -f {cwd} ]; then cd \"$(cat {cwd})\" 2>/dev/null; fi\n")
         if not save_state:
             return prologue + command + "\n"

@@ -86,6 +86,8 @@ class Target:
     kubectl: str | None
     nodes: int | None
     kwok: str | None = None  # kwok's version, on a control plane
+    context: str | None = None  # the kubeconfig context that ran it (k8s-tutorials-nodes: this project's real nodes)
+    runtime: str | None = None  # the nodes' container runtime (containerd://2.4.2), on real nodes
 
     @property
     def control_plane(self) -> bool:
@@ -94,13 +96,14 @@ class Target:
 
     def to_json(self) -> dict[str, Any]:
         data = {"kind": self.kind, "kubernetes": self.kubernetes, "kubectl": self.kubectl, "nodes": self.nodes}
-        if self.kwok:
-            data["kwok"] = self.kwok
+        optional = {"kwok": self.kwok, "context": self.context, "runtime": self.runtime}
+        data.update({key: value for key, value in optional.items() if value})
         return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Target:
-        return cls(data["kind"], data["kubernetes"], data["kubectl"], data["nodes"], data.get("kwok"))
+        return cls(data["kind"], data["kubernetes"], data["kubectl"], data["nodes"], data.get("kwok"),
+                   data.get("context"), data.get("runtime"))
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,8 @@ class Record:
     failure: PageFailure | None = None
     page_skipped: str | None = None
     schema: int = SCHEMA
+    #: Per image name the page uses, what the target's image was built from (real nodes; empty elsewhere).
+    images: Mapping[str, Mapping[str, Any]] | None = None
 
     @property
     def summary(self) -> Summary:
@@ -180,6 +185,8 @@ class Record:
             data["page_skipped"] = self.page_skipped
         if self.failure is not None:
             data["failure"] = self.failure.to_json()
+        if self.images:
+            data["images"] = {name: dict(facts) for name, facts in sorted(self.images.items())}
         return data
 
     @classmethod
@@ -189,7 +196,7 @@ class Record:
         return cls(data["page"], dict(data["files"]), Target.from_json(data["target"]), data["date"], data["commit"],
                    data["outcome"], tuple(RecordStep.from_json(s) for s in data["steps"]),
                    PageFailure.from_json(failure) if failure is not None else None, data.get("page_skipped"),
-                   data["schema"])
+                   data["schema"], data.get("images") or None)
 
 
 def summarize(steps: Iterable[RecordStep]) -> Summary:

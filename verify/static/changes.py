@@ -2,7 +2,9 @@
 
 A pull request's reviewer reads Markdown diffs, where a hidden step is an HTML comment among
 prose and a changed flag is one character. This compares each page at REV (``git show REV:path``)
-with the working tree and lists, first, every rule of cluster access the page newly declares
+with the working tree and lists, first, every step whose Pods need more than the Pod Security
+`baseline` every page's namespace enforces (``pod-security=privileged reason=…``), then every rule
+of cluster access the page newly declares
 (`access:` in its front matter: what it may do beyond its own namespace), then every command that
 is new or different, hidden ones first, with its file:line and where it runs (shown, hidden, in a pod).
 """
@@ -20,6 +22,7 @@ from verify.model import Location, Page, StepKind
 from verify.parsers import parse_text, read_page
 
 ACCESS, HIDDEN, SHOWN, POD = "access", "hidden", "shown", "in a pod"
+POD_SECURITY = "pod security"  # a step whose Pods need more than the baseline every page's namespace enforces
 
 
 class RevisionError(ValueError):
@@ -66,6 +69,18 @@ def page_access(page: Page, text: str | None = None) -> list[Command]:
     return [Command(grant.describe(), ACCESS, Location(page.path, line)) for grant in page.front_matter.access]
 
 
+def page_pod_security(page: Page) -> list[Command]:
+    """Each step that asks for more than Pod Security baseline, with its level, its reason and its command."""
+    found = []
+    for step in page.steps:
+        directive = step.directive
+        if directive.pod_security:
+            text = (f"pod-security={directive.pod_security} ({directive.pod_security_reason}): "
+                    + "\n".join(step.commands))
+            found.append(Command(text, POD_SECURITY, step.location))
+    return found
+
+
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=60, check=False)
 
@@ -108,9 +123,10 @@ def changes_since(pages: list[Path], root: Path, rev: str) -> list[Change]:
         current = read_page(path, root).page
         old = page_at(path, root, commit)
         text = Path(path).read_text(encoding="utf-8")
+        changes += changed_commands(page_pod_security(old) if old else [], page_pod_security(current))
         changes += changed_commands(page_access(old) if old else [], page_access(current, text))
         changes += changed_commands(page_commands(old) if old else [], page_commands(current))
-    order = {ACCESS: 0, HIDDEN: 1, SHOWN: 2, POD: 3}
+    order = {POD_SECURITY: -1, ACCESS: 0, HIDDEN: 1, SHOWN: 2, POD: 3}
     return sorted(changes, key=lambda c: (order[c.command.how], str(c.command.location.path), c.command.location.line))
 
 
@@ -120,7 +136,9 @@ def render(changes: list[Change], rev: str) -> list[str]:
         return [f"changes since {rev}: no command added or altered"]
     hidden = sum(c.command.how == HIDDEN for c in changes)
     access = sum(c.command.how == ACCESS for c in changes)
-    commands = len(changes) - access
-    lines = [f"changes since {rev}: {access} access rule(s) declared or altered; {commands} command(s) added or "
-             f"altered, {hidden} of them hidden"]
+    above = sum(c.command.how == POD_SECURITY for c in changes)
+    commands = len(changes) - access - above
+    first = f"{above} step(s) whose Pods need more than Pod Security baseline; " if above else ""
+    lines = [f"changes since {rev}: {first}{access} access rule(s) declared or altered; {commands} command(s) added "
+             f"or altered, {hidden} of them hidden"]
     return lines + [str(c) for c in changes]

@@ -19,6 +19,15 @@ from verify.outcomes import Checked, Failure, Outcome, Skip
 from verify.records import step_kind
 
 MEMBER = "in-container"
+#: What `kubectl run -i` itself prints when it attaches (on stderr, so anywhere among the container's output):
+#: the interactive command's output on the page, never a typed block's.
+ATTACH_LINES = ("All commands and output from this session will be recorded in container logs, including credentials "
+                "and sensitive information passed through the command prompt.",
+                "If you don't see a command prompt, try pressing enter.")
+
+
+def _without_attach_lines(text: str) -> str:
+    return "".join(line for line in text.splitlines(keepends=True) if line.strip() not in ATTACH_LINES)
 
 
 def _skip_all(group: list[Step], failed: Step) -> list[StepResult]:
@@ -47,11 +56,18 @@ def run_interactive(step: Step, group: list[Step], ctx: StepContext) -> list[Ste
     results = [StepResult(step.location, kind, Outcome.passed(Checked.EXIT), command=command, output=ran.output,
                           seconds=seconds, notes=[note])]
     failed: Step | None = None
-    for member, text in zip(group, cmds.split_container_output(ran.output, len(group)), strict=True):
+    for member, text in zip(group, cmds.split_container_output(_without_attach_lines(ran.output), len(group)),
+                            strict=True):
         if failed is not None:
             results += _skip_all([member], failed)
             continue
         documented = member.output
+        if documented is not None and documented.directive.skip_reason is not None:
+            # The block runs; its documented output is an example the page says not to compare (as for a command).
+            results.append(StepResult(member.location, MEMBER, Outcome.passed(Checked.NOT_COMPARED),
+                                      "\n".join(member.commands), output=text,
+                                      notes=[note, f"output not compared: {documented.directive.skip_reason}"]))
+            continue
         compared = match(documented.text, text, documented.mode, ctx.namespace, ctx.storage_class) if documented else None
         if compared is None or compared.ok:
             check = Checked.OUTPUT if compared is not None else Checked.EXIT
