@@ -179,7 +179,8 @@ def test_the_switcher_lists_three_languages(toy_site: Path) -> None:
 def test_verification_words_render_in_toy(toy_site: Path) -> None:
     page = (toy_site / "eo/tutorials/services/source-ip/index.html").read_text(encoding="utf-8")
     assert "Kontrolado" in page
-    record = json.loads((Path(__file__).resolve().parents[2] / "verification/tutorials/services/source-ip.json").read_text(encoding="utf-8"))
+    recorded = Path(__file__).resolve().parents[2] / "verification/tutorials/services/source-ip.json"
+    record = json.loads(recorded.read_text(encoding="utf-8"))
     where = "Rulita sur la kontrolebeno" if record["target"]["kind"] == "control-plane" else "Rulita sur veraj nodoj"
     assert where in page  # the marks under the command blocks, in the words for the record's target
     status = (toy_site / "eo/verification-status/index.html").read_text(encoding="utf-8")
