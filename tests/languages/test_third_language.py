@@ -9,6 +9,7 @@ puts its pages under ``eo/`` with a three-language switcher and the verification
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -62,6 +63,7 @@ TOY_WORDS = {
     ("verification", "page", "label"): "Kontrolado",
     ("verification", "table", "page"): "Paĝo",
     ("verification", "marks", "where_cp"): "Rulita sur la kontrolebeno",
+    ("verification", "marks", "where_cluster"): "Rulita sur veraj nodoj",
 }
 TOY_INDEX = ("---\ntitle: Toy home\ndescription: Toy\nweight: 0\nrequires: []\ntranslation:\n  source_blob: {blob}\n---\n\n"
              "# Toy home\n\nA toy language.\n")
@@ -177,7 +179,10 @@ def test_the_switcher_lists_three_languages(toy_site: Path) -> None:
 def test_verification_words_render_in_toy(toy_site: Path) -> None:
     page = (toy_site / "eo/tutorials/services/source-ip/index.html").read_text(encoding="utf-8")
     assert "Kontrolado" in page
-    assert "Rulita sur la kontrolebeno" in page  # the marks under the command blocks
+    recorded = Path(__file__).resolve().parents[2] / "verification/tutorials/services/source-ip.json"
+    record = json.loads(recorded.read_text(encoding="utf-8"))
+    where = "Rulita sur la kontrolebeno" if record["target"]["kind"] == "control-plane" else "Rulita sur veraj nodoj"
+    assert where in page  # the marks under the command blocks, in the words for the record's target
     status = (toy_site / "eo/verification-status/index.html").read_text(encoding="utf-8")
     assert "<th>Paĝo</th>" in status
 
