@@ -122,3 +122,12 @@ def test_only_the_pull_request_container_may_go_without_real_nodes_and_it_says_w
     assert "CAP_NET_ADMIN" in reason
     assert "K8S_TUTORIALS_NO_REAL_NODES" not in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "K8S_TUTORIALS_NO_REAL_NODES" not in (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+
+
+def test_ci_runs_the_pages_on_real_nodes_after_the_suite_and_always_stops_the_targets() -> None:
+    run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    suite = run.index("nox -s tests\n")
+    pages = run.index("nox -s verify -- --context k8s-tutorials-nodes --at-least-recorded\n")
+    assert suite < run.index("nox -s cluster -- --nodes\n") < pages
+    last_trap = run[:pages].rindex("trap '")
+    assert "--nodes --down" in run[last_trap:pages].splitlines()[0] and "--kwok --down" in run[last_trap:pages].splitlines()[0]
