@@ -230,8 +230,8 @@ def test_a_replacement_deleted_before_it_ran_gives_way_to_the_next_one() -> None
     stillborn.setdefault("status", {})["phase"] = "Pending"
     stillborn["status"]["conditions"] = []
     at = rec.events.index(new)
-    events = (rec.events[:at] + [Event("Pod", ADDED, new.rv - 2, stillborn),
-                                 Event("Pod", DELETED, new.rv - 1, copy.deepcopy(stillborn))] + rec.events[at:])
+    events = [*rec.events[:at], Event("Pod", ADDED, new.rv - 2, stillborn),
+              Event("Pod", DELETED, new.rv - 1, copy.deepcopy(stillborn)), *rec.events[at:]]
     assert run(rec, text, events).ok
     # Without a replacement that ran, the claim still fails, naming the last one made.
     never = [e for e in events if not (e.kind == "Pod" and e.name == "web-1" and e.uid == new.uid)]
