@@ -17,7 +17,7 @@ import pytest
 from tests.live.conftest import write_page
 from verify.confinement.sandbox import Sandbox
 from verify.live import cluster, parallel
-from verify.live.cluster import CONTROL_PLANE, Target
+from verify.live.cluster import CONTROL_PLANE, ConnectedCluster
 from verify.live.console import ConsoleReporter
 from verify.live.probe import Capabilities
 from verify.live.results import PageEnd, PageResult
@@ -101,8 +101,8 @@ def test_a_page_skipped_for_its_needs_writes_nothing_and_conflicts_with_nothing(
 
 
 def test_the_default_follows_the_cores_and_the_target() -> None:
-    plane = Target(Path("k"), "kwok-verify", "https://127.0.0.1:1", kind=CONTROL_PLANE)
-    nodes = Target(Path("k"), "k8s-tutorials-nodes", "https://127.0.0.1:1")
+    plane = ConnectedCluster(Path("k"), "kwok-verify", "https://127.0.0.1:1", kind=CONTROL_PLANE)
+    nodes = ConnectedCluster(Path("k"), "k8s-tutorials-nodes", "https://127.0.0.1:1")
     assert parallel.default_jobs(plane, pages=4, cores=2) == 2
     assert parallel.default_jobs(plane, pages=4, cores=1) == 2  # the pages mostly wait for the API server
     assert parallel.default_jobs(plane, pages=4, cores=8) == 4  # never more than there are pages
@@ -113,7 +113,7 @@ def test_the_default_follows_the_cores_and_the_target() -> None:
 def fake_run_live(log: Path) -> Any:
     """A page run that takes a moment, prints three lines and logs when it ran (from the child process)."""
 
-    def run(paths: list[Path], settings: Settings, target: Target, api_client: Any, prober: Any,
+    def run(paths: list[Path], settings: Settings, target: ConnectedCluster, api_client: Any, prober: Any,
             reporter: ConsoleReporter) -> LiveRun:
         (path,) = paths
         started = time.time()
@@ -146,7 +146,7 @@ def forked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 def run(answers: Capabilities, width: int) -> tuple[LiveRun, list[str]]:
     lines: list[str] = []
     settings = Settings(root=ROOT, kubectl=Path("kubectl"), sandbox=Sandbox("none", "test"))
-    target = Target(Path("k"), "kind-x", "https://127.0.0.1:1")
+    target = ConnectedCluster(Path("k"), "kind-x", "https://127.0.0.1:1")
     done = parallel.run_parallel(PAGES, settings, target, AnsweringProber(answers),  # type: ignore[arg-type]
                                  ConsoleReporter(write=lines.append), width)
     return done, lines

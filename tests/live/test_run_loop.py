@@ -9,7 +9,7 @@ import pytest
 
 from verify.confinement.sandbox import Sandbox
 from verify.live import runner as live_runner
-from verify.live.cluster import Target
+from verify.live.cluster import ConnectedCluster
 from verify.live.results import PageResult
 from verify.live.runner import Settings, run_live
 
@@ -36,7 +36,7 @@ def test_a_crash_in_one_page_fails_that_page_and_the_next_page_still_runs(monkey
     monkeypatch.setattr(live_runner, "PageRunner", CrashingFirstPage)
     messages: list[str] = []
     settings = Settings(root=ROOT, kubectl=Path("kubectl"), sandbox=Sandbox("none", "test"))
-    run = run_live(PAGES, settings, Target(Path("k"), "kind-x", "https://127.0.0.1:1"),
+    run = run_live(PAGES, settings, ConnectedCluster(Path("k"), "kind-x", "https://127.0.0.1:1"),
                    api_client=None, prober=None,  # type: ignore[arg-type]  # no page gets as far as a probe
                    reporter=messages.append)
 
@@ -57,7 +57,7 @@ class InterruptedWhileProbing:
 
 def test_a_signal_while_probing_marks_the_page_interrupted_and_skips_every_step() -> None:
     run = run_live(PAGES[:1], Settings(root=ROOT, kubectl=Path("kubectl"), sandbox=Sandbox("none", "test")),
-                   Target(Path("k"), "kind-x", "https://127.0.0.1:1"), api_client=None,
+                   ConnectedCluster(Path("k"), "kind-x", "https://127.0.0.1:1"), api_client=None,
                    prober=InterruptedWhileProbing(),  # type: ignore[arg-type]  # only probe() is reached
                    reporter=lambda line: None)
 

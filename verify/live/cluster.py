@@ -36,7 +36,7 @@ class ClusterError(Exception):
 
 
 @dataclass
-class Target:
+class ConnectedCluster:
     """The cluster a run talks to.
 
     ``kind`` is ``control-plane`` when kwok plays any of its nodes (a real API server and real
@@ -123,7 +123,7 @@ def is_allowed(context: str, server: str, allow: Iterable[str] = ()) -> bool:
     return is_loopback(server)
 
 
-def select(kubeconfig: Path | None, context: str | None, allow: Iterable[str] = ()) -> Target:
+def select(kubeconfig: Path | None, context: str | None, allow: Iterable[str] = ()) -> ConnectedCluster:
     """Pick the context and refuse it unless allowed; does not contact the cluster."""
     path = kubeconfig_path(kubeconfig)
     config = _load(path)
@@ -141,10 +141,10 @@ def select(kubeconfig: Path | None, context: str | None, allow: Iterable[str] = 
         raise ClusterError(
             f'refusing context "{name}" (server {server}): only local clusters are allowed by default; '
             f"pass --allow-context {name} to run against it")
-    return Target(path, name, server)
+    return ConnectedCluster(path, name, server)
 
 
-def connect(target: Target, timeout: float = 5.0) -> Target:
+def connect(target: ConnectedCluster, timeout: float = 5.0) -> ConnectedCluster:
     """Ask the API server for its version; a cluster that does not answer is an error."""
     from kubernetes import client, config
 
@@ -160,7 +160,7 @@ def connect(target: Target, timeout: float = 5.0) -> Target:
     return target
 
 
-def _classify(target: Target, api_client: Any, timeout: float) -> None:
+def _classify(target: ConnectedCluster, api_client: Any, timeout: float) -> None:
     """Count the nodes and tell a kwok control plane from a full cluster."""
     from kubernetes import client
 

@@ -27,7 +27,7 @@ from verify.live.workspace import SAFE_NAME, Workspace
 from verify.model import Page, StepKind
 
 if TYPE_CHECKING:
-    from verify.live.cluster import Target
+    from verify.live.cluster import ConnectedCluster
     from verify.live.runner import Settings
 
 
@@ -51,7 +51,7 @@ def page_files(page: Page) -> dict[str, str]:
 class PageEnvironment:
     page: Page
     settings: Settings
-    target: Target
+    target: ConnectedCluster
     api_client: Any
     run_id: str
     namespace: str = ""

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from verify.access import Grant
-from verify.live.cluster import Target
+from verify.live.cluster import ConnectedCluster
 from verify.live.console import ConsoleReporter
 from verify.live.probe import Capabilities, Prober
 from verify.live.results import PageEnd, PageResult
@@ -53,7 +53,7 @@ from verify.parsers import load_page
 READING = frozenset({"get", "list", "watch"})
 
 
-def default_jobs(target: Target, pages: int, cores: int | None = None) -> int:
+def default_jobs(target: ConnectedCluster, pages: int, cores: int | None = None) -> int:
     """How many pages run at once unless ``-j`` says: on the control plane a page mostly waits for the API
     server, so as many as there are cores (at least 2); on real nodes a page's Pods use this machine's or
     the cluster's cores, so half of them (at least 1). Never more than there are pages."""
@@ -125,7 +125,7 @@ class _Job:
     index: int
     path: Path
     settings: Settings
-    target: Target
+    target: ConnectedCluster
     capabilities: Capabilities
     default_storage_class: str | None
     quiet: bool
@@ -285,7 +285,7 @@ def _probe_in_order(pages: list[Page | PageError], prober: Prober) -> list[dict[
     return seen
 
 
-def run_parallel(paths: list[Path], settings: Settings, target: Target, prober: Prober,
+def run_parallel(paths: list[Path], settings: Settings, target: ConnectedCluster, prober: Prober,
                  reporter: ConsoleReporter, width: int) -> LiveRun:
     """Every page, up to `width` at once; the same `LiveRun` a serial run returns, pages in the given order."""
     run = LiveRun([], started=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
@@ -327,7 +327,7 @@ def run_parallel(paths: list[Path], settings: Settings, target: Target, prober: 
     return run
 
 
-def _jobs(paths: list[Path], loaded: list[Page | PageError], settings: Settings, target: Target, prober: Prober,
+def _jobs(paths: list[Path], loaded: list[Page | PageError], settings: Settings, target: ConnectedCluster, prober: Prober,
           reporter: ConsoleReporter, width: int) -> list[_Job]:
     """A job per readable page: what it must not run beside, and what the pages beside it may write (its
     cleanup does not take note of changes there, which a serial run would not have seen); said on the console."""

@@ -4,7 +4,7 @@ Each need of the page vocabulary (`verify.needs.NEEDS`, docs/conventions.md) is 
 some page or step asks for it, and every answer carries a reason, so a skip says *why*: ``cluster
 lacks exec (pods/exec is not served)``. ``--provide`` and ``--withhold`` override the probe.
 
-On a control-plane target (`verify.live.cluster.Target.control_plane_only`) every need that takes a
+On a control-plane target (`verify.live.cluster.ConnectedCluster.control_plane_only`) every need that takes a
 container runtime is answered "no" at once, with that reason, and nothing is attempted.
 """
 

@@ -26,7 +26,7 @@ from verify.access import Grant
 from verify.confinement.limits import Limits
 from verify.confinement.sandbox import Sandbox
 from verify.live import commands as cmds
-from verify.live.cluster import Target, answers
+from verify.live.cluster import ConnectedCluster, answers
 from verify.live.console import ConsoleReporter
 from verify.live.environment import PageEnvironment, page_files
 from verify.live.handlers import StepContext
@@ -127,7 +127,7 @@ def _refused(step: Step) -> str | None:
 
 
 class PageRunner:
-    def __init__(self, page: Page, settings: Settings, target: Target, prober: Prober, api_client: Any,
+    def __init__(self, page: Page, settings: Settings, target: ConnectedCluster, prober: Prober, api_client: Any,
                  run_id: str, reporter: ConsoleReporter) -> None:
         self.page = page
         self.settings = settings
@@ -414,7 +414,7 @@ def _skipped_page(path: Path, end: PageEnd, reason: str) -> PageResult:
     return PageResult(path, end=end, skip_reason=reason)
 
 
-def run_live(paths: list[Path], settings: Settings, target: Target, api_client: Any, prober: Prober,
+def run_live(paths: list[Path], settings: Settings, target: ConnectedCluster, api_client: Any, prober: Prober,
              reporter: ConsoleReporter | Callable[[str], None]) -> LiveRun:
     """Run every page in turn; SIGINT/SIGTERM stop the run after the current page is cleaned up."""
     if not isinstance(reporter, ConsoleReporter):
