@@ -207,9 +207,13 @@ def _private_mounts(node: layout.Member) -> None:
 
 
 def processes_inside() -> list[int]:
-    """Every live process (holders included) in one of the lab's network or mount namespaces."""
+    """Every live process (holders included) in one of the lab's network or mount namespaces.
+
+    Only the namespaces of holders still alive count: once a namespace is freed the kernel may give its
+    inode number to a new one (a page's, another run's), and a process there is not the lab's.
+    """
     mine = {os.readlink(f"/proc/self/ns/{kind}") for kind in ("net", "mnt")}
-    identities = {ns for item in holders() for ns in (item.net, item.mnt)} - mine
+    identities = {ns for item in holders() if item.alive() for ns in (item.net, item.mnt)} - mine
     if not identities:
         return []
     found = []
