@@ -204,5 +204,7 @@ def test_an_api_server_that_goes_away_mid_run_is_one_line(control_plane: Control
         f"verify live: API server stopped answering during {page}:{line}; namespace {namespace} may remain"]
     assert "urllib3" not in stdout + stderr and "Traceback" not in stdout + stderr
     assert live["aborted"].startswith("API server stopped answering during")
-    assert elapsed < 60
+    # Well below the 120 s a read-only step may keep retrying: the run gives up once the server is gone. The
+    # cut itself takes kubectl's own timeouts (about 50 s here); 60 s was missed by 1.4 s on a loaded machine.
+    assert elapsed < 100
     assert not (tmp_path / "verification").exists()  # an aborted page is never recorded
