@@ -202,6 +202,7 @@ def test_ctrl_c_stops_every_page_running_side_by_side_and_each_is_cleaned_up(con
         statuses = [(s["status"], s["message"]) for s in page["steps"]]
         assert statuses[0][0] == "passed" and statuses[1:] == [("skipped", "interrupted by SIGINT")] * 2, statuses
     assert "interrupted at " in output and "cleaned up: namespace verify-" in output
-    assert elapsed < 30
+    # Without the signal the pages would sleep 61 s more; cleanup of two pages took up to 46 s under load.
+    assert elapsed < 55
     assert processes("sleep 61.5") == [] and processes("sleep 61.75") == []
     assert leftovers(control_plane, live) == []
