@@ -184,7 +184,10 @@ def test_ctrl_c_stops_every_page_running_side_by_side_and_each_is_cleaned_up(con
         while time.monotonic() < deadline and not (processes("sleep 61.5", under=proc.pid)
                                                    and processes("sleep 61.75", under=proc.pid)):
             time.sleep(0.05)
-        assert processes("sleep 61.5", under=proc.pid) and processes("sleep 61.75", under=proc.pid)
+        if not (processes("sleep 61.5", under=proc.pid) and processes("sleep 61.75", under=proc.pid)):
+            proc.send_signal(signal.SIGINT)
+            output, _ = proc.communicate(timeout=90)
+            pytest.fail(f"both pages were not sleeping within 90 s; the run printed:\n{output[-4000:]}")
         sent = time.monotonic()
         proc.send_signal(signal.SIGINT)
         output, _ = proc.communicate(timeout=90)
