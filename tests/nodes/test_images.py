@@ -16,18 +16,6 @@ IMAGE_FLAG = re.compile(r"""--image[= ]["']?([^\s"']+)""")
 PATCHED_IMAGE = re.compile(r'"value":\s*"([a-z0-9.\-]+/[^"]+:[^"]+)"')
 
 
-def normalized(reference: str) -> str:
-    """An image reference as containerd stores it (docker.io and library/ made explicit)."""
-    first = reference.split("/", 1)[0]
-    if "/" not in reference:
-        return f"docker.io/library/{reference}"
-    if "." not in first and ":" not in first and first != "localhost":
-        return f"docker.io/{reference}"
-    if first == "docker.io" and reference.count("/") == 1:
-        return reference.replace("docker.io/", "docker.io/library/", 1)
-    return reference
-
-
 def referenced_images() -> set[str]:
     found: set[str] = set()
     for path in sorted((ROOT / "manifests").rglob("*.yaml")):
@@ -36,21 +24,15 @@ def referenced_images() -> set[str]:
         text = path.read_text(encoding="utf-8")
         found.update(IMAGE_FLAG.findall(text))
         found.update(PATCHED_IMAGE.findall(text))
-    return {normalized(name) for name in found}
+    return {images.normalize(name) for name in found}
 
 
 def test_every_image_the_pages_use_is_built_here() -> None:
     referenced = referenced_images()
     assert "registry.k8s.io/nginx-slim:0.24" in referenced and "docker.io/library/busybox:1.28" in referenced
     built = {name for image in images.images() for name in image.names}
-    missing = {name for name in referenced - built if repository(name) not in images.UNAVAILABLE}
+    missing = {name for name in referenced - built if not images.unavailable(name)}
     assert missing == set()
-
-
-def repository(reference: str) -> str:
-    """An image reference without its tag (the registry's port, if any, stays)."""
-    name, _, tag = reference.rpartition(":")
-    return name if name and "/" not in tag else reference
 
 
 def test_images_that_differ_in_a_documented_output_say_how() -> None:
