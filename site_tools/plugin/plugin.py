@@ -24,6 +24,7 @@ from site_tools.plugin.config import SiteConfig
 from site_tools.plugin.diagrams import Diagrams
 from site_tools.plugin.icons import IconStyles
 from site_tools.plugin.language_links import LanguageLinks
+from site_tools.plugin.lean import LeanSite
 from site_tools.plugin.links import FollowableLinks
 from site_tools.plugin.navigation import NavigationOrder
 from site_tools.plugin.part import Part
@@ -49,6 +50,7 @@ PARTS: tuple[type[Part], ...] = (
     TocBreaks,  # where long Japanese table-of-contents entries may break
     NoSitemapLookup,  # Material's script does not follow the hreflang links to look for sitemaps
     SearchOnDemand,  # the search index loads when a reader opens the search
+    LeanSite,  # last: the built pages and Material's stylesheets made lighter, once every file is written
 )
 
 #: The build's site_url is set before any other plugin can read it (site_tools.site_url).

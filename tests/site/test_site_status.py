@@ -283,7 +283,7 @@ def test_marks_sit_outside_the_code_so_copying_a_command_copies_only_the_command
 def test_icons_are_drawn_once_by_the_stylesheet_not_repeated_in_the_page(status_site) -> None:
     """Each slot and mark names its icon by class; the site's stylesheet holds each icon's shape once."""
     sheet = (status_site.root / "assets/stylesheets/k8s-site.css").read_text(encoding="utf-8")
-    rule = r'\.k8s-icon--([\w-]+) \{ --k8s-icon: url\("data:image/svg\+xml;charset=utf-8,(<svg .*?</svg>)"\); \}'
+    rule = r'\.k8s-icon--([\w-]+)\s*\{\s*--k8s-icon:\s*url\("data:image/svg\+xml;charset=utf-8,(<svg .*?</svg>)"\);?\s*\}'
     shapes = dict(re.findall(rule, sheet))
     assert set(shapes) == set(ICON_NAMES) and all("<path d=" in svg for svg in shapes.values())
     used: set[str] = set()
