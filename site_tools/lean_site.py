@@ -104,14 +104,29 @@ class Scripts:
 
     def could_name(self, name: str) -> bool:
         """Whether ``name`` is in the scripts (within any word), or could be built by them from parts."""
-        return name in self.words or bool(self._affixes.fullmatch(name))
+        known = self._named.get(name)
+        if known is None:
+            known = self._named[name] = (name in self._word_set or name in self.words
+                                         or bool(self._prefix.match(name)) or bool(self._suffix.match(name[::-1])))
+        return known
 
     @functools.cached_property
-    def _affixes(self) -> re.Pattern[str]:
-        """A name that begins with a prefix or ends with a suffix of the scripts."""
-        prefixes = "|".join(map(re.escape, sorted(self.prefixes, key=len, reverse=True))) or "(?!)"
-        suffixes = "|".join(map(re.escape, sorted(self.suffixes, key=len, reverse=True))) or "(?!)"
-        return re.compile(rf"(?:{prefixes}).*|.*(?:{suffixes})", re.DOTALL)
+    def _named(self) -> dict[str, bool]:
+        return {}
+
+    @functools.cached_property
+    def _word_set(self) -> frozenset[str]:
+        return frozenset(self.words.split("\n"))
+
+    @functools.cached_property
+    def _prefix(self) -> re.Pattern[str]:
+        """A name that begins with a prefix of the scripts."""
+        return re.compile("|".join(map(re.escape, sorted(self.prefixes, key=len, reverse=True))) or "(?!)")
+
+    @functools.cached_property
+    def _suffix(self) -> re.Pattern[str]:
+        """A reversed name that begins with a reversed suffix of the scripts (one that ends with a suffix)."""
+        return re.compile("|".join(re.escape(s[::-1]) for s in sorted(self.suffixes, key=len, reverse=True)) or "(?!)")
 
 
 _SETS = ("prefixes", "suffixes", "selector_classes", "colour_literals")
