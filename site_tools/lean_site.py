@@ -28,9 +28,10 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from atomic_files import write_json, write_text
 from site_tools import css, html_slim
@@ -55,7 +56,25 @@ _SELECTOR_CLASS = re.compile(r"(?<=[\"'`,\s(>+~])\.(-?[_a-zA-Z][\w-]*)")
 _LITERAL = re.compile(r"(?<=[\"'`])([A-Za-z0-9_-]{1,40})(?=[\"'`])")
 #: The shortest fragment that counts as the beginning or end of a built name.
 MIN_FRAGMENT = 3
-CACHE_DIR = REPO_ROOT / ".cache" / "site" / "scripts"
+#: What this pass works out from a script, a stylesheet or a stylesheet and the pages' classes, under a
+#: hash of all it was worked out from (a new Material, page or script makes a new entry).
+CACHE_DIR = REPO_ROOT / ".cache" / "site" / "lean"
+
+
+def _remembered(cache_dir: Path | None, kind: str, key: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, or what it gave before for the same ``kind`` and ``key`` (kept as JSON in ``cache_dir``)."""
+    path = cache_dir / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()}.json" if cache_dir is not None else None
+    if path is not None and path.is_file():
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass  # an unreadable entry is worked out again
+    value = compute()
+    if path is not None:
+        with contextlib.suppress(OSError):  # no cache is slower, not wrong
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_json(path, value)
+    return value
 
 
 @dataclass
@@ -82,19 +101,13 @@ class Scripts:
     def of_file(cls, path: Path, cache_dir: Path | None = CACHE_DIR) -> Scripts:
         """What the script ``path`` holds, from the cache when its content was read before."""
         data = path.read_bytes()
-        cached = cache_dir / f"{hashlib.sha256(data).hexdigest()}.json" if cache_dir is not None else None
-        if cached is not None and cached.is_file():
-            try:
-                fields = json.loads(cached.read_text(encoding="utf-8"))
-                return cls(fields["words"], *(frozenset(fields[k]) for k in _SETS))
-            except (OSError, ValueError, KeyError):
-                pass  # an unreadable entry is read again from the script
-        found = cls.of(data.decode("utf-8", errors="replace"))
-        if cached is not None:
-            with contextlib.suppress(OSError):  # no cache is slower, not wrong
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                write_json(cached, {"words": found.words, **{k: sorted(getattr(found, k)) for k in _SETS}})
-        return found
+
+        def read() -> dict[str, Any]:
+            found = cls.of(data.decode("utf-8", errors="replace"))
+            return {"words": found.words, **{k: sorted(getattr(found, k)) for k in _SETS}}
+
+        fields = _remembered(cache_dir, "script", hashlib.sha256(data).hexdigest(), read)
+        return cls(fields["words"], *(frozenset(fields[k]) for k in _SETS))
 
     @classmethod
     def union(cls, parts: Iterable[Scripts]) -> Scripts:
@@ -109,6 +122,12 @@ class Scripts:
             known = self._named[name] = (name in self._word_set or name in self.words
                                          or bool(self._prefix.match(name)) or bool(self._suffix.match(name[::-1])))
         return known
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A hash of all the scripts hold, as far as this reads them."""
+        parts = [self.words, *("\n".join(sorted(getattr(self, k))) for k in _SETS)]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
     @functools.cached_property
     def _named(self) -> dict[str, bool]:
@@ -168,6 +187,20 @@ def _hashed_name(stem: str, content: str) -> str:
     return f"{stem}.{hashlib.sha256(content.encode()).hexdigest()[:8]}.min.css"
 
 
+def pruned_stylesheet(text: str, stem: str, pages: Pages, scripts: Scripts, cache_dir: Path | None) -> tuple[str, int]:
+    """``prune_stylesheet``'s text and number of rules dropped, from the cache when the same stylesheet was
+    pruned for the same classes, values and scripts before."""
+    key = "\n".join([stem, hashlib.sha256(text.encode()).hexdigest(), scripts.fingerprint, *sorted(pages.classes), "",
+                     *sorted(f"{a}={v}" for a, values in pages.values.items() for v in values)])
+
+    def prune() -> list[Any]:
+        pruned = prune_stylesheet(text, stem, pages, scripts)
+        return [pruned.css, pruned.dropped]
+
+    found, dropped = _remembered(cache_dir, "pruned", key, prune)
+    return found, dropped
+
+
 def prune_stylesheet(text: str, stem: str, pages: Pages, scripts: Scripts) -> css.Pruned:
     """Material's stylesheet ``stem`` (main or palette) without the rules no page of the site can match."""
 
@@ -184,14 +217,14 @@ def prune_stylesheet(text: str, stem: str, pages: Pages, scripts: Scripts) -> cs
 
 def lean_site(site_dir: Path, cache_dir: Path | None = CACHE_DIR) -> LeanReport:
     """Make the built site in ``site_dir`` (one language) lighter, in place; what changed. ``cache_dir`` keeps
-    what each script holds (None: read every script)."""
+    what was worked out from each script and stylesheet (None: work everything out)."""
     site_dir = Path(site_dir)
     report = LeanReport()
     sheets = {path.name: path.read_text(encoding="utf-8") for path in sorted((site_dir / STYLESHEETS).glob("*.css"))}
     code_scripts = Scripts.union(Scripts.of_file(path, cache_dir) for path in sorted(site_dir.rglob("*.js")))
-    texts, pages = _slim_pages(site_dir, sheets, code_scripts, report)
+    texts, pages = _slim_pages(site_dir, sheets, code_scripts, report, cache_dir)
     scripts = Scripts.union([code_scripts, *(Scripts.of(text) for text in dict.fromkeys(pages.inline_scripts))])
-    renames = _lighten_stylesheets(site_dir / STYLESHEETS, sheets, pages, scripts, report)
+    renames = _lighten_stylesheets(site_dir / STYLESHEETS, sheets, pages, scripts, report, cache_dir)
     prefix = STYLESHEETS.as_posix()
     for path, text in texts.items():
         for old, new in renames.items():
@@ -201,10 +234,17 @@ def lean_site(site_dir: Path, cache_dir: Path | None = CACHE_DIR) -> LeanReport:
     return report
 
 
-def _slim_pages(site_dir: Path, sheets: dict[str, str], scripts: Scripts,
-                report: LeanReport) -> tuple[dict[Path, str], Pages]:
+def _sorted_classes(text: str) -> list[str]:
+    return sorted(css.selector_classes(text))
+
+
+def _slim_pages(site_dir: Path, sheets: dict[str, str], scripts: Scripts, report: LeanReport,
+                cache_dir: Path | None) -> tuple[dict[Path, str], Pages]:
     """Every page of the site, slimmed (not written yet), and what they hold."""
-    styled = set().union(*(css.selector_classes(text) for text in sheets.values()))
+    styled: set[str] = set()
+    for text in sheets.values():
+        styled.update(_remembered(cache_dir, "classes", hashlib.sha256(text.encode()).hexdigest(),
+                                  functools.partial(_sorted_classes, text)))
 
     def code_class_used(name: str) -> bool:
         return name in styled or name in scripts.selector_classes
@@ -221,21 +261,20 @@ def _slim_pages(site_dir: Path, sheets: dict[str, str], scripts: Scripts,
 
 
 def _lighten_stylesheets(sheets_dir: Path, sheets: dict[str, str], pages: Pages, scripts: Scripts,
-                         report: LeanReport) -> dict[str, str]:
+                         report: LeanReport, cache_dir: Path | None) -> dict[str, str]:
     """Material's stylesheets pruned under new names, the site's own minified; the old names → the new."""
     renames: dict[str, str] = {}
     for name, text in sheets.items():
         material = MATERIAL_STYLESHEET.match(name)
         if material:
-            pruned = prune_stylesheet(text, material.group("stem"), pages, scripts)
-            new = _hashed_name(material.group("stem"), pruned.css)
-            write_text(sheets_dir / new, pruned.css)
+            pruned, dropped = pruned_stylesheet(text, material.group("stem"), pages, scripts, cache_dir)
+            new = _hashed_name(material.group("stem"), pruned)
+            write_text(sheets_dir / new, pruned)
             for old in (sheets_dir / name, sheets_dir / f"{name}.map"):
                 if old.name != new:
                     old.unlink(missing_ok=True)
             renames[name] = new
-            report.stylesheets.append(StylesheetChange(name, new, len(text.encode()), len(pruned.css.encode()),
-                                                       pruned.dropped))
+            report.stylesheets.append(StylesheetChange(name, new, len(text.encode()), len(pruned.encode()), dropped))
         elif name == SITE_STYLESHEET:
             small = css.minify(text)
             write_text(sheets_dir / name, small)

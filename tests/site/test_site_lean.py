@@ -98,6 +98,27 @@ def test_pruning_keeps_what_a_page_or_a_script_can_use_and_drops_what_nothing_ca
     assert report.pages == 2 and report.html_bytes_after < report.html_bytes_before
 
 
+def test_a_cached_pruning_is_used_only_for_the_same_stylesheet_pages_and_scripts(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = _small_site(tmp_path / "first")
+    lean_site(first, cache_dir=cache)
+    entries = sorted(p.name for p in cache.iterdir())
+    assert [e.split("-")[0] for e in entries].count("pruned") == 2  # main and palette
+    again = _small_site(tmp_path / "again")
+    lean_site(again, cache_dir=cache)
+    assert sorted(p.name for p in cache.iterdir()) == entries  # nothing new: the same result, from the cache
+    assert {p.name: p.read_bytes() for p in (again / STYLESHEETS).iterdir()} == \
+        {p.name: p.read_bytes() for p in (first / STYLESHEETS).iterdir()}
+    # a page now uses md-banner: its rule is back, under another name
+    changed = _small_site(tmp_path / "changed")
+    (changed / "sub/index.html").write_text(PAGE.replace("{up}", "../").replace("<nav>", '<nav class="md-banner">'),
+                                            encoding="utf-8")
+    lean_site(changed, cache_dir=cache)
+    (main,) = (changed / STYLESHEETS).glob("main.*.min.css")
+    assert ".md-banner{color:green}" in main.read_text(encoding="utf-8")
+    assert main.name not in {p.name for p in (first / STYLESHEETS).iterdir()}
+
+
 def test_pruning_reads_selectors_and_blocks_as_css_does() -> None:
     text = ('a[title="{.md-x}"],.md-y::before{content:"}"}@supports (display:grid){.md-z{a:b}}'
             '@media screen{@media (min-width:1px){.md-y{c:d}}}.md-y\\:hover{e:f}')
