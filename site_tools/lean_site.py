@@ -57,13 +57,23 @@ _LITERAL = re.compile(r"(?<=[\"'`])([A-Za-z0-9_-]{1,40})(?=[\"'`])")
 #: The shortest fragment that counts as the beginning or end of a built name.
 MIN_FRAGMENT = 3
 #: What this pass works out from a script, a stylesheet or a stylesheet and the pages' classes, under a
-#: hash of all it was worked out from (a new Material, page or script makes a new entry).
+#: hash of all it was worked out from and of the code that did it (a new Material, page, script or
+#: version of this code makes a new entry).
 CACHE_DIR = REPO_ROOT / ".cache" / "site" / "lean"
 
 
+@functools.cache
+def _code_version() -> str:
+    """A hash of the code that works out what the cache keeps (this module and the CSS and HTML readers)."""
+    sources = (Path(__file__), Path(css.__file__), Path(html_slim.__file__))
+    return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()
+
+
 def _remembered(cache_dir: Path | None, kind: str, key: str, compute: Callable[[], Any]) -> Any:
-    """``compute()``, or what it gave before for the same ``kind`` and ``key`` (kept as JSON in ``cache_dir``)."""
-    path = cache_dir / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()}.json" if cache_dir is not None else None
+    """``compute()``, or what it gave before for the same ``kind`` and ``key`` with the same code (kept as JSON
+    in ``cache_dir``)."""
+    digest = hashlib.sha256(f"{_code_version()}\n{key}".encode()).hexdigest()
+    path = cache_dir / f"{kind}-{digest}.json" if cache_dir is not None else None
     if path is not None and path.is_file():
         try:
             return json.loads(path.read_text(encoding="utf-8"))
