@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import jinja2
 
 from languages import section
-from site_tools.verification import Mark, icon_svg, mark_language
+from site_tools.verification import Mark, mark_language
 
 TEMPLATE = "partials/step-mark.html"
 
@@ -127,7 +127,7 @@ class MarkRenderer:
     def html(self, mark: Mark, lang: str, tooltip: bool = True) -> str:
         """One mark in ``lang`` (the page's language); ``tooltip=False`` leaves out the record's date and target."""
         return self.template.render(
-            mark=mark, icon=icon_svg(mark.icon), tooltip=tooltip, sr=section(lang, "verification.page")["sr"],
+            mark=mark, tooltip=tooltip, sr=section(lang, "verification.page")["sr"],
             detail_lang=mark_language(mark.detail, lang),
         )
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +45,8 @@ ICONS = {  # Material Design icons (shipped with mkdocs-material): the shape, no
     "matched": "check-circle", "matched-cp": "check-circle-outline", "ran": "play-circle-outline",
     "skipped": "minus-circle-outline", "failed": "close-circle", "changed": "help-circle-outline",
 }
+#: Every icon a page may show (``site_tools.icons`` puts their shapes into the site's stylesheet).
+ICON_NAMES = frozenset(STATE_ICONS.values()) | frozenset(ICONS.values())
 
 
 def _words(lang: str, table: str) -> Mapping[str, str]:
@@ -147,8 +148,8 @@ class PageStatus:
 
     @property
     def icon(self) -> str:
-        """The inline SVG that goes with the state (the outdated warning comes first)."""
-        return icon_svg(STATE_ICONS["outdated" if self.outdated else self.state])
+        """The name of the icon that goes with the state (the outdated warning comes first): ``site_tools.icons``."""
+        return STATE_ICONS["outdated" if self.outdated else self.state]
 
 
 def page_status(record: Record | None, changed: list[str], lang: str) -> PageStatus:
@@ -202,16 +203,6 @@ def mark_language(detail: str, lang: str) -> str | None:
     one of the verifier's English messages."""
     detail_lang = SOURCE_LANGUAGE.code if _JA_CHARS.search(detail) else VERIFIER_LANGUAGE
     return detail_lang if detail_lang != lang else None
-
-
-@cache
-def icon_svg(name: str) -> str:
-    """The inline SVG of a Material Design icon shipped with mkdocs-material."""
-    import material
-
-    path = Path(material.__file__).parent / "templates" / ".icons" / "material" / f"{name}.svg"
-    svg = path.read_text(encoding="utf-8").strip()
-    return svg.replace("<svg ", '<svg focusable="false" ', 1)
 
 
 def _title(record: Record, lang: str) -> str:

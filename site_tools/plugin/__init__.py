@@ -3,9 +3,10 @@
 ``config.py`` holds its typed options, ``plugin.py`` the plugin and ``PARTS``, and each other module one
 part of the site: the verification comments (``comments``), the navigation order (``navigation``), the
 language links (``language_links``), the diagrams (``diagrams``), the translation state
-(``translation``), the status slot and marks (``status``), the table of contents' break hints (``toc``)
-Material's script without its sitemap lookup (``theme_script``) and the search index loaded when a reader
-searches (``search_index``). What a part works out about a
+(``translation``), the status slot and marks (``status``), their icons' shapes in the
+stylesheet (``icons``), the table of contents' break hints (``toc``)
+Material's script without its sitemap lookup (``theme_script``) the search index loaded when a reader
+searches (``search_index``) and, last, the built site made lighter (``lean``). What a part works out about a
 page goes into the page's typed state (``site_tools.page_state``), which later parts and the theme's
 templates read.
 """

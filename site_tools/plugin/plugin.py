@@ -22,7 +22,9 @@ from languages import language
 from site_tools.plugin.comments import VerificationComments
 from site_tools.plugin.config import SiteConfig
 from site_tools.plugin.diagrams import Diagrams
+from site_tools.plugin.icons import IconStyles
 from site_tools.plugin.language_links import LanguageLinks
+from site_tools.plugin.lean import LeanSite
 from site_tools.plugin.links import FollowableLinks
 from site_tools.plugin.navigation import NavigationOrder
 from site_tools.plugin.part import Part
@@ -44,9 +46,11 @@ PARTS: tuple[type[Part], ...] = (
     TranslationFreshness,  # whether a translated page is current with its source
     FollowableLinks,  # every language has a home page; no Markdown link left unrendered
     VerificationStatus,  # the status slot, the marks under command blocks, the translation banner
+    IconStyles,  # the shapes of the status slot's and the marks' icons, once, in the site's stylesheet
     TocBreaks,  # where long Japanese table-of-contents entries may break
     NoSitemapLookup,  # Material's script does not follow the hreflang links to look for sitemaps
     SearchOnDemand,  # the search index loads when a reader opens the search
+    LeanSite,  # last: the built pages and Material's stylesheets made lighter, once every file is written
 )
 
 #: The build's site_url is set before any other plugin can read it (site_tools.site_url).

@@ -22,6 +22,7 @@ from gitfacts import file_blob
 from pagegrammar.pages import list_pages
 from site_helpers import BuiltSite, build_or_fail, parse, require_mermaid, resolve, write_stand_in
 from site_tools.languages import REPO_ROOT
+from site_tools.verification import ICON_NAMES
 from translations.status import last_changed
 from verify import records
 from verify.live.recording import Snapshot, build_record
@@ -277,6 +278,27 @@ def test_marks_sit_outside_the_code_so_copying_a_command_copies_only_the_command
     assert re.search(r'</code></pre></div>\s*<p class="k8s-step-mark', html)
     mark = _found(r'<p class="k8s-step-mark[^>]*>(.*?)</p>', html).group(0)
     assert 'aria-hidden="true"' in mark and 'class="k8s-sr-only"' in mark and 'title="2026-11-20、' in mark
+
+
+def test_icons_are_drawn_once_by_the_stylesheet_not_repeated_in_the_page(status_site) -> None:
+    """Each slot and mark names its icon by class; the site's stylesheet holds each icon's shape once."""
+    sheet = (status_site.root / "assets/stylesheets/k8s-site.css").read_text(encoding="utf-8")
+    rule = r'\.k8s-icon--([\w-]+)\s*\{\s*--k8s-icon:\s*url\("data:image/svg\+xml;charset=utf-8,(<svg .*?</svg>)"\);?\s*\}'
+    shapes = dict(re.findall(rule, sheet))
+    assert set(shapes) == set(ICON_NAMES) and all("<path d=" in svg for svg in shapes.values())
+    used: set[str] = set()
+    for lang in ("ja", "en"):
+        for src_uri in (SOURCE_IP, APPARMOR, GUESTBOOK, STATEFULSET, STATUS_PAGE) + ((JA_ONLY,) if lang == "ja" else ()):
+            html = _html(status_site, lang, src_uri)
+            article = _found(r"<article.*?</article>", html).group(0)
+            assert "<svg" not in article, f"{lang}:{src_uri}: an inline SVG in the page's content"
+            icons = re.findall(r'<span class="k8s-(?:step-mark|page-status)__icon k8s-icon k8s-icon--([\w-]+)" '
+                               r'aria-hidden="true"></span>', html)
+            assert icons, f"{lang}:{src_uri}: no icon"
+            used.update(icons)
+    # every state the fixtures make: ran and matched (cluster, control plane), ran, not run, failed, changed
+    assert {"check-circle", "check-circle-outline", "play-circle-outline", "minus-circle-outline", "close-circle",
+            "help-circle-outline", "alert-circle-outline"} <= used <= set(shapes)
 
 
 def test_the_slot_links_to_the_status_page_which_lists_every_page(status_site) -> None:

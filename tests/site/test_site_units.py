@@ -274,6 +274,7 @@ def test_a_mark_is_accessible_html_placed_after_its_block() -> None:
     mark = mark_for(STEPS[4], record(), "en")
     html = _renderer().html(mark, "en")
     assert 'aria-hidden="true"' in html and '<span class="k8s-sr-only">Verification: </span>' in html
+    assert "<svg" not in html and f'class="k8s-step-mark__icon k8s-icon k8s-icon--{mark.icon}"' in html  # site_tools/icons
     assert 'title="Record of 2026-11-20, Kubernetes v1.37.2 control plane (simulated nodes)"' in html
     assert '<span class="k8s-step-mark__detail" lang="ja">(例示のため)</span>' in html  # the reason's own language
 

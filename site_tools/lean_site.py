@@ -1,0 +1,292 @@
+"""A language's built site made lighter, once every page is written: what a reader loads at first, less.
+
+One pass over the built site (``site_tools.plugin.lean``, after every other part):
+
+1. Each page loses what no reader sees (``site_tools.html_slim``): token classes of highlighted code that
+   no stylesheet selects and no script looks for, spans left without a class, indentation.
+2. Material's stylesheets lose the rules that can never match a page of this site
+   (``site_tools.css.prune``): a rule stays when any selector of it could match. A selector cannot match
+   when it needs a class that is neither in a ``class`` attribute of any built page nor anywhere in any
+   script the site ships (as part of any word: Material's bundle and search worker write their class
+   names as string literals; also the beginnings and ends of names it builds from parts, as in
+   ```md-tag--${…}```, and the pages' inline scripts). In the palette's stylesheet a selector also
+   cannot match when it needs a colour attribute value (``[data-md-color-primary=red]``) that no page
+   holds and no script contains. Rules without a class, ``@font-face``, ``@keyframes`` and custom
+   properties stay; ``@media`` and ``@supports`` blocks are pruned inside. (Material's scripts give the
+   page's body the colour values of the palette's inputs, which are in the page, or of the reader's last
+   choice among them; a value that a script naming ``data-md-color-`` holds as a string literal counts
+   too. Mermaid's colour names do not: it sets no such attribute.) A pruned stylesheet gets a
+   name from its new content's hash, the pages link that one, and the old file (and its source map,
+   which no longer fits) goes.
+3. The site's own stylesheet loses its comments and spare white space (``site_tools.css.minify``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from atomic_files import write_json, write_text
+from site_tools import css, html_slim
+from site_tools.languages import REPO_ROOT
+
+STYLESHEETS = Path("assets/stylesheets")
+#: Material's stylesheets (``main.<hash>.min.css``, ``palette.<hash>.min.css``), pruned.
+MATERIAL_STYLESHEET = re.compile(r"^(?P<stem>main|palette)\.[0-9a-f]{8}\.min\.css$")
+#: Attributes whose values the palette's rules select, and which a selector may need.
+COLOUR_ATTRIBUTES = frozenset({"data-md-color-scheme", "data-md-color-primary", "data-md-color-accent"})
+COLOUR_ATTRIBUTE_PREFIX = "data-md-color-"
+#: The site's own stylesheet (docs/overrides), minified.
+SITE_STYLESHEET = "k8s-site.css"
+_WORD = re.compile(r"[A-Za-z0-9_-]+")
+#: Where a script builds a name from parts: a fragment ending in "-" or "_" right before a quote or ``${``
+#: (``"md-tag--"+x``, ```md-tag--${x}```), or one starting with "-" or "_" right after a quote or ``}``.
+_PREFIX = re.compile(r"(?<![A-Za-z0-9_-])([A-Za-z][A-Za-z0-9_-]*[-_])(?=[\"'`]|\$\{)")
+_SUFFIX = re.compile(r"(?<=[\"'`}])([-_][A-Za-z0-9_-]*[A-Za-z0-9])")
+#: A class in a selector written in a script: ``".c1"``, ``".c, .c1"``.
+_SELECTOR_CLASS = re.compile(r"(?<=[\"'`,\s(>+~])\.(-?[_a-zA-Z][\w-]*)")
+#: A string literal made of name characters: ``"indigo"``.
+_LITERAL = re.compile(r"(?<=[\"'`])([A-Za-z0-9_-]{1,40})(?=[\"'`])")
+#: The shortest fragment that counts as the beginning or end of a built name.
+MIN_FRAGMENT = 3
+#: What this pass works out from a script, a stylesheet or a stylesheet and the pages' classes, under a
+#: hash of all it was worked out from and of the code that did it (a new Material, page, script or
+#: version of this code makes a new entry).
+CACHE_DIR = REPO_ROOT / ".cache" / "site" / "lean"
+
+
+@functools.cache
+def _code_version() -> str:
+    """A hash of the code that works out what the cache keeps (this module and the CSS and HTML readers)."""
+    sources = (Path(__file__), Path(css.__file__), Path(html_slim.__file__))
+    return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()
+
+
+def _remembered(cache_dir: Path | None, kind: str, key: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, or what it gave before for the same ``kind`` and ``key`` with the same code (kept as JSON
+    in ``cache_dir``)."""
+    digest = hashlib.sha256(f"{_code_version()}\n{key}".encode()).hexdigest()
+    path = cache_dir / f"{kind}-{digest}.json" if cache_dir is not None else None
+    if path is not None and path.is_file():
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass  # an unreadable entry is worked out again
+    value = compute()
+    if path is not None:
+        with contextlib.suppress(OSError):  # no cache is slower, not wrong
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_json(path, value)
+    return value
+
+
+@dataclass
+class Scripts:
+    """What the site's scripts could put into a page's class attributes (read once per script content:
+    ``CACHE_DIR`` holds what each script's text gave, under the text's hash)."""
+
+    words: str = ""  # every distinct run of name characters in them, one per line
+    prefixes: frozenset[str] = frozenset()
+    suffixes: frozenset[str] = frozenset()
+    selector_classes: frozenset[str] = frozenset()
+    colour_literals: frozenset[str] = frozenset()  # the literals of scripts that name a colour attribute
+
+    @classmethod
+    def of(cls, text: str) -> Scripts:
+        """What one script's text holds."""
+        return cls("\n".join(sorted(set(_WORD.findall(text)))),
+                   frozenset(p for p in _PREFIX.findall(text) if len(p) >= MIN_FRAGMENT),
+                   frozenset(s for s in _SUFFIX.findall(text) if len(s) >= MIN_FRAGMENT),
+                   frozenset(_SELECTOR_CLASS.findall(text)),
+                   frozenset(_LITERAL.findall(text)) if COLOUR_ATTRIBUTE_PREFIX in text else frozenset())
+
+    @classmethod
+    def of_file(cls, path: Path, cache_dir: Path | None = CACHE_DIR) -> Scripts:
+        """What the script ``path`` holds, from the cache when its content was read before."""
+        data = path.read_bytes()
+
+        def read() -> dict[str, Any]:
+            found = cls.of(data.decode("utf-8", errors="replace"))
+            return {"words": found.words, **{k: sorted(getattr(found, k)) for k in _SETS}}
+
+        fields = _remembered(cache_dir, "script", hashlib.sha256(data).hexdigest(), read)
+        return cls(fields["words"], *(frozenset(fields[k]) for k in _SETS))
+
+    @classmethod
+    def union(cls, parts: Iterable[Scripts]) -> Scripts:
+        parts = list(parts)
+        words = set().union(*(p.words.split("\n") for p in parts)) - {""}
+        return cls("\n".join(sorted(words)), *(frozenset().union(*(getattr(p, k) for p in parts)) for k in _SETS))
+
+    def could_name(self, name: str) -> bool:
+        """Whether ``name`` is in the scripts (within any word), or could be built by them from parts."""
+        known = self._named.get(name)
+        if known is None:
+            known = self._named[name] = (name in self._word_set or name in self.words
+                                         or bool(self._prefix.match(name)) or bool(self._suffix.match(name[::-1])))
+        return known
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A hash of all the scripts hold, as far as this reads them."""
+        parts = [self.words, *("\n".join(sorted(getattr(self, k))) for k in _SETS)]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+    @functools.cached_property
+    def _named(self) -> dict[str, bool]:
+        return {}
+
+    @functools.cached_property
+    def _word_set(self) -> frozenset[str]:
+        return frozenset(self.words.split("\n"))
+
+    @functools.cached_property
+    def _prefix(self) -> re.Pattern[str]:
+        """A name that begins with a prefix of the scripts."""
+        return re.compile("|".join(map(re.escape, sorted(self.prefixes, key=len, reverse=True))) or "(?!)")
+
+    @functools.cached_property
+    def _suffix(self) -> re.Pattern[str]:
+        """A reversed name that begins with a reversed suffix of the scripts (one that ends with a suffix)."""
+        return re.compile("|".join(re.escape(s[::-1]) for s in sorted(self.suffixes, key=len, reverse=True)) or "(?!)")
+
+
+_SETS = ("prefixes", "suffixes", "selector_classes", "colour_literals")
+
+
+@dataclass
+class Pages:
+    """What the built pages hold: classes, colour attribute values, their inline scripts."""
+
+    classes: set[str] = field(default_factory=set)
+    values: dict[str, set[str]] = field(default_factory=dict)
+    inline_scripts: list[str] = field(default_factory=list)
+
+    def read(self, page: str) -> None:
+        self.classes |= html_slim.class_names(page)
+        for name in COLOUR_ATTRIBUTES:
+            self.values.setdefault(name, set()).update(re.findall(rf'\s{name}\s*=\s*"([^"]*)"', page))
+        self.inline_scripts += re.findall(r"<script\b[^>]*>(.*?)</script\s*>", page, re.DOTALL | re.IGNORECASE)
+
+
+@dataclass
+class StylesheetChange:
+    old: str  # file name
+    new: str
+    old_bytes: int
+    new_bytes: int
+    dropped_rules: int
+
+
+@dataclass
+class LeanReport:
+    pages: int = 0
+    html_bytes_before: int = 0
+    html_bytes_after: int = 0
+    stylesheets: list[StylesheetChange] = field(default_factory=list)
+
+
+def _hashed_name(stem: str, content: str) -> str:
+    return f"{stem}.{hashlib.sha256(content.encode()).hexdigest()[:8]}.min.css"
+
+
+def pruned_stylesheet(text: str, stem: str, pages: Pages, scripts: Scripts, cache_dir: Path | None) -> tuple[str, int]:
+    """``prune_stylesheet``'s text and number of rules dropped, from the cache when the same stylesheet was
+    pruned for the same classes, values and scripts before."""
+    key = "\n".join([stem, hashlib.sha256(text.encode()).hexdigest(), scripts.fingerprint, *sorted(pages.classes), "",
+                     *sorted(f"{a}={v}" for a, values in pages.values.items() for v in values)])
+
+    def prune() -> list[Any]:
+        pruned = prune_stylesheet(text, stem, pages, scripts)
+        return [pruned.css, pruned.dropped]
+
+    found, dropped = _remembered(cache_dir, "pruned", key, prune)
+    return found, dropped
+
+
+def prune_stylesheet(text: str, stem: str, pages: Pages, scripts: Scripts) -> css.Pruned:
+    """Material's stylesheet ``stem`` (main or palette) without the rules no page of the site can match."""
+
+    def has_class(name: str) -> bool:
+        return name in pages.classes or scripts.could_name(name)
+
+    def has_value(attribute: str, value: str) -> bool:
+        return value in pages.values.get(attribute, ()) or value in scripts.colour_literals
+
+    attributes = COLOUR_ATTRIBUTES if stem == "palette" else frozenset()
+    return css.prune(text, has_class, has_value, attributes,
+                     keep_comment=lambda comment: "sourceMappingURL" not in comment)
+
+
+def lean_site(site_dir: Path, cache_dir: Path | None = CACHE_DIR) -> LeanReport:
+    """Make the built site in ``site_dir`` (one language) lighter, in place; what changed. ``cache_dir`` keeps
+    what was worked out from each script and stylesheet (None: work everything out)."""
+    site_dir = Path(site_dir)
+    report = LeanReport()
+    sheets = {path.name: path.read_text(encoding="utf-8") for path in sorted((site_dir / STYLESHEETS).glob("*.css"))}
+    code_scripts = Scripts.union(Scripts.of_file(path, cache_dir) for path in sorted(site_dir.rglob("*.js")))
+    texts, pages = _slim_pages(site_dir, sheets, code_scripts, report, cache_dir)
+    scripts = Scripts.union([code_scripts, *(Scripts.of(text) for text in dict.fromkeys(pages.inline_scripts))])
+    renames = _lighten_stylesheets(site_dir / STYLESHEETS, sheets, pages, scripts, report, cache_dir)
+    prefix = STYLESHEETS.as_posix()
+    for path, text in texts.items():
+        for old, new in renames.items():
+            text = text.replace(f"{prefix}/{old}", f"{prefix}/{new}")  # noqa: PLW2901 - the page, relinked
+        write_text(path, text)
+        report.html_bytes_after += len(text.encode())
+    return report
+
+
+def _sorted_classes(text: str) -> list[str]:
+    return sorted(css.selector_classes(text))
+
+
+def _slim_pages(site_dir: Path, sheets: dict[str, str], scripts: Scripts, report: LeanReport,
+                cache_dir: Path | None) -> tuple[dict[Path, str], Pages]:
+    """Every page of the site, slimmed (not written yet), and what they hold."""
+    styled: set[str] = set()
+    for text in sheets.values():
+        styled.update(_remembered(cache_dir, "classes", hashlib.sha256(text.encode()).hexdigest(),
+                                  functools.partial(_sorted_classes, text)))
+
+    def code_class_used(name: str) -> bool:
+        return name in styled or name in scripts.selector_classes
+
+    pages = Pages()
+    texts: dict[Path, str] = {}
+    for path in sorted(site_dir.rglob("*.html")):
+        before = path.read_text(encoding="utf-8")
+        texts[path] = html_slim.collapse_breaks(html_slim.slim_code(before, code_class_used))
+        pages.read(texts[path])
+        report.pages += 1
+        report.html_bytes_before += len(before.encode())
+    return texts, pages
+
+
+def _lighten_stylesheets(sheets_dir: Path, sheets: dict[str, str], pages: Pages, scripts: Scripts,
+                         report: LeanReport, cache_dir: Path | None) -> dict[str, str]:
+    """Material's stylesheets pruned under new names, the site's own minified; the old names → the new."""
+    renames: dict[str, str] = {}
+    for name, text in sheets.items():
+        material = MATERIAL_STYLESHEET.match(name)
+        if material:
+            pruned, dropped = pruned_stylesheet(text, material.group("stem"), pages, scripts, cache_dir)
+            new = _hashed_name(material.group("stem"), pruned)
+            write_text(sheets_dir / new, pruned)
+            for old in (sheets_dir / name, sheets_dir / f"{name}.map"):
+                if old.name != new:
+                    old.unlink(missing_ok=True)
+            renames[name] = new
+            report.stylesheets.append(StylesheetChange(name, new, len(text.encode()), len(pruned.encode()), dropped))
+        elif name == SITE_STYLESHEET:
+            small = css.minify(text)
+            write_text(sheets_dir / name, small)
+            report.stylesheets.append(StylesheetChange(name, name, len(text.encode()), len(small.encode()), 0))
+    return renames

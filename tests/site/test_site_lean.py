@@ -1,0 +1,243 @@
+"""The built site made lighter (site_tools.lean_site): Material's stylesheets pruned to the rules a page or
+a script can use, code spans and indentation that no reader sees dropped, on a small site made here and
+on the real one, in Chromium too."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from languages import LANGUAGES, language
+from site_helpers import BuiltSite
+from site_tools import css, html_slim
+from site_tools.lean_site import MATERIAL_STYLESHEET, STYLESHEETS, Scripts, lean_site
+
+#: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
+pytestmark = pytest.mark.xdist_group("site")
+
+MAIN = "main.0123abcd.min.css"
+STATEFULSET = "tutorials/stateful-application/basic-stateful-set.md"
+MATERIAL_CSS = (
+    ":root{--md-icon:url('data:image/svg+xml;charset=utf-8,<svg a=\"{;}\"/>')}"
+    "@font-face{font-family:x;src:url(x.woff2)}@keyframes spin{0%{opacity:0}to{opacity:1}}"
+    "body{margin:0}.md-nav__link{color:red}"
+    ".md-search-result__item{box-shadow:0 1px red}"  # made by the script only
+    ".md-tag--python{color:blue}"  # a name the script builds: `md-tag--${…}`
+    ".md-banner{color:green}"  # used nowhere
+    ".md-nav__link .md-banner,.md-banner .md-nav__link{x:1}"  # every selector needs md-banner
+    ".md-nav__link:not(.md-banner){x:2}"  # :not() needs nothing
+    ":is(.md-banner,.md-nav__link)>b{x:3}:is(.md-banner,.md-post) b{x:4}"
+    "@media screen{.md-banner{x:5}}@media print{.md-nav__link{x:6}.md-banner{x:7}}"
+    "/*# sourceMappingURL=main.0123abcd.min.css.map*/"
+)
+PALETTE_CSS = ("[data-md-color-scheme=slate]{--a:1}[data-md-color-primary=indigo]{--b:1}"
+               "[data-md-color-primary=red]{--c:1}[data-md-color-accent=teal] .md-nav__link{--d:1}")
+SITE_CSS = "/* ours */\n.k8s-mark  {\n  color : red ;\n  content: \"a  b\";\n}\n"
+BUNDLE = ('function s(){e.classList.add("md-search-result__item");t.className=`md-tag md-tag--${n}`;'
+          'document.body.setAttribute("data-md-color-"+k,v)}')
+PAGE = ('<!doctype html>\n<html>\n  <head>\n    <link rel="stylesheet" href="{up}assets/stylesheets/' + MAIN + '">\n'
+        '    <link rel="stylesheet" href="{up}assets/stylesheets/palette.89abcdef.min.css">\n'
+        '  </head>\n  <body data-md-color-scheme="default" data-md-color-primary="indigo">\n'
+        '    <nav>\n      <a class="md-nav__link" title="two\n    lines">x</a>\n    </nav>\n'
+        '    <div class="highlight"><pre><span></span><code>kubectl<span class="w"> </span>get<span class="w">  </span>'
+        '<span class="l l-Scalar l-Scalar-Plain">pods</span>\n    indented</code></pre></div>\n'
+        '    <script>var p = "slate"; document.body.setAttribute("data-md-color-scheme", p)</script>\n'
+        '  </body>\n</html>\n')
+
+
+def _small_site(root: Path) -> Path:
+    sheets = root / STYLESHEETS
+    sheets.mkdir(parents=True)
+    (sheets / MAIN).write_text(MATERIAL_CSS, encoding="utf-8")
+    (sheets / f"{MAIN}.map").write_text("{}", encoding="utf-8")
+    (sheets / "palette.89abcdef.min.css").write_text(PALETTE_CSS, encoding="utf-8")
+    (sheets / "k8s-site.css").write_text(SITE_CSS + ".l{color:red}\n", encoding="utf-8")
+    (root / "assets/javascripts").mkdir(parents=True)
+    (root / "assets/javascripts/bundle.0000.min.js").write_text(BUNDLE, encoding="utf-8")
+    (root / "index.html").write_text(PAGE.replace("{up}", ""), encoding="utf-8")
+    (root / "sub").mkdir()
+    (root / "sub/index.html").write_text(PAGE.replace("{up}", "../"), encoding="utf-8")
+    return root
+
+
+def _selectors(text: str) -> list[str]:
+    return [re.sub(r"\{.*", "", rule) for rule in re.findall(r"[^{}]+\{[^{}]*\}", text)]
+
+
+def test_pruning_keeps_what_a_page_or_a_script_can_use_and_drops_what_nothing_can(tmp_path: Path) -> None:
+    site = _small_site(tmp_path / "site")
+    report = lean_site(site, cache_dir=None)
+    sheets = {p.name: p.read_text(encoding="utf-8") for p in (site / STYLESHEETS).iterdir()}
+    (main,) = [name for name in sheets if name.startswith("main.")]
+    assert MATERIAL_STYLESHEET.match(main) and main != MAIN and f"{MAIN}.map" not in sheets  # a new name; old gone
+    pruned = sheets[main]
+    # kept: a rule a page uses, rules only a script can make true, and every rule without a class
+    for kept in (".md-nav__link{color:red}", ".md-search-result__item{", ".md-tag--python{", ":root{--md-icon:",
+                 "@font-face{", "@keyframes spin{", "body{margin:0}", ".md-nav__link:not(.md-banner){x:2}",
+                 ":is(.md-banner,.md-nav__link)>b{x:3}", "@media print{.md-nav__link{x:6}}"):
+        assert kept in pruned, kept
+    # dropped: every rule no selector of which can match, an @media left empty, the stale source map
+    for dropped in (".md-banner{color:green}", "x:1", "x:4", "x:5", "x:7", "@media screen", "sourceMappingURL"):
+        assert dropped not in pruned, dropped
+    assert pruned == css.prune(MATERIAL_CSS, lambda c: c != "md-banner" and c != "md-post",
+                               keep_comment=lambda c: "sourceMappingURL" not in c).css
+    # the palette: colour values the pages hold or Material's script names; a class rule as in main
+    (palette,) = [name for name in sheets if name.startswith("palette.")]
+    assert _selectors(sheets[palette]) == ["[data-md-color-scheme=slate]", "[data-md-color-primary=indigo]"]
+    assert sheets["k8s-site.css"] == '.k8s-mark{color : red;content: "a  b";}.l{color:red}'
+    for page in (site / "index.html", site / "sub/index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert f"assets/stylesheets/{main}" in html and MAIN not in html and palette in html
+        assert 'title="two\n    lines"' in html  # attribute values as they were
+        # code: `w` and the `l-Scalar…` classes have no rule; the text is the same
+        assert '<code>kubectl get  <span class="l">pods</span>\n    indented</code>' in html
+        assert "\n<nav>\n<a " in html  # indentation outside <pre> gone
+    assert report.pages == 2 and report.html_bytes_after < report.html_bytes_before
+
+
+def test_a_cached_pruning_is_used_only_for_the_same_stylesheet_pages_and_scripts(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = _small_site(tmp_path / "first")
+    lean_site(first, cache_dir=cache)
+    entries = sorted(p.name for p in cache.iterdir())
+    assert [e.split("-")[0] for e in entries].count("pruned") == 2  # main and palette
+    again = _small_site(tmp_path / "again")
+    lean_site(again, cache_dir=cache)
+    assert sorted(p.name for p in cache.iterdir()) == entries  # nothing new: the same result, from the cache
+    assert {p.name: p.read_bytes() for p in (again / STYLESHEETS).iterdir()} == \
+        {p.name: p.read_bytes() for p in (first / STYLESHEETS).iterdir()}
+    # a page now uses md-banner: its rule is back, under another name
+    changed = _small_site(tmp_path / "changed")
+    (changed / "sub/index.html").write_text(PAGE.replace("{up}", "../").replace("<nav>", '<nav class="md-banner">'),
+                                            encoding="utf-8")
+    lean_site(changed, cache_dir=cache)
+    (main,) = (changed / STYLESHEETS).glob("main.*.min.css")
+    assert ".md-banner{color:green}" in main.read_text(encoding="utf-8")
+    assert main.name not in {p.name for p in (first / STYLESHEETS).iterdir()}
+
+
+def test_pruning_reads_selectors_and_blocks_as_css_does() -> None:
+    text = ('a[title="{.md-x}"],.md-y::before{content:"}"}@supports (display:grid){.md-z{a:b}}'
+            '@media screen{@media (min-width:1px){.md-y{c:d}}}.md-y\\:hover{e:f}')
+    assert css.prune(text, lambda c: True).css == text  # nothing to drop: the same text
+    kept = css.prune(text, lambda c: c == "md-y")
+    assert kept.css == 'a[title="{.md-x}"],.md-y::before{content:"}"}@media screen{@media (min-width:1px){.md-y{c:d}}}'
+    assert kept.dropped == 2  # .md-z, and .md-y:hover (an escaped colon: another class)
+    assert css.selector_classes(text) == {"md-y", "md-z", "md-y:hover"}
+
+
+def test_slimming_code_keeps_its_text_and_every_styled_span() -> None:
+    page = ('<p class="w">x</p><pre><span></span><code><span class="hll"><span class="w"> </span><span class="k">if</span>'
+            '</span><span id="l1" class="w">\t</span>&lt;a&gt;</code></pre>')
+    slim = html_slim.slim_code(page, lambda c: c in {"k", "hll"})
+    assert slim == ('<p class="w">x</p><pre><span></span><code><span class="hll"> <span class="k">if</span></span>'
+                    '<span id="l1" class="w">\t</span>&lt;a&gt;</code></pre>')
+    text = re.compile(r"<[^>]+>")
+    assert unescape(text.sub("", slim)) == unescape(text.sub("", page))
+
+
+def test_collapsing_breaks_leaves_preformatted_text_and_attribute_values_alone() -> None:
+    page = ('<div>\n    <p>\n      a  b\n    </p>\n  <pre>\n  x\n</pre><textarea>\n  t</textarea>'
+            '<script>\n  let s = `\n  `;</script><code>\n  c</code><!-- \n  --></div>\n'
+            '<a href="x"\n     class="y" title="a\n  b">z</a>')
+    assert html_slim.collapse_breaks(page) == ('<div>\n<p>\na  b\n</p>\n<pre>\n  x\n</pre><textarea>\n  t</textarea>'
+                                               '<script>\n  let s = `\n  `;</script><code>\n  c</code><!-- \n  --></div>\n'
+                                               '<a href="x" class="y" title="a\n  b">z</a>')
+
+
+def test_a_script_names_a_class_within_any_word_or_by_its_parts() -> None:
+    scripts = Scripts.of('x("md-search-result__more");y=`md-source__fact md-source__fact--${k}`;z=a+"__inner"')
+    assert scripts.could_name("md-search-result__more") and scripts.could_name("md-search-result")  # substrings
+    assert scripts.could_name("md-source__fact--version") and scripts.could_name("md-banner__inner")
+    assert not scripts.could_name("md-banner") and not scripts.could_name("md-source__icon")
+
+
+# --- the real site ---------------------------------------------------------------------------------------
+def _roots(site: BuiltSite) -> dict[str, Path]:
+    return {lang.code: site.root / lang.prefix for lang in LANGUAGES}
+
+
+def _material_stylesheet() -> Path:
+    """Material's own main stylesheet, as installed."""
+    import material
+
+    (path,) = (Path(str(material.__file__)).parent / "templates/assets/stylesheets").glob("main.*.min.css")
+    return path
+
+
+def test_every_page_links_the_pruned_stylesheet_which_keeps_what_pages_and_scripts_use(built_site: BuiltSite) -> None:
+    material = _material_stylesheet()
+    original = material.name
+    for lang, root in _roots(built_site).items():
+        sheets = sorted(p.name for p in (root / STYLESHEETS).glob("main.*.min.css"))
+        assert len(sheets) == 1 and sheets[0] != original, f"{lang}: {sheets}"
+        pruned = (root / STYLESHEETS / sheets[0]).read_text(encoding="utf-8")
+        nested = {language(other.code).prefix.rstrip("/") for other in LANGUAGES if other.code != lang} - {""}
+        pages = [p for p in root.rglob("*.html") if p.relative_to(root).parts[0] not in nested]
+        classes: set[str] = set()
+        for page in pages:
+            html = page.read_text(encoding="utf-8")
+            assert f"assets/stylesheets/{sheets[0]}" in html and original not in html, page
+            classes |= html_slim.class_names(html)
+        scripts = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in root.rglob("*.js"))
+        # a rule the pages use; one only Material's script can make true (the search results); one nothing uses
+        assert "md-nav__link" in classes and ".md-nav__link{" in pruned
+        assert "md-search-result__item" not in classes and '"md-search-result__item"' in scripts
+        assert ".md-search-result__item{" in pruned
+        assert "md-banner" not in classes and "md-banner" not in scripts and ".md-banner" not in pruned
+        assert pruned.count("{") < material.read_text(encoding="utf-8").count("{")
+
+
+#: Computed properties compared on every element (and its ::before and ::after) under both stylesheets.
+PROPERTIES = ["display", "position", "visibility", "color", "background-color", "background-image", "box-shadow",
+              "border-top", "border-left", "margin", "padding", "width", "height", "font-size", "font-weight",
+              "font-style", "line-height", "list-style-type", "text-decoration-line", "opacity", "transform",
+              "mask-image", "content", "white-space", "overflow-x"]
+_STYLES = """props => [...document.querySelectorAll('html, body, body *')].map(e => [e.tagName, e.getAttribute('class') || '',
+  ...[null, '::before', '::after'].flatMap(p => {
+    const s = getComputedStyle(e, p);
+    return props.map(n => s.getPropertyValue(n));
+  })])"""
+#: Material's own stylesheets put back where the pruned ones were (same place in the cascade), from their text.
+_RESTORE = """([main, palette]) => {
+  for (const [prefix, text] of [['main.', main], ['palette.', palette]]) {
+    const link = [...document.querySelectorAll('link[rel=stylesheet]')].find(l => l.href.includes('/stylesheets/' + prefix));
+    const style = document.createElement('style'); style.textContent = text; link.replaceWith(style);
+  }
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_pages_and_search_results_look_the_same_under_materials_full_stylesheets(
+        browser, built_site: BuiltSite, site_url: str, scheme: str) -> None:
+    """Every element of a page with the search open and its results listed (made by Material's script only)
+    computes the same style under the pruned stylesheets as under Material's own."""
+    import material
+
+    sheets = Path(str(material.__file__)).parent / "templates/assets/stylesheets"
+    (main,), (palette,) = sheets.glob("main.*.min.css"), sheets.glob("palette.*.min.css")
+    originals = [main.read_text(encoding="utf-8"), palette.read_text(encoding="utf-8")]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        for lang in LANGUAGES:
+            page.goto(site_url + built_site.url_path(lang.code, STATEFULSET), wait_until="load")
+            page.add_style_tag(content="*, ::before, ::after { transition: none !important; animation: none !important }")
+            page.click("input.md-search__input")
+            page.keyboard.type("kubectl")
+            page.keyboard.press("End")
+            page.wait_for_selector(".md-search-result__item")
+            page.wait_for_load_state("networkidle")
+            pruned = page.evaluate(_STYLES, PROPERTIES)
+            assert any("md-search-result__item" in row[1] for row in pruned)
+            page.evaluate(_RESTORE, originals)
+            full = page.evaluate(_STYLES, PROPERTIES)
+            assert len(pruned) == len(full) > 1000
+            differ = [(a[:2], [(n, x, y) for n, x, y in zip(PROPERTIES * 3, a[2:], b[2:], strict=True) if x != y])
+                      for a, b in zip(pruned, full, strict=True) if a != b]
+            assert differ == [], f"{lang.code}: {differ[:5]}"
+    finally:
+        context.close()
