@@ -10,10 +10,11 @@ namespaces of other verify runs (labelled with the run).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from verify import kubeapi
 
 #: Resources whose objects come and go by themselves (heartbeats, records of what happened).
 NOISE = frozenset({("", "events"), ("events.k8s.io", "events"), ("coordination.k8s.io", "leases")})
@@ -80,17 +81,8 @@ def request(api_client: Any, method: str, path: str, accept: str = "application/
 
     A status outside 2xx raises the client's `ApiException` (its `status` tells 404 from the rest).
     """
-    from kubernetes.client.exceptions import ApiException
-
-    headers = {"Accept": accept, **({"Content-Type": content_type} if content_type else {})}
-    method, url, headers, body, post = api_client.param_serialize(method, path, header_params=headers, body=body,
-                                                                  auth_settings=["BearerToken"])
-    response = api_client.call_api(method, url, header_params=headers, body=body, post_params=post,
-                                   _request_timeout=timeout)
-    response.read()
-    if not 200 <= response.status < 300:
-        raise ApiException(status=response.status, reason=response.reason, body=response.data)
-    return json.loads(response.data) if response.data else None
+    return kubeapi.request(api_client, method, path, body=body, accept=accept, content_type=content_type,
+                           timeout=timeout)
 
 
 def _get(api_client: Any, path: str, accept: str = "application/json") -> Any:
