@@ -240,7 +240,7 @@ class ShellSession:
         # (only exported variables are saved between steps).
         prologue = ("set -a\n"
                     f"if [ -f {state} ]; then . {state}; fi\n"
-                    f"if [ -f {cwd} ]; then cd \"$(cat {cwd})\" 2>/dev/null; fi\n")
+                    f"if [ -f {cwd} ]; then cd \"$(< {cwd})\" 2>/dev/null; fi\n")  # bash reads it itself: no `cat`
         if not save_state:
             return prologue + command + "\n"
         return (prologue + command + "\n__verify_rc=$?\n"
