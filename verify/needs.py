@@ -7,8 +7,8 @@ need with a `control_plane` reason is never available on a control-plane target 
 container runtime), and nothing is attempted. docs/conventions.md lists each need (a test keeps the
 two in step). Adding a need is one entry here, and its line in docs/conventions.md.
 
-The probes import the Python ``kubernetes`` client only when they run, so the static tier can read
-this table without it.
+The probes import the Python ``kubernetes`` client only when they run (`verify.kubeapi`), so the
+static tier can read this table without it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from verify import kubeapi
 
 NEEDS_RUNTIME = "needs a container runtime: control-plane target"
 
@@ -45,61 +47,66 @@ class Need:
     control_plane: str | None = None  # why a control-plane target never has it (None: it may)
 
 
-def _core(probing: Probing) -> Any:
-    from kubernetes import client
+def _get(probing: Probing, path: str) -> Any:
+    return kubeapi.get(probing.api_client, path)
 
-    return client.CoreV1Api(probing.api_client)
+
+def _nodes(probing: Probing) -> list[dict[str, Any]]:
+    return kubeapi.items(_get(probing, "/api/v1/nodes"))
+
+
+def _name(obj: dict[str, Any]) -> str:
+    return str((obj.get("metadata") or {}).get("name") or "")
 
 
 def _multi_node(probing: Probing) -> tuple[bool, str]:
     usable = []
-    for node in _core(probing).list_node().items:
-        ready = any(c.type == "Ready" and c.status == "True" for c in (node.status.conditions or []))
-        tainted = any(t.effect in ("NoSchedule", "NoExecute") for t in (node.spec.taints or []))
-        if ready and not tainted and not node.spec.unschedulable:
-            usable.append(node.metadata.name)
+    for node in _nodes(probing):
+        status, spec = node.get("status") or {}, node.get("spec") or {}
+        ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in status.get("conditions") or [])
+        tainted = any(t.get("effect") in ("NoSchedule", "NoExecute") for t in spec.get("taints") or [])
+        if ready and not tainted and not spec.get("unschedulable"):
+            usable.append(_name(node))
     return len(usable) >= 2, f"{len(usable)} schedulable node(s)" + (f": {', '.join(usable)}" if usable else "")
 
 
 def _dynamic_pv(probing: Probing) -> tuple[bool, str]:
-    from kubernetes import client
-
-    for sc in client.StorageV1Api(probing.api_client).list_storage_class().items:
-        if sc.metadata is None:  # the API server always sets it; nothing to read without it
-            continue
-        annotations = sc.metadata.annotations or {}
+    for sc in kubeapi.items(_get(probing, "/apis/storage.k8s.io/v1/storageclasses")):
+        annotations = (sc.get("metadata") or {}).get("annotations") or {}
         if annotations.get("storageclass.kubernetes.io/is-default-class") == "true":
-            probing.default_storage_class = sc.metadata.name
-            return True, f"default StorageClass {sc.metadata.name} ({sc.provisioner})"
+            probing.default_storage_class = _name(sc)
+            return True, f"default StorageClass {_name(sc)} ({sc.get('provisioner')})"
     return False, "no default StorageClass"
 
 
+def _runtime(node: dict[str, Any]) -> str:
+    return str(((node.get("status") or {}).get("nodeInfo") or {}).get("containerRuntimeVersion") or "")
+
+
 def _exec(probing: Probing) -> tuple[bool, str]:
-    core = _core(probing)
-    names = {r.name for r in core.get_api_resources().resources}
+    names = {r.get("name") for r in _get(probing, "/api/v1").get("resources") or []}
     if "pods/exec" not in names:
         return False, "pods/exec is not served"
-    runtimes = sorted({node.status.node_info.container_runtime_version for node in core.list_node().items
-                       if node.status and node.status.node_info and node.status.node_info.container_runtime_version})
+    runtimes = sorted({_runtime(node) for node in _nodes(probing) if _runtime(node)})
     if not runtimes:
         return False, "pods/exec is served, but no node reports a container runtime"
     return True, f"pods/exec is served; nodes run {', '.join(runtimes)}"
 
 
 def _apparmor(probing: Probing) -> tuple[bool, str]:
-    for node in _core(probing).list_node().items:
-        for cond in node.status.conditions or []:
-            if cond.type == "Ready" and "AppArmor enabled" in (cond.message or ""):
-                return True, f"node {node.metadata.name} reports AppArmor enabled"
+    for node in _nodes(probing):
+        for cond in (node.get("status") or {}).get("conditions") or []:
+            if cond.get("type") == "Ready" and "AppArmor enabled" in (cond.get("message") or ""):
+                return True, f"node {_name(node)} reports AppArmor enabled"
     return False, "no node reports AppArmor enabled"
 
 
 def _node_addresses(probing: Probing) -> list[str]:
     found = []
-    for node in _core(probing).list_node().items:
-        for address in (node.status.addresses if node.status else None) or []:
-            if address.type == "InternalIP":
-                found.append(address.address)
+    for node in _nodes(probing):
+        for address in (node.get("status") or {}).get("addresses") or []:
+            if address.get("type") == "InternalIP":
+                found.append(address.get("address"))
     return found
 
 
@@ -118,25 +125,28 @@ def _cluster_network(probing: Probing) -> tuple[bool, str]:
 
 
 def _load_balancer(probing: Probing) -> tuple[bool, str]:
-    core = _core(probing)
+    api = probing.api_client
     namespace = f"verify-probe-{uuid.uuid4().hex[:6]}"
-    core.create_namespace({"metadata": {"name": namespace, "labels": {"app.kubernetes.io/managed-by": "verify"}}})
+    kubeapi.request(api, "POST", "/api/v1/namespaces", body={
+        "apiVersion": "v1", "kind": "Namespace",
+        "metadata": {"name": namespace, "labels": {"app.kubernetes.io/managed-by": "verify"}}})
     probing.created_namespaces.append(namespace)
     try:
-        core.create_namespaced_service(namespace, {
-            "metadata": {"name": "probe"},
+        services = f"/api/v1/namespaces/{namespace}/services"
+        kubeapi.request(api, "POST", services, body={
+            "apiVersion": "v1", "kind": "Service", "metadata": {"name": "probe"},
             "spec": {"type": "LoadBalancer", "selector": {"verify-probe": "none"}, "ports": [{"port": 80}]}})
         deadline = time.monotonic() + probing.lb_timeout
         while time.monotonic() < deadline:
-            svc = core.read_namespaced_service("probe", namespace)
-            ingress = (svc.status.load_balancer.ingress if svc.status and svc.status.load_balancer else None) or []
+            svc = kubeapi.get(api, f"{services}/probe")
+            ingress = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
             if ingress:
-                address = ingress[0].ip or ingress[0].hostname
+                address = ingress[0].get("ip") or ingress[0].get("hostname")
                 return True, f"a probe LoadBalancer Service got {address}"
             time.sleep(1.0)
         return False, f"a probe LoadBalancer Service got no address within {probing.lb_timeout:.0f}s"
     finally:
-        core.delete_namespace(namespace)
+        kubeapi.request(api, "DELETE", f"/api/v1/namespaces/{namespace}")
 
 
 NEEDS: dict[str, Need] = {need.name: need for need in [

@@ -16,15 +16,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from verify import kubeapi
 from verify.claims.evidence import Event, Evidence, trim
 
-#: kind → (API class, list method): what the recorder watches in the page's namespace.
+#: kind → (API group and version path, resource): what the recorder watches in the page's namespace.
 KINDS: dict[str, tuple[str, str]] = {
-    "Pod": ("CoreV1Api", "list_namespaced_pod"),
-    "PersistentVolumeClaim": ("CoreV1Api", "list_namespaced_persistent_volume_claim"),
-    "StatefulSet": ("AppsV1Api", "list_namespaced_stateful_set"),
-    "Service": ("CoreV1Api", "list_namespaced_service"),
-    "EndpointSlice": ("DiscoveryV1Api", "list_namespaced_endpoint_slice"),
+    "Pod": ("/api/v1", "pods"),
+    "PersistentVolumeClaim": ("/api/v1", "persistentvolumeclaims"),
+    "StatefulSet": ("/apis/apps/v1", "statefulsets"),
+    "Service": ("/api/v1", "services"),
+    "EndpointSlice": ("/apis/discovery.k8s.io/v1", "endpointslices"),
 }
 WATCH_SECONDS = 20  # each watch request ends after this long and is resumed from the last resourceVersion
 
@@ -39,6 +40,7 @@ class Recorder:
     def __init__(self, api_client: Any, namespace: str, kinds: dict[str, tuple[str, str]] | None = None) -> None:
         from kubernetes import client
 
+        # A client of its own (its own connection pool) for the long-lived watches.
         self.api_client = client.ApiClient(configuration=api_client.configuration)
         self.namespace = namespace
         self.kinds = dict(kinds or KINDS)
@@ -71,32 +73,30 @@ class Recorder:
         with self._condition:
             self._condition.notify_all()
 
-    def _lister(self, kind: str) -> Callable[..., Any]:
-        from kubernetes import client
+    def _path(self, kind: str) -> str:
+        group_version, resource = self.kinds[kind]
+        return f"{group_version}/namespaces/{self.namespace}/{resource}"
 
-        api_class, method = self.kinds[kind]
-        return getattr(getattr(client, api_class)(self.api_client), method)
+    def _list(self, kind: str, **query: Any) -> Any:
+        return kubeapi.get(self.api_client, self._path(kind), query=query, timeout=30)
 
     def _run(self, kind: str) -> None:
-        from kubernetes.watch.watch import iter_resp_lines
-
-        lister = self._lister(kind)
         version: str | None = None
         while not self._stop.is_set():
             try:
                 if version is None:
-                    listing = json.loads(lister(self.namespace, _preload_content=False, _request_timeout=30).data)
+                    listing = self._list(kind)
                     version = listing["metadata"]["resourceVersion"]
                     if self._listed[kind].is_set():  # listed again: what happened meanwhile is summed up
                         self.gaps.append(f"{kind}: the watch expired and was listed again at rv {version}")
                     for item in listing.get("items") or []:
                         self._add(kind, "ADDED", item, listed=True)
                     self._listed[kind].set()
-                response = lister(self.namespace, watch=True, resource_version=version, allow_watch_bookmarks=True,
-                                  timeout_seconds=WATCH_SECONDS, _preload_content=False,
-                                  _request_timeout=(10, WATCH_SECONDS + 10))
+                response = kubeapi.send(self.api_client, "GET", self._path(kind), query={
+                    "watch": True, "resourceVersion": version, "allowWatchBookmarks": True,
+                    "timeoutSeconds": WATCH_SECONDS}, timeout=(10, WATCH_SECONDS + 10))
                 try:
-                    for line in iter_resp_lines(response):
+                    for line in kubeapi.stream_lines(response):
                         if self._stop.is_set():
                             break
                         event = json.loads(line)
@@ -110,7 +110,7 @@ class Recorder:
                         if event.get("type") in ("ADDED", "MODIFIED", "DELETED"):
                             self._add(kind, event["type"], raw)
                 finally:
-                    response.release_conn()
+                    response.response.release_conn()
             except Exception as error:  # noqa: BLE001 - reported with the claims; the watch is opened again
                 self.errors.append(f"{kind}: {type(error).__name__}: {' '.join(str(error).split())[:200]}")
                 self._stop.wait(0.5)  # back off before reconnecting (not a claim's wait)
@@ -130,8 +130,7 @@ class Recorder:
     # --- what claims use -------------------------------------------------------------------------
     def current_version(self) -> int:
         """The API server's resourceVersion now (a consistent list of one Pod)."""
-        listing = json.loads(self._lister("Pod")(self.namespace, limit=1, _preload_content=False,
-                                                 _request_timeout=30).data)
+        listing = self._list("Pod", limit=1)
         return int(listing["metadata"]["resourceVersion"])
 
     def mark(self, label: str) -> int:
@@ -143,7 +142,7 @@ class Recorder:
         """A test that the recorder has seen every object of `kinds` as it is now."""
         wanted: dict[tuple[str, str], int] = {}
         for kind in kinds:
-            listing = json.loads(self._lister(kind)(self.namespace, _preload_content=False, _request_timeout=30).data)
+            listing = self._list(kind)
             for item in listing.get("items") or []:
                 meta = item.get("metadata") or {}
                 wanted[(kind, str(meta.get("uid", "")))] = int(meta.get("resourceVersion") or 0)

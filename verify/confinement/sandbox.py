@@ -112,11 +112,16 @@ class Sandbox:
 
     def wrap(self, argv: Sequence[str], view: View, chdir: Path, network: Network = Network.NONE) -> list[str]:
         """`argv` run inside the sandbox, in `chdir` (a path inside)."""
+        return [*self.prefix(view, chdir, network), *argv]
+
+    def prefix(self, view: View, chdir: Path, network: Network = Network.NONE) -> list[str]:
+        """What `wrap` puts before a command: the same for every command of one view, directory and network
+        (a page's shell computes it once)."""
         if not self.active:
-            return list(argv)
+            return []
         assert self.bwrap is not None
         flags = [*BASE_FLAGS, *(["--share-net"] if network is not Network.NONE else [])]
-        return [self.bwrap, *flags, *filesystem(view), "--chdir", str(chdir), "--", *argv]
+        return [self.bwrap, *flags, *filesystem(view), "--chdir", str(chdir), "--"]
 
     def as_json(self) -> dict[str, object]:
         return {"kind": self.kind, "detail": self.detail, "flags": list(BASE_FLAGS) if self.active else []}

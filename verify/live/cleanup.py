@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from verify import kubeapi
 from verify.access import Grant
 from verify.live import inventory
 from verify.live.inventory import Inventory, Key, Resource
@@ -52,12 +53,11 @@ def _allows(grants: Iterable[Grant], key: Key, verbs: set[str]) -> bool:
 
 def other_runs(api_client: Any, own: str) -> set[str]:
     """Namespaces of other verify runs (labelled with their run), whose objects are never this page's."""
-    from kubernetes import client
-
     found: set[str] = set()
-    for ns in client.CoreV1Api(api_client).list_namespace(label_selector=RUN_LABEL).items:
-        if ns.metadata and ns.metadata.name and ns.metadata.name != own:
-            found.add(ns.metadata.name)
+    for ns in kubeapi.items(kubeapi.get(api_client, "/api/v1/namespaces", query={"labelSelector": RUN_LABEL})):
+        name = kubeapi.name_of(ns)
+        if name and name != own:
+            found.add(name)
     return found
 
 
@@ -81,13 +81,11 @@ class PageCleanup:
 
     def create_namespace(self, pod_security: str = "baseline") -> None:
         """The page's namespace, enforcing `baseline` (or the level a maintainer allowed with --allow-pod-security)."""
-        from kubernetes import client
-
         levels = {key: pod_security if key.endswith(("/enforce", "/warn")) else value
                   for key, value in POD_SECURITY.items()}
         labels = {RUN_LABEL: self.run_id, "app.kubernetes.io/managed-by": "verify", **levels}
-        client.CoreV1Api(self.api_client).create_namespace(
-            client.V1Namespace(metadata=client.V1ObjectMeta(name=self.namespace, labels=labels)))
+        kubeapi.request(self.api_client, "POST", "/api/v1/namespaces", body={
+            "apiVersion": "v1", "kind": "Namespace", "metadata": {"name": self.namespace, "labels": labels}})
 
     def _inventory(self) -> Inventory:
         """The cluster now, without the page's namespace's contents and without what other verify runs own.
@@ -163,27 +161,23 @@ class PageCleanup:
 
     def _namespace_remains(self) -> list[str]:
         """The page's namespace, and the volumes of its claims, while they are still there (they go together)."""
-        from kubernetes import client
-
-        core = client.CoreV1Api(self.api_client)
         left = [f"namespace {self.namespace}"]
         try:
-            core.read_namespace(self.namespace)
+            kubeapi.get(self.api_client, f"/api/v1/namespaces/{self.namespace}")
         except Exception as error:
-            if getattr(error, "status", None) != 404:
+            if kubeapi.status_of(error) != 404:
                 raise
             left = []
-        left += [f"persistentvolume {pv.metadata.name if pv.metadata else '?'}" for pv in core.list_persistent_volume().items
-                 if pv.spec and pv.spec.claim_ref and pv.spec.claim_ref.namespace == self.namespace]
+        left += [f"persistentvolume {kubeapi.name_of(pv) or '?'}"
+                 for pv in kubeapi.items(kubeapi.get(self.api_client, "/api/v1/persistentvolumes"))
+                 if ((pv.get("spec") or {}).get("claimRef") or {}).get("namespace") == self.namespace]
         return left
 
     def _delete_namespace(self) -> None:
-        from kubernetes import client
-
         try:
-            client.CoreV1Api(self.api_client).delete_namespace(self.namespace)
+            kubeapi.request(self.api_client, "DELETE", f"/api/v1/namespaces/{self.namespace}")
         except Exception as error:
-            if getattr(error, "status", None) not in (404, 409):
+            if kubeapi.status_of(error) not in (404, 409):
                 raise
 
     def _delete(self, key: Key) -> None:

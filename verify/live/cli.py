@@ -111,17 +111,34 @@ def _kubectl() -> Path:
         raise UsageError(str(error)) from None
 
 
-def _kubectl_version(kubectl: Path) -> str:
-    import json
-    import subprocess
+class _KubectlVersion:
+    """`kubectl version --client`, started at once and read when the report is written (the run goes on meanwhile)."""
 
-    try:
-        # A failing kubectl prints no JSON: the ValueError below says "unknown", as for any other failure.
-        done = subprocess.run([str(kubectl), "version", "--client", "-o", "json"], capture_output=True, text=True,
-                              timeout=30, check=False)
-        return str(json.loads(done.stdout)["clientVersion"]["gitVersion"])
-    except (OSError, ValueError, KeyError, subprocess.TimeoutExpired):
-        return "unknown"
+    def __init__(self, kubectl: Path) -> None:
+        import subprocess
+
+        try:
+            # A failing kubectl prints no JSON: `get` then says "unknown", as for any other failure.
+            self.process: Any = subprocess.Popen([str(kubectl), "version", "--client", "-o", "json"],
+                                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                                 stdin=subprocess.DEVNULL, text=True,
+                                                 start_new_session=True)  # a Ctrl-C of the run is not its
+        except OSError:
+            self.process = None
+
+    def get(self) -> str:
+        import json
+        import subprocess
+
+        if self.process is None:
+            return "unknown"
+        try:
+            output, _ = self.process.communicate(timeout=30)
+            return str(json.loads(output)["clientVersion"]["gitVersion"])
+        except (OSError, ValueError, KeyError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait()
+            return "unknown"
 
 
 def target_label(target: Any) -> str:
@@ -251,6 +268,7 @@ def run_live_command(args: argparse.Namespace) -> int:
     except UsageError as error:
         print(f"verify live: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    version_of_kubectl = _KubectlVersion(kubectl)
     api_client = api_client_for(target.kubeconfig, target.context)
     prober = Prober(api_client, provided=args.provide, lb_timeout=args.probe_timeout, withheld=args.withhold,
                     control_plane_only=target.control_plane_only, host_network=args.page_network == "host",
@@ -278,7 +296,7 @@ def run_live_command(args: argparse.Namespace) -> int:
     if probe_leftovers:
         counts.add(FAILED)
         print(f"FAILED   the capability probe left: {', '.join(probe_leftovers)}", flush=True)
-    kubectl_version = _kubectl_version(kubectl)
+    kubectl_version = version_of_kubectl.get()
     claims = claim_total(run.pages)
     verdicts = {id(p): p.verdict(target.control_plane_only) for p in run.pages}
     ran = [p for p in run.pages if p.steps]

@@ -146,39 +146,40 @@ def select(kubeconfig: Path | None, context: str | None, allow: Iterable[str] = 
 
 def connect(target: ConnectedCluster, timeout: float = 5.0) -> ConnectedCluster:
     """Ask the API server for its version; a cluster that does not answer is an error."""
-    from kubernetes import client, config
+    from kubernetes import config
+
+    from verify import kubeapi
 
     try:
         api_client = config.new_client_from_config(config_file=str(target.kubeconfig), context=target.context)
         api_client.configuration.retries = False
-        info = client.VersionApi(api_client).get_code(_request_timeout=timeout)
+        info = kubeapi.get(api_client, "/version", timeout=timeout)
     except Exception as error:  # noqa: BLE001 - every failure to connect is reported the same way
         raise ClusterError(f'cannot reach the API server of context "{target.context}" at {target.server}: '
                            f"{_reason(error)}") from None
-    target.version = info.model_dump(by_alias=True)
+    target.version = dict(info or {})
     _classify(target, api_client, timeout)
     return target
 
 
 def _classify(target: ConnectedCluster, api_client: Any, timeout: float) -> None:
     """Count the nodes and tell a kwok control plane from a full cluster."""
-    from kubernetes import client
+    from verify import kubeapi
 
     try:
-        nodes = client.CoreV1Api(api_client).list_node(_request_timeout=timeout).items
+        nodes = kubeapi.items(kubeapi.get(api_client, "/api/v1/nodes", timeout=timeout))
     except Exception as error:  # noqa: BLE001 - a cluster that answers /version but not nodes is unusable
         raise ClusterError(f'cannot list the nodes of context "{target.context}": {_reason(error)}') from None
     target.nodes = len(nodes)
-    simulated = [n for n in nodes if n.metadata and (n.metadata.annotations or {}).get(KWOK_NODE_ANNOTATION) == "fake"]
+    simulated = [n for n in nodes if ((n.get("metadata") or {}).get("annotations") or {}).get(KWOK_NODE_ANNOTATION)
+                 == "fake"]
     if simulated:
         target.kind = CONTROL_PLANE
-        version = (simulated[0].status.node_info.kubelet_version if simulated[0].status
-                   and simulated[0].status.node_info else "") or ""
+        version = ((simulated[0].get("status") or {}).get("nodeInfo") or {}).get("kubeletVersion") or ""
         target.kwok_version = version.removeprefix("kwok-")
         return
-    target.runtime = ", ".join(sorted({n.status.node_info.container_runtime_version for n in nodes
-                                       if n.status and n.status.node_info
-                                       and n.status.node_info.container_runtime_version}))
+    runtimes = {((n.get("status") or {}).get("nodeInfo") or {}).get("containerRuntimeVersion") for n in nodes}
+    target.runtime = ", ".join(sorted(r for r in runtimes if r))
 
 
 def _reason(error: Exception) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,11 +78,20 @@ class PageEnvironment:
         """Make everything, in order; what was made before a failure is still taken down by `close`."""
         assert self.cleanup is not None and self.identity is not None
         settings = self.settings
-        self.cleanup.snapshot()
-        self.cleanup.create_namespace(self.pod_security)
-        if wants_claims(self.page) or settings.record_events is not None:
-            self.claims = ClaimSession(self.page, self.api_client, self.namespace, settings.step_timeout)
-        self.identity.create()
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="page-environment") as pool:
+            # What needs no namespace is made meanwhile: the cluster's entry of the kubeconfig (a kubectl run).
+            entry = pool.submit(cluster_entry, self.target.kubeconfig, self.target.context, str(settings.kubectl))
+            self.cleanup.snapshot()
+            self.cleanup.create_namespace(self.pod_security)
+            claims = None
+            if wants_claims(self.page) or settings.record_events is not None:
+                claims = pool.submit(ClaimSession, self.page, self.api_client, self.namespace, settings.step_timeout)
+            try:
+                self.identity.create()
+            finally:
+                if claims is not None:  # kept even when the identity failed: `stop_processes` stops its watches
+                    self.claims = claims.result()
+            cluster = entry.result()
         slug = page_slug(self.page.path)
         self.workspace = Workspace.create(slug)
         self.network = (PageNetwork.host() if settings.page_network == "host"
@@ -92,7 +102,6 @@ class PageEnvironment:
         prefix = self.cgroup.prefix() if self.cgroup else page_limits.file_size_prefix(settings.limits)
         self.session = ShellSession(self.workspace, settings.kubectl, settings.sandbox, passed_env(settings.pass_env),
                                     self.network, settings.limits, prefix)
-        cluster = cluster_entry(self.target.kubeconfig, self.target.context, str(settings.kubectl))
         self.workspace.write(".kubeconfig", page_kubeconfig(cluster, self.network.endpoint, self.target.context,
                                                             self.namespace, self.identity.token), mode=0o600)
         for name, text in page_files(self.page).items():

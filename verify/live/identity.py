@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from verify import kubeapi
 from verify.access import Grant
 from verify.live.cleanup import RUN_LABEL
 from verify.live.network import Endpoint
@@ -35,6 +36,8 @@ ACCOUNT = "verify-page"
 TOKEN_SECONDS = 4 * 3600
 #: Every right, in the page's own namespace only.
 OWN_NAMESPACE: list[dict[str, list[str]]] = [{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}]
+RBAC_VERSION = "rbac.authorization.k8s.io/v1"
+RBAC = f"/apis/{RBAC_VERSION}"
 
 
 class IdentityError(Exception):
@@ -54,80 +57,72 @@ class PageIdentity:
     def user(self) -> str:
         return f"system:serviceaccount:{self.namespace}:{ACCOUNT}"
 
-    def _meta(self, name: str, namespace: str | None = None) -> Any:
-        from kubernetes import client
-
+    def _meta(self, name: str, namespace: str | None = None) -> dict[str, Any]:
         labels = {RUN_LABEL: self.run_id, "app.kubernetes.io/managed-by": "verify"}
-        return client.V1ObjectMeta(name=name, namespace=namespace, labels=labels)
+        return {"name": name, "labels": labels, **({"namespace": namespace} if namespace else {})}
+
+    def _post(self, path: str, kind: str, api_version: str, **fields: Any) -> Any:
+        return kubeapi.request(self.api_client, "POST", path, body={"apiVersion": api_version, "kind": kind, **fields})
 
     def create(self) -> None:
         """The ServiceAccount, its rights, the declared grants and a token."""
-        from kubernetes import client
-
-        core, rbac = client.CoreV1Api(self.api_client), client.RbacAuthorizationV1Api(self.api_client)
         ns = self.namespace
         try:
-            core.create_namespaced_service_account(ns, client.V1ServiceAccount(metadata=self._meta(ACCOUNT)))
-            rbac.create_namespaced_role(ns, client.V1Role(metadata=self._meta(ACCOUNT), rules=_rules(OWN_NAMESPACE)))
-            rbac.create_namespaced_role_binding(ns, client.V1RoleBinding(**self._binding("Role", ACCOUNT, ACCOUNT)))
-            self._grant(rbac)
-            request = core.create_namespaced_service_account_token(ACCOUNT, ns, client.AuthenticationV1TokenRequest(
-                spec=client.V1TokenRequestSpec(audiences=[], expiration_seconds=TOKEN_SECONDS)))
+            self._post(f"/api/v1/namespaces/{ns}/serviceaccounts", "ServiceAccount", "v1", metadata=self._meta(ACCOUNT))
+            self._post(f"{RBAC}/namespaces/{ns}/roles", "Role", RBAC_VERSION, metadata=self._meta(ACCOUNT),
+                       rules=_rules(OWN_NAMESPACE))
+            self._post(f"{RBAC}/namespaces/{ns}/rolebindings", "RoleBinding", RBAC_VERSION,
+                       **self._binding("Role", ACCOUNT, ACCOUNT))
+            self._grant()
+            request = self._post(f"/api/v1/namespaces/{ns}/serviceaccounts/{ACCOUNT}/token", "TokenRequest",
+                                 "authentication.k8s.io/v1",
+                                 spec={"audiences": [], "expirationSeconds": TOKEN_SECONDS})
         except Exception as error:  # noqa: BLE001 - the API's own words say what was refused
             raise IdentityError(f"cannot give the page its identity in {ns}: {_reason(error)}") from None
-        token = request.status.token if request.status else None
+        token = ((request or {}).get("status") or {}).get("token")
         if not token:
             raise IdentityError(f"the API server issued no token for {self.user}")
         self.token = token
 
     def _binding(self, kind: str, role: str, name: str, namespace: str | None = None) -> dict[str, Any]:
-        """The keyword arguments of a RoleBinding or ClusterRoleBinding giving `role` to the page's account."""
-        from kubernetes import client
-
+        """The fields of a RoleBinding or ClusterRoleBinding giving `role` to the page's account."""
         return {"metadata": self._meta(name, namespace),
-                "subjects": [client.RbacV1Subject(kind="ServiceAccount", name=ACCOUNT, namespace=self.namespace)],
-                "role_ref": client.V1RoleRef(api_group="rbac.authorization.k8s.io", kind=kind, name=role)}
+                "subjects": [{"kind": "ServiceAccount", "name": ACCOUNT, "namespace": self.namespace}],
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": kind, "name": role}}
 
-    def _grant(self, rbac: Any) -> None:
-        from kubernetes import client
-
+    def _grant(self) -> None:
         name = f"{ACCOUNT}-{self.namespace}"
         cluster_rules = [g.rule() for g in self.grants if g.namespace is None]
         if cluster_rules:
-            rbac.create_cluster_role(client.V1ClusterRole(metadata=self._meta(name), rules=_rules(cluster_rules)))
+            self._post(f"{RBAC}/clusterroles", "ClusterRole", RBAC_VERSION, metadata=self._meta(name),
+                       rules=_rules(cluster_rules))
             self.created.append(("clusterrole", name, None))
-            rbac.create_cluster_role_binding(client.V1ClusterRoleBinding(**self._binding("ClusterRole", name, name)))
+            self._post(f"{RBAC}/clusterrolebindings", "ClusterRoleBinding", RBAC_VERSION,
+                       **self._binding("ClusterRole", name, name))
             self.created.append(("clusterrolebinding", name, None))
         by_namespace: dict[str, list[dict[str, list[str]]]] = {}
         for grant in self.grants:
             if grant.namespace and grant.namespace != self.namespace:
                 by_namespace.setdefault(grant.namespace, []).append(grant.rule())
         for namespace, rules in by_namespace.items():
-            rbac.create_namespaced_role(namespace, client.V1Role(metadata=self._meta(name, namespace),
-                                                                 rules=_rules(rules)))
+            self._post(f"{RBAC}/namespaces/{namespace}/roles", "Role", RBAC_VERSION,
+                       metadata=self._meta(name, namespace), rules=_rules(rules))
             self.created.append(("role", name, namespace))
-            rbac.create_namespaced_role_binding(namespace, client.V1RoleBinding(**self._binding("Role", name, name,
-                                                                                                   namespace)))
+            self._post(f"{RBAC}/namespaces/{namespace}/rolebindings", "RoleBinding", RBAC_VERSION,
+                       **self._binding("Role", name, name, namespace))
             self.created.append(("rolebinding", name, namespace))
 
     def revoke(self) -> list[str]:
         """Remove the grants outside the page's namespace; what could not be removed, in words."""
-        from kubernetes import client
-
-        rbac = client.RbacAuthorizationV1Api(self.api_client)
         left = []
         for kind, name, namespace in reversed(self.created):
+            plural = {"clusterrole": "clusterroles", "clusterrolebinding": "clusterrolebindings", "role": "roles"}.get(
+                kind, "rolebindings")
+            path = f"{RBAC}/{plural}/{name}" if namespace is None else f"{RBAC}/namespaces/{namespace}/{plural}/{name}"
             try:
-                if kind == "clusterrole":
-                    rbac.delete_cluster_role(name)
-                elif kind == "clusterrolebinding":
-                    rbac.delete_cluster_role_binding(name)
-                elif kind == "role":
-                    rbac.delete_namespaced_role(name, namespace or "")
-                else:
-                    rbac.delete_namespaced_role_binding(name, namespace or "")
+                kubeapi.request(self.api_client, "DELETE", path)
             except Exception as error:  # noqa: BLE001 - reported as a leftover
-                if getattr(error, "status", None) != 404:
+                if kubeapi.status_of(error) != 404:
                     left.append(f"{kind} {name}" + (f" in {namespace}" if namespace else "") + f" ({_reason(error)})")
         self.created.clear()
         return left
@@ -138,11 +133,10 @@ class PageIdentity:
         return lines
 
 
-def _rules(rules: list[dict[str, list[str]]]) -> list[Any]:
-    from kubernetes import client
-
-    return [client.V1PolicyRule(api_groups=r["apiGroups"], resources=r["resources"], verbs=r["verbs"],
-                                resource_names=r.get("resourceNames")) for r in rules]
+def _rules(rules: list[dict[str, list[str]]]) -> list[dict[str, list[str]]]:
+    """Policy rules as the API takes them (resourceNames only where a rule names objects)."""
+    return [{"apiGroups": r["apiGroups"], "resources": r["resources"], "verbs": r["verbs"],
+             **({"resourceNames": r["resourceNames"]} if r.get("resourceNames") else {})} for r in rules]
 
 
 def _reason(error: Exception) -> str:

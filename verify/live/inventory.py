@@ -10,10 +10,14 @@ namespaces of other verify runs (labelled with the run).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+from verify import kubeapi
+
+T = TypeVar("T")
 
 #: Resources whose objects come and go by themselves (heartbeats, records of what happened).
 NOISE = frozenset({("", "events"), ("events.k8s.io", "events"), ("coordination.k8s.io", "leases")})
@@ -80,21 +84,31 @@ def request(api_client: Any, method: str, path: str, accept: str = "application/
 
     A status outside 2xx raises the client's `ApiException` (its `status` tells 404 from the rest).
     """
-    from kubernetes.client.exceptions import ApiException
-
-    headers = {"Accept": accept, **({"Content-Type": content_type} if content_type else {})}
-    method, url, headers, body, post = api_client.param_serialize(method, path, header_params=headers, body=body,
-                                                                  auth_settings=["BearerToken"])
-    response = api_client.call_api(method, url, header_params=headers, body=body, post_params=post,
-                                   _request_timeout=timeout)
-    response.read()
-    if not 200 <= response.status < 300:
-        raise ApiException(status=response.status, reason=response.reason, body=response.data)
-    return json.loads(response.data) if response.data else None
+    return kubeapi.request(api_client, method, path, body=body, accept=accept, content_type=content_type,
+                           timeout=timeout)
 
 
 def _get(api_client: Any, path: str, accept: str = "application/json") -> Any:
     return request(api_client, "GET", path, accept)
+
+
+#: Lists asked for at once: an inventory is some 60 requests, each mostly a wait for the API server.
+AT_ONCE = 8
+
+
+def _each(call: Callable[[T], Any], items: list[T]) -> list[tuple[T, Any, Exception | None]]:
+    """`call` on every item, up to `AT_ONCE` at a time; (item, result, error) in the items' order."""
+
+    def one(item: T) -> tuple[T, Any, Exception | None]:
+        try:
+            return item, call(item), None
+        except Exception as error:  # noqa: BLE001 - handed back to the caller, who says what it means
+            return item, None, error
+
+    if len(items) < 2:
+        return [one(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(AT_ONCE, len(items)), thread_name_prefix="inventory") as pool:
+        return list(pool.map(one, items))
 
 
 def discover(api_client: Any) -> list[Resource]:
@@ -105,11 +119,9 @@ def discover(api_client: Any) -> list[Resource]:
         if preferred.get("version"):
             versions.append((group["name"], preferred["version"]))
     found = []
-    for group, version in versions:
-        path = f"/api/{version}" if not group else f"/apis/{group}/{version}"
-        try:
-            listing = _get(api_client, path)
-        except Exception:  # noqa: BLE001 - an aggregated API that is down: nothing of it can be listed
+    listings = _each(lambda gv: _get(api_client, f"/api/{gv[1]}" if not gv[0] else f"/apis/{gv[0]}/{gv[1]}"), versions)
+    for (group, version), listing, error in listings:
+        if error is not None:  # an aggregated API that is down: nothing of it can be listed
             continue
         for item in listing.get("resources", []):
             verbs = frozenset(item.get("verbs") or [])
@@ -119,16 +131,18 @@ def discover(api_client: Any) -> list[Resource]:
     return found
 
 
+def _list(api_client: Any, resource: Resource) -> Any:
+    # A volume's claim and a Service address's Service are in their spec, which a metadata-only list leaves out.
+    accept = "application/json" if (resource.group, resource.name) in OWNED_BY_SPEC else METADATA_LIST
+    return _get(api_client, f"{resource.path}/{resource.name}", accept)
+
+
 def take(api_client: Any, resources: Iterable[Resource], skip_namespaces: Iterable[str] = ()) -> Inventory:
     """The inventory of `resources`, without the objects in `skip_namespaces`."""
     skip = set(skip_namespaces)
     inventory = Inventory()
-    for resource in resources:
-        # A volume's claim and a Service address's Service are in their spec, which a metadata-only list leaves out.
-        accept = "application/json" if (resource.group, resource.name) in OWNED_BY_SPEC else METADATA_LIST
-        try:
-            data = _get(api_client, f"{resource.path}/{resource.name}", accept)
-        except Exception as error:  # noqa: BLE001 - said in the report, not fatal
+    for resource, data, error in _each(lambda r: _list(api_client, r), list(resources)):
+        if error is not None:  # said in the report, not fatal
             inventory.unlisted.append(f"{resource.describe()}: {' '.join(str(error).split())[:120]}")
             continue
         for item in data.get("items") or []:

@@ -132,6 +132,7 @@ class _Job:
     host_network: bool
     alone: str | None = None  # why it runs with no other page
     apart: frozenset[int] = frozenset()  # the pages (by index) it must not run beside
+    steps: int = 0  # how many steps it runs (commands and claims): what tells a long page from a short one
 
 
 @dataclass
@@ -190,9 +191,11 @@ class _Scheduler:
         self.context = _context()
 
     def plan(self, jobs: list[_Job]) -> None:
-        """Pages in page order, those that run alone last; each starts as soon as nothing it must not run beside
-        runs."""
-        self.queue = [j for j in jobs if j.alone is None] + [j for j in jobs if j.alone is not None]
+        """Pages with the most steps first (a long page started last would keep the run going alone; equal ones
+        in page order), those that run alone last; each starts as soon as nothing it must not run beside runs.
+        The results stay in page order whatever the order of starting."""
+        side_by_side = sorted((j for j in jobs if j.alone is None), key=lambda j: -j.steps)
+        self.queue = side_by_side + [j for j in jobs if j.alone is not None]
 
     def _may_start(self, job: _Job) -> bool:
         if not self.running:
@@ -345,7 +348,8 @@ def _jobs(paths: list[Path], loaded: list[Page | PageError], settings: Settings,
                        for rule in writes(pages[other], capabilities))
         jobs.append(_Job(index, paths[index], replace(settings, beside=beside), target, capabilities,
                          prober.default_storage_class, reporter.quiet, prober.host_network,
-                         runs_alone(page, capabilities), apart))
+                         runs_alone(page, capabilities), apart,
+                         sum(1 for step in page.steps if step.kind in LIVE_KINDS)))
     alone = {j.index for j in jobs if j.alone}
     lines = [f"{display_path(j.path)} runs alone: {j.alone}" for j in jobs if j.alone]
     lines += [f"{display_path(paths[a])} and {display_path(paths[b])} one after the other: {reason}"

@@ -1,4 +1,4 @@
-"""What the cluster offers, found out with the Python `kubernetes` client before a page runs.
+"""What the cluster offers, found out from the API server (`verify.kubeapi`) before a page runs.
 
 Each need of the page vocabulary (`verify.needs.NEEDS`, docs/conventions.md) is probed only when
 some page or step asks for it, and every answer carries a reason, so a skip says *why*: ``cluster
@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from verify import kubeapi
 from verify.needs import NEEDS
 
 
@@ -80,27 +81,20 @@ class Prober:
         self.capabilities.have[need] = ok
         self.capabilities.reasons[need] = reason
 
-    def _core(self) -> Any:
-        from kubernetes import client
-
-        return client.CoreV1Api(self.api_client)
-
     def leftovers(self, timeout: float = 120.0) -> list[str]:
         """Namespaces the probes created that are still there after `timeout` seconds."""
         if not self.created_namespaces:
             return []
-        core = self._core()
         deadline = time.monotonic() + timeout
         while True:
             left = []
             for name in self.created_namespaces:
                 try:
-                    core.read_namespace(name)
+                    kubeapi.get(self.api_client, f"/api/v1/namespaces/{name}")
                     left.append(f"namespace {name}")
                 except Exception as error:
-                    if getattr(error, "status", None) != 404:
+                    if kubeapi.status_of(error) != 404:
                         raise
             if not left or time.monotonic() >= deadline:
                 return left
             time.sleep(0.5)
-

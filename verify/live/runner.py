@@ -16,6 +16,7 @@ import datetime as _dt
 import os
 import secrets
 import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -251,8 +252,12 @@ class PageRunner:
         deferred: list[int] = []
         for sig in previous:
             signal.signal(sig, lambda signum, _frame: deferred.append(signum))
+        removing: threading.Thread | None = None
         try:
             leftovers = environment.stop_processes()
+            # Nothing of the page runs any more: its files go while the cluster is cleaned up.
+            removing = threading.Thread(target=environment.remove_workspace, name="remove-workspace", daemon=True)
+            removing.start()
             if self._server_gone(self.current):  # nothing to ask a server that does not answer: say so, once
                 self.result.leftovers = [*leftovers, f"namespace {self.namespace} may remain (the API server stopped "
                                                       "answering)"]
@@ -267,8 +272,9 @@ class PageRunner:
                 self.cleanup_note = (f"cleanup left: {', '.join(leftovers)}" if leftovers
                                      else f"namespace {self.namespace} and everything the page created are gone")
                 self.reporter.cleanup(bool(leftovers), self.cleanup_note)
-            environment.remove_workspace()
         finally:
+            if removing is not None:
+                removing.join()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         if deferred and not self.result.interrupted:

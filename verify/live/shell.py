@@ -117,10 +117,12 @@ def _kill_group(proc: subprocess.Popen[bytes], grace: float = 2.0) -> None:
         except (ProcessLookupError, PermissionError):
             break
         deadline = time.monotonic() + grace
+        pause = 0.001  # most groups are gone within a few milliseconds (often the leader was exiting already)
         while time.monotonic() < deadline:
             if proc.poll() is not None and not _group_alive(proc.pid):
                 return
-            time.sleep(0.02)
+            time.sleep(pause)
+            pause = min(0.02, pause * 2)
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=grace)
 
@@ -217,6 +219,7 @@ class ShellSession:
         (workspace.page / HOME).mkdir(exist_ok=True)
         self.backgrounds: list[Background] = []
         self._running: subprocess.Popen[bytes] | None = None
+        self._sandbox_prefix: list[str] | None = None
 
     @property
     def kubeconfig(self) -> Path:
@@ -225,9 +228,11 @@ class ShellSession:
 
     def _argv(self, script: str) -> tuple[list[str], tuple[int, ...]]:
         enter, fds = self.network.enter() if self.network is not None else ([], ())
-        mode = Network.NONE if self.network is None else Network.HOST if self.network.mode == "host" else Network.JOINED
-        inner = self.sandbox.wrap(["bash", "--noprofile", "--norc", "-c", script], self.view, self.workdir, mode)
-        return [*self.limits_prefix, *enter, *inner], fds
+        if self._sandbox_prefix is None:  # the same for every command of the page: built once
+            mode = (Network.NONE if self.network is None else Network.HOST if self.network.mode == "host"
+                    else Network.JOINED)
+            self._sandbox_prefix = self.sandbox.prefix(self.view, self.workdir, mode)
+        return [*self.limits_prefix, *enter, *self._sandbox_prefix, "bash", "--noprofile", "--norc", "-c", script], fds
 
     def _script(self, command: str, save_state: bool = True) -> str:
         state, cwd = shlex.quote(str(self.state / "exports")), shlex.quote(str(self.state / "cwd"))
@@ -235,7 +240,7 @@ class ShellSession:
         # (only exported variables are saved between steps).
         prologue = ("set -a\n"
                     f"if [ -f {state} ]; then . {state}; fi\n"
-                    f"if [ -f {cwd} ]; then cd \"$(cat {cwd})\" 2>/dev/null; fi\n")
+                    f"if [ -f {cwd} ]; then cd \"$(< {cwd})\" 2>/dev/null; fi\n")  # bash reads it itself: no `cat`
         if not save_state:
             return prologue + command + "\n"
         return (prologue + command + "\n__verify_rc=$?\n"

@@ -38,6 +38,7 @@ class StepContext:
     server_gone: Callable[[], bool]  # whether the API server stopped answering (asked before a retry)
     terminal: Background | None = None  # the background watch ("first terminal") while one runs
     awaited: bool = False  # a hidden wait passed since the watch started: the page reached the state it shows
+    listing_seconds: float = 0.25  # how long the last listing check of a background watch took (what to start it ahead)
 
     def timeout(self, step: Step) -> float:
         """The step's own timeout (or the default), never above the ceiling."""

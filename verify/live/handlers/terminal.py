@@ -2,9 +2,10 @@
 
 `kubectl get -w` lists, then watches from the list's resourceVersion, so once its listing is printed no
 later change is missed: starting one waits for that output. A watch over no objects prints nothing, so
-`--terminal-settle` bounds the wait; when it passes without output, the same `get` without the watch
+`--terminal-settle` bounds the wait; when it ends without output, the same `get` without the watch
 says whether there are objects to list, and if there are, the wait goes on until the listing shows
-(a kubectl slow to start on a busy machine would otherwise miss the first changes).
+(a kubectl slow to start on a busy machine would otherwise miss the first changes). That check is
+started shortly before the settle time ends, so that its answer comes about when it ends.
 
 Showing it waits until the documented rows were seen, the watch ends, or its timeout passes; but once
 the page has waited for the state it shows (a `kubectl wait` or `rollout status` passed since the watch
@@ -27,6 +28,8 @@ from verify.outcomes import Checked, Failure, Outcome
 KIND = "terminal"
 #: How long a watch over existing objects may take to print its listing, and the listing check to answer.
 LISTING_TIMEOUT = 60.0
+#: The pause between two looks at a terminal's output (its log file): a row is seen at most this long after it came.
+LOOK_PAUSE = 0.02
 
 
 def _result(step: Step, outcome: Outcome, **details: object) -> StepResult:
@@ -37,7 +40,7 @@ def _wait_for_output(ctx: StepContext, until: float) -> None:
     terminal = ctx.terminal
     assert terminal is not None
     while not terminal.output() and terminal.running and time.monotonic() < until:
-        time.sleep(0.02)
+        time.sleep(LOOK_PAUSE)
 
 
 def start_terminal(step: Step, ctx: StepContext) -> StepResult:
@@ -45,10 +48,18 @@ def start_terminal(step: Step, ctx: StepContext) -> StepResult:
     command = "\n".join(step.commands)
     terminal = ctx.terminal = ctx.session.start_background(command)
     ctx.awaited = False
-    _wait_for_output(ctx, time.monotonic() + ctx.settings.terminal_settle)
+    settled = time.monotonic() + ctx.settings.terminal_settle
     listing = cmds.listing_command(command)
+    if listing is None:
+        _wait_for_output(ctx, settled)
+    else:
+        # The listing check is started so that it answers about when the settle time ends (as long before as the
+        # last one took, at most half the settle time), not after it: the same question at nearly the same moment.
+        _wait_for_output(ctx, settled - min(ctx.listing_seconds, ctx.settings.terminal_settle / 2))
     if not terminal.output() and terminal.running and listing is not None:
         objects = ctx.session.run(listing, LISTING_TIMEOUT)
+        ctx.listing_seconds = objects.seconds
+        _wait_for_output(ctx, settled)  # what is left of the settle time, if the check answered before it ended
         if objects.exit_code == 0 and objects.output.strip():
             _wait_for_output(ctx, time.monotonic() + min(ctx.timeout(step), LISTING_TIMEOUT))
             if not terminal.output() and terminal.running:
@@ -92,7 +103,7 @@ def show_terminal(step: Step, ctx: StepContext) -> StepResult:
         elif ctx.awaited and time.monotonic() - changed_at >= ctx.settings.watch_quiet:
             settled = True  # the page waited for this state, and nothing new came since
             break
-        time.sleep(0.1)
+        time.sleep(LOOK_PAUSE)
     output = ctx.stop_terminal()
     compared = match(documented, output, "watch", ctx.namespace, ctx.storage_class, concurrent)
     seconds = time.monotonic() - started
