@@ -208,3 +208,61 @@ def test_an_api_server_that_goes_away_mid_run_is_one_line(control_plane: Control
     # cut itself takes kubectl's own timeouts (about 50 s here); 60 s was missed by 1.4 s on a loaded machine.
     assert elapsed < 100
     assert not (tmp_path / "verification").exists()  # an aborted page is never recorded
+
+
+def test_a_long_command_stops_soon_after_the_api_server_goes_away(control_plane: ControlPlane, kubeconfig: Path,
+                                                                  tmp_path: Path) -> None:
+    """kubectl keeps retrying a refused connection until its own timeout (here 300 s): the runner asks the API
+    server every few seconds while a command runs and stops the command once two answers in a row are missing."""
+    config = yaml.safe_load(kubeconfig.read_text(encoding="utf-8"))
+    server = config["clusters"][0]["cluster"]["server"]
+    host, port = server.removeprefix("https://").rsplit(":", 1)
+    proxy = _Proxy((host, int(port)))
+    config["clusters"][0]["cluster"]["server"] = f"https://127.0.0.1:{proxy.port}"
+    proxied = tmp_path / "proxied.kubeconfig"
+    proxied.write_text(yaml.safe_dump(config), encoding="utf-8")
+    page = write_page(tmp_path, "long-gone.md", """\
+        ```shell
+        kubectl create configmap waiting --from-literal=a=b
+        ```
+
+        ```text
+        configmap/waiting created
+        ```
+
+        <!-- verify: timeout=300 -->
+        ```shell
+        kubectl wait --for=jsonpath='{.data.a}'=c configmap/waiting --timeout=300s
+        ```
+        """)
+    report = tmp_path / "verify-report.json"
+    proc = subprocess.Popen(live_command(proxied, report, "--root", str(tmp_path), str(page)), cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    namespace = None
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not processes("configmap/waiting --timeout=300s"):
+            time.sleep(0.05)
+        assert processes("configmap/waiting --timeout=300s")
+        time.sleep(1)  # kubectl is watching
+        proxy.cut()
+        started = time.monotonic()
+        stdout, stderr = proc.communicate(timeout=300)
+        elapsed = time.monotonic() - started
+        live = json.loads(report.read_text(encoding="utf-8"))["tiers"]["live"]
+        namespace = live["pages"][0]["namespace"]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if namespace:
+            control_plane.kubectl("delete", "namespace", namespace, "--wait=false", check=False)
+    line = next(n for n, text in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
+                if "kubectl wait" in text) - 1
+    assert proc.returncode == 2, stdout + stderr
+    assert stderr.strip().splitlines() == [
+        f"verify live: API server stopped answering during {page}:{line}; namespace {namespace} may remain"]
+    # Two heartbeats 10 s apart, each waiting at most 3 s for an answer, then the command's process group is
+    # stopped: far below kubectl's 300 s.
+    assert elapsed < 90, elapsed

@@ -145,6 +145,7 @@ class PageRunner:
         self.failed_at: Step | None = None
         self.current: Step | None = None  # the step being run: "interrupted at PAGE:LINE"
         self.cluster_gone: str | None = None  # "API server stopped answering during PAGE:LINE; …"
+        self.missed_heartbeats = 0  # answers the API server missed in a row while a command ran
         self.cleanup_note = ""  # what cleanup did, in words
         self._interactive_of: dict[int, Step] = {}  # line of an in-container block -> the interactive step it is typed into
 
@@ -202,7 +203,7 @@ class PageRunner:
             self.result.confinement = dict(environment.confinement)
             self.context = StepContext(self.settings, session, environment.namespace,
                                        self.prober.default_storage_class, environment.claims,
-                                       lambda: self._server_gone(self.current))
+                                       lambda: self._server_gone(self.current), self._server_answers)
             self._run_steps(steps)
         except Interrupted as signal_:
             interrupted = signal_
@@ -234,6 +235,17 @@ class PageRunner:
         """The steps that have no result yet."""
         done = {s.location for s in self.result.steps}
         return [step for step in steps if step.location not in done]
+
+    def _server_answers(self) -> bool:
+        """Asked while a command runs: False once the API server missed two answers in a row (one slow answer on a
+        loaded machine is not a server gone); the command is then stopped and its failure is the server's."""
+        if self.cluster_gone:
+            return False
+        if answers(self.api_client):
+            self.missed_heartbeats = 0
+            return True
+        self.missed_heartbeats += 1
+        return self.missed_heartbeats < 2
 
     def _server_gone(self, step: Step | None) -> bool:
         """Whether the API server stopped answering (asked once; remembered with where it happened)."""

@@ -28,7 +28,7 @@ import struct
 import subprocess
 import termios
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 COLUMNS, ROWS = 200, 50
 #: The system's directories, after the pinned kubectl's: never the host's PATH (it may point into a home).
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
+#: How often a long command asks whether the API server still answers (`ShellSession.run`).
+HEARTBEAT = 10.0
 #: What every page gets; `--pass-env` cannot replace these.
 FIXED = frozenset({"PATH", "LANG", "LC_ALL", "TZ", "COLUMNS", "LINES", "TERM", "HOME", "KUBECONFIG", "KUBECACHEDIR"})
 #: The page's HOME and kubeconfig, below its working directory.
@@ -253,8 +255,12 @@ class ShellSession:
         return subprocess.Popen(argv, cwd=cwd, env=self.env, start_new_session=True, close_fds=True, pass_fds=fds,
                                 **streams)  # type: ignore[call-overload]
 
-    def run(self, command: str, timeout: float) -> CommandResult:
-        """Run one command line on a fresh pseudo-terminal; kill its process group after `timeout`."""
+    def run(self, command: str, timeout: float, server_answers: Callable[[], bool] | None = None) -> CommandResult:
+        """Run one command line on a fresh pseudo-terminal; kill its process group after `timeout`.
+
+        ``server_answers``, when given, is asked every ``HEARTBEAT`` seconds while the command runs; once it says
+        no, the command is stopped as if its time were up (kubectl keeps retrying a refused connection until its own
+        timeout, minutes later, when the API server is gone)."""
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
         started = time.monotonic()
@@ -266,11 +272,17 @@ class ShellSession:
         timed_out = False
         try:
             exited_at: float | None = None
+            next_heartbeat = started + HEARTBEAT
             while True:
                 now = time.monotonic()
                 if now - started > timeout:
                     timed_out = True
                     break
+                if server_answers is not None and now >= next_heartbeat and proc.poll() is None:
+                    if not server_answers():
+                        timed_out = True
+                        break
+                    next_heartbeat = time.monotonic() + HEARTBEAT
                 ready, _, _ = select.select([master], [], [], 0.05)
                 if ready:
                     try:

@@ -36,6 +36,8 @@ class StepContext:
     storage_class: str | None  # the default StorageClass's name, once known (outputs name it)
     claims: ClaimSession | None
     server_gone: Callable[[], bool]  # whether the API server stopped answering (asked before a retry)
+    # whether the API server still answers, asked while a long command runs (two misses in a row say no)
+    server_answers: Callable[[], bool] | None = None
     terminal: Background | None = None  # the background watch ("first terminal") while one runs
     awaited: bool = False  # a hidden wait passed since the watch started: the page reached the state it shows
     listing_seconds: float = 0.25  # how long the last listing check of a background watch took (what to start it ahead)

@@ -53,7 +53,7 @@ def cut_notes(results: list[CommandResult], cap: int) -> list[str]:
 def _run_commands(step: Step, ctx: StepContext, deadline: float) -> tuple[list[CommandResult], str]:
     results, output = [], ""
     for command in step.commands:
-        result = ctx.session.run(command, max(0.1, deadline - time.monotonic()))
+        result = ctx.session.run(command, max(0.1, deadline - time.monotonic()), ctx.server_answers)
         results.append(result)
         output += result.output
         if result.timed_out:

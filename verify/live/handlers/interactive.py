@@ -46,7 +46,7 @@ def run_interactive(step: Step, group: list[Step], ctx: StepContext) -> list[Ste
     command = cmds.rewrite_interactive(step.commands[0], cmds.container_script([tuple(s.commands) for s in group]))
     note = f"interactive command rewritten to: {command}"
     started = time.monotonic()
-    ran = ctx.session.run(command, ctx.timeout(step))
+    ran = ctx.session.run(command, ctx.timeout(step), ctx.server_answers)
     seconds = time.monotonic() - started
     if ran.timed_out or ran.exit_code != 0:
         failure = Failure.TIMEOUT if ran.timed_out else Failure.EXIT
