@@ -6,6 +6,7 @@ what it cleaned up; an API server that goes away mid-run reported in one line.""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import signal
@@ -15,6 +16,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -145,8 +147,27 @@ class _Proxy:
             sock.close()
 
 
-def test_an_api_server_that_goes_away_mid_run_is_one_line(control_plane: ControlPlane, kubeconfig: Path,
-                                                          tmp_path: Path) -> None:
+@dataclasses.dataclass
+class _CutRun:
+    """A live run whose API server went away while a given command ran."""
+
+    code: int
+    stdout: str
+    stderr: str
+    elapsed: float  # from the cut to the run's end
+    live: dict[str, Any]
+    namespace: str
+
+    def gone_line(self, page: Path, command: str) -> list[str]:
+        """The one line the run should print: the server stopped answering at `command`'s block."""
+        line = next(n for n, text in enumerate(page.read_text(encoding="utf-8").splitlines(), 1) if command in text) - 1
+        return [f"verify live: API server stopped answering during {page}:{line}; namespace {self.namespace} may remain"]
+
+
+def _run_cut_while(control_plane: ControlPlane, kubeconfig: Path, tmp_path: Path, page: Path, running: str,
+                   *options: str, settle: float = 0.0, timeout: float = 120) -> _CutRun:
+    """Run `page` through a proxy in front of the API server and cut the proxy once a process whose command line
+    holds `running` exists (and `settle` seconds more); the namespace the run could not clean up is deleted."""
     config = yaml.safe_load(kubeconfig.read_text(encoding="utf-8"))
     server = config["clusters"][0]["cluster"]["server"]
     host, port = server.removeprefix("https://").rsplit(":", 1)
@@ -154,6 +175,34 @@ def test_an_api_server_that_goes_away_mid_run_is_one_line(control_plane: Control
     config["clusters"][0]["cluster"]["server"] = f"https://127.0.0.1:{proxy.port}"
     proxied = tmp_path / "proxied.kubeconfig"
     proxied.write_text(yaml.safe_dump(config), encoding="utf-8")
+    report = tmp_path / "verify-report.json"
+    proc = subprocess.Popen(live_command(proxied, report, "--root", str(tmp_path), *options, str(page)), cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    namespace = None
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not processes(running):
+            time.sleep(0.05)
+        assert processes(running)
+        time.sleep(settle)
+        proxy.cut()
+        started = time.monotonic()
+        stdout, stderr = proc.communicate(timeout=timeout)
+        elapsed = time.monotonic() - started
+        live = json.loads(report.read_text(encoding="utf-8"))["tiers"]["live"]
+        namespace = live["pages"][0]["namespace"]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if namespace:  # the run could not clean up: this test does
+            control_plane.kubectl("delete", "namespace", namespace, "--wait=false", check=False)
+    return _CutRun(proc.returncode, stdout, stderr, elapsed, live, namespace)
+
+
+def test_an_api_server_that_goes_away_mid_run_is_one_line(control_plane: ControlPlane, kubeconfig: Path,
+                                                          tmp_path: Path) -> None:
     page = write_page(tmp_path, "gone.md", """\
         ```shell
         kubectl create configmap gone --from-literal=a=b
@@ -175,38 +224,14 @@ def test_an_api_server_that_goes_away_mid_run_is_one_line(control_plane: Control
         b
         ```
         """)
-    report = tmp_path / "verify-report.json"
-    proc = subprocess.Popen(live_command(proxied, report, "--root", str(tmp_path), "--record", str(page)), cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
-    namespace = None
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not processes("sleep 7.25"):
-            time.sleep(0.05)
-        assert processes("sleep 7.25")
-        proxy.cut()
-        started = time.monotonic()
-        stdout, stderr = proc.communicate(timeout=120)
-        elapsed = time.monotonic() - started
-        live = json.loads(report.read_text(encoding="utf-8"))["tiers"]["live"]
-        namespace = live["pages"][0]["namespace"]
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        if namespace:  # the run could not clean up: this test does
-            control_plane.kubectl("delete", "namespace", namespace, "--wait=false", check=False)
-    line = next(n for n, text in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
-                if "kubectl get configmap gone" in text) - 1
-    assert proc.returncode == 2, stdout + stderr
-    assert stderr.strip().splitlines() == [
-        f"verify live: API server stopped answering during {page}:{line}; namespace {namespace} may remain"]
-    assert "urllib3" not in stdout + stderr and "Traceback" not in stdout + stderr
-    assert live["aborted"].startswith("API server stopped answering during")
+    run = _run_cut_while(control_plane, kubeconfig, tmp_path, page, "sleep 7.25", "--record")
+    assert run.code == 2, run.stdout + run.stderr
+    assert run.stderr.strip().splitlines() == run.gone_line(page, "kubectl get configmap gone")
+    assert "urllib3" not in run.stdout + run.stderr and "Traceback" not in run.stdout + run.stderr
+    assert run.live["aborted"].startswith("API server stopped answering during")
     # Well below the 120 s a read-only step may keep retrying: the run gives up once the server is gone. The
     # cut itself takes kubectl's own timeouts (about 50 s here); 60 s was missed by 1.4 s on a loaded machine.
-    assert elapsed < 100
+    assert run.elapsed < 100
     assert not (tmp_path / "verification").exists()  # an aborted page is never recorded
 
 
@@ -214,13 +239,6 @@ def test_a_long_command_stops_soon_after_the_api_server_goes_away(control_plane:
                                                                   tmp_path: Path) -> None:
     """kubectl keeps retrying a refused connection until its own timeout (here 300 s): the runner asks the API
     server every few seconds while a command runs and stops the command once two answers in a row are missing."""
-    config = yaml.safe_load(kubeconfig.read_text(encoding="utf-8"))
-    server = config["clusters"][0]["cluster"]["server"]
-    host, port = server.removeprefix("https://").rsplit(":", 1)
-    proxy = _Proxy((host, int(port)))
-    config["clusters"][0]["cluster"]["server"] = f"https://127.0.0.1:{proxy.port}"
-    proxied = tmp_path / "proxied.kubeconfig"
-    proxied.write_text(yaml.safe_dump(config), encoding="utf-8")
     page = write_page(tmp_path, "long-gone.md", """\
         ```shell
         kubectl create configmap waiting --from-literal=a=b
@@ -235,34 +253,11 @@ def test_a_long_command_stops_soon_after_the_api_server_goes_away(control_plane:
         kubectl wait --for=jsonpath='{.data.a}'=c configmap/waiting --timeout=300s
         ```
         """)
-    report = tmp_path / "verify-report.json"
-    proc = subprocess.Popen(live_command(proxied, report, "--root", str(tmp_path), str(page)), cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
-    namespace = None
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not processes("configmap/waiting --timeout=300s"):
-            time.sleep(0.05)
-        assert processes("configmap/waiting --timeout=300s")
-        time.sleep(1)  # kubectl is watching
-        proxy.cut()
-        started = time.monotonic()
-        stdout, stderr = proc.communicate(timeout=300)
-        elapsed = time.monotonic() - started
-        live = json.loads(report.read_text(encoding="utf-8"))["tiers"]["live"]
-        namespace = live["pages"][0]["namespace"]
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        if namespace:
-            control_plane.kubectl("delete", "namespace", namespace, "--wait=false", check=False)
-    line = next(n for n, text in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
-                if "kubectl wait" in text) - 1
-    assert proc.returncode == 2, stdout + stderr
-    assert stderr.strip().splitlines() == [
-        f"verify live: API server stopped answering during {page}:{line}; namespace {namespace} may remain"]
+    # settle: kubectl is watching when the server goes away
+    run = _run_cut_while(control_plane, kubeconfig, tmp_path, page, "configmap/waiting --timeout=300s", settle=1,
+                         timeout=300)
+    assert run.code == 2, run.stdout + run.stderr
+    assert run.stderr.strip().splitlines() == run.gone_line(page, "kubectl wait")
     # Two heartbeats 10 s apart, each waiting at most 3 s for an answer, then the command's process group is
     # stopped: far below kubectl's 300 s.
-    assert elapsed < 90, elapsed
+    assert run.elapsed < 90, run.elapsed
