@@ -124,10 +124,12 @@ class MarkRenderer:
         env.filters.setdefault("html_escape", html.escape)  # the escaping of the mark's text (quotes too)
         self.template = env.get_template(TEMPLATE)
 
-    def html(self, mark: Mark, lang: str, tooltip: bool = True) -> str:
-        """One mark in ``lang`` (the page's language); ``tooltip=False`` leaves out the record's date and target."""
+    def html(self, mark: Mark, lang: str, shared_title: str | None = None) -> str:
+        """One mark in ``lang`` (the page's language). Its tooltip (the record's date and target) is written into
+        it unless it is ``shared_title``, which the page holds once for all its marks (None: no tooltip)."""
+        title = mark.title if shared_title is not None and mark.title != shared_title else None
         return self.template.render(
-            mark=mark, tooltip=tooltip, sr=section(lang, "verification.page")["sr"],
+            mark=mark, title=title, sr=section(lang, "verification.page")["sr"],
             detail_lang=mark_language(mark.detail, lang),
         )
 
@@ -137,11 +139,12 @@ def _normal(text: str) -> str:
 
 
 def insert_marks(page_html: str, marks: Sequence[tuple[Any, Mark]], lang: str,
-                 renderer: MarkRenderer) -> tuple[str, list[Any]]:
+                 renderer: MarkRenderer, shared_title: str) -> tuple[str, list[Any]]:
     """``page_html`` with each mark right after its command block; and the steps whose block was not found.
 
     ``marks`` pairs each step (``CommandBlock``) with its mark, in page order; a step's block is the
-    next code block, in order, whose text is the step's.
+    next code block, in order, whose text is the step's. ``shared_title`` is the tooltip the page's status
+    slot gives every mark (``partials/page-status.html``); a mark with another one keeps its own.
     """
     blocks = [(block.end, _normal(block.text)) for block in code_blocks(page_html)]
     inserts: list[tuple[int, str]] = []
@@ -151,7 +154,7 @@ def insert_marks(page_html: str, marks: Sequence[tuple[Any, Mark]], lang: str,
         wanted = _normal(step.raw)
         for index in range(position, len(blocks)):
             if blocks[index][1] == wanted:
-                inserts.append((blocks[index][0], renderer.html(mark, lang)))
+                inserts.append((blocks[index][0], renderer.html(mark, lang, shared_title)))
                 position = index + 1
                 break
         else:
@@ -166,6 +169,6 @@ def insert_marks(page_html: str, marks: Sequence[tuple[Any, Mark]], lang: str,
 
 def legend_html(marks: Sequence[Mark], lang: str, renderer: MarkRenderer) -> str:
     """The marks a reader meets under command blocks, as a list (for the status page), without tooltips."""
-    items = "".join(f"<li>{renderer.html(mark, lang, tooltip=False)}</li>" for mark in marks)
+    items = "".join(f"<li>{renderer.html(mark, lang)}</li>" for mark in marks)
     return f'<ul class="k8s-step-legend">{items}</ul>'
 

@@ -141,6 +141,7 @@ class PageStatus:
     outdated: str | None = None
     link_text: str = ""
     sep: str = " "  # between sentences: none in Japanese
+    marks_title: str = ""  # the tooltip every mark of the page shares (mark_title), held once by the slot
 
     @property
     def text(self) -> str:
@@ -182,7 +183,8 @@ def page_status(record: Record | None, changed: list[str], lang: str) -> PageSta
     if parts:
         sentences.append(words["not_run"].format(parts=_join(parts, lang)))
     outdated = words["outdated"].format(files=", ".join(changed)) if changed else None
-    return PageStatus(state, words["label"], tuple(sentences), outdated, words["link"], words["sentence_sep"])
+    return PageStatus(state, words["label"], tuple(sentences), outdated, words["link"], words["sentence_sep"],
+                      mark_title(record, lang))
 
 
 # --- marks under each command block ----------------------------------------------------------------------
@@ -205,7 +207,8 @@ def mark_language(detail: str, lang: str) -> str | None:
     return detail_lang if detail_lang != lang else None
 
 
-def _title(record: Record, lang: str) -> str:
+def mark_title(record: Record, lang: str) -> str:
+    """The tooltip of a page's marks: which record they come from (date, Kubernetes, target)."""
     words, target = _words(lang, MARK_WORDS), record.target
     key = "title_cp" if target.control_plane else "title_cluster"
     return words[key].format(date=record.date, version=_known(target.kubernetes), nodes=_known(target.nodes))
@@ -216,7 +219,7 @@ def mark_for(step: RecordStep | None, record: Record, lang: str) -> Mark:
     words, needs_words = _words(lang, MARK_WORDS), _words(lang, NEED_WORDS)
     control_plane = record.target.control_plane
     target = "control-plane" if control_plane else "cluster"
-    title = _title(record, lang)
+    title = mark_title(record, lang)
     if step is None:
         return Mark("changed", ICONS["changed"], words["changed"], "",
                     words["title_changed"].format(date=record.date), target)

@@ -29,7 +29,7 @@ from site_tools.plugin.part import Part
 from site_tools.plugin.templates import theme_env
 from site_tools.step_identities import PageUnreadable, visible_steps
 from site_tools.step_marks import MarkRenderer, insert_marks
-from site_tools.verification import changed_files, has_commands, load_record, page_status, step_marks
+from site_tools.verification import changed_files, has_commands, load_record, mark_title, page_status, step_marks
 from verify.records import Record
 
 STATUS_PAGE = "verification-status.md"
@@ -77,7 +77,8 @@ class VerificationStatus(Part):
             steps = visible_steps(Path(page.file.abs_src_path), REPO_ROOT)
         except PageUnreadable as err:
             raise PluginError(f"verification marks: {err}") from err
-        content, missing = insert_marks(content, step_marks(record, steps, self.lang), self.lang, self.marks)
+        content, missing = insert_marks(content, step_marks(record, steps, self.lang), self.lang, self.marks,
+                                        mark_title(record, self.lang))
         if missing:
             where = ", ".join(f"line {step.line}" for step in missing)
             raise PluginError(f"{page.file.src_uri}: no rendered code block found for the command block(s) at {where}, "

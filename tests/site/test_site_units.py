@@ -272,11 +272,13 @@ def _renderer() -> MarkRenderer:
 
 def test_a_mark_is_accessible_html_placed_after_its_block() -> None:
     mark = mark_for(STEPS[4], record(), "en")
-    html = _renderer().html(mark, "en")
-    assert 'aria-hidden="true"' in html and '<span class="k8s-sr-only">Verification: </span>' in html
-    assert "<svg" not in html and f'class="k8s-step-mark__icon k8s-icon k8s-icon--{mark.icon}"' in html  # site_tools/icons
-    assert 'title="Record of 2026-11-20, Kubernetes v1.37.2 control plane (simulated nodes)"' in html
+    html = _renderer().html(mark, "en", shared_title=mark.title)
+    assert '<span class="k8s-sr-only">Verification: </span>' in html
+    assert "<svg" not in html and f'class="k8s-step-mark k8s-icon--{mark.icon}"' in html  # site_tools/icons
+    assert "title=" not in html  # the page's status slot holds the shared tooltip once
     assert '<span class="k8s-step-mark__detail" lang="ja">(例示のため)</span>' in html  # the reason's own language
+    own = _renderer().html(mark, "en", shared_title="Record of another day")
+    assert 'title="Record of 2026-11-20, Kubernetes v1.37.2 control plane (simulated nodes)"' in own
 
     class Step:
         raw = "kubectl get pods <pod>"
@@ -284,7 +286,7 @@ def test_a_mark_is_accessible_html_placed_after_its_block() -> None:
 
     page = ('<p>a</p><div class="highlight"><pre><span></span><code>kubectl<span class="w"> </span>get pods '
             '&lt;pod&gt;\n</code></pre></div><p>b</p>')
-    out, missing = insert_marks(page, [(Step(), mark)], "en", _renderer())
+    out, missing = insert_marks(page, [(Step(), mark)], "en", _renderer(), mark.title)
     assert missing == [] and out.startswith(page.split("<p>b</p>")[0] + html)
 
 
@@ -303,7 +305,8 @@ def test_a_mark_whose_block_is_missing_is_reported_not_placed() -> None:
         raw = "kubectl delete pod x"
 
     page = '<div class="highlight"><pre><code>kubectl get pods</code></pre></div>'
-    out, missing = insert_marks(page, [(Step(), mark_for(STEPS[4], record(), "en"))], "en", _renderer())
+    mark = mark_for(STEPS[4], record(), "en")
+    out, missing = insert_marks(page, [(Step(), mark)], "en", _renderer(), mark.title)
     assert out == page and len(missing) == 1
 
 

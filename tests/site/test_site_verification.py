@@ -49,14 +49,16 @@ def test_each_tutorial_shows_its_record_and_a_mark_under_each_command(
                 text: m.textContent,
                 afterCode: !!(m.previousElementSibling && m.previousElementSibling.matches('div.highlight')),
                 inPre: !!m.closest('pre'),
-                iconHidden: m.querySelector('.k8s-step-mark__icon').getAttribute('aria-hidden') === 'true',
+                icon: getComputedStyle(m, '::before').getPropertyValue('mask-image'),
+                iconText: getComputedStyle(m, '::before').getPropertyValue('content'),
                 title: m.getAttribute('title') || '',
                 shown: m.getBoundingClientRect().height > 0,
                 codeShown: !!m.previousElementSibling && m.previousElementSibling.getBoundingClientRect().height > 0,
             }))""")
             for detail in details:
                 assert detail["text"].startswith(SR[lang]) and detail["afterCode"] and not detail["inPre"]
-                assert detail["iconHidden"] and record.date in detail["title"]
+                assert detail["icon"].startswith('url("data:image/svg+xml') and detail["iconText"] == '""'  # nothing read
+                assert (record.date in detail["title"]) == javascript  # the slot's shared tooltip, given by a script
                 assert detail["shown"] == detail["codeShown"]  # seen with its block (both hidden in a closed tab)
             states = {m.get_attribute("data-k8s-step") for m in marks.all()}
             assert states <= {"matched", "ran", "skipped", "failed", "changed"}
