@@ -4,7 +4,7 @@ The configuration is derived from the project's own ``mkdocs.yml`` (so the compa
 the same theme (Material with its own options: language, palette, features, no web fonts), the same
 Markdown extensions (the pages need pymdownx.snippets to include their manifests), and MkDocs'
 built-in search plugin with the same options. Left out is everything the project adds: its plugin
-(``k8s-site``), ``custom_dir`` (the theme overrides, which read what the plugin computes),
+(``k8s-site``), ``custom_dir`` (the theme overrides, which read what the plugin computes) and the icon in it,
 ``extra`` (the language switcher, section titles) and ``watch``. The build is not strict, since
 pages written for the project's hooks may say things a plain build warns about.
 """
@@ -17,8 +17,9 @@ import yaml
 
 #: Top-level keys of mkdocs.yml the baseline keeps (site_dir and docs_dir are set to the benchmark's).
 KEEP = ("site_name", "site_url", "theme", "plugins", "markdown_extensions")
-#: Keys of `theme` that are the project's own additions, not Material's options.
-DROP_THEME = ("custom_dir",)
+#: Keys of `theme` that are the project's own additions, not Material's options (the favicon is a file of
+#: `custom_dir`: the plain build keeps Material's own).
+DROP_THEME = ("custom_dir", "favicon")
 #: The only plugin kept: MkDocs' built-in search (Material's search).
 KEEP_PLUGINS = ("search",)
 

@@ -10,8 +10,11 @@ A selector *can match* unless it needs something no page will ever have: a class
 attribute value (``[data-md-color-primary=red]``, for the attributes asked about) that ``present`` says
 is absent. Only what the selector requires counts: a class inside ``:not(…)`` requires nothing, and of
 ``:is(a, b)`` / ``:where(…)`` / ``:has(…)`` one alternative must be able to match. A rule is kept when
-any selector of its list can match; an at-rule's block when any rule in it is kept. What this does not
-understand (a selector it cannot read) it keeps.
+any selector of its list can match, with only those selectors; an at-rule's block when any rule in it is
+kept. What this does not understand (a selector it cannot read) it keeps.
+
+A custom property (``--md-admonition-icon--bug: url(…)``) whose name no ``var()`` of the site's
+stylesheets, no page and no script refers to is dropped as well (``drop_unused_properties``).
 """
 
 from __future__ import annotations
@@ -37,6 +40,12 @@ class CssSyntaxError(ValueError):
 class StyleRule:
     selectors: str  # the selector list, as written
     text: str  # the whole rule, as written
+    block: int = 0  # where in ``text`` its declaration block starts (the ``{``)
+
+    @property
+    def declarations(self) -> str:
+        """The text between the block's braces."""
+        return self.text[self.block + 1:-1]
 
 
 @dataclass
@@ -171,7 +180,7 @@ def _parse_block(css: str, i: int, top: bool) -> tuple[list[Node], int]:
         if css[stop] == ";":
             raise CssSyntaxError(f"a declaration outside a rule at {i}")
         end = _block_end(css, stop)
-        nodes.append(StyleRule(css[i:stop].strip(), css[i:end]))
+        nodes.append(StyleRule(css[i:stop].strip(), css[i:end], stop - i))
         i = end
 
 
@@ -275,10 +284,25 @@ def _pseudo(selector: str, i: int, found: Needs, attributes: frozenset[str]) -> 
 def rule_can_match(selectors: str, has_class: Callable[[str], bool], has_value: Callable[[str, str], bool],
                    attributes: frozenset[str] = frozenset()) -> bool:
     """Whether any selector of the list ``selectors`` can match."""
+    return bool(matching_selectors(selectors, has_class, has_value, attributes)[0])
+
+
+def matching_selectors(selectors: str, has_class: Callable[[str], bool], has_value: Callable[[str, str], bool],
+                       attributes: frozenset[str] = frozenset()) -> tuple[list[str], bool]:
+    """The selectors of the list ``selectors`` that can match, and whether that is all of them (a list this
+    cannot read is kept whole)."""
     try:
-        return any(needs(s, attributes).can_match(has_class, has_value) for s in split_list(selectors))
+        listed = split_list(selectors)
     except CssSyntaxError:
-        return True  # a selector this cannot read is kept
+        return [selectors], True
+    kept = []
+    for selector in listed:
+        try:
+            if needs(selector, attributes).can_match(has_class, has_value):
+                kept.append(selector)
+        except CssSyntaxError:
+            kept.append(selector)  # a selector this cannot read is kept
+    return kept, len(kept) == len(listed)
 
 
 # --- pruning -----------------------------------------------------------------------------------------------
@@ -309,9 +333,12 @@ def _kept(nodes: list[Node], has_class: Callable[[str], bool], has_value: Callab
             if keep_comment(node.text):
                 yield node.text
         elif isinstance(node, StyleRule):
-            if rule_can_match(node.selectors, has_class, has_value, attributes):
+            kept, whole = matching_selectors(node.selectors, has_class, has_value, attributes)
+            if kept:
                 result.kept += 1
-                yield node.text
+                # Only the selectors that can match: Material's long lists (a tab's 20 positions, the
+                # right-to-left twins) lose what can never apply; a list kept whole stays as written.
+                yield node.text if whole else ",".join(kept) + node.text[node.block:]
             else:
                 result.dropped += 1
                 result.dropped_selectors.append(node.selectors)
@@ -321,6 +348,61 @@ def _kept(nodes: list[Node], has_class: Callable[[str], bool], has_value: Callab
             inner = "".join(_kept(node.children, has_class, has_value, attributes, keep_comment, result))
             if inner.strip():
                 yield node.prelude + "{" + inner + "}"
+
+
+# --- custom properties -------------------------------------------------------------------------------------
+_VAR = re.compile(r"var\(\s*(--[\w-]+)")
+_PROPERTY = re.compile(r"\s*(--[\w-]+)\s*:")
+
+
+def referenced_properties(text: str) -> set[str]:
+    """The custom properties ``text`` (a stylesheet, a page's inline styles) reads with ``var()``."""
+    return set(_VAR.findall(text))
+
+
+def drop_unused_properties(css: str, used: Callable[[str], bool]) -> tuple[str, int]:
+    """``css`` without the declarations of custom properties ``used`` says nothing refers to (and without the
+    rules and at-rule blocks that leaves empty); and how many declarations went."""
+    dropped = 0
+
+    def lighter(nodes: list[Node]) -> Iterator[str]:
+        nonlocal dropped
+        for node in nodes:
+            if isinstance(node, StyleRule):
+                body = node.declarations
+                if "--" not in body:
+                    yield node.text
+                    continue
+                declarations = split_declarations(body)
+                kept = []
+                for declaration in declarations:
+                    name = _PROPERTY.match(declaration)
+                    if name and not used(name.group(1)):
+                        dropped += 1
+                    else:
+                        kept.append(declaration)
+                if len(kept) == len(declarations):
+                    yield node.text
+                elif any(d.strip() for d in kept):
+                    yield node.text[:node.block] + "{" + ";".join(kept) + "}"
+            elif isinstance(node, AtRule) and node.children is not None:
+                inner = "".join(lighter(node.children))
+                if inner.strip():
+                    yield node.prelude + "{" + inner + "}"
+            else:
+                yield node.text
+
+    return "".join(lighter(parse(css))), dropped
+
+
+def split_declarations(body: str) -> list[str]:
+    """A declaration block's text split at its semicolons outside strings, ``url()`` and brackets."""
+    parts, start = [], 0
+    while start < len(body):
+        semicolon = _scan(body, start, ";")
+        parts.append(body[start:semicolon])
+        start = semicolon + 1
+    return parts
 
 
 def _walk(nodes: list[Node]) -> Iterator[StyleRule]:

@@ -15,9 +15,15 @@ One pass over the built site (``site_tools.plugin.lean``, after every other part
    properties stay; ``@media`` and ``@supports`` blocks are pruned inside. (Material's scripts give the
    page's body the colour values of the palette's inputs, which are in the page, or of the reader's last
    choice among them; a value that a script naming ``data-md-color-`` holds as a string literal counts
-   too. Mermaid's colour names do not: it sets no such attribute.) A pruned stylesheet gets a
-   name from its new content's hash, the pages link that one, and the old file (and its source map,
-   which no longer fits) goes.
+   too. Mermaid's colour names do not: it sets no such attribute.) Likewise a selector that needs a
+   ``dir`` value no page holds (``[dir=rtl]``: every page is ``ltr``, and no script sets ``dir``). Of a
+   rule's selector list only the selectors that can match stay. Content tabs are the one part of
+   Material's content that its script builds on (``tabbed-…`` classes, made only inside a ``.tabbed-set``):
+   a page without a tab set gets a main stylesheet without their rules, so there may be two main
+   stylesheets, each page linking the one for what it holds (``CONTENT_FAMILIES``). Then a custom
+   property no stylesheet's ``var()``, page or script refers to (the icons of admonition kinds no page
+   uses) goes. A pruned stylesheet gets a name from its new content's hash, the pages link that one, and
+   the old file (and its source map, which no longer fits) goes.
 3. The site's own stylesheet loses its comments and spare white space (``site_tools.css.minify``).
 """
 
@@ -42,6 +48,13 @@ STYLESHEETS = Path("assets/stylesheets")
 MATERIAL_STYLESHEET = re.compile(r"^(?P<stem>main|palette)\.[0-9a-f]{8}\.min\.css$")
 #: Attributes whose values the palette's rules select, and which a selector may need.
 COLOUR_ATTRIBUTES = frozenset({"data-md-color-scheme", "data-md-color-primary", "data-md-color-accent"})
+#: The text direction, which Material's main stylesheet selects (``[dir=rtl] .md-typeset ol``): its values
+#: are the pages' own (no script of the site sets it; Material's only reads it).
+DIRECTION = "dir"
+#: Classes of Material's content that its script adds only inside content holding the key class: the content
+#: tabs' controls and labels (``tabbed-…``) inside a ``.tabbed-set`` (pymdownx.tabbed). A page without the key
+#: needs no rule for them, whatever the scripts name.
+CONTENT_FAMILIES = {"tabbed-set": "tabbed-"}
 COLOUR_ATTRIBUTE_PREFIX = "data-md-color-"
 #: The site's own stylesheet (docs/overrides), minified.
 SITE_STYLESHEET = "k8s-site.css"
@@ -163,17 +176,36 @@ _SETS = ("prefixes", "suffixes", "selector_classes", "colour_literals")
 
 @dataclass
 class Pages:
-    """What the built pages hold: classes, colour attribute values, their inline scripts."""
+    """What built pages hold: classes, colour and direction attribute values, their inline scripts, the custom
+    properties they read."""
 
     classes: set[str] = field(default_factory=set)
     values: dict[str, set[str]] = field(default_factory=dict)
     inline_scripts: list[str] = field(default_factory=list)
+    properties: set[str] = field(default_factory=set)
 
     def read(self, page: str) -> None:
         self.classes |= html_slim.class_names(page)
-        for name in COLOUR_ATTRIBUTES:
+        for name in (*COLOUR_ATTRIBUTES, DIRECTION):
             self.values.setdefault(name, set()).update(re.findall(rf'\s{name}\s*=\s*"([^"]*)"', page))
         self.inline_scripts += re.findall(r"<script\b[^>]*>(.*?)</script\s*>", page, re.DOTALL | re.IGNORECASE)
+        self.properties |= css.referenced_properties(page)
+
+    @property
+    def families(self) -> frozenset[str]:
+        """The keys of ``CONTENT_FAMILIES`` these pages hold."""
+        return frozenset(key for key in CONTENT_FAMILIES if key in self.classes)
+
+    @classmethod
+    def union(cls, parts: Iterable[Pages]) -> Pages:
+        whole = cls()
+        for part in parts:
+            whole.classes |= part.classes
+            for name, values in part.values.items():
+                whole.values.setdefault(name, set()).update(values)
+            whole.inline_scripts += part.inline_scripts
+            whole.properties |= part.properties
+        return whole
 
 
 @dataclass
@@ -214,13 +246,18 @@ def pruned_stylesheet(text: str, stem: str, pages: Pages, scripts: Scripts, cach
 def prune_stylesheet(text: str, stem: str, pages: Pages, scripts: Scripts) -> css.Pruned:
     """Material's stylesheet ``stem`` (main or palette) without the rules no page of the site can match."""
 
+    families = pages.families
+    absent = tuple(prefix for key, prefix in CONTENT_FAMILIES.items() if key not in families)
+
     def has_class(name: str) -> bool:
-        return name in pages.classes or scripts.could_name(name)
+        return name in pages.classes or (scripts.could_name(name) and not name.startswith(absent))
 
     def has_value(attribute: str, value: str) -> bool:
+        if attribute == DIRECTION:
+            return value in pages.values.get(attribute, ())
         return value in pages.values.get(attribute, ()) or value in scripts.colour_literals
 
-    attributes = COLOUR_ATTRIBUTES if stem == "palette" else frozenset()
+    attributes = COLOUR_ATTRIBUTES if stem == "palette" else frozenset({DIRECTION})
     return css.prune(text, has_class, has_value, attributes,
                      keep_comment=lambda comment: "sourceMappingURL" not in comment)
 
@@ -233,11 +270,12 @@ def lean_site(site_dir: Path, cache_dir: Path | None = CACHE_DIR) -> LeanReport:
     sheets = {path.name: path.read_text(encoding="utf-8") for path in sorted((site_dir / STYLESHEETS).glob("*.css"))}
     code_scripts = Scripts.union(Scripts.of_file(path, cache_dir) for path in sorted(site_dir.rglob("*.js")))
     texts, pages = _slim_pages(site_dir, sheets, code_scripts, report, cache_dir)
-    scripts = Scripts.union([code_scripts, *(Scripts.of(text) for text in dict.fromkeys(pages.inline_scripts))])
-    renames = _lighten_stylesheets(site_dir / STYLESHEETS, sheets, pages, scripts, report, cache_dir)
+    inline = Pages.union(pages.values()).inline_scripts
+    scripts = Scripts.union([code_scripts, *(Scripts.of(text) for text in dict.fromkeys(inline))])
+    links = _lighten_stylesheets(site_dir / STYLESHEETS, sheets, pages, scripts, report, cache_dir)
     prefix = STYLESHEETS.as_posix()
     for path, text in texts.items():
-        for old, new in renames.items():
+        for old, new in links[path].items():
             text = text.replace(f"{prefix}/{old}", f"{prefix}/{new}")  # noqa: PLW2901 - the page, relinked
         write_text(path, text)
         report.html_bytes_after += len(text.encode())
@@ -249,8 +287,8 @@ def _sorted_classes(text: str) -> list[str]:
 
 
 def _slim_pages(site_dir: Path, sheets: dict[str, str], scripts: Scripts, report: LeanReport,
-                cache_dir: Path | None) -> tuple[dict[Path, str], Pages]:
-    """Every page of the site, slimmed (not written yet), and what they hold."""
+                cache_dir: Path | None) -> tuple[dict[Path, str], dict[Path, Pages]]:
+    """Every page of the site, slimmed (not written yet), and what each holds."""
     styled: set[str] = set()
     for text in sheets.values():
         styled.update(_remembered(cache_dir, "classes", hashlib.sha256(text.encode()).hexdigest(),
@@ -259,34 +297,80 @@ def _slim_pages(site_dir: Path, sheets: dict[str, str], scripts: Scripts, report
     def code_class_used(name: str) -> bool:
         return name in styled or name in scripts.selector_classes
 
-    pages = Pages()
+    pages: dict[Path, Pages] = {}
     texts: dict[Path, str] = {}
     for path in sorted(site_dir.rglob("*.html")):
         before = path.read_text(encoding="utf-8")
         texts[path] = html_slim.collapse_breaks(html_slim.slim_code(before, code_class_used))
-        pages.read(texts[path])
+        pages[path] = Pages()
+        pages[path].read(texts[path])
         report.pages += 1
         report.html_bytes_before += len(before.encode())
     return texts, pages
 
 
-def _lighten_stylesheets(sheets_dir: Path, sheets: dict[str, str], pages: Pages, scripts: Scripts,
-                         report: LeanReport, cache_dir: Path | None) -> dict[str, str]:
-    """Material's stylesheets pruned under new names, the site's own minified; the old names → the new."""
-    renames: dict[str, str] = {}
+def _lighten_stylesheets(sheets_dir: Path, sheets: dict[str, str], pages: dict[Path, Pages], scripts: Scripts,
+                         report: LeanReport, cache_dir: Path | None) -> dict[Path, dict[str, str]]:
+    """Material's stylesheets pruned under new names (the main one once for each set of ``CONTENT_FAMILIES`` the
+    pages hold), the site's own minified; for each page, the names it links → the names it now links."""
+    everything = Pages.union(pages.values())
+    groups: dict[frozenset[str], list[Path]] = {}
+    for path, page in pages.items():
+        groups.setdefault(page.families, []).append(path)
+    links: dict[Path, dict[str, str]] = {path: {} for path in pages}
+    lighter: dict[tuple[str, frozenset[str]], tuple[str, int]] = {}  # (sheet, group) → pruned text, rules dropped
     for name, text in sheets.items():
         material = MATERIAL_STYLESHEET.match(name)
-        if material:
-            pruned, dropped = pruned_stylesheet(text, material.group("stem"), pages, scripts, cache_dir)
-            new = _hashed_name(material.group("stem"), pruned)
-            write_text(sheets_dir / new, pruned)
-            for old in (sheets_dir / name, sheets_dir / f"{name}.map"):
-                if old.name != new:
-                    old.unlink(missing_ok=True)
-            renames[name] = new
-            report.stylesheets.append(StylesheetChange(name, new, len(text.encode()), len(pruned.encode()), dropped))
-        elif name == SITE_STYLESHEET:
-            small = css.minify(text)
-            write_text(sheets_dir / name, small)
-            report.stylesheets.append(StylesheetChange(name, name, len(text.encode()), len(small.encode()), 0))
-    return renames
+        if material is None:
+            continue
+        stem = material.group("stem")
+        if stem == "main":
+            for key, members in groups.items():
+                lighter[name, key] = pruned_stylesheet(text, stem, Pages.union(pages[p] for p in members), scripts,
+                                                       cache_dir)
+        else:
+            lighter[name, frozenset()] = pruned_stylesheet(text, stem, everything, scripts, cache_dir)
+    site_sheet = css.minify(sheets[SITE_STYLESHEET]) if SITE_STYLESHEET in sheets else ""
+    others = [text for name, text in sheets.items() if MATERIAL_STYLESHEET.match(name) is None and name != SITE_STYLESHEET]
+    lighter = _without_unused_properties(lighter, [site_sheet, *others], everything, scripts)
+    for (name, key), (pruned, dropped) in lighter.items():
+        stem = name.split(".", 1)[0]
+        new = _hashed_name(stem, pruned)
+        write_text(sheets_dir / new, pruned)
+        for path in groups[key] if stem == "main" else pages:
+            links[path][name] = new
+        report.stylesheets.append(StylesheetChange(name, new, len(sheets[name].encode()), len(pruned.encode()), dropped))
+    linked = {new for page_links in links.values() for new in page_links.values()}
+    for name in {name for name, _ in lighter} - linked:
+        for old in (sheets_dir / name, sheets_dir / f"{name}.map"):
+            old.unlink(missing_ok=True)
+    if site_sheet:
+        write_text(sheets_dir / SITE_STYLESHEET, site_sheet)
+        report.stylesheets.append(StylesheetChange(SITE_STYLESHEET, SITE_STYLESHEET, len(sheets[SITE_STYLESHEET].encode()),
+                                                   len(site_sheet.encode()), 0))
+    return links
+
+
+def _without_unused_properties(lighter: dict[tuple[str, frozenset[str]], tuple[str, int]], other_sheets: list[str],
+                               pages: Pages, scripts: Scripts) -> dict[tuple[str, frozenset[str]], tuple[str, int]]:
+    """The pruned stylesheets without the custom properties nothing refers to: no ``var()`` of any stylesheet the
+    site ships, of a page, and no script (by name: Material's script sets and reads some). Repeated until none
+    goes, since a dropped property's value may have been the only reference to another."""
+    while True:
+        referenced = set(pages.properties)
+        for text in [*(pruned for pruned, _ in lighter.values()), *other_sheets]:
+            referenced |= css.referenced_properties(text)
+
+        used = functools.partial(_property_used, referenced, scripts)
+        dropped_any = False
+        for key, (pruned, dropped) in lighter.items():
+            text, gone = css.drop_unused_properties(pruned, used)
+            if gone:
+                lighter[key] = (text, dropped)
+                dropped_any = True
+        if not dropped_any:
+            return lighter
+
+
+def _property_used(referenced: set[str], scripts: Scripts, name: str) -> bool:
+    return name in referenced or name in scripts.words

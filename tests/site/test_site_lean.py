@@ -31,16 +31,22 @@ MATERIAL_CSS = (
     ".md-nav__link:not(.md-banner){x:2}"  # :not() needs nothing
     ":is(.md-banner,.md-nav__link)>b{x:3}:is(.md-banner,.md-post) b{x:4}"
     "@media screen{.md-banner{x:5}}@media print{.md-nav__link{x:6}.md-banner{x:7}}"
+    "[dir=ltr] .md-nav__link,[dir=rtl] .md-nav__link{x:8}[dir=rtl] .md-nav__link{x:9}"  # every page is ltr
+    ".tabbed-set{x:10}.tabbed-labels--linked{x:11}"  # content tabs: made by the script inside a .tabbed-set only
+    ":root{--md-unused:1px;--md-chain:var(--md-deep);--md-deep:2px;--md-set:0}"  # nothing reads them (but --md-set)
+    ".md-nav__link::before{mask-image:var(--md-icon)}"
+    "html{color:var(--a);background:var(--b);border-color:var(--c);outline-color:var(--d)}"  # the palette's
     "/*# sourceMappingURL=main.0123abcd.min.css.map*/"
 )
 PALETTE_CSS = ("[data-md-color-scheme=slate]{--a:1}[data-md-color-primary=indigo]{--b:1}"
                "[data-md-color-primary=red]{--c:1}[data-md-color-accent=teal] .md-nav__link{--d:1}")
 SITE_CSS = "/* ours */\n.k8s-mark  {\n  color : red ;\n  content: \"a  b\";\n}\n"
 BUNDLE = ('function s(){e.classList.add("md-search-result__item");t.className=`md-tag md-tag--${n}`;'
-          'document.body.setAttribute("data-md-color-"+k,v)}')
+          'document.body.setAttribute("data-md-color-"+k,v);l.classList.add("tabbed-labels--linked");'
+          'e.style.setProperty("--md-set","1px")}')
 PAGE = ('<!doctype html>\n<html>\n  <head>\n    <link rel="stylesheet" href="{up}assets/stylesheets/' + MAIN + '">\n'
         '    <link rel="stylesheet" href="{up}assets/stylesheets/palette.89abcdef.min.css">\n'
-        '  </head>\n  <body data-md-color-scheme="default" data-md-color-primary="indigo">\n'
+        '  </head>\n  <body dir="ltr" data-md-color-scheme="default" data-md-color-primary="indigo">\n'
         '    <nav>\n      <a class="md-nav__link" title="two\n    lines">x</a>\n    </nav>\n'
         '    <div class="highlight"><pre><span></span><code>kubectl<span class="w"> </span>get<span class="w">  </span>'
         '<span class="l l-Scalar l-Scalar-Plain">pods</span>\n    indented</code></pre></div>\n'
@@ -60,6 +66,9 @@ def _small_site(root: Path) -> Path:
     (root / "index.html").write_text(PAGE.replace("{up}", ""), encoding="utf-8")
     (root / "sub").mkdir()
     (root / "sub/index.html").write_text(PAGE.replace("{up}", "../"), encoding="utf-8")
+    (root / "tabs").mkdir()
+    (root / "tabs/index.html").write_text(PAGE.replace("{up}", "../").replace("<nav>", '<nav class="tabbed-set">'),
+                                          encoding="utf-8")
     return root
 
 
@@ -71,31 +80,47 @@ def test_pruning_keeps_what_a_page_or_a_script_can_use_and_drops_what_nothing_ca
     site = _small_site(tmp_path / "site")
     report = lean_site(site, cache_dir=None)
     sheets = {p.name: p.read_text(encoding="utf-8") for p in (site / STYLESHEETS).iterdir()}
-    (main,) = [name for name in sheets if name.startswith("main.")]
-    assert MATERIAL_STYLESHEET.match(main) and main != MAIN and f"{MAIN}.map" not in sheets  # a new name; old gone
+    mains = [name for name in sheets if name.startswith("main.")]
+    assert len(mains) == 2 and all(MATERIAL_STYLESHEET.match(m) and m != MAIN for m in mains)  # new names
+    assert f"{MAIN}.map" not in sheets  # the old source map is gone
+    (with_tabs,) = [m for m in mains if ".tabbed-set{" in sheets[m]]
+    (main,) = [m for m in mains if m != with_tabs]
     pruned = sheets[main]
     # kept: a rule a page uses, rules only a script can make true, and every rule without a class
     for kept in (".md-nav__link{color:red}", ".md-search-result__item{", ".md-tag--python{", ":root{--md-icon:",
                  "@font-face{", "@keyframes spin{", "body{margin:0}", ".md-nav__link:not(.md-banner){x:2}",
-                 ":is(.md-banner,.md-nav__link)>b{x:3}", "@media print{.md-nav__link{x:6}}"):
+                 ":is(.md-banner,.md-nav__link)>b{x:3}", "@media print{.md-nav__link{x:6}}",
+                 "[dir=ltr] .md-nav__link{x:8}", ":root{--md-set:0}"):
         assert kept in pruned, kept
-    # dropped: every rule no selector of which can match, an @media left empty, the stale source map
-    for dropped in (".md-banner{color:green}", "x:1", "x:4", "x:5", "x:7", "@media screen", "sourceMappingURL"):
+    # dropped: every rule no selector of which can match, an @media left empty, the stale source map, the
+    # selectors of a list that cannot match, content tabs' rules where no page has tabs, properties no one reads
+    for dropped in (".md-banner{color:green}", "x:1", "x:4", "x:5", "x:7", "@media screen", "sourceMappingURL",
+                    "dir=rtl", "x:9", "tabbed", "--md-unused", "--md-chain", "--md-deep"):
         assert dropped not in pruned, dropped
-    assert pruned == css.prune(MATERIAL_CSS, lambda c: c != "md-banner" and c != "md-post",
-                               keep_comment=lambda c: "sourceMappingURL" not in c).css
+    # the page with a tab set links the other one, which has the tabs' rules, even the one only a script makes true
+    assert ".tabbed-set{x:10}.tabbed-labels--linked{x:11}" in sheets[with_tabs]
+    assert sheets[with_tabs].replace(".tabbed-set{x:10}.tabbed-labels--linked{x:11}", "") == pruned
     # the palette: colour values the pages hold or Material's script names; a class rule as in main
     (palette,) = [name for name in sheets if name.startswith("palette.")]
     assert _selectors(sheets[palette]) == ["[data-md-color-scheme=slate]", "[data-md-color-primary=indigo]"]
     assert sheets["k8s-site.css"] == '.k8s-mark{color : red;content: "a  b";}.l{color:red}'
-    for page in (site / "index.html", site / "sub/index.html"):
+    for page, linked in ((site / "index.html", main), (site / "sub/index.html", main),
+                         (site / "tabs/index.html", with_tabs)):
         html = page.read_text(encoding="utf-8")
-        assert f"assets/stylesheets/{main}" in html and MAIN not in html and palette in html
+        assert f"assets/stylesheets/{linked}" in html and MAIN not in html and palette in html
         assert 'title="two\n    lines"' in html  # attribute values as they were
         # code: `w` and the `l-Scalar…` classes have no rule; the text is the same
         assert '<code>kubectl get  <span class="l">pods</span>\n    indented</code>' in html
-        assert "\n<nav>\n<a " in html  # indentation outside <pre> gone
-    assert report.pages == 2 and report.html_bytes_after < report.html_bytes_before
+        assert "\n<nav" in html and "\n<a " in html  # indentation outside <pre> gone
+    assert report.pages == 3 and report.html_bytes_after < report.html_bytes_before
+
+
+def test_custom_properties_stay_while_anything_reads_them() -> None:
+    text = ":root{--a:1;--b:var(--c);--c:2;--d:3}@media screen{:root{--e:4}}.x{color:var(--a)}"
+    kept, gone = css.drop_unused_properties(text, lambda name: name in {"--a", "--b", "--c"})
+    assert kept == ":root{--a:1;--b:var(--c);--c:2}.x{color:var(--a)}" and gone == 2  # an empty @media goes too
+    assert css.referenced_properties(kept) == {"--a", "--c"}
+    assert css.drop_unused_properties(text, lambda name: True) == (text, 0)  # nothing to drop: the same text
 
 
 def test_a_cached_pruning_is_used_only_for_the_same_stylesheet_pages_and_scripts(tmp_path: Path) -> None:
@@ -103,7 +128,7 @@ def test_a_cached_pruning_is_used_only_for_the_same_stylesheet_pages_and_scripts
     first = _small_site(tmp_path / "first")
     lean_site(first, cache_dir=cache)
     entries = sorted(p.name for p in cache.iterdir())
-    assert [e.split("-")[0] for e in entries].count("pruned") == 2  # main and palette
+    assert [e.split("-")[0] for e in entries].count("pruned") == 3  # main (with and without tabs) and palette
     again = _small_site(tmp_path / "again")
     lean_site(again, cache_dir=cache)
     assert sorted(p.name for p in cache.iterdir()) == entries  # nothing new: the same result, from the cache
@@ -114,7 +139,7 @@ def test_a_cached_pruning_is_used_only_for_the_same_stylesheet_pages_and_scripts
     (changed / "sub/index.html").write_text(PAGE.replace("{up}", "../").replace("<nav>", '<nav class="md-banner">'),
                                             encoding="utf-8")
     lean_site(changed, cache_dir=cache)
-    (main,) = (changed / STYLESHEETS).glob("main.*.min.css")
+    (main,) = [p for p in (changed / STYLESHEETS).glob("main.*.min.css") if "tabbed" not in p.read_text(encoding="utf-8")]
     assert ".md-banner{color:green}" in main.read_text(encoding="utf-8")
     assert main.name not in {p.name for p in (first / STYLESHEETS).iterdir()}
 
@@ -173,22 +198,29 @@ def test_every_page_links_the_pruned_stylesheet_which_keeps_what_pages_and_scrip
     original = material.name
     for lang, root in _roots(built_site).items():
         sheets = sorted(p.name for p in (root / STYLESHEETS).glob("main.*.min.css"))
-        assert len(sheets) == 1 and sheets[0] != original, f"{lang}: {sheets}"
-        pruned = (root / STYLESHEETS / sheets[0]).read_text(encoding="utf-8")
+        # one for the pages with content tabs (the guestbook page), one for the rest
+        assert len(sheets) == 2 and original not in sheets, f"{lang}: {sheets}"
         nested = {language(other.code).prefix.rstrip("/") for other in LANGUAGES if other.code != lang} - {""}
         pages = [p for p in root.rglob("*.html") if p.relative_to(root).parts[0] not in nested]
-        classes: set[str] = set()
+        classes: dict[str, set[str]] = {name: set() for name in sheets}
         for page in pages:
             html = page.read_text(encoding="utf-8")
-            assert f"assets/stylesheets/{sheets[0]}" in html and original not in html, page
-            classes |= html_slim.class_names(html)
+            (linked,) = [name for name in sheets if f"assets/stylesheets/{name}" in html]
+            assert original not in html, page
+            classes[linked] |= html_slim.class_names(html)
+            assert ("tabbed-set" in html_slim.class_names(html)) == ("tabbed-set" in classes[linked]), page
         scripts = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in root.rglob("*.js"))
-        # a rule the pages use; one only Material's script can make true (the search results); one nothing uses
-        assert "md-nav__link" in classes and ".md-nav__link{" in pruned
-        assert "md-search-result__item" not in classes and '"md-search-result__item"' in scripts
-        assert ".md-search-result__item{" in pruned
-        assert "md-banner" not in classes and "md-banner" not in scripts and ".md-banner" not in pruned
-        assert pruned.count("{") < material.read_text(encoding="utf-8").count("{")
+        for name in sheets:
+            pruned = (root / STYLESHEETS / name).read_text(encoding="utf-8")
+            # a rule the pages use; one only Material's script can make true (the search results); one nothing uses
+            assert "md-nav__link" in classes[name] and ".md-nav__link{" in pruned
+            assert "md-search-result__item" not in classes[name] and '"md-search-result__item"' in scripts
+            assert ".md-search-result__item{" in pruned
+            assert "md-banner" not in classes[name] and "md-banner" not in scripts and ".md-banner" not in pruned
+            assert "[dir=rtl]" not in pruned and "[dir=ltr]" in pruned  # every page is left to right
+            # the tabs' controls, which Material's script makes inside a tab set, only where there is one
+            assert ("tabbed-set" in classes[name]) == (".tabbed-control" in pruned), name
+            assert pruned.count("{") < material.read_text(encoding="utf-8").count("{")
 
 
 #: Computed properties compared on every element (and its ::before and ::after) under both stylesheets.
@@ -210,22 +242,31 @@ _RESTORE = """([main, palette]) => {
 }"""
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
+GUESTBOOK = "tutorials/stateless-application/guestbook-logs-metrics-with-elk.md"
+
+
+@pytest.mark.parametrize(("scheme", "width", "source"), [
+    ("light", 1280, STATEFULSET), ("dark", 1280, STATEFULSET), ("light", 1280, GUESTBOOK), ("light", 400, STATEFULSET),
+], ids=["light", "dark", "tabs", "narrow"])
 def test_pages_and_search_results_look_the_same_under_materials_full_stylesheets(
-        browser, built_site: BuiltSite, site_url: str, scheme: str) -> None:
+        browser, built_site: BuiltSite, site_url: str, scheme: str, width: int, source: str) -> None:
     """Every element of a page with the search open and its results listed (made by Material's script only)
-    computes the same style under the pruned stylesheets as under Material's own."""
+    computes the same style under the pruned stylesheets as under Material's own: in both colour schemes, on a
+    page with content tabs (which links the stylesheet that keeps their rules) and on a phone's width."""
     import material
 
     sheets = Path(str(material.__file__)).parent / "templates/assets/stylesheets"
     (main,), (palette,) = sheets.glob("main.*.min.css"), sheets.glob("palette.*.min.css")
     originals = [main.read_text(encoding="utf-8"), palette.read_text(encoding="utf-8")]
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     try:
-        for lang in LANGUAGES:
-            page.goto(site_url + built_site.url_path(lang.code, STATEFULSET), wait_until="load")
+        # the two languages' pages in the first two cases; the source language's for the tabs and the width
+        for lang in LANGUAGES if width > 960 and source == STATEFULSET else LANGUAGES[:1]:
+            page.goto(site_url + built_site.url_path(lang.code, source), wait_until="load")
             page.add_style_tag(content="*, ::before, ::after { transition: none !important; animation: none !important }")
+            if width < 960:
+                page.click("label.md-header__button[for=__search]")
             page.click("input.md-search__input")
             page.keyboard.type("kubectl")
             page.keyboard.press("End")
@@ -233,6 +274,8 @@ def test_pages_and_search_results_look_the_same_under_materials_full_stylesheets
             page.wait_for_load_state("networkidle")
             pruned = page.evaluate(_STYLES, PROPERTIES)
             assert any("md-search-result__item" in row[1] for row in pruned)
+            if source == GUESTBOOK:
+                assert any("tabbed-labels--linked" in row[1] for row in pruned)  # made by Material's script
             page.evaluate(_RESTORE, originals)
             full = page.evaluate(_STYLES, PROPERTIES)
             assert len(pruned) == len(full) > 1000
