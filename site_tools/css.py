@@ -360,6 +360,47 @@ def referenced_properties(text: str) -> set[str]:
     return set(_VAR.findall(text))
 
 
+def custom_properties(css: str) -> tuple[dict[str, set[str]], set[str]]:
+    """What ``css`` does with custom properties: each one it defines with the properties its values read, and
+    the properties read anywhere else (other declarations, at-rules kept as written)."""
+    definitions: dict[str, set[str]] = {}
+    reads: set[str] = set()
+    for node in _walk_all(parse(css)):
+        if isinstance(node, StyleRule):
+            for declaration in split_declarations(node.declarations):
+                name = _PROPERTY.match(declaration)
+                if name:
+                    definitions.setdefault(name.group(1), set()).update(_VAR.findall(declaration))
+                else:
+                    reads.update(_VAR.findall(declaration))
+        elif isinstance(node, AtRule):
+            reads.update(_VAR.findall(node.text))
+    return definitions, reads
+
+
+def used_properties(definitions: dict[str, set[str]], read: set[str]) -> set[str]:
+    """The properties ``read``, and those their definitions read in turn."""
+    used, todo = set(), list(read)
+    while todo:
+        name = todo.pop()
+        if name not in used:
+            used.add(name)
+            todo.extend(definitions.get(name, ()))
+    return used
+
+
+def _walk_all(nodes: list[Node]) -> Iterator[StyleRule | AtRule]:
+    """Every style rule, and every at-rule without rules inside (``@font-face``, ``@keyframes``), at any depth."""
+    for node in nodes:
+        if isinstance(node, StyleRule):
+            yield node
+        elif isinstance(node, AtRule):
+            if node.children is None:
+                yield node
+            else:
+                yield from _walk_all(node.children)
+
+
 def drop_unused_properties(css: str, used: Callable[[str], bool]) -> tuple[str, int]:
     """``css`` without the declarations of custom properties ``used`` says nothing refers to (and without the
     rules and at-rule blocks that leaves empty); and how many declarations went."""

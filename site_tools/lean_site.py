@@ -332,7 +332,7 @@ def _lighten_stylesheets(sheets_dir: Path, sheets: dict[str, str], pages: dict[P
             lighter[name, frozenset()] = pruned_stylesheet(text, stem, everything, scripts, cache_dir)
     site_sheet = css.minify(sheets[SITE_STYLESHEET]) if SITE_STYLESHEET in sheets else ""
     others = [text for name, text in sheets.items() if MATERIAL_STYLESHEET.match(name) is None and name != SITE_STYLESHEET]
-    lighter = _without_unused_properties(lighter, [site_sheet, *others], everything, scripts)
+    lighter = _without_unused_properties(lighter, [site_sheet, *others], everything, scripts, cache_dir)
     for (name, key), (pruned, dropped) in lighter.items():
         stem = name.split(".", 1)[0]
         new = _hashed_name(stem, pruned)
@@ -352,25 +352,29 @@ def _lighten_stylesheets(sheets_dir: Path, sheets: dict[str, str], pages: dict[P
 
 
 def _without_unused_properties(lighter: dict[tuple[str, frozenset[str]], tuple[str, int]], other_sheets: list[str],
-                               pages: Pages, scripts: Scripts) -> dict[tuple[str, frozenset[str]], tuple[str, int]]:
-    """The pruned stylesheets without the custom properties nothing refers to: no ``var()`` of any stylesheet the
-    site ships, of a page, and no script (by name: Material's script sets and reads some). Repeated until none
-    goes, since a dropped property's value may have been the only reference to another."""
-    while True:
-        referenced = set(pages.properties)
-        for text in [*(pruned for pruned, _ in lighter.values()), *other_sheets]:
-            referenced |= css.referenced_properties(text)
+                               pages: Pages, scripts: Scripts,
+                               cache_dir: Path | None) -> dict[tuple[str, frozenset[str]], tuple[str, int]]:
+    """The pruned stylesheets without the custom properties nothing reads: no ``var()`` of any stylesheet the
+    site ships outside a custom property's own value, of a page, and no script (by name: Material's script
+    sets and reads some); and then none that only such a property's value read. Remembered in ``cache_dir``
+    for the same stylesheets, pages' properties and scripts."""
+    keys = list(lighter)
+    texts = [lighter[key][0] for key in keys]
+    cache_key = "\n\0".join([*texts, "", *other_sheets, "", *sorted(pages.properties), scripts.fingerprint])
 
-        used = functools.partial(_property_used, referenced, scripts)
-        dropped_any = False
-        for key, (pruned, dropped) in lighter.items():
-            text, gone = css.drop_unused_properties(pruned, used)
-            if gone:
-                lighter[key] = (text, dropped)
-                dropped_any = True
-        if not dropped_any:
-            return lighter
+    def lighten() -> list[str]:
+        definitions: dict[str, set[str]] = {}
+        read = set(pages.properties)
+        for text in texts:
+            defined, reads = css.custom_properties(text)
+            for name, inner in defined.items():
+                definitions.setdefault(name, set()).update(inner)
+            read |= reads
+        for text in other_sheets:
+            read |= css.referenced_properties(text)
+        read |= {name for name in definitions if name in scripts.words}
+        used = css.used_properties(definitions, read)
+        return [css.drop_unused_properties(text, used.__contains__)[0] for text in texts]
 
-
-def _property_used(referenced: set[str], scripts: Scripts, name: str) -> bool:
-    return name in referenced or name in scripts.words
+    lighter_texts = _remembered(cache_dir, "properties", hashlib.sha256(cache_key.encode()).hexdigest(), lighten)
+    return {key: (text, lighter[key][1]) for key, text in zip(keys, lighter_texts, strict=True)}
