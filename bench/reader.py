@@ -38,6 +38,9 @@ from site_tools.urls import page_url
 if TYPE_CHECKING:  # playwright is imported when the measurement runs (it is a test extra)
     from playwright.sync_api import Browser
 
+#: The issue's target: under 300 KB at first load, a kilobyte being 1,000 bytes (runs before 6 December
+#: counted 1,024, which let pages up to 307,199 bytes pass).
+KB = 1000
 TARGET_KB = 300
 DIAGRAM_PAGE = "tutorials/services/source-ip.md"
 SEARCH_PAGE = "tutorials/stateful-application/basic-stateful-set.md"
@@ -178,18 +181,18 @@ def measure(site: Path, baseline_site: Path, docs_dirs: dict[str, Path], runs: i
                     url_path = "/" + lang.prefix + page_url(source)
                     a = load(browser, site, base, url_path)
                     b = load(browser, baseline_site, plain, "/" + page_url(source)) if lang.source else None
-                    met = (a.diagrams > 0) or a.bytes < TARGET_KB * 1024
-                    rows.append({"lang": lang.code, "page": source, "kb": round(a.bytes / 1024, 1),
-                                 "gzip_kb": round(a.gzip_bytes / 1024, 1), "requests": a.requests,
+                    met = (a.diagrams > 0) or a.bytes < TARGET_KB * KB
+                    rows.append({"lang": lang.code, "page": source, "kb": round(a.bytes / KB, 1),
+                                 "gzip_kb": round(a.gzip_bytes / KB, 1), "requests": a.requests,
                                  "diagrams": a.diagrams, "mermaid_loaded": a.mermaid,
-                                 "baseline_kb": round(b.bytes / 1024, 1) if b else None,
+                                 "baseline_kb": round(b.bytes / KB, 1) if b else None,
                                  "ratio": round(a.bytes / b.bytes, 2) if b and b.bytes else None,
                                  "target": f"< {TARGET_KB} KB" if not a.diagrams else "—",
                                  "met": None if a.diagrams else met,
                                  "mermaid_only_with_diagram": a.mermaid == (a.diagrams > 0)})
-                    print(f"    {lang.code} {source}: {a.bytes / 1024:.0f} KB in {a.requests} requests (gzip "
-                          f"{a.gzip_bytes / 1024:.0f} KB), diagrams {a.diagrams}, mermaid {'yes' if a.mermaid else 'no'}"
-                          + (f"; plain build {b.bytes / 1024:.0f} KB" if b else ""), flush=True)
+                    print(f"    {lang.code} {source}: {a.bytes / KB:.0f} KB in {a.requests} requests (gzip "
+                          f"{a.gzip_bytes / KB:.0f} KB), diagrams {a.diagrams}, mermaid {'yes' if a.mermaid else 'no'}"
+                          + (f"; plain build {b.bytes / KB:.0f} KB" if b else ""), flush=True)
 
             without = [r for r in rows if not r["diagrams"]]
             worst = max(without, key=lambda r: r["kb"]) if without else None
