@@ -33,6 +33,37 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ[RUN_VARIABLE] = secrets.token_hex(8)
 
 
+def _group(item: pytest.Item) -> str | None:
+    mark = item.get_closest_marker("xdist_group")
+    if mark is None:
+        return None
+    return str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The groups first, each group's tests together; then the tests that use the control plane; then the rest.
+
+    Each group keeps its tests in the order they were collected, so that setup a group shares (the real-node
+    target, started once for the modules that use it: `tests/nodes/conftest.py`) serves them one after another
+    in a run without workers too; pytest-xdist sends a group to its worker as one unit anyway (the groups with
+    the most tests first). Every other test is a unit of its own, sent in this order: the control-plane tests
+    (most take seconds to a minute, waiting on the API server) before the others, so that a long one does not
+    start last while the other workers run out of work, and the many short ones fill the end.
+    """
+    groups: dict[str, list[pytest.Item]] = {}
+    waiting: list[pytest.Item] = []
+    rest: list[pytest.Item] = []
+    for item in items:
+        group = _group(item)
+        if group is not None:
+            groups.setdefault(group, []).append(item)
+        elif "control_plane" in getattr(item, "fixturenames", ()):
+            waiting.append(item)
+        else:
+            rest.append(item)
+    items[:] = [member for members in groups.values() for member in members] + waiting + rest
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if _controller(session.config) and os.environ.get(RUN_VARIABLE):
         from tests.live.conftest import stop_if_started
