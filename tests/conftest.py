@@ -7,10 +7,13 @@ the whole run if it is not running, and stopped at the end by the run that start
 (`pytest_sessionfinish` below, in the controller). Tests whose pages write outside their namespace
 (ClusterRoles, objects in kube-system, a node's labels) mark themselves `cluster-wide`: run at the same
 time, the cleanup of one could take for its own what the other made, so they run one after another.
-Tests that build a site say so themselves (`pytestmark = pytest.mark.xdist_group("site")`): the real
-build writes `site/`, and every build may run `npm ci` into the repository's `node_modules`. The real-node
-target's tests (`tests/nodes`) mark themselves too (`real-nodes`): they start the target, run Pods on it
-and stop it. Everything else is spread over the workers.
+Tests that use the real site say so themselves (`pytestmark = pytest.mark.xdist_group("site")`): its build
+writes `site/`, and they share that build and one Chromium. Tests that build sites in copies of the project
+(`site-copies`) and the two builds of `tests/site/test_site_url.py` (`site-url`) have groups of their own:
+they race with nothing (a copy links `node_modules` only once its packages are current, and `npm ci` takes
+turns on a lock, `site_tools/node.py`), but their builds are module fixtures, made again on every worker a
+module's tests reach if they spread. The real-node target's tests (`tests/nodes`) mark themselves too
+(`real-nodes`): they start the target, run Pods on it and stop it. Everything else is spread over the workers.
 """
 
 from __future__ import annotations
