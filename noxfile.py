@@ -145,16 +145,21 @@ def diagrams(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the whole test suite (`-- ARGS` go to pytest; `--install-only` just fills the environment).
 
-    The suite runs on up to 4 workers (pytest-xdist, one per core): the control-plane tests spread over
-    them; those that build the site run on one worker, and so do those whose pages write outside their
-    namespaces and the real-node tests (`tests/conftest.py`). Four workers on two cores are faster (4.5
-    against 7.5 minutes) but left too little room on a loaded or cold machine, where timing-bound tests
-    failed; `-- -n 4` asks for them. `-- -n 0` runs everything in one process.
+    The suite runs on 4 workers (pytest-xdist; two per core on a 1-core machine): most of its time is spent
+    waiting on the control plane, so two workers per core keep both cores busy. The control-plane tests spread
+    over them; each group of `tests/conftest.py` (the site's tests, the real-node tests, those whose pages
+    write outside their namespaces, ...) runs on one worker. `-- -n N` chooses; `-- -n 0` runs everything in
+    one process.
     """
     _environment(session)
     args = list(session.posargs)
-    parallel = [] if _chooses_workers(args) else ["--numprocesses=auto", "--maxprocesses=4", "--dist=loadgroup"]
+    parallel = [] if _chooses_workers(args) else [f"--numprocesses={_workers()}", "--dist=loadgroup"]
     _python(session, "-m", "pytest", *parallel, *args)
+
+
+def _workers() -> int:
+    """Four, or two per core where there are fewer than two cores."""
+    return min(4, 2 * (os.cpu_count() or 1))
 
 
 def _chooses_workers(args: list[str]) -> bool:

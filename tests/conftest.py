@@ -7,10 +7,13 @@ the whole run if it is not running, and stopped at the end by the run that start
 (`pytest_sessionfinish` below, in the controller). Tests whose pages write outside their namespace
 (ClusterRoles, objects in kube-system, a node's labels) mark themselves `cluster-wide`: run at the same
 time, the cleanup of one could take for its own what the other made, so they run one after another.
-Tests that build a site say so themselves (`pytestmark = pytest.mark.xdist_group("site")`): the real
-build writes `site/`, and every build may run `npm ci` into the repository's `node_modules`. The real-node
-target's tests (`tests/nodes`) mark themselves too (`real-nodes`): they start the target, run Pods on it
-and stop it. Everything else is spread over the workers.
+Tests that use the real site say so themselves (`pytestmark = pytest.mark.xdist_group("site")`): its build
+writes `site/`, and they share that build and one Chromium. Tests that build sites in copies of the project
+(`site-copies`) and the two builds of `tests/site/test_site_url.py` (`site-url`) have groups of their own:
+they race with nothing (a copy links `node_modules` only once its packages are current, and `npm ci` takes
+turns on a lock, `site_tools/node.py`), but their builds are module fixtures, made again on every worker a
+module's tests reach if they spread. The real-node target's tests (`tests/nodes`) mark themselves too
+(`real-nodes`): they start the target, run Pods on it and stop it. Everything else is spread over the workers.
 """
 
 from __future__ import annotations
@@ -31,6 +34,37 @@ def _controller(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     if _controller(config):  # workers start after this and inherit the variable
         os.environ[RUN_VARIABLE] = secrets.token_hex(8)
+
+
+def _group(item: pytest.Item) -> str | None:
+    mark = item.get_closest_marker("xdist_group")
+    if mark is None:
+        return None
+    return str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The groups first, each group's tests together; then the tests that use the control plane; then the rest.
+
+    Each group keeps its tests in the order they were collected, so that setup a group shares (the real-node
+    target, started once for the modules that use it: `tests/nodes/conftest.py`) serves them one after another
+    in a run without workers too; pytest-xdist sends a group to its worker as one unit anyway (the groups with
+    the most tests first). Every other test is a unit of its own, sent in this order: the control-plane tests
+    (most take seconds to a minute, waiting on the API server) before the others, so that a long one does not
+    start last while the other workers run out of work, and the many short ones fill the end.
+    """
+    groups: dict[str, list[pytest.Item]] = {}
+    waiting: list[pytest.Item] = []
+    rest: list[pytest.Item] = []
+    for item in items:
+        group = _group(item)
+        if group is not None:
+            groups.setdefault(group, []).append(item)
+        elif "control_plane" in getattr(item, "fixturenames", ()):
+            waiting.append(item)
+        else:
+            rest.append(item)
+    items[:] = [member for members in groups.values() for member in members] + waiting + rest
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -22,8 +22,8 @@ import yaml
 
 from tests.project_copy import copy_project
 
-#: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
-pytestmark = pytest.mark.xdist_group("site")
+#: Builds sites in copies of the project (tests/project_copy.py): one worker runs these, one after another.
+pytestmark = pytest.mark.xdist_group("site-copies")
 
 COPIED = ["mkdocs.yml", "mkdocs.en.yml", "docs", "docs_src", "manifests", "verification", "package.json",
           "package-lock.json", "pyproject.toml", "languages", "site_tools", "translations", "verify"]

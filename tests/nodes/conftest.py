@@ -4,8 +4,10 @@
 They run when the node binaries are built; without them they are skipped saying so, except in CI
 (`CI` set), where they fail: CI must run them, unless the CI job says why it cannot in
 `K8S_TUTORIALS_NO_REAL_NODES` (the pull-request workflow's container may not create network
-namespaces); the skip then shows that reason. They share one worker (`tests/conftest.py`), and the
-module that starts the target also stops it and checks that nothing is left.
+namespaces); the skip then shows that reason. They share one worker (`tests/conftest.py`). The target is
+started once for the modules that use it one after another (`test_page_seat.py`, then `test_real_nodes.py`,
+whose last test stops it and checks that nothing is left): a module whose next test also uses the target hands
+it on instead of stopping it, and the last module to use it stops it if it is still running.
 """
 
 from __future__ import annotations
@@ -119,20 +121,56 @@ class RealNodes:
         raise AssertionError(f"{what}: not within {timeout:.0f}s")
 
 
+#: The target a module started and handed on to the next module that uses it (see `real_nodes`).
+_HANDED_ON = pytest.StashKey[RealNodes]()
+#: The test that runs after the one being torn down (None at the end), recorded for `real_nodes`' teardown.
+_NEXT = pytest.StashKey[pytest.Item | None]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    item.session.stash[_NEXT] = nextitem
+    return (yield)
+
+
 @pytest.fixture(scope="module")
-def real_nodes() -> Iterator[RealNodes]:
-    require_node_binaries()
-    running = cluster_command("status", "--nodes", timeout=60).returncode == 0
-    before = MachineState.now()
-    if not running:
-        started = cluster_command("up", "--nodes")
-        if started.returncode != 0:
-            pytest.fail(f"`python -m cluster up --nodes` failed (exit {started.returncode}):\n{started.stdout}\n{started.stderr}")
-    target = RealNodes(layout.CONTEXT, before, started_here=not running)
+def real_nodes(request: pytest.FixtureRequest) -> Iterator[RealNodes]:
+    """The running target, started if it is not running; one start serves consecutive modules.
+
+    Starting it takes about 40 s, so a module whose next test (on this worker) also uses it leaves it
+    running for that test's module, which takes it over (the machine's state recorded before the start, and
+    whether these tests started it, go with it). Otherwise the module deletes the namespaces its tests made
+    and stops the target if it started it and it is still running.
+    """
+    target = request.session.stash.get(_HANDED_ON, None)
+    if target is None:
+        require_node_binaries()
+        running = cluster_command("status", "--nodes", timeout=60).returncode == 0
+        before = MachineState.now()
+        if not running:
+            started = cluster_command("up", "--nodes")
+            if started.returncode != 0:
+                pytest.fail(f"`python -m cluster up --nodes` failed (exit {started.returncode}):\n"
+                            f"{started.stdout}\n{started.stderr}")
+        target = RealNodes(layout.CONTEXT, before, started_here=not running)
+    else:
+        del request.session.stash[_HANDED_ON]
     try:
         yield target
     finally:
-        for name in target.namespaces:
-            target.kubectl("delete", "namespace", name, "--wait=false", check=False)
-        if target.started_here and cluster_command("status", "--nodes", timeout=60).returncode == 0:
-            cluster_command("down", "--nodes", timeout=300)
+        following = request.session.stash.get(_NEXT, None)
+        if "real_nodes" in getattr(following, "fixturenames", ()):
+            request.session.stash[_HANDED_ON] = target
+            # Should the next test not take it (skipped before its fixtures are set up), the run's end stops it.
+            request.config.add_cleanup(lambda: _stop(target) if request.session.stash.get(_HANDED_ON, None) is target
+                                       else None)
+        else:
+            _stop(target)
+
+
+def _stop(target: RealNodes) -> None:
+    """Delete the namespaces the tests made and stop the target if these tests started it and it still runs."""
+    for name in target.namespaces:
+        target.kubectl("delete", "namespace", name, "--wait=false", check=False)
+    if target.started_here and cluster_command("status", "--nodes", timeout=60).returncode == 0:
+        cluster_command("down", "--nodes", timeout=300)

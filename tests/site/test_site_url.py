@@ -34,6 +34,9 @@ BELOW_A_PATH = "https://owner.github.io/repo/"
 NS = {"sm": SITEMAP_NS, "xhtml": XHTML_NS}
 #: What the site writes as text that may hold an absolute URL of its own.
 TEXT_FILES = (".html", ".xml", ".txt", ".json")
+#: Its own worker: the two builds below are module fixtures, set up again on every worker that runs one of the
+#: tests (and again whenever a worker's next test is another module's) if these spread like ungrouped tests.
+pytestmark = pytest.mark.xdist_group("site-url")
 
 
 @pytest.fixture(scope="module", params=[AT_ROOT, BELOW_A_PATH], ids=["root", "subdirectory"])

@@ -16,8 +16,8 @@ import pytest
 
 from tests.project_copy import copy_project
 
-#: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
-pytestmark = pytest.mark.xdist_group("site")
+#: Builds sites in copies of the project (tests/project_copy.py): one worker runs these, one after another.
+pytestmark = pytest.mark.xdist_group("site-copies")
 
 COPIED = ["mkdocs.yml", "mkdocs.en.yml", "docs", "docs_src", "manifests", "verification", "package.json",
           "package-lock.json", "languages", "pagegrammar", "atomic_files", "site_tools", "translations", "verify"]

@@ -11,8 +11,8 @@ import pytest
 
 from tests.project_copy import copy_project
 
-#: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
-pytestmark = pytest.mark.xdist_group("site")
+#: Builds sites in copies of the project (tests/project_copy.py): one worker runs these, one after another.
+pytestmark = pytest.mark.xdist_group("site-copies")
 
 PAGE = "tutorials/services/source-ip"
 # The Japanese change is dated in the past, so that the banner's date cannot be mistaken for today.
