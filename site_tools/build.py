@@ -190,9 +190,11 @@ def _preload(lang: str, git_info: _GitInfo | None = None) -> None:
     from mkdocs.commands import build  # noqa: F401 - imported for the forked builds
     from mkdocs.config import load_config
 
-    load_config(config_file=str(REPO_ROOT / language(lang).config_file))
-    if git_info is not None:
-        git_info.install()
+    try:
+        load_config(config_file=str(REPO_ROOT / language(lang).config_file))
+    finally:
+        if git_info is not None:
+            git_info.install()  # its process waited for, whatever happened here
 
 
 def _finish(lang: str, proc: subprocess.Popen[str] | _Forked, started: float) -> LanguageBuild:
