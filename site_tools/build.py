@@ -18,10 +18,12 @@ in ``site/.build-info.json`` so that ``--if-stale`` (used by the tests and
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import json
 import logging
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -148,13 +150,51 @@ class _Forked:
         return b"".join(self._chunks).decode("utf-8", errors="replace"), None
 
 
-def _preload(lang: str) -> None:
+class _GitInfo:
+    """mkdocs-macros' ``git`` variable (commit, tag, author, date…: ``mkdocs_macros.context.get_git_info``, twelve
+    ``git`` processes), worked out once for every language build by a forked copy of this process, while this
+    one imports MkDocs; each build would otherwise start the twelve processes itself."""
+
+    def __init__(self) -> None:
+        self._read_end, write_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: the plugin's own function, its result pickled into the pipe
+            code = 1
+            try:
+                os.close(self._read_end)
+                from mkdocs_macros import context
+
+                with os.fdopen(write_end, "wb") as pipe:
+                    pickle.dump(context.get_git_info(), pipe)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+
+    def install(self) -> None:
+        """From now on, the macros plugin in this process and its forks gets the worked-out value (a copy each
+        time); if the child failed, the plugin works it out itself as before."""
+        from mkdocs_macros import context
+
+        with os.fdopen(self._read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        if os.waitstatus_to_exitcode(status) == 0 and data:
+            info = pickle.loads(data)
+            context.get_git_info = lambda: copy.deepcopy(info)
+
+
+def _preload(lang: str, git_info: _GitInfo | None = None) -> None:
     """Import what every language build imports (MkDocs, the theme, the plugins, the Markdown extensions),
-    once, before the builds fork: each build then starts with it done."""
+    once, before the builds fork: each build then starts with it done (and with ``git_info``, when given)."""
     from mkdocs.commands import build  # noqa: F401 - imported for the forked builds
     from mkdocs.config import load_config
 
-    load_config(config_file=str(REPO_ROOT / language(lang).config_file))
+    try:
+        load_config(config_file=str(REPO_ROOT / language(lang).config_file))
+    finally:
+        if git_info is not None:
+            git_info.install()  # its process waited for, whatever happened here
 
 
 def _finish(lang: str, proc: subprocess.Popen[str] | _Forked, started: float) -> LanguageBuild:
@@ -208,7 +248,7 @@ def build_site(
             return _start(code, target, inputs, root_url)
 
         if fork:
-            _preload(LANGUAGES[0].code)
+            _preload(LANGUAGES[0].code, _GitInfo())
         if parallel:
             started = time.monotonic()
             procs = {code: start(code, target) for code, target in targets.items()}

@@ -32,9 +32,52 @@ _PIECE = re.compile(
 )
 _CLASS_ATTRIBUTE = re.compile(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 _TOKEN_SPAN = re.compile(r'<span class="([^"<>]*)">')
-_BREAK_RUN = re.compile(r"[ \t\r\f]*\n[ \t\r\n\f]*")
 #: In a start tag: a quoted attribute value (kept), or white space with a line break (between attributes).
 _TAG_BREAK = re.compile(r"""("[^"]*"|'[^']*')|[ \t\r\f]*\n[ \t\r\n\f]*""")
+
+# The passes below scan a page once with one pattern each, in C, and call back into Python only where a
+# piece needs a look. Each pattern holds the alternatives of ``_PIECE`` for comments, declarations, start
+# tags and end tags, in the same order, and no alternative for text: text has no "<" but a lone one that
+# starts no piece, so a scan that passes over text steps from piece to piece exactly as ``pieces`` does
+# (a "<" inside a comment or an attribute value is consumed with its piece, never scanned). What is read
+# and written is so the same as a walk over ``pieces`` gives (``tests/site/test_site_lean.py`` compares
+# them on the built site).
+_COMMENT = r"<!--.*?-->"
+_DECL = r"<![^>]*>"
+_START = r"<[a-zA-Z][^\s/>]*" + _ATTRIBUTES + r">"
+_END = r"</[a-zA-Z][^\s/>]*\s*>"
+
+
+def _either_case(word: str) -> str:
+    """``word`` in any mix of ASCII cases (not ``re.IGNORECASE``, under which "s" also matches "ſ")."""
+    return "".join(f"[{c.lower()}{c.upper()}]" for c in word)
+
+
+#: Start tags (group 1) among the pieces of a page.
+_START_TAGS = re.compile(f"{_COMMENT}|{_DECL}|({_START})|{_END}", re.DOTALL)
+#: A verbatim element, from its start tag (whose whole name is one of VERBATIM, in any case) to the end tag
+#: that ``_verbatim_end`` finds (that search is case-insensitive as ``re.IGNORECASE`` has it), or the page's end.
+_VERBATIM_ELEMENT = "|".join(
+    f"<{_either_case(name)}(?=[\\s/>]){_ATTRIBUTES}>.*?(?:(?i:</{name}\\s*>)|\\Z)" for name in VERBATIM
+)
+#: For collapse_breaks: comments, declarations, end tags and start tags without a line break are kept as they
+#: are; a verbatim element is kept whole; a start tag with a line break (group ``tag``) or a run of white space
+#: with one in text (group ``run``: ``[ \t\r\f]*\n[ \t\r\n\f]*``) is collapsed.
+_COLLAPSE = re.compile(
+    f"{_COMMENT}|{_DECL}|(?:{_VERBATIM_ELEMENT})|(?P<tag><[a-zA-Z][^\\s/>]*{_ATTRIBUTES}>)|{_END}"
+    r"|(?P<run>[ \t\r\f]*\n[ \t\r\n\f]*)",
+    re.DOTALL,
+)
+#: For _slim_block: comments, declarations and tags other than a span's are kept; a token span holding text
+#: only (group ``leaf``: its classes, ``text``, ``leaf_end``), any other span start tag (``span``) and a span
+#: end tag (``span_end``) are looked at.
+_SPAN = _either_case("span")
+_SLIM = re.compile(
+    f'{_COMMENT}|{_DECL}|<span class="(?P<leaf>[^"<>]*)">(?P<text>[^<]*)(?P<leaf_end></{_SPAN}\\s*>)'
+    f"|(?P<span><{_SPAN}(?=[\\s/>]){_ATTRIBUTES}>)|{_START}|(?P<span_end></{_SPAN}\\s*>)|{_END}",
+    re.DOTALL,
+)
+_PRE = re.compile(r"<pre\b[^>]*>(.*?)</pre\s*>", re.DOTALL | re.IGNORECASE)
 
 
 def pieces(page: str) -> Iterator[re.Match[str]]:
@@ -45,78 +88,68 @@ def pieces(page: str) -> Iterator[re.Match[str]]:
 def class_names(page: str) -> set[str]:
     """Every class named in a ``class`` attribute of ``page``'s tags."""
     names: set[str] = set()
-    for piece in pieces(page):
-        if piece.group("start"):
-            for match in _CLASS_ATTRIBUTE.finditer(piece.group("start")):
-                names.update(next(v for v in match.groups() if v is not None).split())
+    for tag in set(_START_TAGS.findall(page)) - {""}:  # each distinct start tag once (most are code's spans)
+        for match in _CLASS_ATTRIBUTE.finditer(tag):
+            names.update(next(v for v in match.groups() if v is not None).split())
     return names
 
 
-def _verbatim_end(page: str, name: str, start: int) -> int:
-    """The index after the end tag of the verbatim element ``name`` whose content starts at ``start``."""
-    match = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(page, start)
-    return len(page) if match is None else match.end()
+def _collapsed(piece: re.Match[str]) -> str:
+    run = piece.group("run")
+    if run is not None:
+        return "\n"
+    tag = piece.group("tag")
+    if tag is not None and "\n" in tag:
+        return _TAG_BREAK.sub(lambda m: m.group(1) or " ", tag)
+    return piece.group(0)
 
 
 def collapse_breaks(page: str) -> str:
     """``page`` with each run of white space that holds a line break, in text where white space collapses,
     made one line break."""
-    out: list[str] = []
-    i = 0
-    while i < len(page):
-        piece = _PIECE.match(page, i)
-        if piece is None:  # cannot happen: the last alternative takes any character
-            out.append(page[i:])
-            break
-        name = (piece.group("name") or "").lower()
-        if name in VERBATIM:
-            end = _verbatim_end(page, name, piece.end())
-            out.append(page[i:end])
-            i = end
-            continue
-        text, start = piece.group("text"), piece.group("start")
-        if text:
-            out.append(_BREAK_RUN.sub("\n", text))
-        elif start and "\n" in start:
-            out.append(_TAG_BREAK.sub(lambda m: m.group(1) or " ", start))
-        else:
-            out.append(piece.group(0))
-        i = piece.end()
-    return "".join(out)
+    return _COLLAPSE.sub(_collapsed, page)
 
 
 def slim_code(page: str, styled: Callable[[str], bool]) -> str:
     """``page`` with the classes ``styled`` says nothing uses dropped from the token spans of its ``<pre>``
     blocks, and spans left with no class replaced by their content."""
+    kept_classes: dict[str, str] = {}  # a span's class attribute → the classes it keeps ("" for none)
+
+    def kept(classes: str) -> str:
+        found = kept_classes.get(classes)
+        if found is None:
+            found = kept_classes[classes] = " ".join(c for c in classes.split() if styled(c))
+        return found
+
     out: list[str] = []
     position = 0
-    for pre in re.finditer(r"<pre\b[^>]*>(.*?)</pre\s*>", page, re.DOTALL | re.IGNORECASE):
+    for pre in _PRE.finditer(page):
         out.append(page[position:pre.start(1)])
-        out.append(_slim_block(pre.group(1), styled))
+        out.append(_slim_block(pre.group(1), kept))
         position = pre.end(1)
     out.append(page[position:])
     return "".join(out)
 
 
-def _slim_block(block: str, styled: Callable[[str], bool]) -> str:
-    out: list[str] = []
+def _slim_block(block: str, kept: Callable[[str], str]) -> str:
     open_spans: list[bool] = []  # for each open span: whether its tags are kept
-    for piece in pieces(block):
-        name = (piece.group("name") or "").lower()
-        end_name = (piece.group("end_name") or "").lower()
-        if name == "span":
-            token = _TOKEN_SPAN.fullmatch(piece.group(0))
+
+    def slim(piece: re.Match[str]) -> str:
+        leaf = piece.group("leaf")
+        if leaf is not None:  # a token span around text: opened and closed here
+            classes = kept(leaf)
+            return f'<span class="{classes}">{piece.group("text")}{piece.group("leaf_end")}' if classes else piece.group("text")
+        span = piece.group("span")
+        if span is not None:
+            token = _TOKEN_SPAN.fullmatch(span)
             if token is None:  # any other span (an id, a style, no class): kept as it is
                 open_spans.append(True)
-                out.append(piece.group(0))
-                continue
-            kept = [c for c in token.group(1).split() if styled(c)]
-            open_spans.append(bool(kept))
-            if kept:
-                out.append(f'<span class="{" ".join(kept)}">')
-        elif end_name == "span":
-            if not open_spans or open_spans.pop():
-                out.append(piece.group(0))
-        else:
-            out.append(piece.group(0))
-    return "".join(out)
+                return span
+            classes = kept(token.group(1))
+            open_spans.append(bool(classes))
+            return f'<span class="{classes}">' if classes else ""
+        if piece.group("span_end") is not None:
+            return piece.group(0) if not open_spans or open_spans.pop() else ""
+        return piece.group(0)
+
+    return _SLIM.sub(slim, block)

@@ -174,6 +174,24 @@ class Scripts:
 _SETS = ("prefixes", "suffixes", "selector_classes", "colour_literals")
 
 
+_QUOTED_VALUE = re.compile(r'\s*=\s*"([^"]*)"')
+
+
+def _attribute_values(page: str, name: str) -> list[str]:
+    """What ``re.findall(rf'\\s{name}\\s*=\\s*"([^"]*)"', page)`` gives, found faster: the name is looked for as
+    a plain string (a pattern that starts with ``\\s`` is tried at every character)."""
+    values: list[str] = []
+    position = 0
+    while (at := page.find(name, position)) >= 0:
+        value = _QUOTED_VALUE.match(page, at + len(name)) if at > 0 and page[at - 1].isspace() else None
+        if value is None:
+            position = at + 1
+        else:
+            values.append(value.group(1))
+            position = value.end()
+    return values
+
+
 @dataclass
 class Pages:
     """What built pages hold: classes, colour and direction attribute values, their inline scripts, the custom
@@ -184,10 +202,11 @@ class Pages:
     inline_scripts: list[str] = field(default_factory=list)
     properties: set[str] = field(default_factory=set)
 
-    def read(self, page: str) -> None:
-        self.classes |= html_slim.class_names(page)
+    def read(self, page: str, classes: set[str] | None = None) -> None:
+        """Add what ``page`` holds (``classes``: its class names, when they are known already)."""
+        self.classes |= html_slim.class_names(page) if classes is None else classes
         for name in (*COLOUR_ATTRIBUTES, DIRECTION):
-            self.values.setdefault(name, set()).update(re.findall(rf'\s{name}\s*=\s*"([^"]*)"', page))
+            self.values.setdefault(name, set()).update(_attribute_values(page, name))
         self.inline_scripts += re.findall(r"<script\b[^>]*>(.*?)</script\s*>", page, re.DOTALL | re.IGNORECASE)
         self.properties |= css.referenced_properties(page)
 
@@ -282,6 +301,13 @@ def lean_site(site_dir: Path, cache_dir: Path | None = CACHE_DIR) -> LeanReport:
     return report
 
 
+def slim_page(page: str, code_class_used: Callable[[str], bool]) -> tuple[str, set[str]]:
+    """One built page made lighter (``site_tools.html_slim``: code's token classes ``code_class_used`` rejects
+    dropped, indentation collapsed), and the classes its tags name then."""
+    slim = html_slim.collapse_breaks(html_slim.slim_code(page, code_class_used))
+    return slim, html_slim.class_names(slim)
+
+
 def _sorted_classes(text: str) -> list[str]:
     return sorted(css.selector_classes(text))
 
@@ -301,9 +327,9 @@ def _slim_pages(site_dir: Path, sheets: dict[str, str], scripts: Scripts, report
     texts: dict[Path, str] = {}
     for path in sorted(site_dir.rglob("*.html")):
         before = path.read_text(encoding="utf-8")
-        texts[path] = html_slim.collapse_breaks(html_slim.slim_code(before, code_class_used))
+        texts[path], classes = slim_page(before, code_class_used)
         pages[path] = Pages()
-        pages[path].read(texts[path])
+        pages[path].read(texts[path], classes)
         report.pages += 1
         report.html_bytes_before += len(before.encode())
     return texts, pages

@@ -22,6 +22,7 @@ from languages import language
 from site_tools.plugin.comments import VerificationComments
 from site_tools.plugin.config import SiteConfig
 from site_tools.plugin.diagrams import Diagrams
+from site_tools.plugin.highlight import TokenStyles
 from site_tools.plugin.icons import IconStyles
 from site_tools.plugin.language_links import LanguageLinks
 from site_tools.plugin.lean import LeanSite
@@ -39,6 +40,7 @@ from site_tools.site_url import SiteUrlError, language_url, site_root_url
 #: Every part, in the order each event reaches them: the verification part reads the language links
 #: and the translation state of a page, so it comes after both.
 PARTS: tuple[type[Part], ...] = (
+    TokenStyles,  # Pygments' token styles worked out once, not for every code block
     VerificationComments,  # verification comments leave the Markdown
     NavigationOrder,  # the navigation, ordered by front-matter `weight`
     LanguageLinks,  # the switcher's links and the hreflang links

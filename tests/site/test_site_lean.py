@@ -5,6 +5,7 @@ on the real one, in Chromium too."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import unescape
 from pathlib import Path
 
@@ -171,6 +172,82 @@ def test_collapsing_breaks_leaves_preformatted_text_and_attribute_values_alone()
     assert html_slim.collapse_breaks(page) == ('<div>\n<p>\na  b\n</p>\n<pre>\n  x\n</pre><textarea>\n  t</textarea>'
                                                '<script>\n  let s = `\n  `;</script><code>\n  c</code><!-- \n  --></div>\n'
                                                '<a href="x" class="y" title="a\n  b">z</a>')
+
+
+# The slimming reads a page piece by piece (``html_slim.pieces``); it does so with one scan per pass. These
+# walks over the pieces are what it must give, written plainly, and the passes are compared with them.
+def _walked_classes(page: str) -> set[str]:
+    names: set[str] = set()
+    for piece in html_slim.pieces(page):
+        for match in re.finditer(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", piece.group("start") or "",
+                                 re.IGNORECASE):
+            names.update(next(v for v in match.groups() if v is not None).split())
+    return names
+
+
+def _walked_collapse(page: str) -> str:
+    out, i = [], 0
+    while i < len(page):
+        piece = html_slim._PIECE.match(page, i)
+        assert piece is not None
+        name = (piece.group("name") or "").lower()
+        if name in html_slim.VERBATIM:
+            end = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(page, piece.end())
+            i = len(page) if end is None else end.end()
+            out.append(page[piece.start():i])
+            continue
+        if piece.group("text"):
+            out.append(re.sub(r"[ \t\r\f]*\n[ \t\r\n\f]*", "\n", piece.group("text")))
+        elif piece.group("start") and "\n" in piece.group("start"):
+            out.append(re.sub(r"""("[^"]*"|'[^']*')|[ \t\r\f]*\n[ \t\r\n\f]*""", lambda m: m.group(1) or " ",
+                              piece.group("start")))
+        else:
+            out.append(piece.group(0))
+        i = piece.end()
+    return "".join(out)
+
+
+def _walked_slim(page: str, styled: Callable[[str], bool]) -> str:
+    def block(text: str) -> str:
+        out, open_spans = [], []
+        for piece in html_slim.pieces(text):
+            if (piece.group("name") or "").lower() == "span":
+                token = re.fullmatch(r'<span class="([^"<>]*)">', piece.group(0))
+                kept = [c for c in token.group(1).split() if styled(c)] if token else None
+                open_spans.append(kept is None or bool(kept))
+                out.append(piece.group(0) if kept is None else f'<span class="{" ".join(kept)}">' if kept else "")
+            elif (piece.group("end_name") or "").lower() == "span":
+                out.append(piece.group(0) if not open_spans or open_spans.pop() else "")
+            else:
+                out.append(piece.group(0))
+        return "".join(out)
+
+    return re.sub(r"(<pre\b[^>]*>)(.*?)(</pre\s*>)", lambda m: m.group(1) + block(m.group(2)) + m.group(3), page,
+                  flags=re.DOTALL | re.IGNORECASE)
+
+
+TRICKY = ('<!doctype html>\n<a title="<pre>\n x" class="a">\n  b</a><!-- <span class="c"> </pre> -->\n <PRE class=p>'
+          '<span class="w"> </span><SPAN class="k">x</span >y<span class="n"><span class="o">=</span>\n</span>'
+          '<span id=i class="s">z</span>< lone <span/><span class="a<b">q</span>\n</Pre >\n <pre-x>\n y</pre-x>'
+          '<a<span class="d">e</a<b>\n\t<script>\n "<div class=\'nope\'>"</script ><ſcript>\n </ſcript>\n<code>\n')
+
+
+@pytest.mark.parametrize("page", [TRICKY, PAGE, TRICKY * 2 + PAGE])
+def test_the_slimming_passes_read_pieces_as_a_walk_over_them_does(page: str) -> None:
+    for styled in (lambda c: c in {"k", "o"}, lambda c: True, lambda c: False):
+        assert html_slim.slim_code(page, styled) == _walked_slim(page, styled)
+    assert html_slim.collapse_breaks(page) == _walked_collapse(page)
+    assert html_slim.class_names(page) == _walked_classes(page)
+
+
+def test_the_slimming_passes_read_the_built_pages_as_a_walk_over_their_pieces_does(built_site: BuiltSite) -> None:
+    pages = sorted(built_site.root.rglob("*.html"))
+    assert pages
+    for path in pages:
+        page = path.read_text(encoding="utf-8")
+        assert html_slim.slim_code(page, lambda c: c in {"k", "s", "w"}) == _walked_slim(page, lambda c: c in {"k", "s", "w"})
+        assert html_slim.collapse_breaks(page) == _walked_collapse(page), path
+        assert html_slim.class_names(page) == _walked_classes(page), path
 
 
 def test_a_script_names_a_class_within_any_word_or_by_its_parts() -> None:
