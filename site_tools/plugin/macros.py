@@ -123,6 +123,14 @@ def _first_line_naming(markdown: str, name: str, env: jinja2.Environment) -> int
     return 1
 
 
+def _has_macros(markdown: str, jinja: jinja2.Environment) -> bool:
+    """Whether ``markdown`` holds anything Jinja reads: a start string of a variable, block or comment, or a
+    line statement or comment prefix (none in this site's configuration)."""
+    marks = (jinja.variable_start_string, jinja.block_start_string, jinja.comment_start_string,
+             jinja.line_statement_prefix, jinja.line_comment_prefix)
+    return any(mark and mark in markdown for mark in marks)
+
+
 def check_macro_names(env: Any) -> None:
     """Refuse a page whose macros do not parse or name something undefined, with the file and line.
 
@@ -133,6 +141,12 @@ def check_macro_names(env: Any) -> None:
     page = env.page
     markdown: str = env.markdown
     jinja: jinja2.Environment = env.env
+    if not _has_macros(markdown, jinja):
+        # Nothing for Jinja in the page: nothing to check, and mkdocs-macros-plugin's rendering (a template
+        # compiled and run for the page, about 5 ms) would give the text back as it is. Its own switch
+        # (`render_macros`, read from the page's meta) skips it.
+        page.meta["render_macros"] = False
+        return
     where = getattr(page.file, "abs_src_path", None) or page.file.src_path
     offset = _body_offset(page, markdown)
     try:
