@@ -281,12 +281,6 @@ def _pseudo(selector: str, i: int, found: Needs, attributes: frozenset[str]) -> 
     return close + 1
 
 
-def rule_can_match(selectors: str, has_class: Callable[[str], bool], has_value: Callable[[str, str], bool],
-                   attributes: frozenset[str] = frozenset()) -> bool:
-    """Whether any selector of the list ``selectors`` can match."""
-    return bool(matching_selectors(selectors, has_class, has_value, attributes)[0])
-
-
 def matching_selectors(selectors: str, has_class: Callable[[str], bool], has_value: Callable[[str, str], bool],
                        attributes: frozenset[str] = frozenset()) -> tuple[list[str], bool]:
     """The selectors of the list ``selectors`` that can match, and whether that is all of them (a list this
@@ -447,11 +441,8 @@ def split_declarations(body: str) -> list[str]:
 
 
 def _walk(nodes: list[Node]) -> Iterator[StyleRule]:
-    for node in nodes:
-        if isinstance(node, StyleRule):
-            yield node
-        elif isinstance(node, AtRule) and node.children is not None:
-            yield from _walk(node.children)
+    """Every style rule, at any depth."""
+    return (node for node in _walk_all(nodes) if isinstance(node, StyleRule))
 
 
 def selector_classes(css: str) -> set[str]:

@@ -48,6 +48,7 @@ STYLESHEETS = Path("assets/stylesheets")
 MATERIAL_STYLESHEET = re.compile(r"^(?P<stem>main|palette)\.[0-9a-f]{8}\.min\.css$")
 #: Attributes whose values the palette's rules select, and which a selector may need.
 COLOUR_ATTRIBUTES = frozenset({"data-md-color-scheme", "data-md-color-primary", "data-md-color-accent"})
+COLOUR_ATTRIBUTE_PREFIX = "data-md-color-"
 #: The text direction, which Material's main stylesheet selects (``[dir=rtl] .md-typeset ol``): its values
 #: are the pages' own (no script of the site sets it; Material's only reads it).
 DIRECTION = "dir"
@@ -55,7 +56,6 @@ DIRECTION = "dir"
 #: tabs' controls and labels (``tabbed-…``) inside a ``.tabbed-set`` (pymdownx.tabbed). A page without the key
 #: needs no rule for them, whatever the scripts name.
 CONTENT_FAMILIES = {"tabbed-set": "tabbed-"}
-COLOUR_ATTRIBUTE_PREFIX = "data-md-color-"
 #: The site's own stylesheet (docs/overrides), minified.
 SITE_STYLESHEET = "k8s-site.css"
 _WORD = re.compile(r"[A-Za-z0-9_-]+")
@@ -289,9 +289,9 @@ def lean_site(site_dir: Path, cache_dir: Path | None = CACHE_DIR) -> LeanReport:
     sheets = {path.name: path.read_text(encoding="utf-8") for path in sorted((site_dir / STYLESHEETS).glob("*.css"))}
     code_scripts = Scripts.union(Scripts.of_file(path, cache_dir) for path in sorted(site_dir.rglob("*.js")))
     texts, pages = _slim_pages(site_dir, sheets, code_scripts, report, cache_dir)
-    inline = Pages.union(pages.values()).inline_scripts
-    scripts = Scripts.union([code_scripts, *(Scripts.of(text) for text in dict.fromkeys(inline))])
-    links = _lighten_stylesheets(site_dir / STYLESHEETS, sheets, pages, scripts, report, cache_dir)
+    everything = Pages.union(pages.values())
+    scripts = Scripts.union([code_scripts, *(Scripts.of(text) for text in dict.fromkeys(everything.inline_scripts))])
+    links = _lighten_stylesheets(site_dir / STYLESHEETS, sheets, pages, everything, scripts, report, cache_dir)
     prefix = STYLESHEETS.as_posix()
     for path, text in texts.items():
         for old, new in links[path].items():
@@ -335,11 +335,11 @@ def _slim_pages(site_dir: Path, sheets: dict[str, str], scripts: Scripts, report
     return texts, pages
 
 
-def _lighten_stylesheets(sheets_dir: Path, sheets: dict[str, str], pages: dict[Path, Pages], scripts: Scripts,
-                         report: LeanReport, cache_dir: Path | None) -> dict[Path, dict[str, str]]:
+def _lighten_stylesheets(sheets_dir: Path, sheets: dict[str, str], pages: dict[Path, Pages], everything: Pages,
+                         scripts: Scripts, report: LeanReport, cache_dir: Path | None) -> dict[Path, dict[str, str]]:
     """Material's stylesheets pruned under new names (the main one once for each set of ``CONTENT_FAMILIES`` the
-    pages hold), the site's own minified; for each page, the names it links → the names it now links."""
-    everything = Pages.union(pages.values())
+    pages hold), the site's own minified; for each page, the names it links → the names it now links.
+    ``everything``: what all the pages hold together."""
     groups: dict[frozenset[str], list[Path]] = {}
     for path, page in pages.items():
         groups.setdefault(page.families, []).append(path)
