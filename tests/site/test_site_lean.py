@@ -155,6 +155,31 @@ def test_pruning_reads_selectors_and_blocks_as_css_does() -> None:
     assert css.selector_classes(text) == {"md-y", "md-z", "md-y:hover"}
 
 
+def test_a_class_of_the_root_alone_after_a_combinator_or_a_child_beyond_a_parents_most_cannot_match() -> None:
+    text = (".no-js .a{x:1}.b .no-js .a{x:2}.c>.no-js{x:3}.c+.no-js{x:4}html.no-js .a{x:5}:is(.b .no-js,.x){x:6}"
+            ".t>input:nth-child(2)~.l>:nth-child(2){x:7}.t>input:nth-child(7){x:8}.t>:nth-child(2n+9){x:9}"
+            ".t :nth-child(9){x:10}.l>*:nth-child(3){x:11}:is(.t>.u:nth-child(9),.v){x:12}.t>:not(:nth-child(9)){x:13}"
+            ":is(.t>.u:nth-child(9)){x:14}.t.l>:nth-child(3){x:15}")
+    tree = css.Tree(frozenset({"no-js"}), {"t": 6, "l": 2})
+    assert css.prune(text, lambda c: True, tree=tree).css == (
+        ".no-js .a{x:1}html.no-js .a{x:5}:is(.b .no-js,.x){x:6}.t>input:nth-child(2)~.l>:nth-child(2){x:7}"
+        ".t>:nth-child(2n+9){x:9}.t :nth-child(9){x:10}:is(.t>.u:nth-child(9),.v){x:12}.t>:not(:nth-child(9)){x:13}")
+    assert css.prune(text, lambda c: True).css == text  # nothing known of the tree: all kept
+
+
+def test_children_are_counted_where_the_tags_nest_as_written() -> None:
+    page = ('<!doctype html><!-- <p> --><html class="no-js a"><body class="b"><div class="t"><input id=x><input/>'
+            '<div class="l"><label>1</label><label>2<b>c</b></label></div><!-- <p> --><script>"<div>"</script>'
+            '<div></div></div><div class="t"><svg><path d="x"/></svg></div></body></html>')
+    assert html_slim.most_children(page, ["t", "l", "z"]) == {"t": 5, "l": 2}
+    assert html_slim.root_classes(page) == ({"no-js", "a"}, {"b", "t", "l"})
+    assert html_slim.root_classes('<div class="a"></div>') == (set(), {"a"})
+    # a paragraph a block ends, an end tag left out, a table's stray content: a parser builds another tree
+    for broken in ('<div class="t"><p>a<div></div></p></div>', '<div class="t"><span></div>',
+                   '<div class="t"><table><div></div></table></div>', '<div class="t"><ul><li>a<li>b</ul></div>'):
+        assert html_slim.most_children(broken, ["t"]) == {"t": None}, broken
+
+
 def test_slimming_code_keeps_its_text_and_every_styled_span() -> None:
     page = ('<p class="w">x</p><pre><span></span><code><span class="hll"><span class="w"> </span><span class="k">if</span>'
             '</span><span id="l1" class="w">\t</span>&lt;a&gt;</code></pre>')
