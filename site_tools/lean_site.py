@@ -20,7 +20,12 @@ One pass over the built site (``site_tools.plugin.lean``, after every other part
    rule's selector list only the selectors that can match stay. Content tabs are the one part of
    Material's content that its script builds on (``tabbed-…`` classes, made only inside a ``.tabbed-set``):
    a page without a tab set gets a main stylesheet without their rules, so there may be two main
-   stylesheets, each page linking the one for what it holds (``CONTENT_FAMILIES``). Then a custom
+   stylesheets, each page linking the one for what it holds (``CONTENT_FAMILIES``). What is known of
+   where elements sit prunes more (``css.Tree``): a class that only ``<html>`` has (``no-js``: on no other
+   tag of a page, and each script that could name it puts it on ``document.documentElement`` only) cannot be
+   on an element with an ancestor (``.md-typeset .no-js .tabbed-set``); and a tab set cannot have a k-th child
+   beyond the most children a page's tab set has plus the two controls Material's script appends to it
+   (``SCRIPT_CHILDREN``: ``.tabbed-set>input:nth-child(12)`` of Material's rules for up to 20 tabs). Then a custom
    property no stylesheet's ``var()``, page or script refers to (the icons of admonition kinds no page
    uses) goes. A pruned stylesheet gets a name from its new content's hash, the pages link that one, and
    the old file (and its source map, which no longer fits) goes.
@@ -30,6 +35,7 @@ One pass over the built site (``site_tools.plugin.lean``, after every other part
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import json
@@ -56,6 +62,20 @@ DIRECTION = "dir"
 #: tabs' controls and labels (``tabbed-…``) inside a ``.tabbed-set`` (pymdownx.tabbed). A page without the key
 #: needs no rule for them, whatever the scripts name.
 CONTENT_FAMILIES = {"tabbed-set": "tabbed-"}
+#: Classes whose elements' children are counted in the pages, with the most element children the site's scripts
+#: add to such an element (a bound on ``:nth-child(k)`` under it): Material's script appends its two controls
+#: (``tabbed-control--prev``, ``--next``) to each tab set and adds nothing to a tab set's labels; it makes no
+#: element a tab set or a tab set's labels. (Checked in Chromium by tests/site/test_site_lean.py.)
+SCRIPT_CHILDREN = {"tabbed-set": 2, "tabbed-labels": 0}
+
+
+def _on_root(name: str) -> str:
+    """A pattern for a class ``name`` (a pattern) put on or taken from the root element alone, in a script
+    (``document.documentElement.classList.add("js")``); the name is its group 2."""
+    return rf"""documentElement\s*\.\s*classList\s*\.\s*(?:add|remove|toggle|contains)\(\s*(["'`])({name})\1\s*\)"""
+
+
+_ROOT_CLASS = re.compile(_on_root(r"[A-Za-z_-][A-Za-z0-9_-]*"))
 #: The site's own stylesheet (docs/overrides), minified.
 SITE_STYLESHEET = "k8s-site.css"
 _WORD = re.compile(r"[A-Za-z0-9_-]+")
@@ -110,15 +130,19 @@ class Scripts:
     suffixes: frozenset[str] = frozenset()
     selector_classes: frozenset[str] = frozenset()
     colour_literals: frozenset[str] = frozenset()  # the literals of scripts that name a colour attribute
+    #: Classes the scripts put on the root element only: every script that could name one does so only in
+    #: ``document.documentElement.classList.add("…")`` (or remove, toggle, contains).
+    root_names: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, text: str) -> Scripts:
         """What one script's text holds."""
-        return cls("\n".join(sorted(set(_WORD.findall(text)))),
-                   frozenset(p for p in _PREFIX.findall(text) if len(p) >= MIN_FRAGMENT),
-                   frozenset(s for s in _SUFFIX.findall(text) if len(s) >= MIN_FRAGMENT),
+        prefixes = frozenset(p for p in _PREFIX.findall(text) if len(p) >= MIN_FRAGMENT)
+        suffixes = frozenset(s for s in _SUFFIX.findall(text) if len(s) >= MIN_FRAGMENT)
+        return cls("\n".join(sorted(set(_WORD.findall(text)))), prefixes, suffixes,
                    frozenset(_SELECTOR_CLASS.findall(text)),
-                   frozenset(_LITERAL.findall(text)) if COLOUR_ATTRIBUTE_PREFIX in text else frozenset())
+                   frozenset(_LITERAL.findall(text)) if COLOUR_ATTRIBUTE_PREFIX in text else frozenset(),
+                   _root_names(text, prefixes, suffixes))
 
     @classmethod
     def of_file(cls, path: Path, cache_dir: Path | None = CACHE_DIR) -> Scripts:
@@ -127,16 +151,25 @@ class Scripts:
 
         def read() -> dict[str, Any]:
             found = cls.of(data.decode("utf-8", errors="replace"))
-            return {"words": found.words, **{k: sorted(getattr(found, k)) for k in _SETS}}
+            return {"words": found.words, **{k: sorted(getattr(found, k)) for k in (*_SETS, "root_names")}}
 
         fields = _remembered(cache_dir, "script", hashlib.sha256(data).hexdigest(), read)
-        return cls(fields["words"], *(frozenset(fields[k]) for k in _SETS))
+        found = cls(fields["words"], *(frozenset(fields[k]) for k in _SETS))
+        return dataclasses.replace(found, root_names=frozenset(fields["root_names"]))
 
     @classmethod
     def union(cls, parts: Iterable[Scripts]) -> Scripts:
         parts = list(parts)
         words = set().union(*(p.words.split("\n") for p in parts)) - {""}
-        return cls("\n".join(sorted(words)), *(frozenset().union(*(getattr(p, k) for p in parts)) for k in _SETS))
+        # a class stays on the root alone where each script that could name it keeps it there
+        root = {n for n in frozenset().union(*(p.root_names for p in parts))
+                if all(n in p.root_names or not p.could_name(n) for p in parts)}
+        whole = cls("\n".join(sorted(words)), *(frozenset().union(*(getattr(p, k) for p in parts)) for k in _SETS))
+        return dataclasses.replace(whole, root_names=frozenset(root))
+
+    def keeps_on_root(self, name: str) -> bool:
+        """Whether the scripts could put the class ``name`` on no element but the root."""
+        return name in self.root_names or not self.could_name(name)
 
     def could_name(self, name: str) -> bool:
         """Whether ``name`` is in the scripts (within any word), or could be built by them from parts."""
@@ -149,7 +182,7 @@ class Scripts:
     @functools.cached_property
     def fingerprint(self) -> str:
         """A hash of all the scripts hold, as far as this reads them."""
-        parts = [self.words, *("\n".join(sorted(getattr(self, k))) for k in _SETS)]
+        parts = [self.words, *("\n".join(sorted(getattr(self, k))) for k in (*_SETS, "root_names"))]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
     @functools.cached_property
@@ -172,6 +205,21 @@ class Scripts:
 
 
 _SETS = ("prefixes", "suffixes", "selector_classes", "colour_literals")
+
+
+def _root_names(text: str, prefixes: frozenset[str], suffixes: frozenset[str]) -> frozenset[str]:
+    """The classes ``text`` (a script) puts on the root element and on no other: it names each only in
+    ``document.documentElement.classList.add("…")`` (or remove, toggle, contains), never as a class of its own
+    anywhere else in a string (a word between quotes, white space, ``${…}``), and builds none from parts."""
+    names = set()
+    for match in _ROOT_CLASS.finditer(text):
+        name = match.group(2)
+        if name in names or any(name.startswith(p) for p in prefixes) or any(name.endswith(s) for s in suffixes):
+            continue
+        as_class = re.findall(r"(?<=[\s\"'`}])" + re.escape(name) + r"(?=[\s\"'`$])", text)
+        if len(as_class) == len(re.findall(_on_root(re.escape(name)), text)):  # each one on the root
+            names.add(name)
+    return frozenset(names)
 
 
 _QUOTED_VALUE = re.compile(r'\s*=\s*"([^"]*)"')
@@ -201,6 +249,11 @@ class Pages:
     values: dict[str, set[str]] = field(default_factory=dict)
     inline_scripts: list[str] = field(default_factory=list)
     properties: set[str] = field(default_factory=set)
+    root_classes: set[str] = field(default_factory=set)  # the classes of a root element (``<html>``)
+    inner_classes: set[str] = field(default_factory=set)  # the classes of any other element
+    #: For the classes of ``SCRIPT_CHILDREN`` the pages hold: the most element children such an element has in
+    #: them (None: not known, the tags of a page holding one do not nest as written).
+    children: dict[str, int | None] = field(default_factory=dict)
 
     def read(self, page: str, classes: set[str] | None = None) -> None:
         """Add what ``page`` holds (``classes``: its class names, when they are known already)."""
@@ -209,6 +262,23 @@ class Pages:
             self.values.setdefault(name, set()).update(_attribute_values(page, name))
         self.inline_scripts += re.findall(r"<script\b[^>]*>(.*?)</script\s*>", page, re.DOTALL | re.IGNORECASE)
         self.properties |= css.referenced_properties(page)
+        root, inner = html_slim.root_classes(page)
+        self.root_classes |= root
+        self.inner_classes |= inner
+        self._add_children(html_slim.most_children(page, SCRIPT_CHILDREN))
+
+    def _add_children(self, children: dict[str, int | None]) -> None:
+        for name, count in children.items():
+            known = self.children.get(name, 0)
+            self.children[name] = None if count is None or known is None else max(known, count)
+
+    def tree(self, scripts: Scripts) -> css.Tree:
+        """What is known of where elements sit in these pages, run with ``scripts``: the classes only a root
+        element can have, the most children of an element with a class of ``SCRIPT_CHILDREN``."""
+        candidates = self.root_classes | scripts.root_names
+        root_only = frozenset(n for n in candidates if n not in self.inner_classes and scripts.keeps_on_root(n))
+        most = {name: count + SCRIPT_CHILDREN[name] for name, count in self.children.items() if count is not None}
+        return css.Tree(root_only, most)
 
     @property
     def families(self) -> frozenset[str]:
@@ -224,6 +294,9 @@ class Pages:
                 whole.values.setdefault(name, set()).update(values)
             whole.inline_scripts += part.inline_scripts
             whole.properties |= part.properties
+            whole.root_classes |= part.root_classes
+            whole.inner_classes |= part.inner_classes
+            whole._add_children(part.children)
         return whole
 
 
@@ -250,9 +323,11 @@ def _hashed_name(stem: str, content: str) -> str:
 
 def pruned_stylesheet(text: str, stem: str, pages: Pages, scripts: Scripts, cache_dir: Path | None) -> tuple[str, int]:
     """``prune_stylesheet``'s text and number of rules dropped, from the cache when the same stylesheet was
-    pruned for the same classes, values and scripts before."""
+    pruned for the same classes, values, tree and scripts before."""
+    tree = pages.tree(scripts)
     key = "\n".join([stem, hashlib.sha256(text.encode()).hexdigest(), scripts.fingerprint, *sorted(pages.classes), "",
-                     *sorted(f"{a}={v}" for a, values in pages.values.items() for v in values)])
+                     *sorted(f"{a}={v}" for a, values in pages.values.items() for v in values), "",
+                     *sorted(tree.root_only), "", *sorted(f"{c}={n}" for c, n in tree.most_children.items())])
 
     def prune() -> list[Any]:
         pruned = prune_stylesheet(text, stem, pages, scripts)
@@ -278,7 +353,7 @@ def prune_stylesheet(text: str, stem: str, pages: Pages, scripts: Scripts) -> cs
 
     attributes = COLOUR_ATTRIBUTES if stem == "palette" else frozenset({DIRECTION})
     return css.prune(text, has_class, has_value, attributes,
-                     keep_comment=lambda comment: "sourceMappingURL" not in comment)
+                     keep_comment=lambda comment: "sourceMappingURL" not in comment, tree=pages.tree(scripts))
 
 
 def lean_site(site_dir: Path, cache_dir: Path | None = CACHE_DIR) -> LeanReport:

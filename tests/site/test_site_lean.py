@@ -14,7 +14,7 @@ import pytest
 from languages import LANGUAGES, language
 from site_helpers import BuiltSite
 from site_tools import css, html_slim
-from site_tools.lean_site import MATERIAL_STYLESHEET, STYLESHEETS, Scripts, lean_site
+from site_tools.lean_site import MATERIAL_STYLESHEET, SCRIPT_CHILDREN, STYLESHEETS, Scripts, lean_site
 
 #: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
 pytestmark = pytest.mark.xdist_group("site")
@@ -34,6 +34,9 @@ MATERIAL_CSS = (
     "@media screen{.md-banner{x:5}}@media print{.md-nav__link{x:6}.md-banner{x:7}}"
     "[dir=ltr] .md-nav__link,[dir=rtl] .md-nav__link{x:8}[dir=rtl] .md-nav__link{x:9}"  # every page is ltr
     ".tabbed-set{x:10}.tabbed-labels--linked{x:11}"  # content tabs: made by the script inside a .tabbed-set only
+    # a tab set's 3rd child can be (its one <a> and the script's two controls), not its 4th
+    ".tabbed-set>a:nth-child(3){t:3}.tabbed-set>a:nth-child(4){t:4}"
+    ".no-js .md-nav__link{r:1}.md-nav__link .no-js{r:2}"  # no-js is on <html> alone
     ":root{--md-unused:1px;--md-chain:var(--md-deep);--md-deep:2px;--md-set:0}"  # nothing reads them (but --md-set)
     ".md-nav__link::before{mask-image:var(--md-icon)}"
     "html{color:var(--a);background:var(--b);border-color:var(--c);outline-color:var(--d)}"  # the palette's
@@ -44,8 +47,9 @@ PALETTE_CSS = ("[data-md-color-scheme=slate]{--a:1}[data-md-color-primary=indigo
 SITE_CSS = "/* ours */\n.k8s-mark  {\n  color : red ;\n  content: \"a  b\";\n}\n"
 BUNDLE = ('function s(){e.classList.add("md-search-result__item");t.className=`md-tag md-tag--${n}`;'
           'document.body.setAttribute("data-md-color-"+k,v);l.classList.add("tabbed-labels--linked");'
-          'e.style.setProperty("--md-set","1px")}')
-PAGE = ('<!doctype html>\n<html>\n  <head>\n    <link rel="stylesheet" href="{up}assets/stylesheets/' + MAIN + '">\n'
+          'e.style.setProperty("--md-set","1px");document.documentElement.classList.remove("no-js")}')
+PAGE = ('<!doctype html>\n<html class="no-js">\n  <head>\n'
+        '    <link rel="stylesheet" href="{up}assets/stylesheets/' + MAIN + '">\n'
         '    <link rel="stylesheet" href="{up}assets/stylesheets/palette.89abcdef.min.css">\n'
         '  </head>\n  <body dir="ltr" data-md-color-scheme="default" data-md-color-primary="indigo">\n'
         '    <nav>\n      <a class="md-nav__link" title="two\n    lines">x</a>\n    </nav>\n'
@@ -91,16 +95,17 @@ def test_pruning_keeps_what_a_page_or_a_script_can_use_and_drops_what_nothing_ca
     for kept in (".md-nav__link{color:red}", ".md-search-result__item{", ".md-tag--python{", ":root{--md-icon:",
                  "@font-face{", "@keyframes spin{", "body{margin:0}", ".md-nav__link:not(.md-banner){x:2}",
                  ":is(.md-banner,.md-nav__link)>b{x:3}", "@media print{.md-nav__link{x:6}}",
-                 "[dir=ltr] .md-nav__link{x:8}", ":root{--md-set:0}"):
+                 "[dir=ltr] .md-nav__link{x:8}", ":root{--md-set:0}", ".no-js .md-nav__link{r:1}"):
         assert kept in pruned, kept
     # dropped: every rule no selector of which can match, an @media left empty, the stale source map, the
     # selectors of a list that cannot match, content tabs' rules where no page has tabs, properties no one reads
     for dropped in (".md-banner{color:green}", "x:1", "x:4", "x:5", "x:7", "@media screen", "sourceMappingURL",
-                    "dir=rtl", "x:9", "tabbed", "--md-unused", "--md-chain", "--md-deep"):
+                    "dir=rtl", "x:9", "tabbed", "--md-unused", "--md-chain", "--md-deep", "r:2"):
         assert dropped not in pruned, dropped
     # the page with a tab set links the other one, which has the tabs' rules, even the one only a script makes true
-    assert ".tabbed-set{x:10}.tabbed-labels--linked{x:11}" in sheets[with_tabs]
-    assert sheets[with_tabs].replace(".tabbed-set{x:10}.tabbed-labels--linked{x:11}", "") == pruned
+    tabs = ".tabbed-set{x:10}.tabbed-labels--linked{x:11}.tabbed-set>a:nth-child(3){t:3}"
+    assert tabs in sheets[with_tabs] and "t:4" not in sheets[with_tabs]
+    assert sheets[with_tabs].replace(tabs, "") == pruned
     # the palette: colour values the pages hold or Material's script names; a class rule as in main
     (palette,) = [name for name in sheets if name.startswith("palette.")]
     assert _selectors(sheets[palette]) == ["[data-md-color-scheme=slate]", "[data-md-color-primary=indigo]"]
@@ -178,6 +183,18 @@ def test_children_are_counted_where_the_tags_nest_as_written() -> None:
     for broken in ('<div class="t"><p>a<div></div></p></div>', '<div class="t"><span></div>',
                    '<div class="t"><table><div></div></table></div>', '<div class="t"><ul><li>a<li>b</ul></div>'):
         assert html_slim.most_children(broken, ["t"]) == {"t": None}, broken
+
+
+def test_a_class_is_the_roots_alone_where_every_script_naming_it_puts_it_on_the_root() -> None:
+    bundle = Scripts.of('document.documentElement.classList.remove("no-js");document.documentElement.classList.add("js");'
+                        'load("search_index.js")')
+    assert bundle.root_names == {"no-js", "js"} and bundle.keeps_on_root("no-js") and bundle.keeps_on_root("md-x")
+    assert Scripts.of('document.documentElement.classList.add("js");e.className="a js"').root_names == frozenset()
+    assert Scripts.of('document.documentElement.classList.add("no-js");e.className=`no-${k}`').root_names == frozenset()
+    builds = Scripts.of('k=["no-", "x"].join("")')  # could make "no-js" from parts
+    assert Scripts.union([bundle, builds]).root_names == {"js"}
+    assert not Scripts.union([bundle, builds]).keeps_on_root("no-js")
+    assert Scripts.union([bundle, Scripts.of("y=1")]).root_names == {"no-js", "js"}
 
 
 def test_slimming_code_keeps_its_text_and_every_styled_span() -> None:
@@ -335,6 +352,11 @@ _STYLES = """props => [...document.querySelectorAll('html, body, body *')].map(e
     const s = getComputedStyle(e, p);
     return props.map(n => s.getPropertyValue(n));
   })])"""
+_NO_MOTION = """() => {
+  const style = document.createElement('style');
+  style.textContent = '*, ::before, ::after { transition: none !important; animation: none !important }';
+  document.head.append(style);
+}"""
 #: Material's own stylesheets put back where the pruned ones were (same place in the cascade), from their text.
 _RESTORE = """([main, palette]) => {
   for (const [prefix, text] of [['main.', main], ['palette.', palette]]) {
@@ -347,36 +369,47 @@ _RESTORE = """([main, palette]) => {
 GUESTBOOK = "tutorials/stateless-application/guestbook-logs-metrics-with-elk.md"
 
 
-@pytest.mark.parametrize(("scheme", "width", "source"), [
-    ("light", 1280, STATEFULSET), ("dark", 1280, STATEFULSET), ("light", 1280, GUESTBOOK), ("light", 400, STATEFULSET),
-], ids=["light", "dark", "tabs", "narrow"])
+@pytest.mark.parametrize(("scheme", "width", "source", "state"), [
+    ("light", 1280, STATEFULSET, "search"), ("dark", 1280, STATEFULSET, "search"), ("light", 1280, GUESTBOOK, "search"),
+    ("light", 400, STATEFULSET, "search"), ("light", 1280, GUESTBOOK, "second-tab"), ("light", 1280, GUESTBOOK, "no-js"),
+], ids=["light", "dark", "tabs", "narrow", "second-tab", "no-js"])
 def test_pages_and_search_results_look_the_same_under_materials_full_stylesheets(
-        browser, built_site: BuiltSite, site_url: str, scheme: str, width: int, source: str) -> None:
+        browser, built_site: BuiltSite, site_url: str, scheme: str, width: int, source: str, state: str) -> None:
     """Every element of a page with the search open and its results listed (made by Material's script only)
     computes the same style under the pruned stylesheets as under Material's own: in both colour schemes, on a
-    page with content tabs (which links the stylesheet that keeps their rules) and on a phone's width."""
+    page with content tabs (which links the stylesheet that keeps their rules), there with its second tab chosen
+    (the rules for a tab set's k-th input), on a phone's width; and on the page with tabs read without
+    JavaScript (``<html class="no-js">``: the rules for it, no search)."""
     import material
 
     sheets = Path(str(material.__file__)).parent / "templates/assets/stylesheets"
     (main,), (palette,) = sheets.glob("main.*.min.css"), sheets.glob("palette.*.min.css")
     originals = [main.read_text(encoding="utf-8"), palette.read_text(encoding="utf-8")]
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme,
+                                  java_script_enabled=state != "no-js")
     page = context.new_page()
     try:
         # the two languages' pages in the first two cases; the source language's for the tabs and the width
         for lang in LANGUAGES if width > 960 and source == STATEFULSET else LANGUAGES[:1]:
             page.goto(site_url + built_site.url_path(lang.code, source), wait_until="load")
-            page.add_style_tag(content="*, ::before, ::after { transition: none !important; animation: none !important }")
-            if width < 960:
-                page.click("label.md-header__button[for=__search]")
-            page.click("input.md-search__input")
-            page.keyboard.type("kubectl")
-            page.keyboard.press("End")
-            page.wait_for_selector(".md-search-result__item")
-            page.wait_for_load_state("networkidle")
+            page.evaluate(_NO_MOTION)  # (not add_style_tag, which waits for a script when JavaScript is off)
+            if state == "second-tab":
+                page.click(".tabbed-set > .tabbed-labels > label:nth-child(2)")
+                assert page.evaluate("() => document.querySelector('.tabbed-set > input:nth-child(2)').checked")
+            if state == "no-js":
+                assert page.evaluate("() => document.documentElement.className") == "no-js"
+            else:
+                if width < 960:
+                    page.click("label.md-header__button[for=__search]")
+                page.click("input.md-search__input")
+                page.keyboard.type("kubectl")
+                page.keyboard.press("End")
+                page.wait_for_selector(".md-search-result__item")
+                page.wait_for_load_state("networkidle")
             pruned = page.evaluate(_STYLES, PROPERTIES)
-            assert any("md-search-result__item" in row[1] for row in pruned)
-            if source == GUESTBOOK:
+            if state != "no-js":
+                assert any("md-search-result__item" in row[1] for row in pruned)
+            if source == GUESTBOOK and state != "no-js":
                 assert any("tabbed-labels--linked" in row[1] for row in pruned)  # made by Material's script
             page.evaluate(_RESTORE, originals)
             full = page.evaluate(_STYLES, PROPERTIES)
@@ -386,3 +419,25 @@ def test_pages_and_search_results_look_the_same_under_materials_full_stylesheets
             assert differ == [], f"{lang.code}: {differ[:5]}"
     finally:
         context.close()
+
+
+def test_materials_script_gives_tab_sets_no_more_children_than_the_pruning_allows_for(
+        browser, built_site: BuiltSite, site_url: str) -> None:
+    """``SCRIPT_CHILDREN``: once Material's script has run, a tab set has the children of its tags and the two
+    controls the script appends, its labels the children of their tags (the pruning's bound on
+    ``:nth-child(k)`` under them); no other element has become a tab set or a tab set's labels."""
+    markup = html_slim.most_children(built_site.html_file("ja", GUESTBOOK).read_text(encoding="utf-8"), SCRIPT_CHILDREN)
+    assert set(markup) == set(SCRIPT_CHILDREN) and None not in markup.values()
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(site_url + built_site.url_path("ja", GUESTBOOK), wait_until="load")
+        page.wait_for_selector(".tabbed-labels--linked")
+        page.wait_for_load_state("networkidle")
+        live = page.evaluate("""names => Object.fromEntries(names.map(n => [n,
+            [...document.getElementsByClassName(n)].map(e => e.children.length)]))""", list(SCRIPT_CHILDREN))
+    finally:
+        context.close()
+    for name, added in SCRIPT_CHILDREN.items():
+        count = markup[name]
+        assert count is not None and live[name] and max(live[name]) == count + added, (name, live[name], count)
