@@ -179,7 +179,7 @@ def most_children(page: str, names: Iterable[str]) -> dict[str, int | None]:
             continue
         if name in VOID or start.endswith("/>"):
             continue
-        classes = class_names(start)
+        classes = class_names(start) if any(n in start for n in names) else ()
         stack.append((name, [n for n in names if n in classes]))
         counts.append(0)
     if stack:  # elements left open at the end: their counts are not known

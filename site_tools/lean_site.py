@@ -25,7 +25,14 @@ One pass over the built site (``site_tools.plugin.lean``, after every other part
    tag of a page, and each script that could name it puts it on ``document.documentElement`` only) cannot be
    on an element with an ancestor (``.md-typeset .no-js .tabbed-set``); and a tab set cannot have a k-th child
    beyond the most children a page's tab set has plus the two controls Material's script appends to it
-   (``SCRIPT_CHILDREN``: ``.tabbed-set>input:nth-child(12)`` of Material's rules for up to 20 tabs). Then a custom
+   (``SCRIPT_CHILDREN``: ``.tabbed-set>input:nth-child(12)`` of Material's rules for up to 20 tabs). And what
+   a page's scripts could name is what the scripts it runs could: the files it links with ``<script src>`` and
+   its inline scripts (not the search worker, which has no page to touch, nor the lunr files it loads; not
+   mermaid, which only the pages with a diagram load), so the main stylesheet is pruned once for each group
+   of pages with the same ``CONTENT_FAMILIES`` and the same linked scripts. A page that links a script that is
+   not a file of this site, or holds an element Material loads a script from elsewhere for (``.mermaid``), is
+   pruned with every script of the site. Where Material shows a page's content inside another page (instant
+   navigation keeps the first page's stylesheets; previews), every page is in one group. Then a custom
    property no stylesheet's ``var()``, page or script refers to (the icons of admonition kinds no page
    uses) goes. A pruned stylesheet gets a name from its new content's hash, the pages link that one, and
    the old file (and its source map, which no longer fits) goes.
@@ -38,12 +45,14 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
+import html
 import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from atomic_files import write_json, write_text
 from site_tools import css, html_slim
@@ -76,6 +85,12 @@ def _on_root(name: str) -> str:
 
 
 _ROOT_CLASS = re.compile(_on_root(r"[A-Za-z_-][A-Za-z0-9_-]*"))
+#: Material's features under which a page shows another page's content without loading it with its stylesheets.
+SHARED_VIEW_FEATURES = frozenset({"navigation.instant", "navigation.instant.preview"})
+#: A class for which Material's script loads a script from elsewhere (mermaid, from unpkg.com).
+LOADS_SCRIPT = "mermaid"
+_SCRIPT_SRC = re.compile(r"""<script\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+_CONFIG = re.compile(r"""<script\s+id="__config"[^>]*>(.*?)</script\s*>""", re.DOTALL | re.IGNORECASE)
 #: The site's own stylesheet (docs/overrides), minified.
 SITE_STYLESHEET = "k8s-site.css"
 _WORD = re.compile(r"[A-Za-z0-9_-]+")
@@ -159,12 +174,13 @@ class Scripts:
 
     @classmethod
     def union(cls, parts: Iterable[Scripts]) -> Scripts:
+        """What the scripts ``parts`` hold together (their words one a line, as they come: some twice)."""
         parts = list(parts)
-        words = set().union(*(p.words.split("\n") for p in parts)) - {""}
         # a class stays on the root alone where each script that could name it keeps it there
         root = {n for n in frozenset().union(*(p.root_names for p in parts))
                 if all(n in p.root_names or not p.could_name(n) for p in parts)}
-        whole = cls("\n".join(sorted(words)), *(frozenset().union(*(getattr(p, k) for p in parts)) for k in _SETS))
+        words = "\n".join(p.words for p in parts if p.words)
+        whole = cls(words, *(frozenset().union(*(getattr(p, k) for p in parts)) for k in _SETS))
         return dataclasses.replace(whole, root_names=frozenset(root))
 
     def keeps_on_root(self, name: str) -> bool:
@@ -254,10 +270,15 @@ class Pages:
     #: For the classes of ``SCRIPT_CHILDREN`` the pages hold: the most element children such an element has in
     #: them (None: not known, the tags of a page holding one do not nest as written).
     children: dict[str, int | None] = field(default_factory=dict)
+    #: The script files of the site the pages link (paths under the site), or None: a page runs a script that is
+    #: not one of them, or could run any of them.
+    scripts: frozenset[str] | None = frozenset()
+    shared_view: bool = False  # whether a page can show another page's content (``SHARED_VIEW_FEATURES``)
 
     def read(self, page: str, classes: set[str] | None = None) -> None:
         """Add what ``page`` holds (``classes``: its class names, when they are known already)."""
-        self.classes |= html_slim.class_names(page) if classes is None else classes
+        classes = html_slim.class_names(page) if classes is None else classes
+        self.classes |= classes
         for name in (*COLOUR_ATTRIBUTES, DIRECTION):
             self.values.setdefault(name, set()).update(_attribute_values(page, name))
         self.inline_scripts += re.findall(r"<script\b[^>]*>(.*?)</script\s*>", page, re.DOTALL | re.IGNORECASE)
@@ -265,7 +286,13 @@ class Pages:
         root, inner = html_slim.root_classes(page)
         self.root_classes |= root
         self.inner_classes |= inner
-        self._add_children(html_slim.most_children(page, SCRIPT_CHILDREN))
+        self._add_children(html_slim.most_children(page, [name for name in SCRIPT_CHILDREN if name in classes]))
+        self.shared_view |= _shows_other_pages(page)
+
+    def read_scripts(self, page: str, path: Path, site_dir: Path, url_path: str = "/") -> None:
+        """Add the scripts ``page`` (the file ``path`` of the site in ``site_dir``, served at ``url_path``) runs."""
+        linked = None if LOADS_SCRIPT in self.classes else _linked_scripts(page, path, site_dir, url_path)
+        self.scripts = None if linked is None or self.scripts is None else self.scripts | linked
 
     def _add_children(self, children: dict[str, int | None]) -> None:
         for name, count in children.items():
@@ -297,7 +324,46 @@ class Pages:
             whole.root_classes |= part.root_classes
             whole.inner_classes |= part.inner_classes
             whole._add_children(part.children)
+            whole.scripts = None if whole.scripts is None or part.scripts is None else whole.scripts | part.scripts
+            whole.shared_view |= part.shared_view
         return whole
+
+
+def _linked_scripts(page: str, path: Path, site_dir: Path, url_path: str) -> frozenset[str] | None:
+    """The script files of the site ``page`` (the file ``path``) links with ``<script src>``, as paths under
+    ``site_dir`` (served at ``url_path``: a link from the server's root, as in 404.html, starts with it); None
+    when it links another (not under ``site_dir``, not there, or with a scheme or host), or has a ``<base>``
+    that could move its links."""
+    if re.search(r"<base[\s>]", page, re.IGNORECASE):
+        return None
+    root = site_dir.resolve()
+    mount = url_path.rstrip("/") + "/"
+    found = set()
+    for match in _SCRIPT_SRC.finditer(page):
+        src = urlsplit(html.unescape(next(v for v in match.groups() if v is not None)))
+        if src.scheme or src.netloc or (src.path.startswith("/") and not src.path.startswith(mount)):
+            return None
+        relative = src.path.removeprefix(mount) if src.path.startswith("/") else src.path
+        target = ((root if src.path.startswith("/") else path.parent) / unquote(relative)).resolve()
+        if not target.is_relative_to(root) or not target.is_file():
+            return None
+        found.add(target.relative_to(root).as_posix())
+    return frozenset(found)
+
+
+def _shows_other_pages(page: str) -> bool:
+    """Whether Material can show another page's content inside ``page`` (``SHARED_VIEW_FEATURES`` in its
+    configuration, or a link with ``data-preview``)."""
+    if "data-preview" in page:
+        return True
+    config = _CONFIG.search(page)
+    if config is None:
+        return "navigation.instant" in page  # no configuration read: any mention counts
+    try:
+        features = json.loads(config.group(1)).get("features") or []
+    except (ValueError, AttributeError):
+        return True  # a configuration this cannot read could hold any feature
+    return not SHARED_VIEW_FEATURES.isdisjoint(features)
 
 
 @dataclass
@@ -356,17 +422,30 @@ def prune_stylesheet(text: str, stem: str, pages: Pages, scripts: Scripts) -> cs
                      keep_comment=lambda comment: "sourceMappingURL" not in comment, tree=pages.tree(scripts))
 
 
-def lean_site(site_dir: Path, cache_dir: Path | None = CACHE_DIR) -> LeanReport:
-    """Make the built site in ``site_dir`` (one language) lighter, in place; what changed. ``cache_dir`` keeps
-    what was worked out from each script and stylesheet (None: work everything out)."""
+def lean_site(site_dir: Path, cache_dir: Path | None = CACHE_DIR, url_path: str = "/") -> LeanReport:
+    """Make the built site in ``site_dir`` (one language; served at ``url_path`` on its server) lighter, in
+    place; what changed. ``cache_dir`` keeps what was worked out from each script and stylesheet (None: work
+    everything out)."""
     site_dir = Path(site_dir)
     report = LeanReport()
     sheets = {path.name: path.read_text(encoding="utf-8") for path in sorted((site_dir / STYLESHEETS).glob("*.css"))}
-    code_scripts = Scripts.union(Scripts.of_file(path, cache_dir) for path in sorted(site_dir.rglob("*.js")))
-    texts, pages = _slim_pages(site_dir, sheets, code_scripts, report, cache_dir)
+    files = {path.relative_to(site_dir).as_posix(): Scripts.of_file(path, cache_dir)
+             for path in sorted(site_dir.rglob("*.js"))}
+    code_scripts = Scripts.union(files.values())
+    texts, pages = _slim_pages(site_dir, sheets, code_scripts, report, cache_dir, url_path)
     everything = Pages.union(pages.values())
     scripts = Scripts.union([code_scripts, *(Scripts.of(text) for text in dict.fromkeys(everything.inline_scripts))])
-    links = _lighten_stylesheets(site_dir / STYLESHEETS, sheets, pages, everything, scripts, report, cache_dir)
+
+    @functools.cache
+    def run(linked: frozenset[str] | None, inline: tuple[str, ...]) -> Scripts:
+        parts = files.values() if linked is None else [files[name] for name in sorted(linked)]
+        return Scripts.union([*parts, *(Scripts.of(text) for text in inline)])
+
+    def run_by(group: Pages) -> Scripts:
+        """What the scripts the pages of ``group`` run could name."""
+        return run(group.scripts, tuple(dict.fromkeys(group.inline_scripts)))
+
+    links = _lighten_stylesheets(site_dir / STYLESHEETS, sheets, pages, everything, scripts, run_by, report, cache_dir)
     prefix = STYLESHEETS.as_posix()
     for path, text in texts.items():
         for old, new in links[path].items():
@@ -388,7 +467,7 @@ def _sorted_classes(text: str) -> list[str]:
 
 
 def _slim_pages(site_dir: Path, sheets: dict[str, str], scripts: Scripts, report: LeanReport,
-                cache_dir: Path | None) -> tuple[dict[Path, str], dict[Path, Pages]]:
+                cache_dir: Path | None, url_path: str) -> tuple[dict[Path, str], dict[Path, Pages]]:
     """Every page of the site, slimmed (not written yet), and what each holds."""
     styled: set[str] = set()
     for text in sheets.values():
@@ -405,40 +484,47 @@ def _slim_pages(site_dir: Path, sheets: dict[str, str], scripts: Scripts, report
         texts[path], classes = slim_page(before, code_class_used)
         pages[path] = Pages()
         pages[path].read(texts[path], classes)
+        pages[path].read_scripts(texts[path], path, site_dir, url_path)
         report.pages += 1
         report.html_bytes_before += len(before.encode())
     return texts, pages
 
 
+Group = tuple[frozenset[str], frozenset[str] | None]  # the content families of pages, the scripts they link
+
+
 def _lighten_stylesheets(sheets_dir: Path, sheets: dict[str, str], pages: dict[Path, Pages], everything: Pages,
-                         scripts: Scripts, report: LeanReport, cache_dir: Path | None) -> dict[Path, dict[str, str]]:
-    """Material's stylesheets pruned under new names (the main one once for each set of ``CONTENT_FAMILIES`` the
-    pages hold), the site's own minified; for each page, the names it links → the names it now links.
-    ``everything``: what all the pages hold together."""
-    groups: dict[frozenset[str], list[Path]] = {}
+                         scripts: Scripts, run_by: Callable[[Pages], Scripts], report: LeanReport,
+                         cache_dir: Path | None) -> dict[Path, dict[str, str]]:
+    """Material's stylesheets pruned under new names (the main one once for each group of pages with the same
+    ``CONTENT_FAMILIES`` and linked scripts, with what the scripts they run could name: ``run_by``), the site's
+    own minified; for each page, the names it links → the names it now links. ``everything``: what all the
+    pages hold together; ``scripts``: what all the site's scripts could name."""
+    groups: dict[Group, list[Path]] = {}
     for path, page in pages.items():
-        groups.setdefault(page.families, []).append(path)
+        key = (everything.families, everything.scripts) if everything.shared_view else (page.families, page.scripts)
+        groups.setdefault(key, []).append(path)
     links: dict[Path, dict[str, str]] = {path: {} for path in pages}
-    lighter: dict[tuple[str, frozenset[str]], tuple[str, int]] = {}  # (sheet, group) → pruned text, rules dropped
+    lighter: dict[tuple[str, Group | None], tuple[str, int]] = {}  # (sheet, group) → pruned text, rules dropped
     for name, text in sheets.items():
         material = MATERIAL_STYLESHEET.match(name)
         if material is None:
             continue
         stem = material.group("stem")
         if stem == "main":
-            for key, members in groups.items():
-                lighter[name, key] = pruned_stylesheet(text, stem, Pages.union(pages[p] for p in members), scripts,
-                                                       cache_dir)
+            for group_key, members in groups.items():
+                group = Pages.union(pages[p] for p in members)
+                lighter[name, group_key] = pruned_stylesheet(text, stem, group, run_by(group), cache_dir)
         else:
-            lighter[name, frozenset()] = pruned_stylesheet(text, stem, everything, scripts, cache_dir)
+            lighter[name, None] = pruned_stylesheet(text, stem, everything, scripts, cache_dir)
     site_sheet = css.minify(sheets[SITE_STYLESHEET]) if SITE_STYLESHEET in sheets else ""
     others = [text for name, text in sheets.items() if MATERIAL_STYLESHEET.match(name) is None and name != SITE_STYLESHEET]
     lighter = _without_unused_properties(lighter, [site_sheet, *others], everything, scripts, cache_dir)
-    for (name, key), (pruned, dropped) in lighter.items():
+    for (name, linked_by), (pruned, dropped) in lighter.items():
         stem = name.split(".", 1)[0]
         new = _hashed_name(stem, pruned)
         write_text(sheets_dir / new, pruned)
-        for path in groups[key] if stem == "main" else pages:
+        for path in groups[linked_by] if linked_by is not None else pages:
             links[path][name] = new
         report.stylesheets.append(StylesheetChange(name, new, len(sheets[name].encode()), len(pruned.encode()), dropped))
     linked = {new for page_links in links.values() for new in page_links.values()}
@@ -452,9 +538,9 @@ def _lighten_stylesheets(sheets_dir: Path, sheets: dict[str, str], pages: dict[P
     return links
 
 
-def _without_unused_properties(lighter: dict[tuple[str, frozenset[str]], tuple[str, int]], other_sheets: list[str],
+def _without_unused_properties(lighter: dict[tuple[str, Group | None], tuple[str, int]], other_sheets: list[str],
                                pages: Pages, scripts: Scripts,
-                               cache_dir: Path | None) -> dict[tuple[str, frozenset[str]], tuple[str, int]]:
+                               cache_dir: Path | None) -> dict[tuple[str, Group | None], tuple[str, int]]:
     """The pruned stylesheets without the custom properties nothing reads: no ``var()`` of any stylesheet the
     site ships outside a custom property's own value, of a page, and no script (by name: Material's script
     sets and reads some); and then none that only such a property's value read. Remembered in ``cache_dir``

@@ -14,7 +14,7 @@ import pytest
 from languages import LANGUAGES, language
 from site_helpers import BuiltSite
 from site_tools import css, html_slim
-from site_tools.lean_site import MATERIAL_STYLESHEET, SCRIPT_CHILDREN, STYLESHEETS, Scripts, lean_site
+from site_tools.lean_site import MATERIAL_STYLESHEET, SCRIPT_CHILDREN, STYLESHEETS, Pages, Scripts, lean_site
 
 #: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
 pytestmark = pytest.mark.xdist_group("site")
@@ -37,6 +37,7 @@ MATERIAL_CSS = (
     # a tab set's 3rd child can be (its one <a> and the script's two controls), not its 4th
     ".tabbed-set>a:nth-child(3){t:3}.tabbed-set>a:nth-child(4){t:4}"
     ".no-js .md-nav__link{r:1}.md-nav__link .no-js{r:2}"  # no-js is on <html> alone
+    ".md-worker-only{w:1}.md-diagram-only{w:2}"  # named by the search worker; by the diagram page's script
     ":root{--md-unused:1px;--md-chain:var(--md-deep);--md-deep:2px;--md-set:0}"  # nothing reads them (but --md-set)
     ".md-nav__link::before{mask-image:var(--md-icon)}"
     "html{color:var(--a);background:var(--b);border-color:var(--c);outline-color:var(--d)}"  # the palette's
@@ -51,6 +52,7 @@ BUNDLE = ('function s(){e.classList.add("md-search-result__item");t.className=`m
 PAGE = ('<!doctype html>\n<html class="no-js">\n  <head>\n'
         '    <link rel="stylesheet" href="{up}assets/stylesheets/' + MAIN + '">\n'
         '    <link rel="stylesheet" href="{up}assets/stylesheets/palette.89abcdef.min.css">\n'
+        '    <script src="{up}assets/javascripts/bundle.0000.min.js"></script>\n'
         '  </head>\n  <body dir="ltr" data-md-color-scheme="default" data-md-color-primary="indigo">\n'
         '    <nav>\n      <a class="md-nav__link" title="two\n    lines">x</a>\n    </nav>\n'
         '    <div class="highlight"><pre><span></span><code>kubectl<span class="w"> </span>get<span class="w">  </span>'
@@ -74,6 +76,13 @@ def _small_site(root: Path) -> Path:
     (root / "tabs").mkdir()
     (root / "tabs/index.html").write_text(PAGE.replace("{up}", "../").replace("<nav>", '<nav class="tabbed-set">'),
                                           encoding="utf-8")
+    (root / "assets/javascripts/workers").mkdir()  # a web worker: no page to touch
+    (root / "assets/javascripts/workers/search.js").write_text('x("md-worker-only")', encoding="utf-8")
+    (root / "assets/javascripts/diagram.js").write_text('e.className="md-diagram-only"', encoding="utf-8")
+    (root / "diagram").mkdir()
+    (root / "diagram/index.html").write_text(
+        PAGE.replace("{up}", "../").replace("</body>", '<script src="../assets/javascripts/diagram.js"></script></body>'),
+        encoding="utf-8")
     return root
 
 
@@ -86,10 +95,11 @@ def test_pruning_keeps_what_a_page_or_a_script_can_use_and_drops_what_nothing_ca
     report = lean_site(site, cache_dir=None)
     sheets = {p.name: p.read_text(encoding="utf-8") for p in (site / STYLESHEETS).iterdir()}
     mains = [name for name in sheets if name.startswith("main.")]
-    assert len(mains) == 2 and all(MATERIAL_STYLESHEET.match(m) and m != MAIN for m in mains)  # new names
+    assert len(mains) == 3 and all(MATERIAL_STYLESHEET.match(m) and m != MAIN for m in mains)  # new names
     assert f"{MAIN}.map" not in sheets  # the old source map is gone
     (with_tabs,) = [m for m in mains if ".tabbed-set{" in sheets[m]]
-    (main,) = [m for m in mains if m != with_tabs]
+    (diagram,) = [m for m in mains if ".md-diagram-only{" in sheets[m]]
+    (main,) = [m for m in mains if m not in {with_tabs, diagram}]
     pruned = sheets[main]
     # kept: a rule a page uses, rules only a script can make true, and every rule without a class
     for kept in (".md-nav__link{color:red}", ".md-search-result__item{", ".md-tag--python{", ":root{--md-icon:",
@@ -100,8 +110,10 @@ def test_pruning_keeps_what_a_page_or_a_script_can_use_and_drops_what_nothing_ca
     # dropped: every rule no selector of which can match, an @media left empty, the stale source map, the
     # selectors of a list that cannot match, content tabs' rules where no page has tabs, properties no one reads
     for dropped in (".md-banner{color:green}", "x:1", "x:4", "x:5", "x:7", "@media screen", "sourceMappingURL",
-                    "dir=rtl", "x:9", "tabbed", "--md-unused", "--md-chain", "--md-deep", "r:2"):
+                    "dir=rtl", "x:9", "tabbed", "--md-unused", "--md-chain", "--md-deep", "r:2", "w:1", "w:2"):
         assert dropped not in pruned, dropped
+    # the page that runs one more script links one that keeps what that script names; no page runs the worker
+    assert sheets[diagram].replace(".md-diagram-only{w:2}", "") == pruned
     # the page with a tab set links the other one, which has the tabs' rules, even the one only a script makes true
     tabs = ".tabbed-set{x:10}.tabbed-labels--linked{x:11}.tabbed-set>a:nth-child(3){t:3}"
     assert tabs in sheets[with_tabs] and "t:4" not in sheets[with_tabs]
@@ -111,14 +123,40 @@ def test_pruning_keeps_what_a_page_or_a_script_can_use_and_drops_what_nothing_ca
     assert _selectors(sheets[palette]) == ["[data-md-color-scheme=slate]", "[data-md-color-primary=indigo]"]
     assert sheets["k8s-site.css"] == '.k8s-mark{color : red;content: "a  b";}.l{color:red}'
     for page, linked in ((site / "index.html", main), (site / "sub/index.html", main),
-                         (site / "tabs/index.html", with_tabs)):
+                         (site / "tabs/index.html", with_tabs), (site / "diagram/index.html", diagram)):
         html = page.read_text(encoding="utf-8")
         assert f"assets/stylesheets/{linked}" in html and MAIN not in html and palette in html
         assert 'title="two\n    lines"' in html  # attribute values as they were
         # code: `w` and the `l-Scalar…` classes have no rule; the text is the same
         assert '<code>kubectl get  <span class="l">pods</span>\n    indented</code>' in html
         assert "\n<nav" in html and "\n<a " in html  # indentation outside <pre> gone
-    assert report.pages == 3 and report.html_bytes_after < report.html_bytes_before
+    assert report.pages == 4 and report.html_bytes_after < report.html_bytes_before
+
+
+def test_where_a_page_can_show_another_pages_content_every_page_links_the_same_stylesheet(tmp_path: Path) -> None:
+    site = _small_site(tmp_path / "site")
+    config = '<script id="__config" type="application/json">{"features": ["navigation.instant"]}</script>'
+    (site / "sub/index.html").write_text(PAGE.replace("{up}", "../").replace("</body>", config + "</body>"),
+                                         encoding="utf-8")
+    lean_site(site, cache_dir=None)
+    (main,) = (site / STYLESHEETS).glob("main.*.min.css")
+    assert all(rule in main.read_text(encoding="utf-8") for rule in (".tabbed-set{x:10}", ".md-diagram-only{w:2}"))
+    assert all(main.name in page.read_text(encoding="utf-8") for page in site.rglob("*.html"))
+
+
+def test_the_scripts_a_page_links_are_the_sites_files_or_unknown(tmp_path: Path) -> None:
+    site = _small_site(tmp_path / "site")
+    page = Pages()
+    page.read_scripts(PAGE.replace("{up}", "../"), site / "sub/index.html", site)
+    assert page.scripts == frozenset({"assets/javascripts/bundle.0000.min.js"})
+    root_relative = PAGE.replace("{up}", "/en/")  # 404.html links from the server's root
+    page.read_scripts(root_relative, site / "404.html", site, url_path="/en/")
+    assert page.scripts == frozenset({"assets/javascripts/bundle.0000.min.js"})
+    for other, url_path in ((root_relative, "/"), (PAGE.replace("{up}", "https://cdn.example.org/"), "/"),
+                            (PAGE.replace("{up}", "../missing/"), "/"), (PAGE.replace("<head>", '<head><base href="/x/">'), "/")):
+        unknown = Pages()
+        unknown.read_scripts(other, site / "sub/index.html", site, url_path)
+        assert unknown.scripts is None, other
 
 
 def test_custom_properties_stay_while_anything_reads_them() -> None:
@@ -134,7 +172,7 @@ def test_a_cached_pruning_is_used_only_for_the_same_stylesheet_pages_and_scripts
     first = _small_site(tmp_path / "first")
     lean_site(first, cache_dir=cache)
     entries = sorted(p.name for p in cache.iterdir())
-    assert [e.split("-")[0] for e in entries].count("pruned") == 3  # main (with and without tabs) and palette
+    assert [e.split("-")[0] for e in entries].count("pruned") == 4  # main (no tabs, tabs, more scripts) and palette
     again = _small_site(tmp_path / "again")
     lean_site(again, cache_dir=cache)
     assert sorted(p.name for p in cache.iterdir()) == entries  # nothing new: the same result, from the cache
@@ -145,7 +183,8 @@ def test_a_cached_pruning_is_used_only_for_the_same_stylesheet_pages_and_scripts
     (changed / "sub/index.html").write_text(PAGE.replace("{up}", "../").replace("<nav>", '<nav class="md-banner">'),
                                             encoding="utf-8")
     lean_site(changed, cache_dir=cache)
-    (main,) = [p for p in (changed / STYLESHEETS).glob("main.*.min.css") if "tabbed" not in p.read_text(encoding="utf-8")]
+    (main,) = [p for p in (changed / STYLESHEETS).glob("main.*.min.css")
+               if not re.search("tabbed|diagram", p.read_text(encoding="utf-8"))]
     assert ".md-banner{color:green}" in main.read_text(encoding="utf-8")
     assert main.name not in {p.name for p in (first / STYLESHEETS).iterdir()}
 
@@ -312,23 +351,39 @@ def _material_stylesheet() -> Path:
     return path
 
 
+_SCRIPT_SRC = re.compile(r'<script src="([^"]+)"')
+
+
 def test_every_page_links_the_pruned_stylesheet_which_keeps_what_pages_and_scripts_use(built_site: BuiltSite) -> None:
     material = _material_stylesheet()
     original = material.name
     for lang, root in _roots(built_site).items():
         sheets = sorted(p.name for p in (root / STYLESHEETS).glob("main.*.min.css"))
-        # one for the pages with content tabs (the guestbook page), one for the rest
-        assert len(sheets) == 2 and original not in sheets, f"{lang}: {sheets}"
+        # one for the pages with content tabs (the guestbook page), one for those with a diagram (which run
+        # mermaid), one for the rest
+        assert len(sheets) == 3 and original not in sheets, f"{lang}: {sheets}"
         nested = {language(other.code).prefix.rstrip("/") for other in LANGUAGES if other.code != lang} - {""}
         pages = [p for p in root.rglob("*.html") if p.relative_to(root).parts[0] not in nested]
         classes: dict[str, set[str]] = {name: set() for name in sheets}
+        runs: dict[str, set[str]] = {name: set() for name in sheets}  # the scripts the pages linking it run
         for page in pages:
             html = page.read_text(encoding="utf-8")
             (linked,) = [name for name in sheets if f"assets/stylesheets/{name}" in html]
             assert original not in html, page
             classes[linked] |= html_slim.class_names(html)
             assert ("tabbed-set" in html_slim.class_names(html)) == ("tabbed-set" in classes[linked]), page
+            runs[linked] |= {src.rsplit("/", 1)[-1] for src in _SCRIPT_SRC.findall(html)}
         scripts = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in root.rglob("*.js"))
+        (diagram,) = [name for name in sheets if "mermaid.min.js" in runs[name]]
+        (plain,) = [name for name in sheets if name != diagram and "tabbed-set" not in classes[name]]
+        # what the stylesheet of the pages without a diagram lost to it: classes only mermaid (or the search
+        # worker, or lunr) names, none of which these pages run
+        theirs = "\n".join((root / "assets/javascripts" / name).read_text(encoding="utf-8") for name in runs[plain])
+        lost = css.selector_classes((root / STYLESHEETS / diagram).read_text(encoding="utf-8")) - \
+            css.selector_classes((root / STYLESHEETS / plain).read_text(encoding="utf-8"))
+        assert lost and "mermaid.min.js" not in runs[plain]
+        for name in lost:
+            assert name not in classes[plain] and name not in theirs and name in scripts, name
         for name in sheets:
             pruned = (root / STYLESHEETS / name).read_text(encoding="utf-8")
             # a rule the pages use; one only Material's script can make true (the search results); one nothing uses
@@ -367,19 +422,22 @@ _RESTORE = """([main, palette]) => {
 
 
 GUESTBOOK = "tutorials/stateless-application/guestbook-logs-metrics-with-elk.md"
+SOURCE_IP = "tutorials/services/source-ip.md"  # a page with a diagram, drawn by mermaid
 
 
 @pytest.mark.parametrize(("scheme", "width", "source", "state"), [
     ("light", 1280, STATEFULSET, "search"), ("dark", 1280, STATEFULSET, "search"), ("light", 1280, GUESTBOOK, "search"),
     ("light", 400, STATEFULSET, "search"), ("light", 1280, GUESTBOOK, "second-tab"), ("light", 1280, GUESTBOOK, "no-js"),
-], ids=["light", "dark", "tabs", "narrow", "second-tab", "no-js"])
+    ("light", 1280, SOURCE_IP, "search"),
+], ids=["light", "dark", "tabs", "narrow", "second-tab", "no-js", "diagram"])
 def test_pages_and_search_results_look_the_same_under_materials_full_stylesheets(
         browser, built_site: BuiltSite, site_url: str, scheme: str, width: int, source: str, state: str) -> None:
     """Every element of a page with the search open and its results listed (made by Material's script only)
     computes the same style under the pruned stylesheets as under Material's own: in both colour schemes, on a
     page with content tabs (which links the stylesheet that keeps their rules), there with its second tab chosen
-    (the rules for a tab set's k-th input), on a phone's width; and on the page with tabs read without
-    JavaScript (``<html class="no-js">``: the rules for it, no search)."""
+    (the rules for a tab set's k-th input), on a phone's width, on a page with a diagram drawn by mermaid (which
+    links the stylesheet pruned with mermaid's names too); and on the page with tabs read without JavaScript
+    (``<html class="no-js">``: the rules for it, no search)."""
     import material
 
     sheets = Path(str(material.__file__)).parent / "templates/assets/stylesheets"
@@ -393,6 +451,8 @@ def test_pages_and_search_results_look_the_same_under_materials_full_stylesheets
         for lang in LANGUAGES if width > 960 and source == STATEFULSET else LANGUAGES[:1]:
             page.goto(site_url + built_site.url_path(lang.code, source), wait_until="load")
             page.evaluate(_NO_MOTION)  # (not add_style_tag, which waits for a script when JavaScript is off)
+            if source == SOURCE_IP:
+                page.wait_for_selector("figure.k8s-diagram[data-rendered=live]")
             if state == "second-tab":
                 page.click(".tabbed-set > .tabbed-labels > label:nth-child(2)")
                 assert page.evaluate("() => document.querySelector('.tabbed-set > input:nth-child(2)').checked")
