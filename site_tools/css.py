@@ -9,9 +9,14 @@ escapes are skipped over wherever a brace or a comma could hide in them.
 A selector *can match* unless it needs something no page will ever have: a class (``.md-tag``) or an
 attribute value (``[data-md-color-primary=red]``, for the attributes asked about) that ``present`` says
 is absent. Only what the selector requires counts: a class inside ``:not(…)`` requires nothing, and of
-``:is(a, b)`` / ``:where(…)`` / ``:has(…)`` one alternative must be able to match. A rule is kept when
-any selector of its list can match, with only those selectors; an at-rule's block when any rule in it is
-kept. What this does not understand (a selector it cannot read) it keeps.
+``:is(a, b)`` / ``:where(…)`` / ``:has(…)`` one alternative must be able to match. Where more is known of
+the pages' element tree (``Tree``), a selector also cannot match when it puts a class that only the root
+element can have (``.no-js``, on ``<html>``) on an element that has an ancestor or an earlier sibling
+(``.md-typeset .no-js …``: the compound comes after a combinator), or when it asks for the k-th child
+(``:nth-child(k)``, k a plain number: the k-th among all the element children) of a parent whose classes
+allow fewer children (``.tabbed-set>input:nth-child(12)`` where no tab set has more than 6). A rule is
+kept when any selector of its list can match, with only those selectors; an at-rule's block when any rule
+in it is kept. What this does not understand (a selector it cannot read) it keeps.
 
 A custom property (``--md-admonition-icon--bug: url(…)``) whose name no ``var()`` of the site's
 stylesheets, no page and no script refers to is dropped as well (``drop_unused_properties``).
@@ -20,7 +25,7 @@ stylesheets, no page and no script refers to is dropped as well (``drop_unused_p
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 #: At-rules whose block holds rules (pruned inside); any other at-rule's block is kept as written.
@@ -219,28 +224,104 @@ def _unescape(ident: str) -> str:
     return _ESCAPE.sub(one, ident)
 
 
+@dataclass(frozen=True)
+class Tree:
+    """What is known of the pages' element tree beyond their classes (nothing, by default)."""
+
+    #: Classes that only the root element (``<html>``) can have.
+    root_only: frozenset[str] = frozenset()
+    #: For some classes: the most element children an element with the class can have.
+    most_children: Mapping[str, int] = field(default_factory=dict)
+
+    def fewest_children(self, classes: frozenset[str]) -> int | None:
+        """The most children an element with all of ``classes`` can have, where that is known."""
+        bounds = [self.most_children[c] for c in classes if c in self.most_children]
+        return min(bounds) if bounds else None
+
+
 @dataclass
 class Needs:
-    """What a selector needs to match: classes and attribute values, and groups of which one must match."""
+    """What a selector needs to match: classes and attribute values, and groups of which one must match;
+    classes needed on an element that has an ancestor or an earlier sibling (a compound after a combinator),
+    and the k-th child positions needed under a parent with given classes."""
 
     classes: set[str] = field(default_factory=set)
     attributes: set[tuple[str, str]] = field(default_factory=set)  # (name, value) of [name=value]
     groups: list[list[Needs]] = field(default_factory=list)
+    below: set[str] = field(default_factory=set)  # classes of compounds that follow a combinator
+    positions: set[tuple[frozenset[str], int]] = field(default_factory=set)  # (the parent's classes, k)
 
-    def can_match(self, has_class: Callable[[str], bool], has_value: Callable[[str, str], bool]) -> bool:
+    def can_match(self, has_class: Callable[[str], bool], has_value: Callable[[str, str], bool],
+                  tree: Tree = Tree()) -> bool:
+        if not self.below.isdisjoint(tree.root_only):
+            return False
+        for parent, k in self.positions:
+            most = tree.fewest_children(parent)
+            if most is not None and k > most:
+                return False
         return (all(has_class(c) for c in self.classes) and all(has_value(a, v) for a, v in self.attributes)
-                and all(any(alt.can_match(has_class, has_value) for alt in group) for group in self.groups))
+                and all(any(alt.can_match(has_class, has_value, tree) for alt in group) for group in self.groups))
 
 
 _ATTRIBUTE = re.compile(r"""\[\s*([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([\w-]+))\s*(?:[iIsS]\s*)?\]""")
 
 
+_COMBINATOR = " \t\n\r\f>+~"
+_NTH_CHILD = re.compile(r":nth-child\(\s*\+?0*([1-9][0-9]*)\s*\)", re.IGNORECASE)
+
+
+@dataclass
+class _Compounds:
+    """Where a selector's reading is among its compounds (outside functions), and what they need of the tree."""
+
+    found: Needs
+    classes: set[str] = field(default_factory=set)  # of the compound being read
+    started: bool = False  # whether a compound was begun
+    after: bool = False  # whether the one being read follows a combinator
+    parent: frozenset[str] | None = None  # the classes of its parent's compound, when it follows ">"
+    combinator: str = ""  # read since the last compound ("" for none, " " for a descendant)
+
+    def read_combinator(self, char: str) -> None:
+        if char in ">+~":
+            self.combinator = char
+        elif not self.combinator:
+            self.combinator = " "
+
+    def begin(self) -> None:
+        """Where a compound's part is read: a new compound begins if a combinator came before it."""
+        if self.combinator:
+            if self.started:
+                self.close()
+                self.parent = frozenset(self.classes) if self.combinator == ">" else None
+                self.classes, self.after = set(), True
+            elif self.combinator != " ":  # a relative selector (``:has(> a)``): its first compound has a parent
+                self.after = True
+            self.combinator = ""
+        self.started = True
+
+    def nth_child(self, k: int) -> None:
+        if self.parent is not None:
+            self.found.positions.add((self.parent, k))
+
+    def close(self) -> None:
+        if self.after:
+            self.found.below.update(self.classes)
+
+
 def needs(selector: str, attributes: frozenset[str] = frozenset()) -> Needs:
     """What ``selector`` requires: its classes, its ``[name=value]`` for the attribute names asked about,
-    and its ``:is()``-like alternatives; nothing under ``:not()`` or any other function."""
+    and its ``:is()``-like alternatives; nothing under ``:not()`` or any other function. Also, of its compounds
+    (outside functions): the classes of those after a combinator, and each ``:nth-child(k)`` (k a number) of
+    a compound right after ``>``, with the classes of the compound before it (the parent's)."""
     found, i = Needs(), 0
+    compounds = _Compounds(found)
     while i < len(selector):
         char = selector[i]
+        if char in _COMBINATOR:
+            compounds.read_combinator(char)
+            i += 1
+            continue
+        compounds.begin()
         if char in "\"'":
             i = _skip_string(selector, i)
         elif char == "\\":
@@ -257,12 +338,18 @@ def needs(selector: str, attributes: frozenset[str] = frozenset()) -> Needs:
             if ident is None:
                 i += 1
                 continue
-            found.classes.add(_unescape(ident.group(0)))
+            name = _unescape(ident.group(0))
+            found.classes.add(name)
+            compounds.classes.add(name)
             i = ident.end()
         elif char == ":":
+            nth = _NTH_CHILD.match(selector, i)
+            if nth is not None:
+                compounds.nth_child(int(nth.group(1)))
             i = _pseudo(selector, i, found, attributes)
         else:
             i += 1
+    compounds.close()
     return found
 
 
@@ -282,7 +369,7 @@ def _pseudo(selector: str, i: int, found: Needs, attributes: frozenset[str]) -> 
 
 
 def matching_selectors(selectors: str, has_class: Callable[[str], bool], has_value: Callable[[str, str], bool],
-                       attributes: frozenset[str] = frozenset()) -> tuple[list[str], bool]:
+                       attributes: frozenset[str] = frozenset(), tree: Tree = Tree()) -> tuple[list[str], bool]:
     """The selectors of the list ``selectors`` that can match, and whether that is all of them (a list this
     cannot read is kept whole)."""
     try:
@@ -292,7 +379,7 @@ def matching_selectors(selectors: str, has_class: Callable[[str], bool], has_val
     kept = []
     for selector in listed:
         try:
-            if needs(selector, attributes).can_match(has_class, has_value):
+            if needs(selector, attributes).can_match(has_class, has_value, tree):
                 kept.append(selector)
         except CssSyntaxError:
             kept.append(selector)  # a selector this cannot read is kept
@@ -309,25 +396,27 @@ class Pruned:
 
 
 def prune(css: str, has_class: Callable[[str], bool], has_value: Callable[[str, str], bool] = lambda a, v: True,
-          attributes: frozenset[str] = frozenset(), keep_comment: Callable[[str], bool] = lambda text: True) -> Pruned:
+          attributes: frozenset[str] = frozenset(), keep_comment: Callable[[str], bool] = lambda text: True,
+          tree: Tree = Tree()) -> Pruned:
     """``css`` without the style rules none of whose selectors can match (and without at-rules left empty).
 
     ``has_class(name)`` and ``has_value(attribute, value)`` say what the site's pages can have; only
-    attribute names in ``attributes`` are asked about. Comments are kept where ``keep_comment`` says so.
+    attribute names in ``attributes`` are asked about; ``tree``, what else is known of where elements can
+    be. Comments are kept where ``keep_comment`` says so.
     """
     result = Pruned("", 0, 0)
-    result.css = "".join(_kept(parse(css), has_class, has_value, attributes, keep_comment, result))
+    result.css = "".join(_kept(parse(css), has_class, has_value, attributes, keep_comment, tree, result))
     return result
 
 
 def _kept(nodes: list[Node], has_class: Callable[[str], bool], has_value: Callable[[str, str], bool],
-          attributes: frozenset[str], keep_comment: Callable[[str], bool], result: Pruned) -> Iterator[str]:
+          attributes: frozenset[str], keep_comment: Callable[[str], bool], tree: Tree, result: Pruned) -> Iterator[str]:
     for node in nodes:
         if isinstance(node, Comment):
             if keep_comment(node.text):
                 yield node.text
         elif isinstance(node, StyleRule):
-            kept, whole = matching_selectors(node.selectors, has_class, has_value, attributes)
+            kept, whole = matching_selectors(node.selectors, has_class, has_value, attributes, tree)
             if kept:
                 result.kept += 1
                 # Only the selectors that can match: Material's long lists (a tab's 20 positions, the
@@ -339,7 +428,7 @@ def _kept(nodes: list[Node], has_class: Callable[[str], bool], has_value: Callab
         elif node.children is None:
             yield node.text
         else:
-            inner = "".join(_kept(node.children, has_class, has_value, attributes, keep_comment, result))
+            inner = "".join(_kept(node.children, has_class, has_value, attributes, keep_comment, tree, result))
             if inner.strip():
                 yield node.prelude + "{" + inner + "}"
 

@@ -13,13 +13,16 @@
   space. Attribute values are never touched.
 
 The tags are read with regular expressions that know quoted attribute values and comments, not with a
-full HTML parser: the pages are MkDocs' output, well formed.
+full HTML parser: the pages are MkDocs' output, well formed. For the stylesheets' pruning this also tells
+the classes of the root element (``<html>``) apart from those of the others (``root_classes``,
+``inner_class_names``), and counts the element children of the elements with given classes
+(``most_children``), trusting the count only where the tags nest as written.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 #: Elements whose text is kept as written: preformatted, raw text, or styled ``white-space: pre-wrap``.
 VERBATIM = ("pre", "code", "kbd", "textarea", "script", "style", "title", "xmp", "listing", "plaintext")
@@ -92,6 +95,102 @@ def class_names(page: str) -> set[str]:
         for match in _CLASS_ATTRIBUTE.finditer(tag):
             names.update(next(v for v in match.groups() if v is not None).split())
     return names
+
+
+_ROOT_TAG = re.compile(r"<html(?=[\s/>])" + _ATTRIBUTES + ">", re.IGNORECASE)
+
+
+def root_classes(page: str) -> tuple[set[str], set[str]]:
+    """The classes of ``page``'s root element (its ``<html>`` start tag, the first start tag), and the classes of
+    every other element."""
+    first = _START_TAGS.search(page)
+    while first is not None and first.group(1) is None:  # comments, the doctype
+        first = _START_TAGS.search(page, first.end())
+    if first is None or not _ROOT_TAG.fullmatch(first.group(1)):
+        return set(), class_names(page)
+    root = class_names(first.group(1))
+    return root, class_names(page[:first.start()] + page[first.end():]) if root else class_names(page)
+
+
+#: Elements without content or end tag.
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
+                  "source", "track", "wbr"})
+#: Elements whose content is text (no element children), up to their end tag.
+RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"})
+#: Where an HTML parser closes or moves an element that the tags leave open (an end tag left out, a table's
+#: stray content): the open element, and the start tags that do so. Where this happens in a page, its tags do
+#: not give the tree as written, and ``most_children`` counts nothing.
+_IMPLIED = {
+    "p": frozenset({"address", "article", "aside", "blockquote", "details", "dialog", "div", "dl", "fieldset",
+                    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup",
+                    "hr", "main", "menu", "nav", "ol", "p", "pre", "search", "section", "table", "ul", "listing",
+                    "xmp", "plaintext"}),
+    "li": frozenset({"li"}), "dt": frozenset({"dt", "dd"}), "dd": frozenset({"dt", "dd"}),
+    "option": frozenset({"option", "optgroup"}), "optgroup": frozenset({"optgroup"}),
+    "tr": frozenset({"tr", "tbody", "thead", "tfoot"}), "td": frozenset({"td", "th", "tr", "tbody", "thead", "tfoot"}),
+    "th": frozenset({"td", "th", "tr", "tbody", "thead", "tfoot"}),
+    "thead": frozenset({"tbody", "tfoot"}), "tbody": frozenset({"tbody", "tfoot"}),
+}
+#: What a table, its sections and its rows hold as written (anything else a parser moves out of the table).
+_TABLE_CONTENT = {
+    "table": frozenset({"caption", "colgroup", "thead", "tbody", "tfoot", "tr", "script", "template", "style"}),
+    "thead": frozenset({"tr", "script", "template"}), "tbody": frozenset({"tr", "script", "template"}),
+    "tfoot": frozenset({"tr", "script", "template"}), "tr": frozenset({"td", "th", "script", "template"}),
+}
+_TAGS = re.compile(f"{_COMMENT}|{_DECL}|(?P<start><(?P<name>[a-zA-Z][^\\s/>]*){_ATTRIBUTES}>)"
+                   r"|</(?P<end>[a-zA-Z][^\s/>]*)\s*>", re.DOTALL)
+
+
+def most_children(page: str, names: Iterable[str]) -> dict[str, int | None]:
+    """For each class of ``names`` that an element of ``page`` has: the most element children (all of them,
+    whatever their name, as ``:nth-child()`` counts) that such an element has in the tags, or None for all
+    when the tags do not nest as written (an end tag that closes another element than the last one opened, an
+    end tag left out, a table's stray content: a parser would make another tree)."""
+    names = [name for name in names if name in page]
+    if not names:
+        return {}
+    found: dict[str, int] = {}
+    stack: list[tuple[str, list[str]]] = []  # the open elements: name, and the classes of ``names`` they have
+    counts: list[int] = []  # the children of each open element
+    position = 0
+    while (tag := _TAGS.search(page, position)) is not None:
+        position = tag.end()
+        end = tag.group("end")
+        if end is not None:
+            if not stack or stack[-1][0] != end.lower():
+                return dict.fromkeys(found, None) | dict.fromkeys(_holders(page, names), None)
+            _, holds = stack.pop()
+            children = counts.pop()
+            for name in holds:
+                found[name] = max(found.get(name, 0), children)
+            continue
+        start = tag.group("start")
+        if start is None:
+            continue  # a comment, the doctype
+        name = tag.group("name").lower()
+        if stack and (name in _IMPLIED.get(stack[-1][0], ()) or
+                      (stack[-1][0] in _TABLE_CONTENT and name not in _TABLE_CONTENT[stack[-1][0]])):
+            return dict.fromkeys(found, None) | dict.fromkeys(_holders(page, names), None)
+        if counts:
+            counts[-1] += 1
+        if name in RAW_TEXT:
+            close = re.compile(rf"</{re.escape(name)}\s*>", re.IGNORECASE).search(page, position)
+            position = len(page) if close is None else close.end()
+            continue
+        if name in VOID or start.endswith("/>"):
+            continue
+        classes = class_names(start) if any(n in start for n in names) else ()
+        stack.append((name, [n for n in names if n in classes]))
+        counts.append(0)
+    if stack:  # elements left open at the end: their counts are not known
+        return dict.fromkeys(found, None) | dict.fromkeys(_holders(page, names), None)
+    return dict(found)
+
+
+def _holders(page: str, names: list[str]) -> list[str]:
+    """The classes of ``names`` that a tag of ``page`` has."""
+    classes = class_names(page)
+    return [name for name in names if name in classes]
 
 
 def _collapsed(piece: re.Match[str]) -> str:

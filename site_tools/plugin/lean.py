@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 
@@ -18,7 +19,7 @@ log = logging.getLogger("mkdocs.plugins.k8s-site.lean")
 
 class LeanSite(Part):
     def on_post_build(self, config: MkDocsConfig) -> None:
-        report = lean_site(Path(config.site_dir))
+        report = lean_site(Path(config.site_dir), url_path=urlsplit(config.site_url or "").path or "/")
         sheets = "; ".join(f"{s.old} {s.old_bytes:,} → {s.new_bytes:,} bytes"
                            + (f" ({s.new}, {s.dropped_rules} rules dropped)" if s.new != s.old else "")
                            for s in report.stylesheets)

@@ -14,7 +14,7 @@ import pytest
 from languages import LANGUAGES, language
 from site_helpers import BuiltSite
 from site_tools import css, html_slim
-from site_tools.lean_site import MATERIAL_STYLESHEET, STYLESHEETS, Scripts, lean_site
+from site_tools.lean_site import MATERIAL_STYLESHEET, SCRIPT_CHILDREN, STYLESHEETS, Pages, Scripts, lean_site
 
 #: Builds sites (or reads the shared node_modules): one worker runs all of these, one after another.
 pytestmark = pytest.mark.xdist_group("site")
@@ -34,6 +34,10 @@ MATERIAL_CSS = (
     "@media screen{.md-banner{x:5}}@media print{.md-nav__link{x:6}.md-banner{x:7}}"
     "[dir=ltr] .md-nav__link,[dir=rtl] .md-nav__link{x:8}[dir=rtl] .md-nav__link{x:9}"  # every page is ltr
     ".tabbed-set{x:10}.tabbed-labels--linked{x:11}"  # content tabs: made by the script inside a .tabbed-set only
+    # a tab set's 3rd child can be (its one <a> and the script's two controls), not its 4th
+    ".tabbed-set>a:nth-child(3){t:3}.tabbed-set>a:nth-child(4){t:4}"
+    ".no-js .md-nav__link{r:1}.md-nav__link .no-js{r:2}"  # no-js is on <html> alone
+    ".md-worker-only{w:1}.md-diagram-only{w:2}"  # named by the search worker; by the diagram page's script
     ":root{--md-unused:1px;--md-chain:var(--md-deep);--md-deep:2px;--md-set:0}"  # nothing reads them (but --md-set)
     ".md-nav__link::before{mask-image:var(--md-icon)}"
     "html{color:var(--a);background:var(--b);border-color:var(--c);outline-color:var(--d)}"  # the palette's
@@ -44,9 +48,11 @@ PALETTE_CSS = ("[data-md-color-scheme=slate]{--a:1}[data-md-color-primary=indigo
 SITE_CSS = "/* ours */\n.k8s-mark  {\n  color : red ;\n  content: \"a  b\";\n}\n"
 BUNDLE = ('function s(){e.classList.add("md-search-result__item");t.className=`md-tag md-tag--${n}`;'
           'document.body.setAttribute("data-md-color-"+k,v);l.classList.add("tabbed-labels--linked");'
-          'e.style.setProperty("--md-set","1px")}')
-PAGE = ('<!doctype html>\n<html>\n  <head>\n    <link rel="stylesheet" href="{up}assets/stylesheets/' + MAIN + '">\n'
+          'e.style.setProperty("--md-set","1px");document.documentElement.classList.remove("no-js")}')
+PAGE = ('<!doctype html>\n<html class="no-js">\n  <head>\n'
+        '    <link rel="stylesheet" href="{up}assets/stylesheets/' + MAIN + '">\n'
         '    <link rel="stylesheet" href="{up}assets/stylesheets/palette.89abcdef.min.css">\n'
+        '    <script src="{up}assets/javascripts/bundle.0000.min.js"></script>\n'
         '  </head>\n  <body dir="ltr" data-md-color-scheme="default" data-md-color-primary="indigo">\n'
         '    <nav>\n      <a class="md-nav__link" title="two\n    lines">x</a>\n    </nav>\n'
         '    <div class="highlight"><pre><span></span><code>kubectl<span class="w"> </span>get<span class="w">  </span>'
@@ -70,6 +76,13 @@ def _small_site(root: Path) -> Path:
     (root / "tabs").mkdir()
     (root / "tabs/index.html").write_text(PAGE.replace("{up}", "../").replace("<nav>", '<nav class="tabbed-set">'),
                                           encoding="utf-8")
+    (root / "assets/javascripts/workers").mkdir()  # a web worker: no page to touch
+    (root / "assets/javascripts/workers/search.js").write_text('x("md-worker-only")', encoding="utf-8")
+    (root / "assets/javascripts/diagram.js").write_text('e.className="md-diagram-only"', encoding="utf-8")
+    (root / "diagram").mkdir()
+    (root / "diagram/index.html").write_text(
+        PAGE.replace("{up}", "../").replace("</body>", '<script src="../assets/javascripts/diagram.js"></script></body>'),
+        encoding="utf-8")
     return root
 
 
@@ -82,38 +95,68 @@ def test_pruning_keeps_what_a_page_or_a_script_can_use_and_drops_what_nothing_ca
     report = lean_site(site, cache_dir=None)
     sheets = {p.name: p.read_text(encoding="utf-8") for p in (site / STYLESHEETS).iterdir()}
     mains = [name for name in sheets if name.startswith("main.")]
-    assert len(mains) == 2 and all(MATERIAL_STYLESHEET.match(m) and m != MAIN for m in mains)  # new names
+    assert len(mains) == 3 and all(MATERIAL_STYLESHEET.match(m) and m != MAIN for m in mains)  # new names
     assert f"{MAIN}.map" not in sheets  # the old source map is gone
     (with_tabs,) = [m for m in mains if ".tabbed-set{" in sheets[m]]
-    (main,) = [m for m in mains if m != with_tabs]
+    (diagram,) = [m for m in mains if ".md-diagram-only{" in sheets[m]]
+    (main,) = [m for m in mains if m not in {with_tabs, diagram}]
     pruned = sheets[main]
     # kept: a rule a page uses, rules only a script can make true, and every rule without a class
     for kept in (".md-nav__link{color:red}", ".md-search-result__item{", ".md-tag--python{", ":root{--md-icon:",
                  "@font-face{", "@keyframes spin{", "body{margin:0}", ".md-nav__link:not(.md-banner){x:2}",
                  ":is(.md-banner,.md-nav__link)>b{x:3}", "@media print{.md-nav__link{x:6}}",
-                 "[dir=ltr] .md-nav__link{x:8}", ":root{--md-set:0}"):
+                 "[dir=ltr] .md-nav__link{x:8}", ":root{--md-set:0}", ".no-js .md-nav__link{r:1}"):
         assert kept in pruned, kept
     # dropped: every rule no selector of which can match, an @media left empty, the stale source map, the
     # selectors of a list that cannot match, content tabs' rules where no page has tabs, properties no one reads
     for dropped in (".md-banner{color:green}", "x:1", "x:4", "x:5", "x:7", "@media screen", "sourceMappingURL",
-                    "dir=rtl", "x:9", "tabbed", "--md-unused", "--md-chain", "--md-deep"):
+                    "dir=rtl", "x:9", "tabbed", "--md-unused", "--md-chain", "--md-deep", "r:2", "w:1", "w:2"):
         assert dropped not in pruned, dropped
+    # the page that runs one more script links one that keeps what that script names; no page runs the worker
+    assert sheets[diagram].replace(".md-diagram-only{w:2}", "") == pruned
     # the page with a tab set links the other one, which has the tabs' rules, even the one only a script makes true
-    assert ".tabbed-set{x:10}.tabbed-labels--linked{x:11}" in sheets[with_tabs]
-    assert sheets[with_tabs].replace(".tabbed-set{x:10}.tabbed-labels--linked{x:11}", "") == pruned
+    tabs = ".tabbed-set{x:10}.tabbed-labels--linked{x:11}.tabbed-set>a:nth-child(3){t:3}"
+    assert tabs in sheets[with_tabs] and "t:4" not in sheets[with_tabs]
+    assert sheets[with_tabs].replace(tabs, "") == pruned
     # the palette: colour values the pages hold or Material's script names; a class rule as in main
     (palette,) = [name for name in sheets if name.startswith("palette.")]
     assert _selectors(sheets[palette]) == ["[data-md-color-scheme=slate]", "[data-md-color-primary=indigo]"]
     assert sheets["k8s-site.css"] == '.k8s-mark{color : red;content: "a  b";}.l{color:red}'
     for page, linked in ((site / "index.html", main), (site / "sub/index.html", main),
-                         (site / "tabs/index.html", with_tabs)):
+                         (site / "tabs/index.html", with_tabs), (site / "diagram/index.html", diagram)):
         html = page.read_text(encoding="utf-8")
         assert f"assets/stylesheets/{linked}" in html and MAIN not in html and palette in html
         assert 'title="two\n    lines"' in html  # attribute values as they were
         # code: `w` and the `l-Scalar…` classes have no rule; the text is the same
         assert '<code>kubectl get  <span class="l">pods</span>\n    indented</code>' in html
         assert "\n<nav" in html and "\n<a " in html  # indentation outside <pre> gone
-    assert report.pages == 3 and report.html_bytes_after < report.html_bytes_before
+    assert report.pages == 4 and report.html_bytes_after < report.html_bytes_before
+
+
+def test_where_a_page_can_show_another_pages_content_every_page_links_the_same_stylesheet(tmp_path: Path) -> None:
+    site = _small_site(tmp_path / "site")
+    config = '<script id="__config" type="application/json">{"features": ["navigation.instant"]}</script>'
+    (site / "sub/index.html").write_text(PAGE.replace("{up}", "../").replace("</body>", config + "</body>"),
+                                         encoding="utf-8")
+    lean_site(site, cache_dir=None)
+    (main,) = (site / STYLESHEETS).glob("main.*.min.css")
+    assert all(rule in main.read_text(encoding="utf-8") for rule in (".tabbed-set{x:10}", ".md-diagram-only{w:2}"))
+    assert all(main.name in page.read_text(encoding="utf-8") for page in site.rglob("*.html"))
+
+
+def test_the_scripts_a_page_links_are_the_sites_files_or_unknown(tmp_path: Path) -> None:
+    site = _small_site(tmp_path / "site")
+    page = Pages()
+    page.read_scripts(PAGE.replace("{up}", "../"), site / "sub/index.html", site)
+    assert page.scripts == frozenset({"assets/javascripts/bundle.0000.min.js"})
+    root_relative = PAGE.replace("{up}", "/en/")  # 404.html links from the server's root
+    page.read_scripts(root_relative, site / "404.html", site, url_path="/en/")
+    assert page.scripts == frozenset({"assets/javascripts/bundle.0000.min.js"})
+    for other, url_path in ((root_relative, "/"), (PAGE.replace("{up}", "https://cdn.example.org/"), "/"),
+                            (PAGE.replace("{up}", "../missing/"), "/"), (PAGE.replace("<head>", '<head><base href="/x/">'), "/")):
+        unknown = Pages()
+        unknown.read_scripts(other, site / "sub/index.html", site, url_path)
+        assert unknown.scripts is None, other
 
 
 def test_custom_properties_stay_while_anything_reads_them() -> None:
@@ -129,7 +172,7 @@ def test_a_cached_pruning_is_used_only_for_the_same_stylesheet_pages_and_scripts
     first = _small_site(tmp_path / "first")
     lean_site(first, cache_dir=cache)
     entries = sorted(p.name for p in cache.iterdir())
-    assert [e.split("-")[0] for e in entries].count("pruned") == 3  # main (with and without tabs) and palette
+    assert [e.split("-")[0] for e in entries].count("pruned") == 4  # main (no tabs, tabs, more scripts) and palette
     again = _small_site(tmp_path / "again")
     lean_site(again, cache_dir=cache)
     assert sorted(p.name for p in cache.iterdir()) == entries  # nothing new: the same result, from the cache
@@ -140,7 +183,8 @@ def test_a_cached_pruning_is_used_only_for_the_same_stylesheet_pages_and_scripts
     (changed / "sub/index.html").write_text(PAGE.replace("{up}", "../").replace("<nav>", '<nav class="md-banner">'),
                                             encoding="utf-8")
     lean_site(changed, cache_dir=cache)
-    (main,) = [p for p in (changed / STYLESHEETS).glob("main.*.min.css") if "tabbed" not in p.read_text(encoding="utf-8")]
+    (main,) = [p for p in (changed / STYLESHEETS).glob("main.*.min.css")
+               if not re.search("tabbed|diagram", p.read_text(encoding="utf-8"))]
     assert ".md-banner{color:green}" in main.read_text(encoding="utf-8")
     assert main.name not in {p.name for p in (first / STYLESHEETS).iterdir()}
 
@@ -153,6 +197,43 @@ def test_pruning_reads_selectors_and_blocks_as_css_does() -> None:
     assert kept.css == 'a[title="{.md-x}"],.md-y::before{content:"}"}@media screen{@media (min-width:1px){.md-y{c:d}}}'
     assert kept.dropped == 2  # .md-z, and .md-y:hover (an escaped colon: another class)
     assert css.selector_classes(text) == {"md-y", "md-z", "md-y:hover"}
+
+
+def test_a_class_of_the_root_alone_after_a_combinator_or_a_child_beyond_a_parents_most_cannot_match() -> None:
+    text = (".no-js .a{x:1}.b .no-js .a{x:2}.c>.no-js{x:3}.c+.no-js{x:4}html.no-js .a{x:5}:is(.b .no-js,.x){x:6}"
+            ".t>input:nth-child(2)~.l>:nth-child(2){x:7}.t>input:nth-child(7){x:8}.t>:nth-child(2n+9){x:9}"
+            ".t :nth-child(9){x:10}.l>*:nth-child(3){x:11}:is(.t>.u:nth-child(9),.v){x:12}.t>:not(:nth-child(9)){x:13}"
+            ":is(.t>.u:nth-child(9)){x:14}.t.l>:nth-child(3){x:15}")
+    tree = css.Tree(frozenset({"no-js"}), {"t": 6, "l": 2})
+    assert css.prune(text, lambda c: True, tree=tree).css == (
+        ".no-js .a{x:1}html.no-js .a{x:5}:is(.b .no-js,.x){x:6}.t>input:nth-child(2)~.l>:nth-child(2){x:7}"
+        ".t>:nth-child(2n+9){x:9}.t :nth-child(9){x:10}:is(.t>.u:nth-child(9),.v){x:12}.t>:not(:nth-child(9)){x:13}")
+    assert css.prune(text, lambda c: True).css == text  # nothing known of the tree: all kept
+
+
+def test_children_are_counted_where_the_tags_nest_as_written() -> None:
+    page = ('<!doctype html><!-- <p> --><html class="no-js a"><body class="b"><div class="t"><input id=x><input/>'
+            '<div class="l"><label>1</label><label>2<b>c</b></label></div><!-- <p> --><script>"<div>"</script>'
+            '<div></div></div><div class="t"><svg><path d="x"/></svg></div></body></html>')
+    assert html_slim.most_children(page, ["t", "l", "z"]) == {"t": 5, "l": 2}
+    assert html_slim.root_classes(page) == ({"no-js", "a"}, {"b", "t", "l"})
+    assert html_slim.root_classes('<div class="a"></div>') == (set(), {"a"})
+    # a paragraph a block ends, an end tag left out, a table's stray content: a parser builds another tree
+    for broken in ('<div class="t"><p>a<div></div></p></div>', '<div class="t"><span></div>',
+                   '<div class="t"><table><div></div></table></div>', '<div class="t"><ul><li>a<li>b</ul></div>'):
+        assert html_slim.most_children(broken, ["t"]) == {"t": None}, broken
+
+
+def test_a_class_is_the_roots_alone_where_every_script_naming_it_puts_it_on_the_root() -> None:
+    bundle = Scripts.of('document.documentElement.classList.remove("no-js");document.documentElement.classList.add("js");'
+                        'load("search_index.js")')
+    assert bundle.root_names == {"no-js", "js"} and bundle.keeps_on_root("no-js") and bundle.keeps_on_root("md-x")
+    assert Scripts.of('document.documentElement.classList.add("js");e.className="a js"').root_names == frozenset()
+    assert Scripts.of('document.documentElement.classList.add("no-js");e.className=`no-${k}`').root_names == frozenset()
+    builds = Scripts.of('k=["no-", "x"].join("")')  # could make "no-js" from parts
+    assert Scripts.union([bundle, builds]).root_names == {"js"}
+    assert not Scripts.union([bundle, builds]).keeps_on_root("no-js")
+    assert Scripts.union([bundle, Scripts.of("y=1")]).root_names == {"no-js", "js"}
 
 
 def test_slimming_code_keeps_its_text_and_every_styled_span() -> None:
@@ -270,23 +351,39 @@ def _material_stylesheet() -> Path:
     return path
 
 
+_SCRIPT_SRC = re.compile(r'<script src="([^"]+)"')
+
+
 def test_every_page_links_the_pruned_stylesheet_which_keeps_what_pages_and_scripts_use(built_site: BuiltSite) -> None:
     material = _material_stylesheet()
     original = material.name
     for lang, root in _roots(built_site).items():
         sheets = sorted(p.name for p in (root / STYLESHEETS).glob("main.*.min.css"))
-        # one for the pages with content tabs (the guestbook page), one for the rest
-        assert len(sheets) == 2 and original not in sheets, f"{lang}: {sheets}"
+        # one for the pages with content tabs (the guestbook page), one for those with a diagram (which run
+        # mermaid), one for the rest
+        assert len(sheets) == 3 and original not in sheets, f"{lang}: {sheets}"
         nested = {language(other.code).prefix.rstrip("/") for other in LANGUAGES if other.code != lang} - {""}
         pages = [p for p in root.rglob("*.html") if p.relative_to(root).parts[0] not in nested]
         classes: dict[str, set[str]] = {name: set() for name in sheets}
+        runs: dict[str, set[str]] = {name: set() for name in sheets}  # the scripts the pages linking it run
         for page in pages:
             html = page.read_text(encoding="utf-8")
             (linked,) = [name for name in sheets if f"assets/stylesheets/{name}" in html]
             assert original not in html, page
             classes[linked] |= html_slim.class_names(html)
             assert ("tabbed-set" in html_slim.class_names(html)) == ("tabbed-set" in classes[linked]), page
+            runs[linked] |= {src.rsplit("/", 1)[-1] for src in _SCRIPT_SRC.findall(html)}
         scripts = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in root.rglob("*.js"))
+        (diagram,) = [name for name in sheets if "mermaid.min.js" in runs[name]]
+        (plain,) = [name for name in sheets if name != diagram and "tabbed-set" not in classes[name]]
+        # what the stylesheet of the pages without a diagram lost to it: classes only mermaid (or the search
+        # worker, or lunr) names, none of which these pages run
+        theirs = "\n".join((root / "assets/javascripts" / name).read_text(encoding="utf-8") for name in runs[plain])
+        lost = css.selector_classes((root / STYLESHEETS / diagram).read_text(encoding="utf-8")) - \
+            css.selector_classes((root / STYLESHEETS / plain).read_text(encoding="utf-8"))
+        assert lost and "mermaid.min.js" not in runs[plain]
+        for name in lost:
+            assert name not in classes[plain] and name not in theirs and name in scripts, name
         for name in sheets:
             pruned = (root / STYLESHEETS / name).read_text(encoding="utf-8")
             # a rule the pages use; one only Material's script can make true (the search results); one nothing uses
@@ -310,6 +407,11 @@ _STYLES = """props => [...document.querySelectorAll('html, body, body *')].map(e
     const s = getComputedStyle(e, p);
     return props.map(n => s.getPropertyValue(n));
   })])"""
+_NO_MOTION = """() => {
+  const style = document.createElement('style');
+  style.textContent = '*, ::before, ::after { transition: none !important; animation: none !important }';
+  document.head.append(style);
+}"""
 #: Material's own stylesheets put back where the pruned ones were (same place in the cascade), from their text.
 _RESTORE = """([main, palette]) => {
   for (const [prefix, text] of [['main.', main], ['palette.', palette]]) {
@@ -320,38 +422,54 @@ _RESTORE = """([main, palette]) => {
 
 
 GUESTBOOK = "tutorials/stateless-application/guestbook-logs-metrics-with-elk.md"
+SOURCE_IP = "tutorials/services/source-ip.md"  # a page with a diagram, drawn by mermaid
 
 
-@pytest.mark.parametrize(("scheme", "width", "source"), [
-    ("light", 1280, STATEFULSET), ("dark", 1280, STATEFULSET), ("light", 1280, GUESTBOOK), ("light", 400, STATEFULSET),
-], ids=["light", "dark", "tabs", "narrow"])
+@pytest.mark.parametrize(("scheme", "width", "source", "state"), [
+    ("light", 1280, STATEFULSET, "search"), ("dark", 1280, STATEFULSET, "search"), ("light", 1280, GUESTBOOK, "search"),
+    ("light", 400, STATEFULSET, "search"), ("light", 1280, GUESTBOOK, "second-tab"), ("light", 1280, GUESTBOOK, "no-js"),
+    ("light", 1280, SOURCE_IP, "search"),
+], ids=["light", "dark", "tabs", "narrow", "second-tab", "no-js", "diagram"])
 def test_pages_and_search_results_look_the_same_under_materials_full_stylesheets(
-        browser, built_site: BuiltSite, site_url: str, scheme: str, width: int, source: str) -> None:
+        browser, built_site: BuiltSite, site_url: str, scheme: str, width: int, source: str, state: str) -> None:
     """Every element of a page with the search open and its results listed (made by Material's script only)
     computes the same style under the pruned stylesheets as under Material's own: in both colour schemes, on a
-    page with content tabs (which links the stylesheet that keeps their rules) and on a phone's width."""
+    page with content tabs (which links the stylesheet that keeps their rules), there with its second tab chosen
+    (the rules for a tab set's k-th input), on a phone's width, on a page with a diagram drawn by mermaid (which
+    links the stylesheet pruned with mermaid's names too); and on the page with tabs read without JavaScript
+    (``<html class="no-js">``: the rules for it, no search)."""
     import material
 
     sheets = Path(str(material.__file__)).parent / "templates/assets/stylesheets"
     (main,), (palette,) = sheets.glob("main.*.min.css"), sheets.glob("palette.*.min.css")
     originals = [main.read_text(encoding="utf-8"), palette.read_text(encoding="utf-8")]
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme,
+                                  java_script_enabled=state != "no-js")
     page = context.new_page()
     try:
         # the two languages' pages in the first two cases; the source language's for the tabs and the width
         for lang in LANGUAGES if width > 960 and source == STATEFULSET else LANGUAGES[:1]:
             page.goto(site_url + built_site.url_path(lang.code, source), wait_until="load")
-            page.add_style_tag(content="*, ::before, ::after { transition: none !important; animation: none !important }")
-            if width < 960:
-                page.click("label.md-header__button[for=__search]")
-            page.click("input.md-search__input")
-            page.keyboard.type("kubectl")
-            page.keyboard.press("End")
-            page.wait_for_selector(".md-search-result__item")
-            page.wait_for_load_state("networkidle")
+            page.evaluate(_NO_MOTION)  # (not add_style_tag, which waits for a script when JavaScript is off)
+            if source == SOURCE_IP:
+                page.wait_for_selector("figure.k8s-diagram[data-rendered=live]")
+            if state == "second-tab":
+                page.click(".tabbed-set > .tabbed-labels > label:nth-child(2)")
+                assert page.evaluate("() => document.querySelector('.tabbed-set > input:nth-child(2)').checked")
+            if state == "no-js":
+                assert page.evaluate("() => document.documentElement.className") == "no-js"
+            else:
+                if width < 960:
+                    page.click("label.md-header__button[for=__search]")
+                page.click("input.md-search__input")
+                page.keyboard.type("kubectl")
+                page.keyboard.press("End")
+                page.wait_for_selector(".md-search-result__item")
+                page.wait_for_load_state("networkidle")
             pruned = page.evaluate(_STYLES, PROPERTIES)
-            assert any("md-search-result__item" in row[1] for row in pruned)
-            if source == GUESTBOOK:
+            if state != "no-js":
+                assert any("md-search-result__item" in row[1] for row in pruned)
+            if source == GUESTBOOK and state != "no-js":
                 assert any("tabbed-labels--linked" in row[1] for row in pruned)  # made by Material's script
             page.evaluate(_RESTORE, originals)
             full = page.evaluate(_STYLES, PROPERTIES)
@@ -361,3 +479,25 @@ def test_pages_and_search_results_look_the_same_under_materials_full_stylesheets
             assert differ == [], f"{lang.code}: {differ[:5]}"
     finally:
         context.close()
+
+
+def test_materials_script_gives_tab_sets_no_more_children_than_the_pruning_allows_for(
+        browser, built_site: BuiltSite, site_url: str) -> None:
+    """``SCRIPT_CHILDREN``: once Material's script has run, a tab set has the children of its tags and the two
+    controls the script appends, its labels the children of their tags (the pruning's bound on
+    ``:nth-child(k)`` under them); no other element has become a tab set or a tab set's labels."""
+    markup = html_slim.most_children(built_site.html_file("ja", GUESTBOOK).read_text(encoding="utf-8"), SCRIPT_CHILDREN)
+    assert set(markup) == set(SCRIPT_CHILDREN) and None not in markup.values()
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(site_url + built_site.url_path("ja", GUESTBOOK), wait_until="load")
+        page.wait_for_selector(".tabbed-labels--linked")
+        page.wait_for_load_state("networkidle")
+        live = page.evaluate("""names => Object.fromEntries(names.map(n => [n,
+            [...document.getElementsByClassName(n)].map(e => e.children.length)]))""", list(SCRIPT_CHILDREN))
+    finally:
+        context.close()
+    for name, added in SCRIPT_CHILDREN.items():
+        count = markup[name]
+        assert count is not None and live[name] and max(live[name]) == count + added, (name, live[name], count)
