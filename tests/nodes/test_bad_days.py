@@ -88,8 +88,11 @@ def test_a_build_failure_names_the_command_and_starts_nothing(tmp_path: Path, ta
 
 def test_ctrl_c_during_start_up_stops_what_was_started(target_down: None) -> None:
     require_node_binaries()
+    # Ctrl-C's default action restored in the child: a shell's background job (`nox -s tests &`) starts with
+    # SIGINT ignored, which the child would inherit, and Python keeps a signal ignored that it starts ignoring.
     process = subprocess.Popen([sys.executable, "-m", "cluster", "up", "--nodes"], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
     try:
         # Interrupted once the lab, the control plane and a node's containerd run.
         socket = layout.member_dir(layout.NODES[0].name) / "containerd.sock"
