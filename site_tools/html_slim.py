@@ -84,7 +84,9 @@ _SLIM = re.compile(
     f"|(?P<span><{_SPAN}(?=[\\s/>]){_ATTRIBUTES}>)|{_START}|(?P<span_end></{_SPAN}\\s*>)|{_END}",
     re.DOTALL,
 )
-_PRE = re.compile(r"<pre\b[^>]*>(.*?)</pre\s*>", re.DOTALL | re.IGNORECASE)
+#: A ``<pre>`` element and its content (group 1): ``<pre\b[^>]*>(.*?)</pre\s*>`` (any case), with the content read a
+#: run of characters other than "<" at a time, as in `_VERBATIM_ELEMENT`.
+_PRE = re.compile(r"<pre\b[^>]*>([^<]*(?:<(?!/pre\s*>)[^<]*)*)</pre\s*>", re.DOTALL | re.IGNORECASE)
 
 
 def pieces(page: str) -> Iterator[re.Match[str]]:
@@ -102,12 +104,13 @@ def class_names(page: str) -> set[str]:
 
 
 def _collapsed(piece: re.Match[str]) -> str:
-    run = piece.group("run")
-    if run is not None:
+    kind = piece.lastgroup  # "run", "tag", or None for a piece kept as it is
+    if kind == "run":
         return "\n"
-    tag = piece.group("tag")
-    if tag is not None and "\n" in tag:
-        return "<" + _TAG_BREAK.sub(lambda m: m.group(1) or " ", tag)
+    if kind == "tag":
+        tag = piece.group("tag")
+        if "\n" in tag:
+            return "<" + _TAG_BREAK.sub(lambda m: m.group(1) or " ", tag)
     return piece.group(0)
 
 
