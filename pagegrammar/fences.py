@@ -141,6 +141,8 @@ def _body(text: str, opening: re.Match[str], content_end: int) -> str:
     if content.endswith("\n"):
         content = content[:-1]
     width = len(opening.group("prefix"))
+    if not width:  # a fence at the start of its line: nothing to remove
+        return content
     lines = []
     for line in content.split("\n"):
         lead = len(line) - len(line.lstrip(" \t"))
