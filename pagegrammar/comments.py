@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from pagegrammar.fences import Fence, outside
+from pagegrammar.fences import Fence, LineIndex, Spans
 
 VERIFY = "verify"
 INVISIBLE_CODE_BLOCK = "invisible-code-block"
@@ -77,10 +77,6 @@ def _dedent(text: str, prefix: str) -> str:
     return "\n".join(line[len(prefix) :] if line.startswith(prefix) else line.lstrip() for line in lines)
 
 
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
 def find_comments(text: str, fences: list[Fence] | None = None, start: int = 0) -> list[Comment]:
     """Every HTML comment that starts a line at or after `start`, outside `fences`, in page order.
 
@@ -88,9 +84,12 @@ def find_comments(text: str, fences: list[Fence] | None = None, start: int = 0) 
     :param start: the offset the page body starts at (front matter is not searched).
     """
     found = []
+    spans = Spans(fences) if fences is not None else None
+    lines: LineIndex | None = None
     for match in COMMENT.finditer(text, start):
-        if fences is not None and not outside(fences, match.start()):
+        if spans is not None and not spans.outside(match.start()):
             continue
+        lines = lines or LineIndex(text)
         body = match.group("body").rstrip("-")
         named = NAMED.match(body.strip())
         keyword = KEYWORD.match(body.strip())
@@ -99,8 +98,8 @@ def find_comments(text: str, fences: list[Fence] | None = None, start: int = 0) 
             Comment(
                 start=match.start(),
                 end=match.end(),
-                line=_line_of(text, match.start()),
-                end_line=_line_of(text, max(match.start(), match.end() - 1)),
+                line=lines.line_of(match.start()),
+                end_line=lines.line_of(max(match.start(), match.end() - 1)),
                 prefix=match.group("prefix"),
                 name=named.group("name") if named else None,
                 keyword=keyword.group("word") if keyword else "",

@@ -14,6 +14,7 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from pagegrammar import Fence, find_fences
 from site_tools.languages import AlternateLink, HreflangLink
 from site_tools.verification import PageStatus
 from verify.records import Record
@@ -58,6 +59,9 @@ class PageState:
     status: PageStatus | None = None
     status_href: str = ""
     translation: TranslationNotice | None = None
+    # fences: the fenced blocks of the page's Markdown as the last part to read them left it (that Markdown,
+    # then its fences), so that the parts after it need not read them again (``page_fences``).
+    fences: tuple[str, list[Fence]] | None = None
 
 
 class HasMeta(Protocol):
@@ -73,3 +77,18 @@ def page_state(page: HasMeta) -> PageState:
         state = PageState()
         page.meta[META_KEY] = state
     return state
+
+
+def page_fences(page: HasMeta, markdown: str) -> list[Fence]:
+    """``find_fences(markdown)``, read once per page: kept with the page, for as long as its Markdown is the same."""
+    known = page_state(page).fences
+    if known is not None and known[0] == markdown:
+        return known[1]
+    fences = find_fences(markdown)
+    remember_fences(page, markdown, fences)
+    return fences
+
+
+def remember_fences(page: HasMeta, markdown: str, fences: list[Fence]) -> None:
+    """Keep ``fences`` as the fences of the page's Markdown ``markdown`` (a part that worked them out otherwise)."""
+    page_state(page).fences = (markdown, fences)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from languages import SOURCE_LANGUAGE, section
-from pagegrammar import find_fences, is_shell
+from pagegrammar import Fence, find_fences, is_shell
 from site_tools.step_identities import VisibleStep
 from verify import records
 from verify.records import PageFailure, Record, RecordStep, Target
@@ -269,9 +269,9 @@ class StatusRow:
     linked: bool = True  # the page exists in the table's language
 
 
-def has_commands(markdown: str) -> bool:
-    """Whether a page has a command block (and so a verification status)."""
-    return any(is_shell(fence.language) for fence in find_fences(markdown))
+def has_commands(markdown: str, fences: list[Fence] | None = None) -> bool:
+    """Whether a page has a command block (and so a verification status); ``fences``: its fences, if known."""
+    return any(is_shell(fence.language) for fence in (find_fences(markdown) if fences is None else fences))
 
 
 def status_rows(source_dir: Path, records_dir: Path, root: Path, title_dir: Path | None = None) -> list[StatusRow]:

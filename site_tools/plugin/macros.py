@@ -7,10 +7,18 @@ reach the reader untouched. Before a page is rendered, `check_macro_names` (the 
 ``on_pre_page_macros``) refuses a malformed macro or a name nobody defined with the page's file and line:
 mkdocs-macros-plugin itself would only name the page and exit. The words are the build language's strings
 (languages/strings/<code>.yaml).
+
+Most pages hold nothing for Jinja but a few ``[[% name() %]]``: such a page is rendered here, one small
+template per distinct mark (compiled once per build), and the plugin's own switch (``render_macros``) then
+leaves it alone (`_render_simple_marks`). Jinja would otherwise read the whole page twice, for the check
+and for the plugin's rendering, a few milliseconds each on a long page.
 """
 
 from __future__ import annotations
 
+import re
+import weakref
+from copy import copy
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +155,8 @@ def check_macro_names(env: Any) -> None:
         # (`render_macros`, read from the page's meta) skips it.
         page.meta["render_macros"] = False
         return
+    if _render_simple_marks(env, markdown, jinja):
+        return
     where = getattr(page.file, "abs_src_path", None) or page.file.src_path
     offset = _body_offset(page, markdown)
     try:
@@ -160,3 +170,60 @@ def check_macro_names(env: Any) -> None:
         line = offset + _first_line_naming(markdown, name, jinja)
         defined = ", ".join(sorted(set(env.macros) | {"kubernetes_version"}))
         raise PluginError(f"{where}:{line}: {name!r} is not a macro or variable of this site (defined: {defined})")
+
+
+#: A mark of a page that names a variable or calls a macro without arguments, nothing else (no whitespace
+#: control, no filter, no argument): ``[[% name %]]``, ``[[% name() %]]`` with this site's delimiters.
+_SIMPLE_MARK = r"{start}[ \t]*(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\(\))?[ \t]*{end}"
+#: Words Jinja reads as something other than a name.
+_JINJA_WORDS = frozenset({"and", "or", "not", "in", "is", "if", "else", "true", "false", "none", "True", "False", "None"})
+#: Each build's macros environment → its templates of one mark each (the same mark: the same template).
+_MARK_TEMPLATES: weakref.WeakKeyDictionary[jinja2.Environment, dict[str, jinja2.Template]] = weakref.WeakKeyDictionary()
+
+
+def _render_simple_marks(env: Any, markdown: str, jinja: jinja2.Environment) -> bool:
+    """Render ``markdown`` here when all Jinja would find in it is marks of `_SIMPLE_MARK`, and tell the plugin to
+    leave the page as it is; whether it was done (if not, or if a mark fails, nothing has changed).
+
+    Such a page is data and one output per mark for Jinja: rendering it gives the text between the marks as
+    written and each mark's value as rendering that mark alone with the same variables gives (a name is
+    looked up, and a macro called, the same way, in page order), with Jinja's handling of the text's line
+    breaks (``\\n`` kept, one at the very end dropped unless ``keep_trailing_newline``). Anything else (a block, a
+    comment, a line statement, a carriage return, any other mark, a page or configuration that changes whether
+    the plugin renders, a title it would render, an error) is left to the check and to the plugin, as before.
+    """
+    page = env.page
+    marks = (jinja.block_start_string, jinja.comment_start_string, jinja.line_statement_prefix, jinja.line_comment_prefix)
+    if any(mark and mark in markdown for mark in marks) or "\r" in markdown or jinja.newline_sequence != "\n":
+        return False
+    if not env.config["render_by_default"] or {"render_macros", "ignore_macros"} & set(page.meta or {}):
+        return False
+    if not isinstance(page.title, str) or env.has_j2(page.title):
+        return False
+    start = jinja.variable_start_string
+    simple = re.compile(_SIMPLE_MARK.format(start=re.escape(start), end=re.escape(jinja.variable_end_string)))
+    pieces: list[str] = []
+    position = 0
+    templates = _MARK_TEMPLATES.setdefault(jinja, {})
+    variables = copy(env.variables)
+    variables.update(env.variables["page"].meta)  # as the plugin's own rendering has them
+    while (at := markdown.find(start, position)) >= 0:
+        mark = simple.match(markdown, at)
+        if mark is None or mark.group("name") in _JINJA_WORDS:
+            return False
+        template = templates.get(mark.group(0))
+        try:
+            if template is None:
+                template = templates[mark.group(0)] = jinja.from_string(mark.group(0))
+            value = template.render(**variables)
+        except Exception:  # noqa: BLE001 - any failure: the page takes the plugin's own way, which reports it
+            return False
+        pieces += [markdown[position:at], value]
+        position = mark.end()
+    pieces.append(markdown[position:])
+    rendered = "".join(pieces)
+    if rendered.endswith("\n") and markdown.endswith("\n") and not jinja.keep_trailing_newline:
+        rendered = rendered[:-1]
+    env.markdown = rendered
+    page.meta["render_macros"] = False
+    return True

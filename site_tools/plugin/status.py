@@ -24,7 +24,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from languages import SOURCE_LANGUAGE, section
 from site_tools.languages import REPO_ROOT
-from site_tools.page_state import TranslationNotice, page_state
+from site_tools.page_state import TranslationNotice, page_fences, page_state
 from site_tools.plugin.part import Part
 from site_tools.plugin.templates import theme_env
 from site_tools.step_identities import PageUnreadable, visible_steps
@@ -62,7 +62,7 @@ class VerificationStatus(Part):
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         state = page_state(page)
-        state.has_commands = has_commands(markdown)
+        state.has_commands = has_commands(markdown, page_fences(page, markdown))
         state.record, state.changed = self._record(page) if state.has_commands else (None, [])
         return markdown
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from mkdocs.config import load_config
@@ -126,7 +127,7 @@ def _build_pages(tmp_path: Path, pages: dict[str, str]) -> Path:
     from mkdocs.commands.build import build
 
     docs = tmp_path / "docs"
-    docs.mkdir()
+    docs.mkdir(parents=True)
     for name, text in pages.items():
         (docs / name).write_text(text, encoding="utf-8")
     config = load_config(
@@ -160,3 +161,58 @@ def test_a_macro_that_does_not_parse_fails_the_build_naming_the_file_and_line(tm
     assert f"{tmp_path / 'docs' / 'index.md'}:7: a macro does not parse" in str(caught.value.__context__)
 
 
+
+
+MACRO_PAGES = {
+    "index.md": "---\ntitle: T\nweight: 1\n---\n# T\n\n[[% cluster_prerequisites() %]]\n\n"
+                "Kubernetes [[% kubernetes_version %]].\n",
+    "no-newline.md": "---\ntitle: N\nweight: 2\n---\n# N\n\n[[% kubernetes_version %]]",
+    "two-newlines.md": "---\ntitle: W\nweight: 3\n---\n# W\n\n[[%kubernetes_version%]][[% cluster_prerequisites() %]]\n\n",
+    "meta.md": "---\ntitle: M\nweight: 4\nkubernetes_version: from the page\n---\n# M\n\n[[% kubernetes_version %]]\n",
+    "code.md": "---\ntitle: C\nweight: 5\n---\n# C\n\n```shell\nkubectl get pods --template '[[% kubernetes_version %]]'\n```\n",
+    "filter.md": "---\ntitle: F\nweight: 6\n---\n# F\n\n[[% kubernetes_version | upper %]] [[%- kubernetes_version %]]\n",
+    "block.md": "---\ntitle: B\nweight: 7\n---\n# B\n\n[%% if true %%]yes[%% endif %%] [[% kubernetes_version %]]\n",
+    "switched-off.md": "---\ntitle: S\nweight: 8\nrender_macros: false\n---\n# S\n\n[[% kubernetes_version %]]\n",
+    "title.md": "---\ntitle: \"V [[% kubernetes_version %]]\"\nweight: 9\n---\n# V\n\n[[% kubernetes_version %]]\n",
+    "crlf.md": "---\ntitle: R\nweight: 10\n---\n# R\r\n\r\n[[% kubernetes_version %]]\r\n",
+    "words.md": "---\ntitle: J\nweight: 11\n---\n# J\n\n[[% true %]] [[% kubernetes_version %]]\n",
+}
+#: The pages whose marks are all simple, rendered by the site's check rather than by mkdocs-macros.
+SIMPLE = {"index.md", "no-newline.md", "two-newlines.md", "meta.md", "code.md", "crlf.md"}  # MkDocs reads "\r\n" as "\n"
+
+
+def test_a_page_of_simple_marks_renders_as_mkdocs_macros_renders_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages whose macros are only ``[[% name %]]`` and ``[[% name() %]]`` are rendered by `check_macro_names`, one
+    template per mark; the Markdown that reaches the site's plugin is the same as when mkdocs-macros renders
+    the whole page, and so are the built pages."""
+    from site_tools.plugin import comments, macros
+
+    seen: dict[str, str] = {}
+    strip = comments.VerificationComments.on_page_markdown
+
+    def record(self: comments.VerificationComments, markdown: str, page: Any, *args: Any) -> str:
+        seen[page.file.src_uri] = markdown
+        return strip(self, markdown, page, *args)
+
+    monkeypatch.setattr(comments.VerificationComments, "on_page_markdown", record)
+    rendered_here: list[str] = []
+    simple = macros._render_simple_marks
+
+    def counted(env: Any, markdown: str, jinja: Any) -> bool:
+        done = simple(env, markdown, jinja)
+        if done:
+            rendered_here.append(env.page.file.src_uri)
+        return done
+
+    monkeypatch.setattr(macros, "_render_simple_marks", counted)
+    fast = _build_pages(tmp_path / "fast", MACRO_PAGES)
+    fast_markdown = dict(seen)
+    assert sorted(rendered_here) == sorted(SIMPLE)
+
+    monkeypatch.setattr(macros, "_render_simple_marks", lambda env, markdown, jinja: False)
+    seen.clear()
+    plain = _build_pages(tmp_path / "plain", MACRO_PAGES)
+    assert fast_markdown == seen
+    assert "from the page" in seen["meta.md"] and "[[%" not in seen["index.md"] and seen["no-newline.md"].endswith("v1.37")
+    for page in sorted(plain.rglob("*.html")):
+        assert (fast / page.relative_to(plain)).read_text(encoding="utf-8") == page.read_text(encoding="utf-8"), page
