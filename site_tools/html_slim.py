@@ -109,16 +109,26 @@ def class_names(page: str) -> set[str]:
 _ROOT_TAG = re.compile(r"<html(?=[\s/>])" + _ATTRIBUTES + ">", re.IGNORECASE)
 
 
-def root_classes(page: str) -> tuple[set[str], set[str]]:
+def root_classes(page: str, classes: set[str] | None = None) -> tuple[set[str], set[str]]:
     """The classes of ``page``'s root element (its ``<html>`` start tag, the first start tag), and the classes of
-    every other element."""
+    every other element (``classes``: all of the page's, when they are known already)."""
+    every = class_names(page) if classes is None else classes
     first = _START_TAGS.search(page)
     while first is not None and first.group(1) is None:  # comments, the doctype
         first = _START_TAGS.search(page, first.end())
     if first is None or not _ROOT_TAG.fullmatch(first.group(1)):
-        return set(), class_names(page)
+        return set(), set(every)
     root = class_names(first.group(1))
-    return root, class_names(page[:first.start()] + page[first.end():]) if root else class_names(page)
+    inner = every - root
+    others: set[str] | None = None
+    for name in root:
+        # A root class is another element's too only if the page holds its name more than once; where it does, the
+        # other tags are read (a page's own text naming it, or a tag that does, are told apart there).
+        if page.count(name) > 1:
+            others = class_names(page[:first.start()] + page[first.end():]) if others is None else others
+            if name in others:
+                inner.add(name)
+    return root, inner
 
 
 #: Elements without content or end tag.

@@ -283,7 +283,7 @@ class Pages:
             self.values.setdefault(name, set()).update(_attribute_values(page, name))
         self.inline_scripts += re.findall(r"<script\b[^>]*>(.*?)</script\s*>", page, re.DOTALL | re.IGNORECASE)
         self.properties |= css.referenced_properties(page)
-        root, inner = html_slim.root_classes(page)
+        root, inner = html_slim.root_classes(page, classes)
         self.root_classes |= root
         self.inner_classes |= inner
         self._add_children(html_slim.most_children(page, [name for name in SCRIPT_CHILDREN if name in classes]))

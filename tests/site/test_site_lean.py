@@ -218,6 +218,11 @@ def test_children_are_counted_where_the_tags_nest_as_written() -> None:
     assert html_slim.most_children(page, ["t", "l", "z"]) == {"t": 5, "l": 2}
     assert html_slim.root_classes(page) == ({"no-js", "a"}, {"b", "t", "l"})
     assert html_slim.root_classes('<div class="a"></div>') == (set(), {"a"})
+    # a root class another tag has too is an inner one; its name in the page's text only is not
+    also = '<html class="no-js a"><body><p>no-js</p><i class="x no-js"></i></body></html>'
+    assert html_slim.root_classes(also) == ({"no-js", "a"}, {"x", "no-js"})
+    assert html_slim.root_classes(also.replace(' no-js"></i>', '"></i>')) == ({"no-js", "a"}, {"x"})
+    assert html_slim.root_classes(also, html_slim.class_names(also)) == html_slim.root_classes(also)
     # a paragraph a block ends, an end tag left out, a table's stray content: a parser builds another tree
     for broken in ('<div class="t"><p>a<div></div></p></div>', '<div class="t"><span></div>',
                    '<div class="t"><table><div></div></table></div>', '<div class="t"><ul><li>a<li>b</ul></div>'):
