@@ -82,4 +82,5 @@ def measure_corpus(root: Path, work: Path, per_language: int, runs: int, log: Pa
     print(f"  corpus of {per_language} pages per language", flush=True)
     pair = compare(project, plain, runs=runs, warmup=0, log=log)
     return _measurement(f"build, generated corpus ({per_language} per language)", pair, 1.2,
-                        ["no warm-up round (each round takes minutes); the real-page rounds warmed the caches"])
+                        ["no warm-up round (each round takes minutes), and the corpus is a fresh copy without the site's caches "
+                         f"({SITE_CACHE}): the round is cold"])
