@@ -14,8 +14,8 @@
 
 The tags are read with regular expressions that know quoted attribute values and comments, not with a
 full HTML parser: the pages are MkDocs' output, well formed. For the stylesheets' pruning this also tells
-the classes of the root element (``<html>``) apart from those of the others (``root_classes``,
-``inner_class_names``), and counts the element children of the elements with given classes
+the classes of the root element (``<html>``) apart from those of the others (``root_classes``),
+and counts the element children of the elements with given classes
 (``most_children``), trusting the count only where the tags nest as written.
 """
 

@@ -42,7 +42,6 @@ One pass over the built site (``site_tools.plugin.lean``, after every other part
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import hashlib
 import html
@@ -169,8 +168,7 @@ class Scripts:
             return {"words": found.words, **{k: sorted(getattr(found, k)) for k in (*_SETS, "root_names")}}
 
         fields = _remembered(cache_dir, "script", hashlib.sha256(data).hexdigest(), read)
-        found = cls(fields["words"], *(frozenset(fields[k]) for k in _SETS))
-        return dataclasses.replace(found, root_names=frozenset(fields["root_names"]))
+        return cls(fields["words"], **{k: frozenset(fields[k]) for k in (*_SETS, "root_names")})
 
     @classmethod
     def union(cls, parts: Iterable[Scripts]) -> Scripts:
@@ -180,8 +178,8 @@ class Scripts:
         root = {n for n in frozenset().union(*(p.root_names for p in parts))
                 if all(n in p.root_names or not p.could_name(n) for p in parts)}
         words = "\n".join(p.words for p in parts if p.words)
-        whole = cls(words, *(frozenset().union(*(getattr(p, k) for p in parts)) for k in _SETS))
-        return dataclasses.replace(whole, root_names=frozenset(root))
+        sets = {k: frozenset().union(*(getattr(p, k) for p in parts)) for k in _SETS}
+        return cls(words, **sets, root_names=frozenset(root))
 
     def keeps_on_root(self, name: str) -> bool:
         """Whether the scripts could put the class ``name`` on no element but the root."""
@@ -396,15 +394,16 @@ def pruned_stylesheet(text: str, stem: str, pages: Pages, scripts: Scripts, cach
                      *sorted(tree.root_only), "", *sorted(f"{c}={n}" for c, n in tree.most_children.items())])
 
     def prune() -> list[Any]:
-        pruned = prune_stylesheet(text, stem, pages, scripts)
+        pruned = prune_stylesheet(text, stem, pages, scripts, tree)
         return [pruned.css, pruned.dropped]
 
     found, dropped = _remembered(cache_dir, "pruned", key, prune)
     return found, dropped
 
 
-def prune_stylesheet(text: str, stem: str, pages: Pages, scripts: Scripts) -> css.Pruned:
-    """Material's stylesheet ``stem`` (main or palette) without the rules no page of the site can match."""
+def prune_stylesheet(text: str, stem: str, pages: Pages, scripts: Scripts, tree: css.Tree | None = None) -> css.Pruned:
+    """Material's stylesheet ``stem`` (main or palette) without the rules no page of the site can match
+    (``tree``: ``pages.tree(scripts)``, when it is worked out already)."""
 
     families = pages.families
     absent = tuple(prefix for key, prefix in CONTENT_FAMILIES.items() if key not in families)
@@ -419,7 +418,8 @@ def prune_stylesheet(text: str, stem: str, pages: Pages, scripts: Scripts) -> cs
 
     attributes = COLOUR_ATTRIBUTES if stem == "palette" else frozenset({DIRECTION})
     return css.prune(text, has_class, has_value, attributes,
-                     keep_comment=lambda comment: "sourceMappingURL" not in comment, tree=pages.tree(scripts))
+                     keep_comment=lambda comment: "sourceMappingURL" not in comment,
+                     tree=pages.tree(scripts) if tree is None else tree)
 
 
 def lean_site(site_dir: Path, cache_dir: Path | None = CACHE_DIR, url_path: str = "/") -> LeanReport:

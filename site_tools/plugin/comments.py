@@ -27,14 +27,9 @@ from site_tools.page_state import page_fences, remember_fences
 from site_tools.plugin.part import Part
 
 
-def strip_verification_comments(markdown: str) -> str:
-    """``markdown`` without the lines of its directive comments (code blocks are left alone)."""
-    return without_verification_comments(markdown)[0]
-
-
 def without_verification_comments(markdown: str, fences: list[Fence] | None = None) -> tuple[str, list[Fence]]:
-    """``markdown`` without the lines of its directive comments, and the fences of what is left
-    (``find_fences`` of it). ``fences``: ``markdown``'s own, when they are known already."""
+    """``markdown`` without the lines of its directive comments (code blocks are left alone), and the fences of
+    what is left (``find_fences`` of it). ``fences``: ``markdown``'s own, when they are known already."""
     if fences is None:
         fences = find_fences(markdown)
     dropped: set[int] = set()
